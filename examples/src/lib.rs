@@ -1,0 +1,1 @@
+//! Runnable programs built on the WPPConnect crates (being built: see issue 6).

@@ -1,0 +1,167 @@
+//! Bodies and answers of the send routes.
+
+use serde::{Deserialize, Serialize, Serializer};
+use serde_json::{Map, Value};
+
+use crate::{Ack, MessageId};
+
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if passes a reference
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+/// The `phone` field of the send routes: one recipient (a string) or several (an array).
+///
+/// Each entry is digits (`5511999999999`), or a group/newsletter/LID id together with the
+/// matching flag of the request. The server sends to every entry, one by one.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum Recipients {
+    /// A single recipient, sent as a string.
+    One(String),
+    /// Several recipients, sent as an array.
+    Many(Vec<String>),
+}
+
+impl Recipients {
+    /// The recipients as a slice-like iterator.
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        let (one, many) = match self {
+            Self::One(one) => (Some(one.as_str()), None),
+            Self::Many(many) => (None, Some(many.iter().map(String::as_str))),
+        };
+        one.into_iter().chain(many.into_iter().flatten())
+    }
+
+    /// How many recipients.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        match self {
+            Self::One(_) => 1,
+            Self::Many(many) => many.len(),
+        }
+    }
+
+    /// Whether there is no recipient.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl Serialize for Recipients {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::One(one) => serializer.serialize_str(one),
+            Self::Many(many) => many.serialize(serializer),
+        }
+    }
+}
+
+impl From<String> for Recipients {
+    fn from(value: String) -> Self {
+        Self::One(value)
+    }
+}
+
+impl From<Vec<String>> for Recipients {
+    fn from(mut value: Vec<String>) -> Self {
+        match (value.len(), value.pop()) {
+            (1, Some(one)) => Self::One(one),
+            (_, last) => {
+                value.extend(last);
+                Self::Many(value)
+            }
+        }
+    }
+}
+
+/// Which kind of chat the `phone` entries name. Sent as real JSON booleans (the server takes any
+/// non-empty string, even `"false"`, as true).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RecipientFlags {
+    /// The entries are group ids (`@g.us` is appended; no existence check).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub is_group: bool,
+    /// The entries are channel ids (`@newsletter`).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub is_newsletter: bool,
+    /// The entries are LIDs (`@lid`); needed for LIDs of 14 digits or fewer.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub is_lid: bool,
+}
+
+/// `options` of send-message (wa-js `sendTextMessage` options).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SendMessageOptions {
+    /// Reply to this message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quoted_msg: Option<MessageId>,
+    /// Ids to mention.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mentioned_list: Option<Vec<String>>,
+    /// Link preview (default on); `false` turns it off.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link_preview: Option<bool>,
+    /// Create the chat if it does not exist.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub create_chat: Option<bool>,
+    /// Mark the chat read (default on).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mark_is_read: Option<bool>,
+    /// Show "typing…" for this many milliseconds before sending.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delay: Option<u64>,
+    /// Other wa-js options.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl SendMessageOptions {
+    /// Whether no option is set (then `options` is left out of the body).
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+/// Body of `POST /api/{session}/send-message`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SendMessage {
+    /// Recipients.
+    pub phone: Recipients,
+    /// Text (WhatsApp markup: `*bold*`, `_italic_`, `~strike~`).
+    pub message: String,
+    /// What kind of chat `phone` names.
+    #[serde(flatten)]
+    pub flags: RecipientFlags,
+    /// Options.
+    #[serde(default, skip_serializing_if = "SendMessageOptions::is_empty")]
+    pub options: SendMessageOptions,
+}
+
+/// A send receipt `{"ack", "id"}` (send-image, send-file, send-voice, send-location, send-sticker…).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SendReceipt {
+    /// The new message's id.
+    pub id: MessageId,
+    /// Its delivery state at the time of the answer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ack: Option<Ack>,
+    /// Every other field (`sendMsgResult` of send-link-preview…).
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl From<&crate::Message> for SendReceipt {
+    fn from(message: &crate::Message) -> Self {
+        Self {
+            id: message.id.clone(),
+            ack: message.ack,
+            extra: Map::new(),
+        }
+    }
+}
