@@ -1,0 +1,1 @@
+//! A simulator of WPPConnect Server (being built: see issue 6).
