@@ -1,15 +1,16 @@
 //! Contacts, as the server sends them in `sender`, `all-contacts` and chats' `contact`.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::{Map, Value};
 
+use crate::macros::wire_deserialize;
 use crate::ChatId;
 
 /// A WhatsApp contact (the library's `Contact`).
 ///
 /// In webhooks `id` is a string, in REST reads a `{server, user, _serialized}` object; [`ChatId`]
 /// reads both.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Contact {
     /// The contact's id.
@@ -39,7 +40,11 @@ pub struct Contact {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_my_contact: Option<bool>,
     /// Whether the contact is a WhatsApp user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        rename = "isWAContact"
+    )]
     pub is_wa_contact: Option<bool>,
     /// Label ids (WhatsApp Business).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -48,6 +53,22 @@ pub struct Contact {
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
+
+wire_deserialize!(Contact {
+    required: [id => "id"],
+    optional: [
+        name => "name",
+        short_name => "shortName",
+        pushname => "pushname",
+        verified_name => "verifiedName",
+        formatted_name => "formattedName",
+        is_business => "isBusiness",
+        is_me => "isMe",
+        is_my_contact => "isMyContact",
+        is_wa_contact => "isWAContact",
+        labels => "labels",
+    ],
+});
 
 impl Contact {
     /// A contact with only an id.

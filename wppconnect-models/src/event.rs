@@ -22,7 +22,7 @@ use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 use serde_json::{Map, Number, Value};
 
-use crate::macros::string_enum;
+use crate::macros::{string_enum, wire_deserialize};
 use crate::{
     Ack, ChatId, Message, MessageId, MessageType, Millis, Seconds, SessionName, StatusFind,
 };
@@ -104,7 +104,7 @@ pub struct PhoneCodeEvent {
 
 /// `onack`: a message's delivery state changed. The raw message model: `id` is a `MsgKey`
 /// object; `chatId`, `fromMe`, `sender` are absent.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AckEvent {
     /// The session.
@@ -136,6 +136,19 @@ pub struct AckEvent {
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
+
+wire_deserialize!(AckEvent {
+    required: [id => "id", ack => "ack"],
+    optional: [
+        session => "session",
+        body => "body",
+        kind => "type",
+        t => "t",
+        from => "from",
+        to => "to",
+        author => "author",
+    ],
+});
 
 string_enum! {
     /// A presence `state`.

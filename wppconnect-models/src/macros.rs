@@ -105,3 +105,59 @@ macro_rules! string_enum {
 }
 
 pub(crate) use string_enum;
+
+/// Implements `Deserialize` for a payload struct with named fields and a flattened
+/// `extra: Map<String, Value>`, in one pass over the map.
+///
+/// serde's `#[serde(flatten)]` buffers the whole object and then searches it once per field;
+/// for the message object (dozens of keys, megabytes of base64 in `body`) that costs more than
+/// parsing into a `Value`. This visitor routes each key as it comes: a known key straight into its
+/// field, any other into `extra`. `required` fields fail with serde's `missing_field` error;
+/// `optional` fields are `Option<T>` (absent or `null` give `None`).
+macro_rules! wire_deserialize {
+    (
+        $name:ident {
+            required: [$($req:ident => $req_wire:literal),* $(,)?],
+            optional: [$($opt:ident => $opt_wire:literal),* $(,)?] $(,)?
+        }
+    ) => {
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                struct FieldVisitor;
+
+                impl<'de> serde::de::Visitor<'de> for FieldVisitor {
+                    type Value = $name;
+
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str(concat!("a ", stringify!($name), " object"))
+                    }
+
+                    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<$name, A::Error> {
+                        $(let mut $req = None;)*
+                        $(let mut $opt = None;)*
+                        let mut extra = serde_json::Map::new();
+                        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                            match key.as_ref() {
+                                $($req_wire => $req = Some(map.next_value()?),)*
+                                $($opt_wire => $opt = map.next_value()?,)*
+                                _ => {
+                                    let value: serde_json::Value = map.next_value()?;
+                                    extra.insert(key.into_owned(), value);
+                                }
+                            }
+                        }
+                        Ok($name {
+                            $($req: $req.ok_or_else(|| serde::de::Error::missing_field($req_wire))?,)*
+                            $($opt,)*
+                            extra,
+                        })
+                    }
+                }
+
+                deserializer.deserialize_map(FieldVisitor)
+            }
+        }
+    };
+}
+
+pub(crate) use wire_deserialize;

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Number, Value};
 
-use crate::macros::string_enum;
+use crate::macros::{string_enum, wire_deserialize};
 use crate::{ChatId, Contact, MessageId, Seconds, SessionName};
 
 mod send;
@@ -192,7 +192,7 @@ impl From<Ack> for i64 {
 /// The conversation is [`Message::chat_id`] (for a group message `from` is the group and `author`
 /// the person). With the server's auto-download on, `body` of a media message is the whole file
 /// in base64; see [`Message::media`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Message {
     /// Serialized message id.
@@ -300,7 +300,7 @@ pub struct Message {
 }
 
 /// The quoted message of a reply (`quotedMsg`): raw fields of the original.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct QuotedMessage {
     /// The quoted message's key (a `MsgKey` object).
@@ -319,6 +319,47 @@ pub struct QuotedMessage {
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
+
+wire_deserialize!(Message {
+    required: [id => "id", kind => "type"],
+    optional: [
+        session => "session",
+        body => "body",
+        subtype => "subtype",
+        t => "t",
+        timestamp => "timestamp",
+        notify_name => "notifyName",
+        from => "from",
+        to => "to",
+        author => "author",
+        ack => "ack",
+        chat_id => "chatId",
+        from_me => "fromMe",
+        is_group_msg => "isGroupMsg",
+        sender => "sender",
+        content => "content",
+        caption => "caption",
+        mimetype => "mimetype",
+        filename => "filename",
+        size => "size",
+        duration => "duration",
+        lat => "lat",
+        lng => "lng",
+        loc => "loc",
+        file_url => "fileUrl",
+        quoted_msg => "quotedMsg",
+        quoted_msg_id => "quotedMsgId",
+        quoted_stanza_id => "quotedStanzaID",
+        quoted_participant => "quotedParticipant",
+        mentioned_jid_list => "mentionedJidList",
+        is_forwarded => "isForwarded",
+    ],
+});
+
+wire_deserialize!(QuotedMessage {
+    required: [],
+    optional: [id => "id", kind => "type", body => "body", caption => "caption"],
+});
 
 /// Where a message's media is, as far as the payload tells.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -246,6 +246,34 @@ fn message_fields_are_typed() {
     let lid = message(include_str!("fixtures/onmessage-lid.json"));
     assert_eq!(lid.chat().unwrap().kind(), wppconnect_models::ChatKind::Lid);
 
+    let sender = text.sender.as_deref().unwrap();
+    assert_eq!(sender.is_wa_contact, Some(true));
+    assert!(!sender.extra.contains_key("isWAContact") && !sender.extra.contains_key("pushname"));
+    for (name, body, kind) in EVENTS {
+        if *kind == EventKind::Message {
+            let m = message(body);
+            for typed in [
+                "id",
+                "type",
+                "body",
+                "t",
+                "from",
+                "to",
+                "chatId",
+                "fromMe",
+                "sender",
+                "notifyName",
+                "ack",
+                "mentionedJidList",
+            ] {
+                assert!(
+                    !m.extra.contains_key(typed),
+                    "{name}: `{typed}` ended up in extra"
+                );
+            }
+        }
+    }
+
     let own = message(include_str!("fixtures/onselfmessage.json"));
     assert!(own.is_from_me());
     assert!(own.session.is_some());

@@ -3,7 +3,9 @@
 
 use proptest::prelude::*;
 use serde_json::{Map, Value};
-use wppconnect_models::{ChatId, ErrorBody, Event, EventError, MessageId, PhoneNumber, SessionName};
+use wppconnect_models::{
+    ChatId, ErrorBody, Event, EventError, MessageId, PhoneNumber, SessionName,
+};
 
 const FIXTURES: &[&str] = &[
     include_str!("fixtures/closesession.json"),
@@ -33,7 +35,9 @@ fn json_value() -> impl Strategy<Value = Value> {
         Just(Value::Null),
         any::<bool>().prop_map(Value::Bool),
         any::<i64>().prop_map(Value::from),
-        any::<f64>().prop_filter("finite", |f| f.is_finite()).prop_map(Value::from),
+        any::<f64>()
+            .prop_filter("finite", |f| f.is_finite())
+            .prop_map(Value::from),
         ".{0,12}".prop_map(Value::String),
         prop_oneof![
             Just("onmessage"),
@@ -62,7 +66,11 @@ enum Mutation {
 }
 
 fn mutation() -> impl Strategy<Value = Mutation> {
-    prop_oneof![Just(Mutation::Remove), Just(Mutation::Null), json_value().prop_map(Mutation::Retype)]
+    prop_oneof![
+        Just(Mutation::Remove),
+        Just(Mutation::Null),
+        json_value().prop_map(Mutation::Retype)
+    ]
 }
 
 fn check_event(generated: &Value) {
@@ -73,7 +81,10 @@ fn check_event(generated: &Value) {
     let slow = Event::from_value(raw.clone());
     match (&fast, &slow) {
         (Ok(fast), Ok(slow)) => {
-            assert_eq!(fast, slow, "the one-pass and the Value parser disagree on {raw}");
+            assert_eq!(
+                fast, slow,
+                "the one-pass and the Value parser disagree on {raw}"
+            );
             if let Event::Unknown(unknown) = fast {
                 assert_eq!(&unknown.raw, raw, "Unknown must keep the payload whole");
             }
@@ -87,7 +98,7 @@ fn check_event(generated: &Value) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(512))]
+    #![proptest_config(ProptestConfig { cases: 512, failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
     fn arbitrary_json_never_panics(value in json_value()) {
@@ -180,6 +191,12 @@ proptest! {
 #[test]
 fn structural_errors_are_named() {
     assert!(matches!(Event::from_slice(b""), Err(EventError::Json(_))));
-    assert!(matches!(Event::from_slice(b"null"), Err(EventError::NotAnObject)));
-    assert!(matches!(Event::from_slice(b"{}"), Err(EventError::MissingEvent)));
+    assert!(matches!(
+        Event::from_slice(b"null"),
+        Err(EventError::NotAnObject)
+    ));
+    assert!(matches!(
+        Event::from_slice(b"{}"),
+        Err(EventError::MissingEvent)
+    ));
 }
