@@ -1,0 +1,1 @@
+//! Browser tests of the reference backend's web console live in `tests/`.
