@@ -708,23 +708,18 @@ impl Event {
             }
         };
         let kind = EventKind::from_name(&name);
-        let payload = Value::Object(object);
-        let typed = Self::typed(kind, &payload);
-        let Value::Object(mut object) = payload else {
-            return Err(EventError::NotAnObject);
-        };
-        match typed {
-            Some(Ok(event)) => Ok(event),
+        let mut payload = Value::Object(object);
+        match Self::typed(kind, &payload) {
+            Some(Ok(event)) => return Ok(event),
             Some(Err(error)) => {
                 tracing::warn!(event = %name, %error, "known webhook event did not fit its type; delivered as Unknown");
-                object.insert("event".to_owned(), Value::String(name));
-                Ok(Self::unknown(Value::Object(object)))
             }
-            None => {
-                object.insert("event".to_owned(), Value::String(name));
-                Ok(Self::unknown(Value::Object(object)))
-            }
+            None => {}
         }
+        if let Value::Object(object) = &mut payload {
+            object.insert("event".to_owned(), Value::String(name));
+        }
+        Ok(Self::unknown(payload))
     }
 
     fn from_envelope(object: &Map<String, Value>) -> Option<Self> {
