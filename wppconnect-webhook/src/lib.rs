@@ -1,4 +1,30 @@
 #![doc = include_str!("../README.md")]
+#![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used))]
+
+mod dedupe;
+mod hub;
+mod router;
+mod serve;
 
 #[doc(no_inline)]
 pub use wppconnect_models as models;
+
+pub use crate::hub::{EventHub, EventStream, Lagged};
+pub use crate::router::{
+    Webhook, WebhookBuilder, DEFAULT_BODY_LIMIT, DEFAULT_CAPACITY, DEFAULT_HEADER,
+    DEFAULT_QUERY_PARAM,
+};
+pub use crate::serve::serve;
+
+#[cfg(test)]
+mod assertions {
+    fn assert_send_sync<T: Send + Sync>() {}
+    fn assert_stream_bounds<T: futures::Stream + Unpin + Send + 'static>() {}
+
+    #[test]
+    fn public_types_have_the_promised_bounds() {
+        assert_send_sync::<crate::EventHub>();
+        assert_send_sync::<crate::WebhookBuilder>();
+        assert_stream_bounds::<crate::EventStream>();
+    }
+}

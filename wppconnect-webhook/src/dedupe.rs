@@ -1,0 +1,137 @@
+//! Optional duplicate suppression over a bounded window of recent events.
+
+use std::collections::{HashSet, VecDeque};
+use std::sync::Mutex;
+
+use wppconnect_models::{Event, EventKind};
+
+/// What makes two events "the same" for suppression.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct Key {
+    session: Option<String>,
+    message_id: String,
+    /// `onmessage` and `unreadmessages` share a class: the server replays unread messages at start.
+    class: &'static str,
+    /// Distinguishes real changes under one id: the ack level, a `ciphertext` copy, a reaction text.
+    detail: String,
+}
+
+fn key(event: &Event) -> Option<Key> {
+    let (class, detail) = match event {
+        Event::Message(m) | Event::UnreadMessage(m) => ("message", m.is_ciphertext().to_string()),
+        Event::SelfMessage(m) => ("self", m.is_ciphertext().to_string()),
+        Event::Ack(a) => ("ack", a.ack.code().to_string()),
+        Event::Revoked(_) => ("revoked", String::new()),
+        _ => return None,
+    };
+    debug_assert!(!matches!(event.kind(), EventKind::Unknown));
+    Some(Key {
+        session: event.session().map(|s| s.as_str().to_owned()),
+        message_id: event.message_id()?.as_str().to_owned(),
+        class,
+        detail,
+    })
+}
+
+/// Remembers the last `capacity` message-like events and refuses repeats.
+///
+/// Only messages, acks and revokes are keyed (by session, message id, kind and what changes
+/// legitimately under one id); every other event always passes. The decrypted copy of a message
+/// first seen as `ciphertext` has another key, so it is never dropped.
+#[derive(Debug)]
+pub(crate) struct Dedupe {
+    capacity: usize,
+    inner: Mutex<Window>,
+}
+
+#[derive(Debug, Default)]
+struct Window {
+    seen: HashSet<Key>,
+    order: VecDeque<Key>,
+}
+
+impl Dedupe {
+    pub(crate) fn new(capacity: usize) -> Self {
+        Self {
+            capacity: capacity.max(1),
+            inner: Mutex::new(Window::default()),
+        }
+    }
+
+    /// Whether the event is new (and remembers it).
+    pub(crate) fn admit(&self, event: &Event) -> bool {
+        let Some(key) = key(event) else {
+            return true;
+        };
+        let mut window = match self.inner.lock() {
+            Ok(window) => window,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        if window.seen.contains(&key) {
+            return false;
+        }
+        if window.order.len() >= self.capacity {
+            if let Some(oldest) = window.order.pop_front() {
+                window.seen.remove(&oldest);
+            }
+        }
+        window.seen.insert(key.clone());
+        window.order.push_back(key);
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn message(kind: &str, id: &str, ty: &str) -> Event {
+        Event::from_value(json!({"event": kind, "session": "s", "id": id, "type": ty, "body": ""}))
+            .unwrap()
+    }
+
+    #[test]
+    fn repeats_are_dropped_but_real_changes_pass() {
+        let d = Dedupe::new(8);
+        let id = "false_5511999999999@c.us_AAA";
+        assert!(d.admit(&message("onmessage", id, "ciphertext")));
+        assert!(
+            d.admit(&message("onmessage", id, "chat")),
+            "decrypted copy is not a duplicate"
+        );
+        assert!(!d.admit(&message("onmessage", id, "chat")));
+        assert!(
+            !d.admit(&message("unreadmessages", id, "chat")),
+            "replayed unread message"
+        );
+        let ack = |n: i64| {
+            Event::from_value(json!({"event": "onack", "session": "s", "ack": n,
+                "id": {"fromMe": true, "remote": "5511999999999@c.us", "id": "B", "_serialized": "true_5511999999999@c.us_B"}}))
+            .unwrap()
+        };
+        assert!(d.admit(&ack(1)));
+        assert!(d.admit(&ack(2)));
+        assert!(!d.admit(&ack(2)));
+        let status =
+            Event::from_value(json!({"event": "status-find", "session": "s", "status": "inChat"}))
+                .unwrap();
+        assert!(
+            d.admit(&status) && d.admit(&status),
+            "events without a message id always pass"
+        );
+    }
+
+    #[test]
+    fn the_window_is_bounded() {
+        let d = Dedupe::new(2);
+        assert!(d.admit(&message("onmessage", "false_1@c.us_A", "chat")));
+        assert!(d.admit(&message("onmessage", "false_1@c.us_B", "chat")));
+        assert!(d.admit(&message("onmessage", "false_1@c.us_C", "chat")));
+        assert!(
+            d.admit(&message("onmessage", "false_1@c.us_A", "chat")),
+            "A fell out of the window"
+        );
+        assert!(!d.admit(&message("onmessage", "false_1@c.us_C", "chat")));
+    }
+}

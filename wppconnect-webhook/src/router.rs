@@ -1,0 +1,313 @@
+//! The webhook router and its builder.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::body::Body;
+use axum::extract::{Path, Request};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::{Json, Router};
+use serde_json::json;
+use subtle::ConstantTimeEq;
+use wppconnect_models::{Event, EventError, SessionName};
+
+use crate::dedupe::Dedupe;
+use crate::hub::EventHub;
+
+/// Default largest body accepted: 64 MiB, enough for the media the server inlines as base64.
+pub const DEFAULT_BODY_LIMIT: usize = 64 * 1024 * 1024;
+/// Default buffer of each subscriber, in events.
+pub const DEFAULT_CAPACITY: usize = 1024;
+/// Default query parameter that carries the shared secret.
+pub const DEFAULT_QUERY_PARAM: &str = "token";
+/// Default header that carries the shared secret.
+pub const DEFAULT_HEADER: &str = "x-webhook-token";
+
+/// Entry point: `Webhook::builder()`.
+#[derive(Debug, Clone, Copy)]
+pub struct Webhook;
+
+impl Webhook {
+    /// A builder with the defaults: path `/webhook`, no secret, 64 MiB body limit, 1024-event
+    /// subscriber buffers, no duplicate suppression.
+    pub fn builder() -> WebhookBuilder {
+        WebhookBuilder::default()
+    }
+}
+
+/// The shared secret; its `Debug` never shows it.
+#[derive(Clone)]
+struct Secret(Arc<str>);
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+impl Secret {
+    fn matches(&self, candidate: &[u8]) -> bool {
+        self.0.as_bytes().ct_eq(candidate).into()
+    }
+}
+
+/// Configures the webhook router. Finish with [`WebhookBuilder::build`].
+#[derive(Debug, Clone)]
+#[must_use = "a builder does nothing until .build()"]
+pub struct WebhookBuilder {
+    path: String,
+    secret: Option<Secret>,
+    query_param: String,
+    header: String,
+    body_limit: usize,
+    capacity: usize,
+    dedupe: Option<usize>,
+    hub: Option<EventHub>,
+}
+
+impl Default for WebhookBuilder {
+    fn default() -> Self {
+        Self {
+            path: "/webhook".to_owned(),
+            secret: None,
+            query_param: DEFAULT_QUERY_PARAM.to_owned(),
+            header: DEFAULT_HEADER.to_owned(),
+            body_limit: DEFAULT_BODY_LIMIT,
+            capacity: DEFAULT_CAPACITY,
+            dedupe: None,
+            hub: None,
+        }
+    }
+}
+
+impl WebhookBuilder {
+    /// The path of the routes: `POST {path}` and `POST {path}/{session}`. Default `/webhook`.
+    pub fn path(mut self, path: impl Into<String>) -> Self {
+        let path = path.into();
+        let trimmed = path.trim_end_matches('/');
+        self.path = if trimmed.starts_with('/') {
+            trimmed.to_owned()
+        } else {
+            format!("/{trimmed}")
+        };
+        self
+    }
+
+    /// Requires this shared secret on every request, in the `?token=` query parameter or the
+    /// `X-Webhook-Token` header (compared in constant time). Put it into the URL you give
+    /// WPPConnect Server: the server cannot sign its webhooks. An empty secret is ignored.
+    pub fn secret(mut self, secret: impl AsRef<str>) -> Self {
+        let secret = secret.as_ref();
+        self.secret = (!secret.is_empty()).then(|| Secret(Arc::from(secret)));
+        self
+    }
+
+    /// The query parameter that carries the secret (default `token`).
+    pub fn query_param(mut self, name: impl Into<String>) -> Self {
+        self.query_param = name.into();
+        self
+    }
+
+    /// The header that carries the secret (default `X-Webhook-Token`).
+    pub fn header(mut self, name: impl Into<String>) -> Self {
+        self.header = name.into().to_ascii_lowercase();
+        self
+    }
+
+    /// The largest body accepted, in bytes; larger ones get 413. Default 64 MiB.
+    pub fn body_limit(mut self, bytes: usize) -> Self {
+        self.body_limit = bytes;
+        self
+    }
+
+    /// How many events each subscriber buffers before it lags. Default 1024.
+    pub fn capacity(mut self, events: usize) -> Self {
+        self.capacity = events;
+        self
+    }
+
+    /// Drops repeats of the same (session, message id, event kind) among the last `events`
+    /// message-like events. The decrypted copy of a message first seen as `ciphertext` is never
+    /// dropped, nor a new ack level of a message.
+    pub fn dedupe_window(mut self, events: usize) -> Self {
+        self.dedupe = Some(events);
+        self
+    }
+
+    /// Publishes into an existing hub instead of a new one.
+    pub fn hub(mut self, hub: EventHub) -> Self {
+        self.hub = Some(hub);
+        self
+    }
+
+    /// The router, generic over the caller's state so it can be merged or nested into any app,
+    /// and the hub to subscribe to.
+    pub fn build<S>(self) -> (Router<S>, EventHub)
+    where
+        S: Clone + Send + Sync + 'static,
+    {
+        let hub = self
+            .hub
+            .clone()
+            .unwrap_or_else(|| EventHub::new(self.capacity));
+        let state = Arc::new(Receiver {
+            hub: hub.clone(),
+            secret: self.secret,
+            query_param: self.query_param,
+            header: self.header,
+            body_limit: self.body_limit,
+            dedupe: self.dedupe.map(Dedupe::new),
+        });
+        let bare = {
+            let state = state.clone();
+            move |request: Request| {
+                let state = state.clone();
+                async move { state.receive(None, request).await }
+            }
+        };
+        let with_session = move |Path(session): Path<String>, request: Request| {
+            let state = state.clone();
+            async move { state.receive(Some(session), request).await }
+        };
+        let router = Router::new()
+            .route(&self.path, post(bare))
+            .route(&format!("{}/{{session}}", self.path), post(with_session));
+        (router, hub)
+    }
+}
+
+/// Shared state of the two routes.
+#[derive(Debug)]
+struct Receiver {
+    hub: EventHub,
+    secret: Option<Secret>,
+    query_param: String,
+    header: String,
+    body_limit: usize,
+    dedupe: Option<Dedupe>,
+}
+
+/// A refusal: status and a JSON `{"error", "reason"}` body.
+fn reject(status: StatusCode, error: &str, reason: impl fmt::Display) -> Response {
+    (
+        status,
+        Json(json!({ "error": error, "reason": reason.to_string() })),
+    )
+        .into_response()
+}
+
+impl Receiver {
+    async fn receive(&self, path_session: Option<String>, request: Request) -> Response {
+        let started = Instant::now();
+        let (parts, body) = request.into_parts();
+        if !self.authorized(parts.uri.query(), &parts.headers) {
+            tracing::warn!(
+                outcome = "unauthorized",
+                "webhook refused: missing or wrong secret"
+            );
+            return reject(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "missing or wrong webhook secret",
+            );
+        }
+        let bytes = match self.read_body(&parts.headers, body).await {
+            Ok(bytes) => bytes,
+            Err(response) => return response,
+        };
+        let mut event = match Event::from_slice(&bytes) {
+            Ok(event) => event,
+            Err(error) => {
+                let reason = match &error {
+                    EventError::Json(source) => format!("{error}: {source}"),
+                    other => other.to_string(),
+                };
+                tracing::warn!(outcome = "bad_request", %error, bytes = bytes.len(), "webhook refused");
+                return reject(StatusCode::BAD_REQUEST, "invalid webhook body", reason);
+            }
+        };
+        if let Some(session) = path_session {
+            event.fill_session(&SessionName::from_wire(session));
+        }
+        let kind = event.kind();
+        let session = event
+            .session()
+            .map(|s| s.as_str().to_owned())
+            .unwrap_or_default();
+        if let Some(dedupe) = &self.dedupe {
+            if !dedupe.admit(&event) {
+                tracing::info!(%kind, session, outcome = "duplicate", "webhook duplicate dropped");
+                return (StatusCode::OK, Json(json!({ "status": "duplicate" }))).into_response();
+            }
+        }
+        let subscribers = self.hub.publish(event);
+        tracing::info!(
+            %kind,
+            session,
+            subscribers,
+            bytes = bytes.len(),
+            elapsed_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
+            outcome = "received",
+            "webhook received"
+        );
+        (StatusCode::OK, Json(json!({ "status": "received" }))).into_response()
+    }
+
+    fn authorized(&self, query: Option<&str>, headers: &HeaderMap) -> bool {
+        let Some(secret) = &self.secret else {
+            return true;
+        };
+        let from_header = headers.get(self.header.as_str()).map(|v| v.as_bytes());
+        let from_query = query.and_then(|q| {
+            url::form_urlencoded::parse(q.as_bytes())
+                .find(|(name, _)| *name == self.query_param)
+                .map(|(_, value)| value)
+        });
+        // Evaluate both so the time taken does not tell which one was present.
+        let header_ok = from_header.is_some_and(|v| secret.matches(v));
+        let query_ok = from_query.is_some_and(|v| secret.matches(v.as_bytes()));
+        header_ok | query_ok
+    }
+
+    async fn read_body(&self, headers: &HeaderMap, body: Body) -> Result<bytes::Bytes, Response> {
+        let too_large = || {
+            tracing::warn!(
+                outcome = "too_large",
+                limit = self.body_limit,
+                "webhook refused: body too large"
+            );
+            reject(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "body too large",
+                format!("the limit is {} bytes", self.body_limit),
+            )
+        };
+        let declared = headers
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok());
+        if declared.is_some_and(|len| len > self.body_limit as u64) {
+            return Err(too_large());
+        }
+        match axum::body::to_bytes(body, self.body_limit).await {
+            Ok(bytes) => Ok(bytes),
+            Err(error) => {
+                let over_limit = std::error::Error::source(&error)
+                    .is_some_and(|source| source.to_string().contains("length limit"));
+                if over_limit {
+                    Err(too_large())
+                } else {
+                    tracing::warn!(outcome = "bad_request", %error, "webhook refused: body unreadable");
+                    Err(reject(
+                        StatusCode::BAD_REQUEST,
+                        "invalid webhook body",
+                        "the body could not be read",
+                    ))
+                }
+            }
+        }
+    }
+}
