@@ -1,4 +1,33 @@
 #![doc = include_str!("../README.md")]
+#![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used))]
+
+mod api;
+pub mod chat;
+mod client;
+mod config;
+mod error;
+pub mod message;
+pub mod qr;
+pub mod session;
 
 #[doc(no_inline)]
 pub use wppconnect_models as models;
+
+pub use crate::api::WppApi;
+pub use crate::client::{Client, ClientBuilder, DEFAULT_TIMEOUT};
+pub use crate::config::{RateLimit, RetryPolicy, SecretKey, Token};
+pub use crate::error::{Error, Result};
+pub use crate::message::File;
+pub use crate::session::{LoginUpdate, QrCodeImage, Session};
+
+#[cfg(test)]
+mod assertions {
+    fn assert_send_sync<T: Send + Sync + 'static>() {}
+
+    #[test]
+    fn handles_can_go_anywhere() {
+        assert_send_sync::<crate::Client>();
+        assert_send_sync::<crate::Session>();
+        assert_send_sync::<crate::Error>();
+    }
+}

@@ -105,3 +105,27 @@ impl Contact {
         .find(|n| !n.is_empty())
     }
 }
+
+/// `check-number-status`: whether a number is on WhatsApp, and the id WhatsApp really uses for it
+/// (fixing, e.g., Brazil's ninth digit).
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NumberStatus {
+    /// The canonical id (a Wid object when the number exists, a string otherwise).
+    pub id: ChatId,
+    /// Whether the number has WhatsApp.
+    #[serde(default)]
+    pub number_exists: bool,
+    /// Whether it can receive messages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub can_receive_message: Option<bool>,
+    /// Whether it is a business account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_business: Option<bool>,
+    /// WhatsApp's own status code (200, 404).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<i64>,
+    /// Every other field, kept as is.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}

@@ -14,7 +14,7 @@ pub mod session;
 pub mod time;
 
 pub use crate::chat::{Chat, Wrapped};
-pub use crate::contact::Contact;
+pub use crate::contact::{Contact, NumberStatus};
 pub use crate::error::{ErrorBody, ErrorKind};
 pub use crate::event::{Event, EventError, EventKind, UnknownEvent};
 pub use crate::id::{ChatId, ChatKind, IdError, MessageId, PhoneNumber, SessionName};

@@ -8,7 +8,9 @@ use crate::{ChatId, Contact, MessageId, Seconds, SessionName};
 
 mod send;
 
-pub use send::{RecipientFlags, Recipients, SendMessage, SendMessageOptions, SendReceipt};
+pub use send::{
+    DownloadedMedia, RecipientFlags, Recipients, SendMessage, SendMessageOptions, SendReceipt,
+};
 
 string_enum! {
     /// A message's `type` (the library's `MessageType`; WhatsApp adds types over time).

@@ -165,3 +165,24 @@ impl From<&crate::Message> for SendReceipt {
         }
     }
 }
+
+/// The media of a received message: `get-media-by-message` and `download-media`.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+pub struct DownloadedMedia {
+    /// The file, base64 without `data:` prefix.
+    pub base64: String,
+    /// Its MIME type.
+    pub mimetype: String,
+}
+
+impl std::fmt::Debug for DownloadedMedia {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DownloadedMedia")
+            .field(
+                "base64",
+                &format_args!("<{} bytes of base64>", self.base64.len()),
+            )
+            .field("mimetype", &self.mimetype)
+            .finish()
+    }
+}

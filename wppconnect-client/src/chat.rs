@@ -1,0 +1,281 @@
+//! Reading: chats, messages, contacts, groups.
+//!
+//! Reads are safe to repeat: the client retries them on transport errors, timeouts and 5xx.
+
+use futures::Stream;
+use reqwest::Method;
+use serde_json::{json, Value};
+use wppconnect_models::{
+    Chat, ChatId, Contact, Message, MessageId, NumberStatus, PhoneNumber, Wrapped,
+};
+
+use crate::error::{Error, Result};
+use crate::session::Session;
+
+fn chat_id(input: &str) -> Result<ChatId> {
+    if input.contains('@') {
+        input.parse().map_err(Error::invalid)
+    } else {
+        Ok(PhoneNumber::new(input)
+            .map_err(Error::invalid)?
+            .to_chat_id())
+    }
+}
+
+fn digits(input: &str) -> Result<String> {
+    Ok(PhoneNumber::new(input)
+        .map_err(Error::invalid)?
+        .digits()
+        .to_owned())
+}
+
+impl Session {
+    /// `POST /api/{session}/list-chats`: the chats, newest first; `count` limits them.
+    ///
+    /// # Errors
+    /// [`Error::NotConnected`], [`Error::Api`], transport errors.
+    #[doc(alias = "list-chats")]
+    pub async fn list_chats(&self, count: Option<u32>) -> Result<Vec<Chat>> {
+        let mut body = json!({});
+        if let Some(count) = count {
+            body["count"] = count.into();
+        }
+        let call = self
+            .call(Method::POST, "POST /api/{session}/list-chats", "list-chats")
+            .json(body)
+            .idempotent();
+        self.execute(call).await
+    }
+
+    /// `GET /api/{session}/all-chats`: every chat (deprecated by the library; prefer
+    /// [`Session::list_chats`]).
+    ///
+    /// # Errors
+    /// [`Error::NotConnected`], [`Error::Api`], transport errors.
+    #[doc(alias = "all-chats")]
+    pub async fn all_chats(&self) -> Result<Vec<Chat>> {
+        let answer: Wrapped<Vec<Chat>> = self
+            .execute(self.call(Method::GET, "GET /api/{session}/all-chats", "all-chats"))
+            .await?;
+        Ok(answer.response)
+    }
+
+    /// `GET /api/{session}/chat-by-id/{phone}`: one private chat (or a group, from its
+    /// `…@g.us` id).
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`], [`Error::NotConnected`], [`Error::Api`].
+    #[doc(alias = "chat-by-id")]
+    pub async fn chat_by_id(&self, chat: &str) -> Result<Chat> {
+        let id = chat_id(chat)?;
+        let mut call = self
+            .call(
+                Method::GET,
+                "GET /api/{session}/chat-by-id/{phone}",
+                "chat-by-id",
+            )
+            .segments([id.user()]);
+        if id.is_group() {
+            call = call.query("isGroup", "true");
+        }
+        self.execute(call).await
+    }
+
+    /// `GET /api/{session}/get-messages/{chatId}`: up to `count` messages of a chat, before the
+    /// message `before` (or the newest ones).
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`], [`Error::NotConnected`], [`Error::Api`].
+    #[doc(alias = "get-messages")]
+    pub async fn get_messages(
+        &self,
+        chat: &str,
+        count: u32,
+        before: Option<&MessageId>,
+    ) -> Result<Vec<Message>> {
+        let id = chat_id(chat)?;
+        let mut call = self
+            .call(
+                Method::GET,
+                "GET /api/{session}/get-messages/{chatId}",
+                "get-messages",
+            )
+            .segments([id.as_str()])
+            .query("count", count)
+            .query("direction", "before");
+        if let Some(before) = before {
+            call = call.query("id", before.as_str());
+        }
+        let answer: Wrapped<Vec<Message>> = self.execute(call).await?;
+        Ok(answer.response)
+    }
+
+    /// Pages backwards through a chat's history with `get-messages`, `page_size` messages per
+    /// request, yielding each page (newest page first) until the chat's start.
+    pub fn messages_pages(
+        &self,
+        chat: &str,
+        page_size: u32,
+    ) -> impl Stream<Item = Result<Vec<Message>>> + Send + 'static {
+        let session = self.clone();
+        let chat = chat.to_owned();
+        futures::stream::unfold(Some(None::<MessageId>), move |cursor| {
+            let session = session.clone();
+            let chat = chat.clone();
+            async move {
+                let before = cursor?;
+                match session
+                    .get_messages(&chat, page_size, before.as_ref())
+                    .await
+                {
+                    Ok(page) if page.is_empty() => None,
+                    Ok(page) => {
+                        let oldest = page
+                            .iter()
+                            .min_by_key(|m| m.time())
+                            .map(|m| m.id.clone().into_plain());
+                        let next = if page.len() < page_size as usize || oldest == before {
+                            None
+                        } else {
+                            Some(oldest)
+                        };
+                        Some((Ok(page), next))
+                    }
+                    Err(error) => Some((Err(error), None)),
+                }
+            }
+        })
+    }
+
+    /// `GET /api/{session}/message-by-id/{messageId}`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`], [`Error::NotConnected`], [`Error::Api`].
+    #[doc(alias = "message-by-id")]
+    pub async fn message_by_id(&self, message_id: &str) -> Result<Message> {
+        let id: MessageId = message_id.parse().map_err(Error::invalid)?;
+        let call = self
+            .call(
+                Method::GET,
+                "GET /api/{session}/message-by-id/{messageId}",
+                "message-by-id",
+            )
+            .segments([id.as_str()]);
+        let answer: Wrapped<Value> = self.execute(call).await?;
+        let data = answer
+            .response
+            .get("data")
+            .cloned()
+            .unwrap_or(answer.response);
+        crate::client::decode(
+            "GET /api/{session}/message-by-id/{messageId}",
+            &serde_json::to_vec(&data).unwrap_or_default(),
+        )
+    }
+
+    /// `GET /api/{session}/all-contacts`.
+    ///
+    /// # Errors
+    /// [`Error::NotConnected`], [`Error::Api`], transport errors.
+    #[doc(alias = "all-contacts")]
+    pub async fn all_contacts(&self) -> Result<Vec<Contact>> {
+        let answer: Wrapped<Vec<Contact>> = self
+            .execute(self.call(
+                Method::GET,
+                "GET /api/{session}/all-contacts",
+                "all-contacts",
+            ))
+            .await?;
+        Ok(answer.response)
+    }
+
+    /// `GET /api/{session}/contact/{phone}`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`], [`Error::NotConnected`], [`Error::Api`].
+    pub async fn contact(&self, phone: &str) -> Result<Contact> {
+        let call = self
+            .call(Method::GET, "GET /api/{session}/contact/{phone}", "contact")
+            .segments([digits(phone)?]);
+        let answer: Wrapped<Contact> = self.execute(call).await?;
+        Ok(answer.response)
+    }
+
+    /// `GET /api/{session}/check-number-status/{phone}`: whether the number has WhatsApp.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`], [`Error::NotConnected`], [`Error::Api`].
+    #[doc(alias = "check-number-status")]
+    pub async fn check_number_status(&self, phone: &str) -> Result<NumberStatus> {
+        let call = self
+            .call(
+                Method::GET,
+                "GET /api/{session}/check-number-status/{phone}",
+                "check-number-status",
+            )
+            .segments([digits(phone)?]);
+        let answer: Wrapped<NumberStatus> = self.execute(call).await?;
+        Ok(answer.response)
+    }
+
+    /// The chat id WhatsApp really uses for a typed number (Brazil's ninth digit, …), or `None`
+    /// when the number has no WhatsApp.
+    ///
+    /// # Errors
+    /// As [`Session::check_number_status`].
+    pub async fn resolve_number(&self, phone: &str) -> Result<Option<ChatId>> {
+        let status = self.check_number_status(phone).await?;
+        Ok(status.number_exists.then(|| status.id.into_plain()))
+    }
+
+    /// `GET /api/{session}/profile-pic/{phone}`: picture URLs, or `null`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`], [`Error::NotConnected`], [`Error::Api`].
+    #[doc(alias = "profile-pic")]
+    pub async fn profile_pic(&self, chat: &str) -> Result<Value> {
+        let id = chat_id(chat)?;
+        let mut call = self
+            .call(
+                Method::GET,
+                "GET /api/{session}/profile-pic/{phone}",
+                "profile-pic",
+            )
+            .segments([id.user()]);
+        if id.is_group() {
+            call = call.query("isGroup", "true");
+        }
+        let answer: Wrapped<Value> = self.execute(call).await?;
+        Ok(answer.response)
+    }
+
+    /// `GET /api/{session}/all-groups`.
+    ///
+    /// # Errors
+    /// [`Error::NotConnected`], [`Error::Api`], transport errors.
+    #[doc(alias = "all-groups")]
+    pub async fn all_groups(&self) -> Result<Vec<Value>> {
+        let answer: Wrapped<Vec<Value>> = self
+            .execute(self.call(Method::GET, "GET /api/{session}/all-groups", "all-groups"))
+            .await?;
+        Ok(answer.response)
+    }
+
+    /// `GET /api/{session}/group-members/{groupId}`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`], [`Error::NotConnected`], [`Error::Api`].
+    #[doc(alias = "group-members")]
+    pub async fn group_members(&self, group: &str) -> Result<Vec<Contact>> {
+        let id = ChatId::group(group.trim_end_matches("@g.us")).map_err(Error::invalid)?;
+        let call = self
+            .call(
+                Method::GET,
+                "GET /api/{session}/group-members/{groupId}",
+                "group-members",
+            )
+            .segments([id.as_str()]);
+        let answer: Wrapped<Vec<Contact>> = self.execute(call).await?;
+        Ok(answer.response)
+    }
+}

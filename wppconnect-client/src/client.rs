@@ -1,0 +1,560 @@
+//! [`Client`], its builder, and the request machinery every operation shares.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use reqwest::{Method, StatusCode};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use tracing::Instrument;
+use url::Url;
+use wppconnect_models::session::{SessionList, TokenResponse};
+use wppconnect_models::{ErrorBody, ErrorKind, SessionName};
+
+use crate::config::{RateLimit, RetryPolicy, SecretKey, Token};
+use crate::error::{Error, Result};
+use crate::session::{BoxFuture, Session};
+
+/// Default per-request timeout.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The client of one WPPConnect Server.
+///
+/// Cheap to clone: clones share one connection pool, the token cache and the rate limits. You do
+/// **not** have to wrap it in an `Rc` or `Arc`.
+#[derive(Clone)]
+pub struct Client {
+    pub(crate) inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub(crate) http: reqwest::Client,
+    pub(crate) base: Url,
+    pub(crate) secret: Option<SecretKey>,
+    pub(crate) timeout: Duration,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) rate: Option<RateLimit>,
+    /// Per-session token slot; the async mutex makes concurrent first uses generate once.
+    tokens: Mutex<HashMap<SessionName, Arc<tokio::sync::Mutex<Option<Token>>>>>,
+    /// Per-session time of the next free send slot.
+    send_slots: Mutex<HashMap<SessionName, Arc<tokio::sync::Mutex<Instant>>>>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base", &self.inner.base.as_str())
+            .field(
+                "secret_key",
+                &self.inner.secret.as_ref().map(|_| "<redacted>"),
+            )
+            .field("timeout", &self.inner.timeout)
+            .field("retry", &self.inner.retry)
+            .field("rate", &self.inner.rate)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Builds a [`Client`]. Start with [`Client::builder`].
+#[must_use = "a builder does nothing until .build()"]
+pub struct ClientBuilder {
+    base: Url,
+    secret: Option<SecretKey>,
+    timeout: Duration,
+    retry: RetryPolicy,
+    rate: Option<RateLimit>,
+    user_agent: String,
+    http: Option<reqwest::Client>,
+    tokens: Vec<(SessionName, Token)>,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base", &self.base.as_str())
+            .field("secret_key", &self.secret.as_ref().map(|_| "<redacted>"))
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientBuilder {
+    /// The server's secret key, needed to generate tokens and for the admin routes.
+    pub fn secret_key(mut self, key: impl AsRef<str>) -> Self {
+        let key = key.as_ref();
+        self.secret = (!key.is_empty()).then(|| SecretKey::new(key));
+        self
+    }
+
+    /// Timeout of each request (default 30 s). The server can hang forever on some requests.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// When to repeat failed calls (default: 2 retries of safe calls).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// At most `messages` sends per `per` for each session.
+    pub fn send_rate_limit(mut self, messages: u32, per: Duration) -> Self {
+        self.rate = Some(RateLimit { messages, per });
+        self
+    }
+
+    /// The `User-Agent` header.
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = user_agent.into();
+        self
+    }
+
+    /// Uses your own `reqwest::Client` (its own timeout and user agent then apply; the per-request
+    /// timeout of this builder is still set on every request).
+    pub fn http_client(mut self, http: reqwest::Client) -> Self {
+        self.http = Some(http);
+        self
+    }
+
+    /// A token you already have for a session (bare, or the server's `session:token` form).
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] for an invalid session name (reported by `build`).
+    pub fn token(mut self, session: &str, token: impl AsRef<str>) -> Result<Self> {
+        let session = SessionName::new(session).map_err(Error::invalid)?;
+        self.tokens.push((session, Token::new(token)));
+        Ok(self)
+    }
+
+    /// Builds the client.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] when the HTTP client cannot be built.
+    pub fn build(self) -> Result<Client> {
+        let http = match self.http {
+            Some(http) => http,
+            None => reqwest::Client::builder()
+                .user_agent(self.user_agent)
+                .timeout(self.timeout)
+                .build()
+                .map_err(|e| Error::invalid(format!("cannot build the HTTP client: {e}")))?,
+        };
+        let tokens = self
+            .tokens
+            .into_iter()
+            .map(|(session, token)| (session, Arc::new(tokio::sync::Mutex::new(Some(token)))))
+            .collect();
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                base: self.base,
+                secret: self.secret,
+                timeout: self.timeout,
+                retry: self.retry,
+                rate: self.rate,
+                tokens: Mutex::new(tokens),
+                send_slots: Mutex::new(HashMap::new()),
+            }),
+        })
+    }
+}
+
+impl Client {
+    /// A builder for the server at `base_url` (e.g. `http://127.0.0.1:21465`).
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] when the URL is not an absolute http(s) URL.
+    pub fn builder(base_url: &str) -> Result<ClientBuilder> {
+        let mut base =
+            Url::parse(base_url).map_err(|e| Error::invalid(format!("invalid base URL: {e}")))?;
+        if !matches!(base.scheme(), "http" | "https") || base.cannot_be_a_base() {
+            return Err(Error::invalid("the base URL must be an http(s) URL"));
+        }
+        if !base.path().ends_with('/') {
+            let path = format!("{}/", base.path());
+            base.set_path(&path);
+        }
+        Ok(ClientBuilder {
+            base,
+            secret: None,
+            timeout: DEFAULT_TIMEOUT,
+            retry: RetryPolicy::default(),
+            rate: None,
+            user_agent: concat!("wppconnect-rs/", env!("CARGO_PKG_VERSION")).to_owned(),
+            http: None,
+            tokens: Vec::new(),
+        })
+    }
+
+    /// A client from `WPPCONNECT_URL` (default `http://127.0.0.1:21465`) and
+    /// `WPPCONNECT_SECRET_KEY`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] when the URL is invalid.
+    pub fn from_env() -> Result<Self> {
+        let url =
+            std::env::var("WPPCONNECT_URL").unwrap_or_else(|_| "http://127.0.0.1:21465".to_owned());
+        let mut builder = Self::builder(&url)?;
+        if let Ok(key) = std::env::var("WPPCONNECT_SECRET_KEY") {
+            builder = builder.secret_key(key);
+        }
+        builder.build()
+    }
+
+    /// The handle of one session: owned, cheap to clone, `'static`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] when the name would break the server's routes (empty, `/`, `\`,
+    /// `:`, `..`, whitespace, control characters).
+    pub fn session(&self, name: &str) -> Result<Session> {
+        let name = SessionName::new(name).map_err(Error::invalid)?;
+        Ok(Session::new(self.clone(), name))
+    }
+
+    /// The server's base URL.
+    #[must_use]
+    pub fn base_url(&self) -> &Url {
+        &self.inner.base
+    }
+
+    /// `GET /api/{secretkey}/show-all-sessions`: the session names in the server's token store.
+    ///
+    /// # Errors
+    /// [`Error::MissingSecretKey`], [`Error::WrongSecretKey`], transport errors.
+    #[doc(alias = "show-all-sessions")]
+    pub async fn show_all_sessions(&self) -> Result<Vec<SessionName>> {
+        let secret = self.inner.secret.as_ref().ok_or(Error::MissingSecretKey)?;
+        let call = Call::new(Method::GET, "GET /api/{secretkey}/show-all-sessions")
+            .segments([secret.expose(), "show-all-sessions"]);
+        let list: SessionList = self.execute(None, call).await?;
+        Ok(list.response)
+    }
+
+    /// `POST /api/{secretkey}/start-all`: starts every session of the token store.
+    ///
+    /// The server starts them even when it answers that the key is wrong; never retried.
+    ///
+    /// # Errors
+    /// [`Error::MissingSecretKey`], [`Error::WrongSecretKey`], transport errors.
+    #[doc(alias = "start-all")]
+    pub async fn start_all(&self) -> Result<Value> {
+        let secret = self.inner.secret.as_ref().ok_or(Error::MissingSecretKey)?;
+        let call = Call::new(Method::POST, "POST /api/{secretkey}/start-all")
+            .segments([secret.expose(), "start-all"])
+            .not_idempotent();
+        self.execute(None, call).await
+    }
+
+    /// `POST /api/{session}/{secretkey}/generate-token`. (Boxed: a request may need a token.)
+    fn mint_token<'a>(&'a self, session: &'a SessionName) -> BoxFuture<'a, Result<TokenResponse>> {
+        Box::pin(async move {
+            let secret = self.inner.secret.as_ref().ok_or(Error::MissingSecretKey)?;
+            let call = Call::new(
+                Method::POST,
+                "POST /api/{session}/{secretkey}/generate-token",
+            )
+            .segments([session.as_str(), secret.expose(), "generate-token"])
+            .idempotent(); // minting a token changes nothing on the server
+            self.execute(None, call).await
+        })
+    }
+
+    /// Mints a token for the session and caches it.
+    pub(crate) async fn generate_token(&self, session: &SessionName) -> Result<TokenResponse> {
+        let response = self.mint_token(session).await?;
+        *self.token_slot(session).lock().await = Some(Token::new(&response.token));
+        Ok(response)
+    }
+
+    fn token_slot(&self, session: &SessionName) -> Arc<tokio::sync::Mutex<Option<Token>>> {
+        let mut tokens = match self.inner.tokens.lock() {
+            Ok(tokens) => tokens,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        tokens.entry(session.clone()).or_default().clone()
+    }
+
+    /// The cached token, minting one when there is none (or when `stale` is the cached one).
+    async fn token(&self, session: &SessionName, stale: Option<&Token>) -> Result<Token> {
+        let slot = self.token_slot(session);
+        let mut cached = slot.lock().await;
+        if let Some(token) = cached.as_ref() {
+            if stale != Some(token) {
+                return Ok(token.clone());
+            }
+        }
+        let token = Token::new(self.mint_token(session).await?.token);
+        *cached = Some(token.clone());
+        tracing::debug!(session = %session, "generated a token");
+        Ok(token)
+    }
+
+    /// Waits for the session's next free send slot, when a rate limit is set.
+    pub(crate) async fn send_slot(&self, session: &SessionName) {
+        let Some(rate) = self.inner.rate else {
+            return;
+        };
+        let slot = {
+            let mut slots = match self.inner.send_slots.lock() {
+                Ok(slots) => slots,
+                Err(poisoned) => poisoned.into_inner(),
+            };
+            slots
+                .entry(session.clone())
+                .or_insert_with(|| Arc::new(tokio::sync::Mutex::new(Instant::now())))
+                .clone()
+        };
+        let mut next = slot.lock().await;
+        let now = Instant::now();
+        if *next > now {
+            tokio::time::sleep(*next - now).await;
+        }
+        *next = Instant::now().max(*next) + rate.spacing();
+    }
+
+    /// Sends a call with auth, retries and error classification, and decodes a JSON answer.
+    pub(crate) async fn execute<T: DeserializeOwned>(
+        &self,
+        session: Option<&SessionName>,
+        call: Call,
+    ) -> Result<T> {
+        let route = call.route;
+        let response = self.send(session, call).await?;
+        let bytes = response.bytes().await.map_err(|e| transport(route, e))?;
+        decode(route, &bytes)
+    }
+
+    /// Sends a call and returns the successful raw answer.
+    pub(crate) async fn send(
+        &self,
+        session: Option<&SessionName>,
+        call: Call,
+    ) -> Result<reqwest::Response> {
+        let span = tracing::info_span!(
+            "wppconnect.request",
+            route = call.route,
+            session = session.map(SessionName::as_str).unwrap_or_default(),
+            status = tracing::field::Empty,
+            latency_ms = tracing::field::Empty,
+        );
+        self.send_inner(session, call).instrument(span).await
+    }
+
+    async fn send_inner(
+        &self,
+        session: Option<&SessionName>,
+        call: Call,
+    ) -> Result<reqwest::Response> {
+        let url = self.url(&call)?;
+        let mut token = match session {
+            Some(session) => Some(self.token(session, None).await?),
+            None => None,
+        };
+        let mut regenerated = false;
+        let mut attempt = 0u32;
+        loop {
+            let started = Instant::now();
+            let mut request = self
+                .inner
+                .http
+                .request(call.method.clone(), url.clone())
+                .timeout(self.inner.timeout);
+            if let Some(token) = &token {
+                request = request.bearer_auth(token.expose());
+            }
+            if let Some(body) = &call.body {
+                request = request.json(body);
+            }
+            let result = request.send().await;
+            let span = tracing::Span::current();
+            span.record(
+                "latency_ms",
+                u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+            );
+            let error = match result {
+                Ok(response) => {
+                    let status = response.status();
+                    span.record("status", status.as_u16());
+                    if status.is_success() {
+                        return Ok(response);
+                    }
+                    if status == StatusCode::UNAUTHORIZED
+                        && !regenerated
+                        && self.inner.secret.is_some()
+                    {
+                        if let (Some(session), Some(stale)) = (session, token.as_ref()) {
+                            // The server refused the token before doing anything: safe to repeat.
+                            tracing::info!(session = %session, "token refused; generating a new one");
+                            regenerated = true;
+                            token = Some(self.token(session, Some(stale)).await?);
+                            continue;
+                        }
+                    }
+                    self.error_from(session, call.route, response).await
+                }
+                Err(e) if e.is_timeout() => Error::Timeout { route: call.route },
+                Err(e) => transport(call.route, e),
+            };
+            let safe = error.is_not_sent() || (call.idempotent && error.is_retryable());
+            if safe && attempt < self.inner.retry.max_retries {
+                attempt += 1;
+                let delay = self.inner.retry.backoff(attempt);
+                tracing::warn!(route = call.route, attempt, ?delay, error = %error, "retrying");
+                tokio::time::sleep(delay).await;
+                continue;
+            }
+            if !call.idempotent && !error.is_not_sent() {
+                tracing::warn!(route = call.route, error = %error, "not retried: the request may have reached the server");
+            }
+            return Err(error);
+        }
+    }
+
+    fn url(&self, call: &Call) -> Result<Url> {
+        let mut url = self.inner.base.clone();
+        {
+            let mut segments = url
+                .path_segments_mut()
+                .map_err(|()| Error::invalid("the base URL cannot take a path"))?;
+            segments.pop_if_empty().push("api");
+            for segment in &call.segments {
+                segments.push(segment);
+            }
+        }
+        if !call.query.is_empty() {
+            url.query_pairs_mut()
+                .extend_pairs(call.query.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        }
+        Ok(url)
+    }
+
+    async fn error_from(
+        &self,
+        session: Option<&SessionName>,
+        route: &'static str,
+        response: reqwest::Response,
+    ) -> Error {
+        let status = response.status();
+        let content_type = response
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let bytes = match response.bytes().await {
+            Ok(bytes) => bytes,
+            Err(e) => return transport(route, e),
+        };
+        let body = ErrorBody::parse(content_type.as_deref(), &bytes);
+        let message = body.message.clone();
+        let session_name = || {
+            session
+                .cloned()
+                .unwrap_or_else(|| SessionName::from_wire(""))
+        };
+        match (status, body.kind) {
+            (StatusCode::UNAUTHORIZED, ErrorKind::TokenMissing | ErrorKind::InvalidToken) => {
+                Error::Unauthorized {
+                    session: session_name(),
+                    message,
+                }
+            }
+            (StatusCode::NOT_FOUND, ErrorKind::Disconnected) => Error::NotConnected {
+                session: session_name(),
+                message,
+            },
+            (StatusCode::BAD_REQUEST, ErrorKind::WrongSecretKey) => {
+                Error::WrongSecretKey { message }
+            }
+            _ => Error::Api {
+                route,
+                status,
+                message,
+                body: Box::new(body),
+            },
+        }
+    }
+}
+
+/// A transport error, without its URL: some routes carry the secret key in their path.
+fn transport(route: &'static str, error: reqwest::Error) -> Error {
+    let not_sent = error.is_connect();
+    Error::Transport {
+        route,
+        not_sent,
+        source: error.without_url(),
+    }
+}
+
+/// Decodes a JSON answer, naming the field that failed.
+pub(crate) fn decode<T: DeserializeOwned>(route: &'static str, bytes: &[u8]) -> Result<T> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        let snippet: String = String::from_utf8_lossy(&bytes[..bytes.len().min(200)]).into_owned();
+        Error::Decode {
+            route,
+            path,
+            snippet,
+            source: e.into_inner(),
+        }
+    })
+}
+
+/// One request: method, route template, path segments under `/api`, body, retry safety.
+#[derive(Debug)]
+pub(crate) struct Call {
+    pub(crate) method: Method,
+    pub(crate) route: &'static str,
+    pub(crate) segments: Vec<String>,
+    pub(crate) query: Vec<(String, String)>,
+    pub(crate) body: Option<Value>,
+    pub(crate) idempotent: bool,
+}
+
+impl Call {
+    /// A call; GET calls are idempotent, others are not unless marked.
+    pub(crate) fn new(method: Method, route: &'static str) -> Self {
+        let idempotent = method == Method::GET;
+        Self {
+            method,
+            route,
+            segments: Vec::new(),
+            query: Vec::new(),
+            body: None,
+            idempotent,
+        }
+    }
+
+    pub(crate) fn segments<I, S>(mut self, segments: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.segments.extend(segments.into_iter().map(Into::into));
+        self
+    }
+
+    pub(crate) fn query(mut self, key: &str, value: impl ToString) -> Self {
+        self.query.push((key.to_owned(), value.to_string()));
+        self
+    }
+
+    pub(crate) fn json(mut self, body: Value) -> Self {
+        self.body = Some(body);
+        self
+    }
+
+    /// A POST that only reads or whose repetition is harmless.
+    pub(crate) fn idempotent(mut self) -> Self {
+        self.idempotent = true;
+        self
+    }
+
+    pub(crate) fn not_idempotent(mut self) -> Self {
+        self.idempotent = false;
+        self
+    }
+}

@@ -1,0 +1,361 @@
+//! The session handle and the session lifecycle routes.
+
+use std::future::{Future, IntoFuture};
+use std::pin::Pin;
+use std::time::Duration;
+
+use bytes::Bytes;
+use futures::Stream;
+use reqwest::Method;
+use wppconnect_models::session::{QrCodeUnavailable, StartSession, StatusMessage, TokenResponse};
+use wppconnect_models::{PhoneNumber, SessionName, SessionState};
+
+use crate::client::{Call, Client};
+use crate::error::{Error, Result};
+
+/// The handle of one WhatsApp session on the server: owned, cheap to clone, `'static` (it can go
+/// into `tokio::spawn` and axum state). Get one with [`Client::session`].
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub(crate) client: Client,
+    pub(crate) name: SessionName,
+}
+
+/// A boxed future, as returned by the request builders' `IntoFuture`.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// What `qrcode-session` answered.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum QrCodeImage {
+    /// The QR code as PNG bytes.
+    Png(Bytes),
+    /// No QR code to show (not started, starting, or already connected).
+    Unavailable(QrCodeUnavailable),
+}
+
+/// One step of a login, yielded by [`Session::wait_until_connected`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum LoginUpdate {
+    /// The state changed (or a new QR code appeared); the last update is `CONNECTED`.
+    State(SessionState),
+}
+
+impl Session {
+    pub(crate) fn new(client: Client, name: SessionName) -> Self {
+        Self { client, name }
+    }
+
+    /// The session's name.
+    #[must_use]
+    pub fn name(&self) -> &SessionName {
+        &self.name
+    }
+
+    /// The client this session belongs to.
+    #[must_use]
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    pub(crate) fn call(&self, method: Method, route: &'static str, slug: &str) -> Call {
+        Call::new(method, route).segments([self.name.as_str(), slug])
+    }
+
+    pub(crate) async fn execute<T: serde::de::DeserializeOwned>(&self, call: Call) -> Result<T> {
+        self.client.execute(Some(&self.name), call).await
+    }
+
+    /// `POST /api/{session}/{secretkey}/generate-token`: mints a token with the secret key and
+    /// caches it for this session. The client does this by itself on first use; tokens never
+    /// expire and each costs the server ~54 ms.
+    ///
+    /// # Errors
+    /// [`Error::MissingSecretKey`], [`Error::WrongSecretKey`], transport errors.
+    #[doc(alias = "generate-token")]
+    pub async fn generate_token(&self) -> Result<TokenResponse> {
+        self.client.generate_token(&self.name).await
+    }
+
+    /// `POST /api/{session}/start-session`: starts the session (browser, WhatsApp Web).
+    ///
+    /// The server answers with the state **before** the start (first call: `CLOSED`); watch
+    /// [`Session::status`] or [`Session::wait_until_connected`] for the QR code. Setters:
+    /// `webhook`, `phone` (pairing-code login), `wait_qr_code` (not recommended: the server may
+    /// never answer).
+    ///
+    /// ```no_run
+    /// # async fn run(session: wppconnect_client::Session) -> wppconnect_client::Result<()> {
+    /// let state = session.start().webhook("https://example.com/webhook/main?token=s3cr3t").await?;
+    /// println!("before the start: {:?}", state.status);
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Unauthorized`], [`Error::InvalidInput`] (bad phone), transport errors.
+    #[doc(alias = "start-session")]
+    pub fn start(&self) -> StartSessionRequest {
+        StartSessionRequest {
+            session: self.clone(),
+            body: Ok(StartSession::default()),
+        }
+    }
+
+    /// `GET /api/{session}/status-session`: the state, with the QR code (a data URL) while
+    /// waiting for a scan.
+    ///
+    /// # Errors
+    /// [`Error::Unauthorized`], transport errors.
+    #[doc(alias = "status-session")]
+    pub async fn status(&self) -> Result<SessionState> {
+        self.execute(self.call(
+            Method::GET,
+            "GET /api/{session}/status-session",
+            "status-session",
+        ))
+        .await
+    }
+
+    /// `GET /api/{session}/qrcode-session`: the QR code as PNG, or why there is none.
+    ///
+    /// # Errors
+    /// [`Error::Unauthorized`], transport errors.
+    #[doc(alias = "qrcode-session")]
+    pub async fn qrcode(&self) -> Result<QrCodeImage> {
+        let route = "GET /api/{session}/qrcode-session";
+        let response = self
+            .client
+            .send(
+                Some(&self.name),
+                self.call(Method::GET, route, "qrcode-session"),
+            )
+            .await?;
+        let is_png = response
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|ct| ct.starts_with("image/"));
+        let bytes = response.bytes().await.map_err(|e| Error::Transport {
+            route,
+            not_sent: false,
+            source: e.without_url(),
+        })?;
+        if is_png || bytes.starts_with(b"\x89PNG") {
+            Ok(QrCodeImage::Png(bytes))
+        } else {
+            crate::client::decode(route, &bytes).map(QrCodeImage::Unavailable)
+        }
+    }
+
+    /// `GET /api/{session}/check-connection-session`: whether the session is connected. The
+    /// server always answers 200; the answer is the boolean in its body.
+    ///
+    /// # Errors
+    /// [`Error::Unauthorized`], transport errors.
+    #[doc(alias = "check-connection-session")]
+    pub async fn check_connection(&self) -> Result<bool> {
+        let call = self.call(
+            Method::GET,
+            "GET /api/{session}/check-connection-session",
+            "check-connection-session",
+        );
+        let answer: StatusMessage = self.execute(call).await?;
+        Ok(answer.status)
+    }
+
+    /// `POST /api/{session}/logout-session`: logs the account out (a new QR code is needed).
+    ///
+    /// # Errors
+    /// [`Error::NotConnected`] when the session is not connected, transport errors.
+    #[doc(alias = "logout-session")]
+    pub async fn logout(&self) -> Result<StatusMessage> {
+        self.execute(self.call(
+            Method::POST,
+            "POST /api/{session}/logout-session",
+            "logout-session",
+        ))
+        .await
+    }
+
+    /// `POST /api/{session}/close-session`: closes the browser, keeping the login.
+    ///
+    /// The server answers 500 `Error closing session` on a session that was never started, and
+    /// sometimes on one that it did close; check [`Session::status`] afterwards.
+    ///
+    /// # Errors
+    /// [`Error::Api`] with status 500 as above, transport errors.
+    #[doc(alias = "close-session")]
+    pub async fn close(&self) -> Result<StatusMessage> {
+        self.execute(self.call(
+            Method::POST,
+            "POST /api/{session}/close-session",
+            "close-session",
+        ))
+        .await
+    }
+
+    /// Polls `status-session` every `every` until the session is `CONNECTED`, yielding each new
+    /// state or QR code; fails with [`Error::Timeout`] after `timeout`. Never relies on the
+    /// server's `waitQrCode`.
+    ///
+    /// ```no_run
+    /// use futures::StreamExt;
+    /// use std::time::Duration;
+    /// # async fn run(session: wppconnect_client::Session) -> wppconnect_client::Result<()> {
+    /// session.start().await?;
+    /// let mut login = Box::pin(session.wait_until_connected(Duration::from_secs(1), Duration::from_secs(120)));
+    /// while let Some(update) = login.next().await {
+    ///     let wppconnect_client::LoginUpdate::State(state) = update? else { continue };
+    ///     if let Some(qr) = state.urlcode.as_deref() {
+    ///         println!("{}", wppconnect_client::qr::render_terminal(qr)?);
+    ///     }
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn wait_until_connected(
+        &self,
+        every: Duration,
+        timeout: Duration,
+    ) -> impl Stream<Item = Result<LoginUpdate>> + Send + 'static {
+        let session = self.clone();
+        let deadline = tokio::time::Instant::now() + timeout;
+        futures::stream::unfold(Some(None::<SessionState>), move |last| {
+            let session = session.clone();
+            async move {
+                let mut last = last?;
+                loop {
+                    if tokio::time::Instant::now() >= deadline {
+                        return Some((
+                            Err(Error::Timeout {
+                                route: "GET /api/{session}/status-session",
+                            }),
+                            None,
+                        ));
+                    }
+                    match session.status().await {
+                        Ok(state) => {
+                            let changed = last.as_ref().is_none_or(|prev| {
+                                prev.status != state.status
+                                    || prev.qrcode != state.qrcode
+                                    || prev.urlcode != state.urlcode
+                            });
+                            if changed {
+                                let next = (!state.is_connected()).then(|| Some(state.clone()));
+                                return Some((Ok(LoginUpdate::State(state)), next));
+                            }
+                            last = Some(state);
+                        }
+                        Err(error) if error.is_retryable() => {
+                            tracing::warn!(%error, "status-session failed while waiting; polling on");
+                        }
+                        Err(error) => return Some((Err(error), None)),
+                    }
+                    tokio::time::sleep_until((tokio::time::Instant::now() + every).min(deadline))
+                        .await;
+                }
+            }
+        })
+    }
+}
+
+/// `start-session` with its options. `.await` sends it.
+#[must_use = "requests do nothing unless .awaited"]
+#[derive(Debug)]
+pub struct StartSessionRequest {
+    session: Session,
+    body: Result<StartSession>,
+}
+
+impl StartSessionRequest {
+    /// The webhook URL of this session (overrides the server's global one).
+    pub fn webhook(mut self, url: impl Into<String>) -> Self {
+        if let Ok(body) = &mut self.body {
+            body.webhook = Some(url.into());
+        }
+        self
+    }
+
+    /// Log in with a pairing code for this phone number instead of a QR code; the code comes
+    /// in `phoneCode` (status and webhook).
+    pub fn phone(mut self, phone: &str) -> Self {
+        if let Ok(body) = &mut self.body {
+            match PhoneNumber::new(phone) {
+                Ok(phone) => body.phone = Some(phone.digits().to_owned()),
+                Err(e) => self.body = Err(Error::invalid(e)),
+            }
+        }
+        self
+    }
+
+    /// Ask the server to hold its answer until the first QR code. It may then never answer;
+    /// the client's timeout applies.
+    pub fn wait_qr_code(mut self, wait: bool) -> Self {
+        if let Ok(body) = &mut self.body {
+            body.wait_qr_code = Some(wait);
+        }
+        self
+    }
+
+    /// The request body this builder sends.
+    ///
+    /// # Errors
+    /// The first invalid input given to a setter.
+    pub fn into_body(self) -> Result<StartSession> {
+        self.body
+    }
+}
+
+impl IntoFuture for StartSessionRequest {
+    type Output = Result<SessionState>;
+    type IntoFuture = BoxFuture<'static, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let body = self.body?;
+            let value = serde_json::to_value(&body).map_err(Error::invalid)?;
+            let call = self
+                .session
+                .call(
+                    Method::POST,
+                    "POST /api/{session}/start-session",
+                    "start-session",
+                )
+                .json(value);
+            self.session.execute(call).await
+        })
+    }
+}
+
+/// The raw escape hatch, for routes the typed API does not cover yet.
+impl Session {
+    /// `GET /api/{session}/{path}` with this session's auth, retries and errors; `path` is split
+    /// on `/` and each part percent-encoded.
+    ///
+    /// # Errors
+    /// As every call.
+    pub async fn get<T: serde::de::DeserializeOwned>(&self, path: &str) -> Result<T> {
+        let call = Call::new(Method::GET, "GET /api/{session}/…")
+            .segments([self.name.as_str()])
+            .segments(path.split('/').filter(|s| !s.is_empty()));
+        self.execute(call).await
+    }
+
+    /// `POST /api/{session}/{path}` with a JSON body. Never retried once it may have reached the
+    /// server.
+    ///
+    /// # Errors
+    /// As every call.
+    pub async fn post<T: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &impl serde::Serialize,
+    ) -> Result<T> {
+        let body = serde_json::to_value(body).map_err(Error::invalid)?;
+        let call = Call::new(Method::POST, "POST /api/{session}/…")
+            .segments([self.name.as_str()])
+            .segments(path.split('/').filter(|s| !s.is_empty()))
+            .json(body);
+        self.execute(call).await
+    }
+}
