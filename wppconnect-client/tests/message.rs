@@ -1,0 +1,472 @@
+//! Sending: request bodies, typed answers, errors, and never sending twice.
+
+mod support;
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+use support::{bearer, catch_all, client, fixture, server, SECRET, SESSION};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use wiremock::matchers::{body_json, method, path};
+use wiremock::{Mock, ResponseTemplate};
+use wppconnect_client::{Client, Error, File, RetryPolicy};
+
+#[tokio::test]
+async fn send_message_posts_the_servers_body_and_reads_the_messages() {
+    let server = server().await;
+    Mock::given(method("POST"))
+        .and(path(format!("/api/{SESSION}/send-message")))
+        .and(bearer())
+        .and(body_json(json!({
+            "phone": "5511999999999",
+            "message": "Seu pedido #4821 foi confirmado ✅",
+            "options": {"quotedMsg": "false_5511999999999@c.us_A1C9E2F64B0D3E8F7A6B5C4D3E2F1A0B", "linkPreview": false}
+        })))
+        .respond_with(ResponseTemplate::new(201).set_body_json(fixture("send-message")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    catch_all(&server).await;
+    let session = client(&server).session(SESSION).unwrap();
+    let sent = session
+        .send_message("+55 (11) 99999-9999", "Seu pedido #4821 foi confirmado ✅")
+        .quoted("false_5511999999999@c.us_A1C9E2F64B0D3E8F7A6B5C4D3E2F1A0B")
+        .link_preview(false)
+        .await
+        .unwrap();
+    assert_eq!(sent.len(), 1);
+    assert!(sent[0].is_from_me());
+    assert_eq!(sent[0].id.from_me(), Some(true));
+}
+
+#[tokio::test]
+async fn groups_lids_and_many_recipients_set_the_servers_flags() {
+    let server = server().await;
+    Mock::given(method("POST"))
+        .and(path(format!("/api/{SESSION}/send-message")))
+        .and(body_json(
+            json!({"phone": "120363025746331234", "message": "oi", "isGroup": true}),
+        ))
+        .respond_with(ResponseTemplate::new(201).set_body_json(fixture("send-message")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(format!("/api/{SESSION}/send-message")))
+        .and(body_json(
+            json!({"phone": ["5511999999999", "5521988887777"], "message": "oi"}),
+        ))
+        .respond_with(ResponseTemplate::new(201).set_body_json(fixture("send-message")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(format!("/api/{SESSION}/send-message")))
+        .and(body_json(
+            json!({"phone": "215589463728541", "message": "oi", "isLid": true}),
+        ))
+        .respond_with(ResponseTemplate::new(201).set_body_json(fixture("send-message")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    catch_all(&server).await;
+    let session = client(&server).session(SESSION).unwrap();
+    session
+        .send_message("120363025746331234@g.us", "oi")
+        .await
+        .unwrap();
+    session
+        .send_message("5511999999999", "oi")
+        .to("+55 21 98888-7777")
+        .await
+        .unwrap();
+    session
+        .send_message("215589463728541", "oi")
+        .lid()
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn invalid_input_is_refused_before_any_request() {
+    let server = server().await;
+    catch_all(&server).await;
+    let session = client(&server).session(SESSION).unwrap();
+    for (phone, text) in [
+        ("abc", "oi"),
+        ("0800 123", "oi"),
+        ("5511999999999", "   "),
+        ("", "oi"),
+    ] {
+        let err = session.send_message(phone, text).await.unwrap_err();
+        assert!(
+            matches!(err, Error::InvalidInput { .. }),
+            "{phone:?}: {err:?}"
+        );
+        assert!(err.is_not_sent());
+    }
+    let err = session
+        .send_message("5511999999999", "oi")
+        .quoted("not-an-id")
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidInput { .. }));
+    let err = session
+        .send_message("5511999999999", "oi")
+        .to("120363025746331234@g.us")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::InvalidInput { .. }),
+        "mixing contacts and groups"
+    );
+    assert!(session
+        .send_location("5511999999999", 91.0, 0.0)
+        .await
+        .is_err());
+    assert!(session
+        .send_sticker("5511999999999", File::bytes(vec![1, 2], "image/png"))
+        .await
+        .is_err());
+    assert!(session.react_message("nope", "👍").await.is_err());
+    assert!(session
+        .send_file("5511999999999", File::path("/does/not/exist.pdf"))
+        .await
+        .is_err());
+    assert_eq!(
+        server.received_requests().await.unwrap().len(),
+        0,
+        "nothing may reach the server"
+    );
+}
+
+#[tokio::test]
+async fn a_send_into_a_502_hits_the_server_exactly_once() {
+    let server = server().await;
+    Mock::given(method("POST"))
+        .and(path(format!("/api/{SESSION}/send-message")))
+        .respond_with(ResponseTemplate::new(502).set_body_string("Bad Gateway"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    catch_all(&server).await;
+    let err = client(&server)
+        .session(SESSION)
+        .unwrap()
+        .send_message("5511999999999", "oi")
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(reqwest::StatusCode::BAD_GATEWAY));
+    assert!(
+        err.is_retryable(),
+        "the caller may decide to retry; the client does not"
+    );
+}
+
+#[tokio::test]
+async fn a_read_into_a_502_is_retried() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path(format!("/api/{SESSION}/status-session")))
+        .respond_with(ResponseTemplate::new(502).set_body_string("Bad Gateway"))
+        .expect(3)
+        .mount(&server)
+        .await;
+    catch_all(&server).await;
+    let err = client(&server)
+        .session(SESSION)
+        .unwrap()
+        .status()
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(reqwest::StatusCode::BAD_GATEWAY));
+}
+
+/// A server that reads each request and hangs up without answering; counts requests per path.
+async fn dropping_server() -> (String, Arc<AtomicUsize>, Arc<AtomicUsize>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let sends = Arc::new(AtomicUsize::new(0));
+    let reads = Arc::new(AtomicUsize::new(0));
+    let (s, r) = (sends.clone(), reads.clone());
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut socket, _)) = listener.accept().await else {
+                return;
+            };
+            let (s, r) = (s.clone(), r.clone());
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 64 * 1024];
+                let n = socket.read(&mut buf).await.unwrap_or(0);
+                let head = String::from_utf8_lossy(&buf[..n]);
+                if head.contains("generate-token") {
+                    let body = serde_json::to_string(&fixture("generate-token")).unwrap();
+                    let answer = format!("HTTP/1.1 201 Created\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}", body.len());
+                    let _ = socket.write_all(answer.as_bytes()).await;
+                    return;
+                }
+                if head.contains("send-message") {
+                    s.fetch_add(1, Ordering::SeqCst);
+                } else {
+                    r.fetch_add(1, Ordering::SeqCst);
+                }
+                // hang up without an answer
+            });
+        }
+    });
+    (url, sends, reads)
+}
+
+#[tokio::test]
+async fn a_send_whose_connection_drops_is_not_repeated_but_a_read_is() {
+    let (url, sends, reads) = dropping_server().await;
+    let client = Client::builder(&url)
+        .unwrap()
+        .secret_key(SECRET)
+        .retry(RetryPolicy {
+            max_retries: 2,
+            initial_backoff: Duration::from_millis(5),
+            max_backoff: Duration::from_millis(10),
+        })
+        .build()
+        .unwrap();
+    let session = client.session(SESSION).unwrap();
+    let err = session
+        .send_message("5511999999999", "oi")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Transport {
+                not_sent: false,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(
+        sends.load(Ordering::SeqCst),
+        1,
+        "the send may have reached the server: never repeated"
+    );
+    let _ = session.status().await.unwrap_err();
+    assert_eq!(reads.load(Ordering::SeqCst), 3, "a read is retried twice");
+}
+
+#[tokio::test]
+async fn server_errors_keep_the_servers_message() {
+    let server = server().await;
+    Mock::given(method("POST"))
+        .and(path(format!("/api/{SESSION}/send-message")))
+        .and(body_json(
+            json!({"phone": "5511900009999", "message": "oi"}),
+        ))
+        .respond_with(ResponseTemplate::new(400).set_body_json(fixture("error-number-not-exists")))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(format!("/api/{SESSION}/send-message")))
+        .and(body_json(
+            json!({"phone": "5511999999999", "message": "oi"}),
+        ))
+        .respond_with(ResponseTemplate::new(500).set_body_json(fixture("error-send-failed")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(format!("/api/{SESSION}/send-message")))
+        .and(body_json(
+            json!({"phone": "5521988887777", "message": "oi"}),
+        ))
+        .respond_with(ResponseTemplate::new(404).set_body_json(fixture("error-disconnected")))
+        .mount(&server)
+        .await;
+    catch_all(&server).await;
+    let session = client(&server).session(SESSION).unwrap();
+    let err = session
+        .send_message("5511900009999", "oi")
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(reqwest::StatusCode::BAD_REQUEST));
+    assert_eq!(
+        err.server_message(),
+        Some("O número 5511900009999 não existe.")
+    );
+    assert!(err.to_string().contains("não existe"), "{err}");
+    let err = session
+        .send_message("5511999999999", "oi")
+        .await
+        .unwrap_err();
+    assert_eq!(err.server_message(), Some("Erro ao enviar a mensagem."));
+    let err = session
+        .send_message("5521988887777", "oi")
+        .await
+        .unwrap_err();
+    assert!(err.is_not_connected());
+}
+
+#[tokio::test]
+async fn an_answer_of_the_wrong_shape_is_a_decode_error_naming_the_field() {
+    let server = server().await;
+    Mock::given(method("POST"))
+        .and(path(format!("/api/{SESSION}/send-message")))
+        .respond_with(
+            ResponseTemplate::new(201).set_body_json(
+                json!({"status": "success", "response": [{"id": 42, "type": "chat"}]}),
+            ),
+        )
+        .mount(&server)
+        .await;
+    catch_all(&server).await;
+    let err = client(&server)
+        .session(SESSION)
+        .unwrap()
+        .send_message("5511999999999", "oi")
+        .await
+        .unwrap_err();
+    match err {
+        Error::Decode { path, snippet, .. } => {
+            assert_eq!(path, "response[0].id");
+            assert!(snippet.contains("\"status\""));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn files_are_sent_as_data_urls_or_server_paths() {
+    let server = server().await;
+    Mock::given(method("POST"))
+        .and(path(format!("/api/{SESSION}/send-image")))
+        .and(body_json(json!({
+            "phone": "5511999999999",
+            "base64": "data:image/jpeg;base64,AQID",
+            "caption": "recibo"
+        })))
+        .respond_with(ResponseTemplate::new(201).set_body_json(fixture("send-file")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(format!("/api/{SESSION}/send-file")))
+        .and(body_json(json!({
+            "phone": "120363025746331234",
+            "isGroup": true,
+            "path": "https://cdn.example.com/nota.pdf",
+            "filename": "nota.pdf"
+        })))
+        .respond_with(ResponseTemplate::new(201).set_body_json(fixture("send-file")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(format!("/api/{SESSION}/send-voice-base64")))
+        .and(body_json(json!({"phone": "5511999999999", "base64Ptt": "data:audio/ogg;base64,T2dnUw==", "filename": "note.ogg"})))
+        .respond_with(ResponseTemplate::new(201).set_body_json(fixture("send-file")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(format!("/api/{SESSION}/send-location")))
+        .and(body_json(
+            json!({"phone": "5511999999999", "lat": -22.9714, "lng": -43.183, "title": "Loja"}),
+        ))
+        .respond_with(ResponseTemplate::new(201).set_body_json(fixture("send-file")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    catch_all(&server).await;
+    let session = client(&server).session(SESSION).unwrap();
+    let receipts = session
+        .send_image("5511999999999", File::bytes(vec![1, 2, 3], "image/jpeg"))
+        .caption("recibo")
+        .await
+        .unwrap();
+    assert_eq!(receipts[0].id.from_me(), Some(true));
+    session
+        .send_file(
+            "120363025746331234@g.us",
+            File::url("https://cdn.example.com/nota.pdf"),
+        )
+        .await
+        .unwrap();
+    let dir = std::env::temp_dir().join(format!("wpp-client-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let note = dir.join("note.ogg");
+    std::fs::write(&note, b"OggS").unwrap();
+    session
+        .send_voice("5511999999999", File::path(&note))
+        .await
+        .unwrap();
+    session
+        .send_location("5511999999999", -22.9714, -43.183)
+        .title("Loja")
+        .await
+        .unwrap();
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test]
+async fn reactions_and_deletions() {
+    let server = server().await;
+    let id = "true_5511999999999@c.us_3EB0A9F8E7D6C5B4A39281";
+    Mock::given(method("POST"))
+        .and(path(format!("/api/{SESSION}/react-message")))
+        .and(body_json(json!({"msgId": id, "reaction": "❤️"})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(fixture("react-message")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(format!("/api/{SESSION}/delete-message")))
+        .and(body_json(
+            json!({"phone": "5511999999999", "messageId": [id], "onlyLocal": false}),
+        ))
+        .respond_with(ResponseTemplate::new(200).set_body_json(fixture("delete-message")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    catch_all(&server).await;
+    let session = client(&server).session(SESSION).unwrap();
+    assert_eq!(
+        session.react_message(id, "❤️").await.unwrap()["message"],
+        "Reaction sended"
+    );
+    assert_eq!(
+        session
+            .delete_message("5511999999999", &[id], false)
+            .await
+            .unwrap()["message"],
+        "Message deleted"
+    );
+}
+
+#[tokio::test]
+async fn the_send_rate_limit_spaces_sends_per_session() {
+    let server = server().await;
+    Mock::given(method("POST"))
+        .and(path(format!("/api/{SESSION}/send-message")))
+        .respond_with(ResponseTemplate::new(201).set_body_json(fixture("send-message")))
+        .expect(3)
+        .mount(&server)
+        .await;
+    catch_all(&server).await;
+    let client = Client::builder(&server.uri())
+        .unwrap()
+        .secret_key(SECRET)
+        .send_rate_limit(2, Duration::from_millis(300))
+        .build()
+        .unwrap();
+    let session = client.session(SESSION).unwrap();
+    let started = Instant::now();
+    for _ in 0..3 {
+        session.send_message("5511999999999", "oi").await.unwrap();
+    }
+    assert!(
+        started.elapsed() >= Duration::from_millis(300),
+        "3 sends at 2 per 300 ms need two spacings"
+    );
+}

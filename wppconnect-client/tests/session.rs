@@ -1,0 +1,418 @@
+//! Tokens and the session lifecycle routes.
+
+mod support;
+
+use serde_json::json;
+use support::{bearer, catch_all, client, fixture, server, SECRET, SESSION, TOKEN};
+use wiremock::matchers::{body_json, header, header_exists, method, path};
+use wiremock::{Mock, Request, ResponseTemplate};
+use wppconnect_client::models::SessionStatus;
+use wppconnect_client::{Client, Error, QrCodeImage};
+
+#[tokio::test]
+async fn the_token_is_generated_once_and_reused() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path(format!("/api/{SESSION}/status-session")))
+        .and(bearer())
+        .respond_with(ResponseTemplate::new(200).set_body_json(fixture("status-session")))
+        .expect(3)
+        .mount(&server)
+        .await;
+    catch_all(&server).await;
+    let session = client(&server).session(SESSION).unwrap();
+    for _ in 0..3 {
+        let state = session.status().await.unwrap();
+        assert_eq!(state.status, SessionStatus::QrCode);
+        assert!(state.qr_code_base64().unwrap().starts_with("iVBOR"));
+    }
+    let mints = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|r| r.url.path().ends_with("generate-token"))
+        .count();
+    assert_eq!(mints, 1, "tokens cost the server ~54 ms each: cache them");
+}
+
+#[tokio::test]
+async fn a_refused_token_is_regenerated_once() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path(format!("/api/{SESSION}/check-connection-session")))
+        .and(header("authorization", "Bearer stale-token"))
+        .respond_with(ResponseTemplate::new(401).set_body_json(fixture("error-unauthorized")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!("/api/{SESSION}/check-connection-session")))
+        .and(bearer())
+        .respond_with(ResponseTemplate::new(200).set_body_json(fixture("check-connection-session")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    catch_all(&server).await;
+    let client = Client::builder(&server.uri())
+        .unwrap()
+        .secret_key(SECRET)
+        .token(SESSION, "stale-token")
+        .unwrap()
+        .build()
+        .unwrap();
+    assert!(client
+        .session(SESSION)
+        .unwrap()
+        .check_connection()
+        .await
+        .unwrap());
+}
+
+#[tokio::test]
+async fn a_token_refused_twice_is_unauthorized_and_never_loops() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path(format!("/api/{SESSION}/status-session")))
+        .respond_with(ResponseTemplate::new(401).set_body_json(fixture("error-unauthorized")))
+        .expect(2)
+        .mount(&server)
+        .await;
+    catch_all(&server).await;
+    let err = client(&server)
+        .session(SESSION)
+        .unwrap()
+        .status()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Unauthorized { .. }), "{err:?}");
+    assert_eq!(err.status(), Some(reqwest::StatusCode::UNAUTHORIZED));
+    assert_eq!(
+        err.server_message(),
+        Some("Check that the Session and Token are correct")
+    );
+}
+
+#[tokio::test]
+async fn a_user_token_in_full_form_is_used_without_the_secret() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path(format!("/api/{SESSION}/status-session")))
+        .and(bearer())
+        .respond_with(ResponseTemplate::new(200).set_body_json(fixture("status-session-connected")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    catch_all(&server).await;
+    let client = Client::builder(&server.uri())
+        .unwrap()
+        .token(SESSION, format!("{SESSION}:{TOKEN}"))
+        .unwrap()
+        .build()
+        .unwrap();
+    assert!(client
+        .session(SESSION)
+        .unwrap()
+        .status()
+        .await
+        .unwrap()
+        .is_connected());
+    let missing = client.session("other").unwrap().status().await.unwrap_err();
+    assert!(matches!(missing, Error::MissingSecretKey), "{missing:?}");
+}
+
+#[tokio::test]
+async fn a_wrong_secret_key_is_reported_without_the_key() {
+    let server = wiremock::MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(format!("/api/{SESSION}/wrong-key/generate-token")))
+        .respond_with(
+            ResponseTemplate::new(400).set_body_json(fixture("generate-token-wrong-secret")),
+        )
+        .mount(&server)
+        .await;
+    let client = Client::builder(&server.uri())
+        .unwrap()
+        .secret_key("wrong-key")
+        .build()
+        .unwrap();
+    let err = client
+        .session(SESSION)
+        .unwrap()
+        .generate_token()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::WrongSecretKey { .. }), "{err:?}");
+    assert!(!format!("{err} {err:?}").contains("wrong-key"));
+}
+
+#[tokio::test]
+async fn start_sends_the_webhook_and_answers_the_state_before_the_start() {
+    let server = server().await;
+    Mock::given(method("POST"))
+        .and(path(format!("/api/{SESSION}/start-session")))
+        .and(bearer())
+        .and(header("content-type", "application/json"))
+        .and(body_json(
+            json!({"webhook": "http://127.0.0.1:3000/webhook/x?token=t", "phone": "5511900000001"}),
+        ))
+        .respond_with(ResponseTemplate::new(200).set_body_json(fixture("start-session-first-call")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    catch_all(&server).await;
+    let session = client(&server).session(SESSION).unwrap();
+    let state = session
+        .start()
+        .webhook("http://127.0.0.1:3000/webhook/x?token=t")
+        .phone("+55 11 90000-0001")
+        .await
+        .unwrap();
+    assert_eq!(state.status, SessionStatus::Closed);
+    let bad = session.start().phone("not a phone").await.unwrap_err();
+    assert!(matches!(bad, Error::InvalidInput { .. }));
+}
+
+#[tokio::test]
+async fn bodiless_requests_carry_no_content_type() {
+    let server = server().await;
+    Mock::given(method("POST"))
+        .and(path(format!("/api/{SESSION}/logout-session")))
+        .and(bearer())
+        .respond_with(|request: &Request| {
+            if request.headers.contains_key("content-type") || !request.body.is_empty() {
+                ResponseTemplate::new(418)
+            } else {
+                ResponseTemplate::new(200).set_body_json(fixture("logout-session"))
+            }
+        })
+        .expect(1)
+        .mount(&server)
+        .await;
+    catch_all(&server).await;
+    let answer = client(&server)
+        .session(SESSION)
+        .unwrap()
+        .logout()
+        .await
+        .unwrap();
+    assert!(answer.status);
+}
+
+#[tokio::test]
+async fn check_connection_reads_the_boolean_not_the_status_code() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path(format!("/api/{SESSION}/check-connection-session")))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(fixture("check-connection-session-disconnected")),
+        )
+        .mount(&server)
+        .await;
+    catch_all(&server).await;
+    assert!(!client(&server)
+        .session(SESSION)
+        .unwrap()
+        .check_connection()
+        .await
+        .unwrap());
+}
+
+#[tokio::test]
+async fn not_connected_is_not_a_missing_route() {
+    let server = server().await;
+    Mock::given(method("POST"))
+        .and(path(format!("/api/{SESSION}/logout-session")))
+        .respond_with(ResponseTemplate::new(404).set_body_json(fixture("error-disconnected")))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!("/api/{SESSION}/nope")))
+        .respond_with(ResponseTemplate::new(404).insert_header("content-type", "text/html; charset=utf-8").set_body_string(
+            "<!DOCTYPE html><html><body><pre>Cannot GET /api/NERDWHATS_AMERICA/nope</pre></body></html>",
+        ))
+        .mount(&server)
+        .await;
+    catch_all(&server).await;
+    let session = client(&server).session(SESSION).unwrap();
+    let err = session.logout().await.unwrap_err();
+    assert!(err.is_not_connected(), "{err:?}");
+    assert_eq!(
+        err.server_message(),
+        Some("A sessão do WhatsApp não está ativa.")
+    );
+    let err = session.get::<serde_json::Value>("nope").await.unwrap_err();
+    match err {
+        Error::Api {
+            status, message, ..
+        } => {
+            assert_eq!(status, 404);
+            assert_eq!(
+                message.as_deref(),
+                Some("Cannot GET /api/NERDWHATS_AMERICA/nope")
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn qrcode_is_png_bytes_or_a_typed_reason() {
+    let server = server().await;
+    let png =
+        wppconnect_client::qr::png_bytes(fixture("status-session")["qrcode"].as_str().unwrap())
+            .unwrap();
+    Mock::given(method("GET"))
+        .and(path("/api/with-qr/qrcode-session"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("content-type", "image/png")
+                .set_body_bytes(png.clone()),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(format!("/api/with-qr/{SECRET}/generate-token")))
+        .respond_with(ResponseTemplate::new(201).set_body_json(fixture("generate-token")))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!("/api/{SESSION}/qrcode-session")))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(fixture("qrcode-session-not-available")),
+        )
+        .mount(&server)
+        .await;
+    catch_all(&server).await;
+    let client = client(&server);
+    match client.session("with-qr").unwrap().qrcode().await.unwrap() {
+        QrCodeImage::Png(bytes) => assert_eq!(bytes.as_ref(), png.as_slice()),
+        other => panic!("{other:?}"),
+    }
+    match client.session(SESSION).unwrap().qrcode().await.unwrap() {
+        QrCodeImage::Unavailable(reason) => {
+            assert!(reason.message.unwrap().contains("QRCode is not available"))
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn admin_routes_use_the_secret_key() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path(format!("/api/{SECRET}/show-all-sessions")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(fixture("show-all-sessions")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    catch_all(&server).await;
+    let names = client(&server).show_all_sessions().await.unwrap();
+    assert_eq!(names.len(), 3);
+    let without = Client::builder(&server.uri()).unwrap().build().unwrap();
+    assert!(matches!(
+        without.show_all_sessions().await,
+        Err(Error::MissingSecretKey)
+    ));
+}
+
+#[tokio::test]
+async fn odd_session_names_are_refused_or_percent_encoded() {
+    let server = server().await;
+    Mock::given(method("POST"))
+        .and(path(format!("/api/%C3%A7%C3%A3o/{SECRET}/generate-token")))
+        .respond_with(ResponseTemplate::new(201).set_body_json(fixture("generate-token")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/%C3%A7%C3%A3o/status-session"))
+        .and(header_exists("authorization"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(fixture("status-session-connected")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    catch_all(&server).await;
+    let client = client(&server);
+    assert!(client
+        .session("ção")
+        .unwrap()
+        .status()
+        .await
+        .unwrap()
+        .is_connected());
+    for bad in ["", "a/b", "a:b", "..", "a b"] {
+        assert!(
+            matches!(client.session(bad), Err(Error::InvalidInput { .. })),
+            "{bad:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn wait_until_connected_yields_each_state_then_ends() {
+    let server = server().await;
+    let calls = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = calls.clone();
+    Mock::given(method("GET"))
+        .and(path(format!("/api/{SESSION}/status-session")))
+        .respond_with(move |_: &Request| {
+            let n = counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let body = match n {
+                0 => json!({"status": "INITIALIZING", "qrcode": null}),
+                1 | 2 => fixture("status-session"),
+                _ => fixture("status-session-connected"),
+            };
+            ResponseTemplate::new(200).set_body_json(body)
+        })
+        .mount(&server)
+        .await;
+    catch_all(&server).await;
+    use futures::StreamExt;
+    let session = client(&server).session(SESSION).unwrap();
+    let updates: Vec<_> = session
+        .wait_until_connected(
+            std::time::Duration::from_millis(5),
+            std::time::Duration::from_secs(5),
+        )
+        .collect()
+        .await;
+    let statuses: Vec<SessionStatus> = updates
+        .into_iter()
+        .map(|u| match u.unwrap() {
+            wppconnect_client::LoginUpdate::State(s) => s.status,
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            SessionStatus::Initializing,
+            SessionStatus::QrCode,
+            SessionStatus::Connected
+        ]
+    );
+}
+
+#[tokio::test]
+async fn wait_until_connected_times_out() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path(format!("/api/{SESSION}/status-session")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(fixture("status-session")))
+        .mount(&server)
+        .await;
+    catch_all(&server).await;
+    use futures::StreamExt;
+    let session = client(&server).session(SESSION).unwrap();
+    let updates: Vec<_> = session
+        .wait_until_connected(
+            std::time::Duration::from_millis(5),
+            std::time::Duration::from_millis(100),
+        )
+        .collect()
+        .await;
+    assert_eq!(updates.len(), 2, "one QR state, then the timeout");
+    assert!(matches!(updates[1], Err(Error::Timeout { .. })));
+}
