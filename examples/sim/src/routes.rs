@@ -137,10 +137,10 @@ fn authorize(
         )));
     };
     if !sim.token_valid(&session, &token) {
-        return Err(ctx.json(
+        return Err(Box::new(ctx.json(
             StatusCode::UNAUTHORIZED,
             json!({"error": "Check that the Session and Token are correct"}),
-        ));
+        )));
     }
     Ok(session)
 }
