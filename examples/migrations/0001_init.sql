@@ -1,0 +1,48 @@
+-- The reference backend's message store.
+CREATE TABLE IF NOT EXISTS sessions (
+    name TEXT PRIMARY KEY,
+    status TEXT NOT NULL,
+    qr_code TEXT,
+    last_connected INTEGER,
+    phone_number TEXT
+);
+
+CREATE TABLE IF NOT EXISTS conversations (
+    session TEXT NOT NULL,
+    id TEXT NOT NULL,
+    name TEXT,
+    phone_number TEXT,
+    is_group INTEGER NOT NULL DEFAULT 0,
+    last_message TEXT,
+    last_message_time INTEGER,
+    unread_count INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (session, id)
+);
+
+CREATE TABLE IF NOT EXISTS messages (
+    session TEXT NOT NULL,
+    id TEXT NOT NULL,
+    conversation_id TEXT NOT NULL,
+    sender_id TEXT NOT NULL,
+    sender_name TEXT,
+    content TEXT NOT NULL,
+    message_type TEXT NOT NULL,
+    timestamp INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    status_rank INTEGER NOT NULL,
+    is_from_me INTEGER NOT NULL,
+    quoted_message TEXT,
+    media_url TEXT,
+    PRIMARY KEY (session, id)
+);
+
+CREATE INDEX IF NOT EXISTS messages_by_conversation ON messages (session, conversation_id, timestamp);
+
+-- Acks that arrived before their message; applied when the message is stored.
+CREATE TABLE IF NOT EXISTS early_acks (
+    session TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    status_rank INTEGER NOT NULL,
+    PRIMARY KEY (session, message_id)
+);

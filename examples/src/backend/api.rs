@@ -1,0 +1,476 @@
+//! The REST API, SSE, `/health` and the web console's files.
+
+use std::collections::BTreeMap;
+
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use wppconnect_models::domain::{self, MessageStatus, SessionStatus};
+use wppconnect_models::{PhoneNumber, SessionName};
+
+use super::store::StoreError;
+use super::AppState;
+
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/",
+            get(|| async {
+                (
+                    [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+                    include_str!("../../web/index.html"),
+                )
+            }),
+        )
+        .route(
+            "/app.js",
+            get(|| async {
+                (
+                    [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+                    include_str!("../../web/app.js"),
+                )
+            }),
+        )
+        .route(
+            "/style.css",
+            get(|| async {
+                (
+                    [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
+                    include_str!("../../web/style.css"),
+                )
+            }),
+        )
+        .route("/health", get(health))
+        .route("/api/auth/login", post(login))
+        .route("/api/sessions", get(list_sessions))
+        .route("/api/sessions/{name}", get(get_session))
+        .route("/api/sessions/{name}/start", post(start_session))
+        .route("/api/sessions/{name}/logout", post(logout_session))
+        .route("/api/messages", post(send_message))
+        .route("/api/conversations", get(conversations))
+        .route("/api/conversations/{id}/messages", get(messages))
+        .route("/api/conversations/{id}/read", post(mark_read))
+        .route("/api/events", get(events))
+}
+
+/// An error answer: `{"error": <code>, "message": <text>}` with its status.
+#[derive(Debug)]
+pub(super) enum ApiError {
+    BadRequest(String),
+    Unauthorized(&'static str),
+    NotFound(String),
+    NotConnected(String),
+    Upstream(wppconnect_client::Error),
+    Database(StoreError),
+}
+
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> Self {
+        Self::Database(error)
+    }
+}
+
+impl From<wppconnect_client::Error> for ApiError {
+    fn from(error: wppconnect_client::Error) -> Self {
+        match error {
+            wppconnect_client::Error::InvalidInput { reason } => Self::BadRequest(reason),
+            wppconnect_client::Error::NotConnected { session, .. } => {
+                Self::NotConnected(session.to_string())
+            }
+            other => Self::Upstream(other),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, code, message) = match self {
+            Self::BadRequest(message) => (StatusCode::BAD_REQUEST, "bad_request", message),
+            Self::Unauthorized(message) => {
+                (StatusCode::UNAUTHORIZED, "unauthorized", message.to_owned())
+            }
+            Self::NotFound(message) => (StatusCode::NOT_FOUND, "not_found", message),
+            Self::NotConnected(session) => (
+                StatusCode::CONFLICT,
+                "session_not_connected",
+                format!("session {session} is not connected"),
+            ),
+            Self::Upstream(error) => {
+                tracing::warn!(%error, "WPPConnect call failed");
+                let message = match error.server_message() {
+                    Some(server) => format!("{error} ({server})"),
+                    None => error.to_string(),
+                };
+                let message = if error.status().is_some() {
+                    message
+                } else {
+                    format!("{message}: WPPConnect Server unreachable")
+                };
+                (StatusCode::BAD_GATEWAY, "wppconnect_error", message)
+            }
+            Self::Database(error) => {
+                tracing::error!(error = ?error, "database failure");
+                (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "database_error",
+                    "the message store is unavailable".to_owned(),
+                )
+            }
+        };
+        (status, Json(json!({"error": code, "message": message}))).into_response()
+    }
+}
+
+/// A request with a valid JWT, from `Authorization: Bearer …` or `?access_token=` (for
+/// `EventSource`, which cannot send headers).
+pub(super) struct AuthUser(#[allow(dead_code)] pub(super) String);
+
+impl FromRequestParts<AppState> for AuthUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let from_header = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::to_owned);
+        let from_query = parts.uri.query().and_then(|q| {
+            url::form_urlencoded::parse(q.as_bytes())
+                .find(|(k, _)| k == "access_token")
+                .map(|(_, v)| v.into_owned())
+        });
+        let token = from_header
+            .or(from_query)
+            .ok_or(ApiError::Unauthorized("missing bearer token"))?;
+        let claims = state
+            .auth
+            .verify(&token)
+            .ok_or(ApiError::Unauthorized("invalid or expired token"))?;
+        Ok(Self(claims.sub))
+    }
+}
+
+fn session_name(name: &str) -> Result<SessionName, ApiError> {
+    SessionName::new(name).map_err(|e| ApiError::BadRequest(e.to_string()))
+}
+
+#[derive(Deserialize)]
+struct Login {
+    username: String,
+    password: String,
+}
+
+async fn login(
+    State(state): State<AppState>,
+    Json(login): Json<Login>,
+) -> Result<Json<Value>, ApiError> {
+    let token = state
+        .auth
+        .login(&login.username, &login.password)
+        .ok_or(ApiError::Unauthorized("wrong user name or password"))?;
+    Ok(Json(
+        json!({"token": token, "expiresIn": super::auth::TOKEN_TTL_SECS}),
+    ))
+}
+
+async fn list_sessions(
+    State(state): State<AppState>,
+    _user: AuthUser,
+) -> Result<Json<Vec<domain::Session>>, ApiError> {
+    let mut sessions = Vec::new();
+    for name in state.store.session_names().await? {
+        if let Some(session) = state.store.session(&name).await? {
+            sessions.push(session);
+        }
+    }
+    Ok(Json(sessions))
+}
+
+/// The session as the server sees it now, merged with what the store knows.
+async fn current_session(
+    state: &AppState,
+    name: &SessionName,
+) -> Result<domain::Session, ApiError> {
+    let server = state.client.session(name.as_str())?.status().await?;
+    let mut session = domain::Session::from_state(name.as_str(), &server);
+    let stored = state.store.session(name.as_str()).await?;
+    if let Some(stored) = &stored {
+        session.last_connected = stored.last_connected;
+        session.phone_number.clone_from(&stored.phone_number);
+        if session.status == SessionStatus::Connecting && session.qr_code.is_none() {
+            session.qr_code.clone_from(&stored.qr_code);
+        }
+    }
+    let changed = stored
+        .as_ref()
+        .is_none_or(|s| s.status != session.status || s.qr_code != session.qr_code);
+    if changed {
+        state
+            .store
+            .set_session(name.as_str(), session.status, session.qr_code.as_deref())
+            .await?;
+    }
+    Ok(session)
+}
+
+async fn get_session(
+    State(state): State<AppState>,
+    _user: AuthUser,
+    Path(name): Path<String>,
+) -> Result<Json<domain::Session>, ApiError> {
+    let name = session_name(&name)?;
+    Ok(Json(current_session(&state, &name).await?))
+}
+
+async fn start_session(
+    State(state): State<AppState>,
+    _user: AuthUser,
+    Path(name): Path<String>,
+) -> Result<Json<domain::Session>, ApiError> {
+    let name = session_name(&name)?;
+    let before = state
+        .client
+        .session(name.as_str())?
+        .start()
+        .webhook(state.webhook_url(name.as_str()))
+        .await?;
+    tracing::info!(session = %name, before = %before.status, "session started");
+    let mut session = current_session(&state, &name).await?;
+    if session.status == SessionStatus::Disconnected {
+        // the server answers the state before the start; it is starting now
+        session.status = SessionStatus::Connecting;
+        state
+            .store
+            .set_session(name.as_str(), session.status, None)
+            .await?;
+    }
+    state
+        .realtime
+        .push(name.as_str(), "session-status", &session);
+    Ok(Json(session))
+}
+
+async fn logout_session(
+    State(state): State<AppState>,
+    _user: AuthUser,
+    Path(name): Path<String>,
+) -> Result<Json<domain::Session>, ApiError> {
+    let name = session_name(&name)?;
+    state.client.session(name.as_str())?.logout().await?;
+    let session = state
+        .store
+        .set_session(name.as_str(), SessionStatus::Disconnected, None)
+        .await?;
+    state
+        .realtime
+        .push(name.as_str(), "session-status", &session);
+    Ok(Json(session))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SendMessageRequest {
+    session_name: String,
+    phone: String,
+    message: String,
+    quoted_message_id: Option<String>,
+}
+
+async fn send_message(
+    State(state): State<AppState>,
+    _user: AuthUser,
+    Json(request): Json<SendMessageRequest>,
+) -> Result<(StatusCode, Json<domain::Message>), Response> {
+    let bad = |e: ApiError| e.into_response();
+    let name = session_name(&request.session_name).map_err(bad)?;
+    let phone =
+        PhoneNumber::new(&request.phone).map_err(|e| bad(ApiError::BadRequest(e.to_string())))?;
+    if request.message.trim().is_empty() {
+        return Err(bad(ApiError::BadRequest("the message is empty".to_owned())));
+    }
+    let session = state
+        .client
+        .session(name.as_str())
+        .map_err(|e| bad(e.into()))?;
+    let mut send = session.send_message(phone.digits(), request.message.clone());
+    if let Some(quoted) = &request.quoted_message_id {
+        send = send.quoted(quoted);
+    }
+    let body = send.into_body().map_err(|e| bad(e.into()))?;
+    // Stored at once as pending, so the person sees it; then sent exactly once.
+    let local_id = format!("local-{}", super::auth::random_secret(16));
+    let pending = domain::Message {
+        id: local_id.clone(),
+        conversation_id: phone.to_chat_id().to_string(),
+        sender_id: String::new(),
+        sender_name: None,
+        content: request.message.clone(),
+        message_type: wppconnect_models::MessageType::Chat,
+        timestamp: wppconnect_models::Seconds::now().get(),
+        status: MessageStatus::Pending,
+        is_from_me: true,
+        quoted_message: request.quoted_message_id.clone(),
+        media_url: None,
+    };
+    let (pending, _) = state
+        .store
+        .insert_message(name.as_str(), &pending)
+        .await
+        .map_err(|e| bad(e.into()))?;
+    state.realtime.push(name.as_str(), "new-message", &pending);
+    match session.send_message_body(&body).await {
+        Ok(sent) => {
+            let server_id = sent
+                .first()
+                .map(|m| m.id.as_str().to_owned())
+                .unwrap_or_else(|| local_id.clone());
+            let stored = state
+                .store
+                .confirm_sent(name.as_str(), &local_id, &server_id)
+                .await
+                .map_err(|e| bad(e.into()))?
+                .unwrap_or(pending);
+            state.realtime.push(
+                name.as_str(),
+                "status-update",
+                json!({"id": stored.id, "localId": local_id, "conversationId": stored.conversation_id, "status": stored.status}),
+            );
+            Ok((StatusCode::CREATED, Json(stored)))
+        }
+        Err(error) => {
+            let failed = state
+                .store
+                .mark_failed(name.as_str(), &local_id)
+                .await
+                .map_err(|e| bad(e.into()))?;
+            state.realtime.push(
+                name.as_str(),
+                "status-update",
+                json!({"id": local_id, "conversationId": pending.conversation_id, "status": MessageStatus::Failed}),
+            );
+            let mut response = ApiError::from(error).into_response();
+            if let Some(failed) = failed {
+                // keep the error body, add the stored message so the client can show it
+                let status = response.status();
+                let error_body = json!({"error": "send_failed", "message": "the message could not be sent", "stored": failed});
+                response = (status, Json(error_body)).into_response();
+            }
+            Err(response)
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct SessionQuery {
+    session: Option<String>,
+    page: Option<u32>,
+    limit: Option<u32>,
+}
+
+async fn conversations(
+    State(state): State<AppState>,
+    _user: AuthUser,
+    Query(query): Query<SessionQuery>,
+) -> Result<Json<Vec<domain::Conversation>>, ApiError> {
+    Ok(Json(
+        state.store.conversations(query.session.as_deref()).await?,
+    ))
+}
+
+async fn messages(
+    State(state): State<AppState>,
+    _user: AuthUser,
+    Path(id): Path<String>,
+    Query(query): Query<SessionQuery>,
+) -> Result<Json<super::store::Page>, ApiError> {
+    let page = state
+        .store
+        .messages(
+            query.session.as_deref(),
+            &id,
+            query.page.unwrap_or(1),
+            query.limit.unwrap_or(50),
+        )
+        .await?;
+    Ok(Json(page))
+}
+
+async fn mark_read(
+    State(state): State<AppState>,
+    _user: AuthUser,
+    Path(id): Path<String>,
+    Query(query): Query<SessionQuery>,
+) -> Result<Json<Value>, ApiError> {
+    if !state.store.mark_read(query.session.as_deref(), &id).await? {
+        return Err(ApiError::NotFound(format!("no conversation {id}")));
+    }
+    if let Some(session) = query.session.as_deref() {
+        // best effort: the blue ticks on the contact's phone
+        if let Ok(handle) = state.client.session(session) {
+            if let Err(error) = handle.send_seen(&id).await {
+                tracing::debug!(%error, "send-seen failed");
+            }
+        }
+    }
+    Ok(Json(json!({"id": id, "unreadCount": 0})))
+}
+
+async fn events(
+    State(state): State<AppState>,
+    _user: AuthUser,
+    Query(query): Query<SessionQuery>,
+) -> impl IntoResponse {
+    state.realtime.sse(query.session)
+}
+
+async fn health(State(state): State<AppState>) -> Response {
+    let mut names: Vec<String> = state.store.session_names().await.unwrap_or_default();
+    names.extend(state.inner.sessions.iter().cloned());
+    names.sort();
+    names.dedup();
+    if names.is_empty() {
+        names.push("main".to_owned());
+    }
+    let mut sessions = BTreeMap::new();
+    let mut reachable = false;
+    for name in &names {
+        let Ok(session) = state.client.session(name) else {
+            continue;
+        };
+        match session.check_connection().await {
+            Ok(connected) => {
+                reachable = true;
+                sessions.insert(name.clone(), json!({"connected": connected}));
+            }
+            Err(error) => {
+                sessions.insert(
+                    name.clone(),
+                    json!({"connected": false, "error": error.to_string()}),
+                );
+            }
+        }
+    }
+    let database = state.store.ping().await;
+    let healthy = reachable && database;
+    let body = json!({
+        "status": if healthy { "up" } else { "down" },
+        "wppconnect": {"status": if reachable { "up" } else { "down" }, "sessions": sessions},
+        "database": {"status": if database { "up" } else { "down" }},
+        "realtime": {"status": "up", "clients": state.realtime.clients()},
+    });
+    let status = if healthy {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (status, Json(body)).into_response()
+}

@@ -1,0 +1,253 @@
+//! The reference backend: a REST API for sessions and messages, the webhook receiver, real-time
+//! push (Server-Sent Events), an SQLite message store, JWT auth and a health check, assembled from
+//! `wppconnect-client`, `wppconnect-webhook` and `wppconnect-models`.
+//!
+//! [`app`] builds the router (for tests); [`run`] reads the configuration and serves it.
+
+mod api;
+pub mod auth;
+pub mod events;
+mod ingest;
+pub mod store;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::Router;
+use wppconnect_client::Client;
+use wppconnect_webhook::Webhook;
+
+pub use self::auth::Auth;
+pub use self::events::Realtime;
+pub use self::store::Store;
+
+/// Everything the handlers share. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    /// The WPPConnect Server client.
+    pub client: Client,
+    /// The message store.
+    pub store: Store,
+    /// Users and JWT.
+    pub auth: Auth,
+    /// Real-time push.
+    pub realtime: Realtime,
+    inner: Arc<Settings>,
+}
+
+/// Settings the handlers need.
+#[derive(Debug)]
+struct Settings {
+    public_url: String,
+    webhook_secret: String,
+    /// Sessions whose connection `/health` checks, beside the stored ones.
+    sessions: Vec<String>,
+}
+
+impl AppState {
+    /// The state from its parts. `public_url` is the address WPPConnect Server can reach this
+    /// backend at; each started session gets `{public_url}/webhook/{session}?token={secret}`.
+    #[must_use]
+    pub fn new(
+        client: Client,
+        store: Store,
+        auth: Auth,
+        public_url: &str,
+        webhook_secret: &str,
+    ) -> Self {
+        Self {
+            client,
+            store,
+            auth,
+            realtime: Realtime::default(),
+            inner: Arc::new(Settings {
+                public_url: public_url.trim_end_matches('/').to_owned(),
+                webhook_secret: webhook_secret.to_owned(),
+                sessions: Vec::new(),
+            }),
+        }
+    }
+
+    /// Also checks these sessions in `/health`.
+    #[must_use]
+    pub fn with_sessions(self, sessions: Vec<String>) -> Self {
+        let settings = Settings {
+            public_url: self.inner.public_url.clone(),
+            webhook_secret: self.inner.webhook_secret.clone(),
+            sessions,
+        };
+        Self {
+            inner: Arc::new(settings),
+            ..self
+        }
+    }
+
+    fn webhook_url(&self, session: &str) -> String {
+        let mut url = format!("{}/webhook/", self.inner.public_url);
+        url.push_str(&url::form_urlencoded::byte_serialize(session.as_bytes()).collect::<String>());
+        url.push_str("?token=");
+        url.push_str(
+            &url::form_urlencoded::byte_serialize(self.inner.webhook_secret.as_bytes())
+                .collect::<String>(),
+        );
+        url
+    }
+}
+
+/// The whole backend: REST API, SSE, `/health`, the web console at `/`, and the webhook receiver
+/// at `POST /webhook/{session}?token=…`. Spawns the task that stores and pushes webhook events.
+pub fn app(state: AppState) -> Router {
+    let (webhook, hub) = Webhook::builder()
+        .secret(&state.inner.webhook_secret)
+        .dedupe_window(10_000)
+        .build();
+    ingest::spawn(state.clone(), hub);
+    api::routes().merge(webhook).with_state(state)
+}
+
+/// Configuration from the environment (see the README).
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `WPPCONNECT_URL`; `None` starts the simulator in-process.
+    pub wppconnect_url: Option<String>,
+    /// `WPPCONNECT_SECRET_KEY`.
+    pub secret_key: Option<String>,
+    /// `DATABASE_URL`, default `sqlite://wppconnect-backend.db`.
+    pub database_url: String,
+    /// `JWT_SECRET`; random when unset (tokens then die with the process).
+    pub jwt_secret: Option<String>,
+    /// `WEBHOOK_SECRET`; random when unset.
+    pub webhook_secret: Option<String>,
+    /// `PUBLIC_URL`, default `http://{BIND}`.
+    pub public_url: Option<String>,
+    /// `BIND`, default `127.0.0.1:3000`.
+    pub bind: String,
+    /// `BACKEND_USERS`: `name:argon2hash` pairs separated by `;`.
+    pub users: Option<String>,
+    /// `LOG_FORMAT=json` for JSON logs.
+    pub json_logs: bool,
+}
+
+impl Config {
+    /// Reads the environment.
+    #[must_use]
+    pub fn from_env() -> Self {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        Self {
+            wppconnect_url: var("WPPCONNECT_URL"),
+            secret_key: var("WPPCONNECT_SECRET_KEY"),
+            database_url: var("DATABASE_URL")
+                .unwrap_or_else(|| "sqlite://wppconnect-backend.db".to_owned()),
+            jwt_secret: var("JWT_SECRET"),
+            webhook_secret: var("WEBHOOK_SECRET"),
+            public_url: var("PUBLIC_URL"),
+            bind: var("BIND").unwrap_or_else(|| "127.0.0.1:3000".to_owned()),
+            users: var("BACKEND_USERS"),
+            json_logs: var("LOG_FORMAT").is_some_and(|f| f.eq_ignore_ascii_case("json")),
+        }
+    }
+
+    /// The users: from `BACKEND_USERS`, or `admin` with a fresh random password (returned so the
+    /// caller can print it once).
+    ///
+    /// # Errors
+    /// A malformed `BACKEND_USERS` entry, or a hashing failure.
+    pub fn users(&self) -> Result<(HashMap<String, String>, Option<String>), String> {
+        if let Some(spec) = &self.users {
+            let mut users = HashMap::new();
+            for entry in spec.split(';').map(str::trim).filter(|e| !e.is_empty()) {
+                let (name, hash) = entry
+                    .split_once(':')
+                    .ok_or_else(|| "BACKEND_USERS entries are name:argon2hash".to_owned())?;
+                if !hash.starts_with("$argon2") {
+                    return Err(format!("the password of {name} in BACKEND_USERS must be an argon2 hash, not plain text"));
+                }
+                users.insert(name.to_owned(), hash.to_owned());
+            }
+            return Ok((users, None));
+        }
+        let password = auth::random_secret(20);
+        let hash = auth::hash_password(&password).map_err(|e| e.to_string())?;
+        Ok((HashMap::from([("admin".to_owned(), hash)]), Some(password)))
+    }
+}
+
+/// Runs the backend until Ctrl-C: logs, simulator when needed, store, server.
+///
+/// # Errors
+/// A message for the operator when something cannot start.
+pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    let filter =
+        tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
+    if config.json_logs {
+        let _ = tracing_subscriber::fmt()
+            .json()
+            .with_env_filter(filter)
+            .try_init();
+    } else {
+        let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
+    }
+    let mut simulator = None;
+    let (url, secret_key) = match &config.wppconnect_url {
+        Some(url) => (url.clone(), config.secret_key.clone().unwrap_or_default()),
+        None => {
+            let sim =
+                wppconnect_sim::start(wppconnect_sim::SimConfig::default(), "127.0.0.1:0").await?;
+            tracing::info!(url = %sim.url(), "no WPPCONNECT_URL: started the built-in WPPConnect simulator in-process");
+            let pair = (sim.url(), sim.secret_key().to_owned());
+            simulator = Some(sim);
+            pair
+        }
+    };
+    let mut builder = Client::builder(&url)?;
+    if !secret_key.is_empty() {
+        builder = builder.secret_key(&secret_key);
+    }
+    let client = builder.build()?;
+    let store = Store::open(&config.database_url).await?;
+    let (users, generated) = config.users()?;
+    let jwt_secret = config
+        .jwt_secret
+        .clone()
+        .unwrap_or_else(|| auth::random_secret(48));
+    let webhook_secret = config
+        .webhook_secret
+        .clone()
+        .unwrap_or_else(|| auth::random_secret(32));
+    let public_url = config
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{}", config.bind));
+    let state = AppState::new(
+        client,
+        store,
+        Auth::new(users, &jwt_secret),
+        &public_url,
+        &webhook_secret,
+    );
+    let listener = tokio::net::TcpListener::bind(&config.bind).await?;
+    let addr = listener.local_addr()?;
+    println!();
+    println!("  WPPConnect reference backend on http://{addr}");
+    if let Some(password) = generated {
+        println!("  log in as admin with password {password}   (shown once; set BACKEND_USERS to choose users)");
+    }
+    if let Some(sim) = &simulator {
+        println!(
+            "  talking to the built-in simulator at {} (it \"scans\" QR codes after 8 s;",
+            sim.url()
+        );
+        println!("  make a contact write: curl -X POST {}/sim/<session>/incoming -H 'content-type: application/json' -d '{{\"from\":\"5511999999999\",\"body\":\"Oi\"}}')", sim.url());
+    }
+    println!();
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+            tracing::info!("shutting down");
+        })
+        .await?;
+    if let Some(sim) = simulator {
+        sim.shutdown().await;
+    }
+    Ok(())
+}
