@@ -1,1 +1,59 @@
-fn main() {}
+//! Answers every inbound text with the same text: webhook in, client out.
+//!
+//! `cargo run -p wppconnect-examples --bin echo_bot`
+//!
+//! Reads `WPPCONNECT_URL`, `WPPCONNECT_SECRET_KEY`, `BIND` (default `127.0.0.1:8080`) and
+//! `WEBHOOK_SECRET`; start your session with the webhook
+//! `http://<this host>:8080/webhook/<session>?token=<WEBHOOK_SECRET>`.
+
+use std::sync::Arc;
+
+use wppconnect_client::Client;
+use wppconnect_webhook::models::Event;
+use wppconnect_webhook::{serve, Webhook};
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+        .init();
+    let client = Client::from_env()?;
+    let bind = std::env::var("BIND").unwrap_or_else(|_| "127.0.0.1:8080".to_owned());
+    let (router, hub) = Webhook::builder()
+        .secret(std::env::var("WEBHOOK_SECRET").unwrap_or_default())
+        .dedupe_window(1000)
+        .build();
+    hub.on(
+        [wppconnect_webhook::models::EventKind::Message],
+        move |event: Arc<Event>| {
+            let client = client.clone();
+            async move {
+                let (Some(session), Some(message)) = (event.session(), event.message()) else {
+                    return Ok(());
+                };
+                let (Some(text), Some(chat)) = (message.text(), message.chat()) else {
+                    return Ok(());
+                };
+                if message.is_from_me() || text.is_empty() {
+                    return Ok(());
+                }
+                client
+                    .session(session.as_str())?
+                    .send_message(chat.as_str(), text)
+                    .quoted(message.id.as_str())
+                    .await
+                    .map(drop)
+            }
+        },
+    );
+    let listener = tokio::net::TcpListener::bind(&bind).await?;
+    println!(
+        "echo bot listening on http://{}/webhook/<session>",
+        listener.local_addr()?
+    );
+    serve(listener, router, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
+    Ok(())
+}
