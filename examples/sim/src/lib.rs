@@ -1,10 +1,13 @@
 #![doc = include_str!("../README.md")]
 #![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used))]
 
+mod obj;
+mod qr;
 mod routes;
 mod state;
 mod webhook;
 
+use std::collections::HashSet;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -13,60 +16,228 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-pub use crate::state::Faults;
-use crate::state::Sim;
+#[doc(no_inline)]
+pub use wppconnect_models::session::SessionStatus;
 
-/// The secret key of the real server's stock configuration, used by default.
+use crate::state::{Config, Sim};
+
+/// The secret key of the real server's stock configuration, used unless
+/// [`SimulatorBuilder::secret_key`] says otherwise.
 pub const DEFAULT_SECRET_KEY: &str = "THISISMYSECURETOKEN";
 
-/// How the simulator behaves. `SimConfig::default()` suits a person trying things out;
-/// [`SimConfig::fast`] suits tests.
-#[derive(Debug, Clone)]
-pub struct SimConfig {
-    /// The secret key (`SECRET_KEY`).
-    pub secret_key: String,
-    /// This account's own number (digits).
-    pub own_number: String,
-    /// Time from start-session to the first QR code.
-    pub qr_after: Duration,
-    /// Time from the QR code to an automatic "scan"; `None` waits for [`RunningSimulator::scan`].
-    pub connect_after: Option<Duration>,
-    /// Time between the acks 1 → 2 → 3 of a sent message.
-    pub ack_step: Duration,
-    /// Numbers (digits) that "do not exist on WhatsApp": sends to them answer 400.
-    pub unknown_numbers: Vec<String>,
-    /// Global webhook URL, for sessions started without one.
-    pub webhook_url: Option<String>,
-}
+/// The real server's default address, where the binary listens unless told otherwise.
+pub const DEFAULT_ADDR: &str = "127.0.0.1:21465";
 
-impl Default for SimConfig {
-    fn default() -> Self {
-        Self {
-            secret_key: DEFAULT_SECRET_KEY.to_owned(),
-            own_number: "5511900000001".to_owned(),
-            qr_after: Duration::from_millis(500),
-            connect_after: Some(Duration::from_secs(8)),
-            ack_step: Duration::from_millis(800),
-            unknown_numbers: vec!["5511900009999".to_owned()],
-            webhook_url: None,
-        }
-    }
-}
+/// Entry point: [`Simulator::builder`] configures and starts a simulator.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub struct Simulator;
 
-impl SimConfig {
-    /// Millisecond delays and no automatic scan: for tests.
+impl Simulator {
+    /// A builder with demo timings: the QR code after 300 ms, an automatic "scan" 8 s later,
+    /// acks 800 ms apart. Call [`SimulatorBuilder::fast`] in tests.
     #[must_use]
-    pub fn fast() -> Self {
-        Self {
-            qr_after: Duration::from_millis(5),
-            connect_after: None,
-            ack_step: Duration::from_millis(10),
-            ..Self::default()
+    pub fn builder() -> SimulatorBuilder {
+        SimulatorBuilder {
+            config: Config {
+                secret_key: DEFAULT_SECRET_KEY.to_owned(),
+                own_number: "5511900000001".to_owned(),
+                own_name: "WPPConnect Simulator".to_owned(),
+                qr_after: Duration::from_millis(300),
+                connect_after: Some(Duration::from_secs(8)),
+                ack_step: Duration::from_millis(800),
+                unknown_numbers: HashSet::from(["5511900009999".to_owned()]),
+                webhook_url: None,
+            },
         }
     }
 }
 
-/// A running simulator on a loopback port.
+/// Configures a simulator; [`start`](Self::start) binds it.
+#[derive(Debug, Clone)]
+#[must_use = "a builder does nothing until .start() is awaited"]
+pub struct SimulatorBuilder {
+    config: Config,
+}
+
+impl SimulatorBuilder {
+    /// Test timings: the QR code after 5 ms, acks 5 ms apart, and no automatic scan (call
+    /// [`RunningSimulator::scan`]). Later setters override these.
+    pub fn fast(mut self) -> Self {
+        self.config.qr_after = Duration::from_millis(5);
+        self.config.connect_after = None;
+        self.config.ack_step = Duration::from_millis(5);
+        self
+    }
+
+    /// The secret key that generate-token and show-all-sessions check (default
+    /// [`DEFAULT_SECRET_KEY`]). Never logged.
+    pub fn secret_key(mut self, key: impl Into<String>) -> Self {
+        self.config.secret_key = key.into();
+        self
+    }
+
+    /// This account's own number, digits only (default `5511900000001`): the `from` of sent
+    /// messages and the `to` of received ones.
+    pub fn own_number(mut self, digits: impl Into<String>) -> Self {
+        self.config.own_number = digits.into();
+        self
+    }
+
+    /// Time from start-session to the first QR code (or pairing code).
+    pub fn qr_after(mut self, delay: Duration) -> Self {
+        self.config.qr_after = delay;
+        self
+    }
+
+    /// The session becomes CONNECTED by itself this long after its QR code appeared.
+    pub fn connect_after(mut self, delay: Duration) -> Self {
+        self.config.connect_after = Some(delay);
+        self
+    }
+
+    /// Sessions wait for [`RunningSimulator::scan`] (or `POST /sim/{session}/scan`) forever.
+    pub fn manual_scan(mut self) -> Self {
+        self.config.connect_after = None;
+        self
+    }
+
+    /// Time before each of the acks 1 (sent), 2 (delivered), 3 (read) of a sent message.
+    pub fn ack_step(mut self, step: Duration) -> Self {
+        self.config.ack_step = step;
+        self
+    }
+
+    /// A number (digits) that "does not exist on WhatsApp": sends to it answer 400
+    /// `O número … não existe.` (`5511900009999` is one by default).
+    pub fn unknown_number(mut self, digits: impl Into<String>) -> Self {
+        self.config.unknown_numbers.insert(digits.into());
+        self
+    }
+
+    /// The global webhook URL (the server's `WEBHOOK_URL`), for sessions started without one.
+    pub fn webhook_url(mut self, url: impl Into<String>) -> Self {
+        self.config.webhook_url = Some(url.into());
+        self
+    }
+
+    /// Binds `addr` (use `127.0.0.1:0` in tests) and serves in a background task.
+    ///
+    /// # Errors
+    /// The bind error.
+    pub async fn start(self, addr: &str) -> std::io::Result<RunningSimulator> {
+        let listener = TcpListener::bind(addr).await?;
+        let addr = listener.local_addr()?;
+        let sim = Sim::new(self.config);
+        let app = routes::app(sim.clone());
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            let shutdown = async {
+                let _ = stopped.await;
+            };
+            if let Err(error) = axum::serve(listener, app)
+                .with_graceful_shutdown(shutdown)
+                .await
+            {
+                tracing::error!(%error, "simulator stopped");
+            }
+        });
+        Ok(RunningSimulator {
+            addr,
+            sim,
+            stop: Some(stop),
+            task: Some(task),
+        })
+    }
+}
+
+/// Misbehaviour to inject, so tests can prove a client or a webhook receiver copes.
+///
+/// Set it with [`RunningSimulator::set_faults`] or `POST /sim/faults` (the same fields in
+/// camelCase). `Faults::default()` is a well-behaved server.
+///
+/// ```
+/// use wppconnect_sim::Faults;
+/// // the next two sends answer 502; every webhook is posted twice
+/// let faults = Faults {
+///     send_status: Some(502),
+///     send_count: Some(2),
+///     duplicate_webhooks: true,
+///     ..Faults::default()
+/// };
+/// assert!(!faults.drop_webhooks);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Faults {
+    /// Answer this status to sends (`500` with the server's error body, `502` as a proxy's HTML
+    /// page, any other code with the 500 body)…
+    pub send_status: Option<u16>,
+    /// …for this many sends, counting down (`None`: every send).
+    pub send_count: Option<u32>,
+    /// With `send_status`: deliver the message (store it, ack it) and *then* answer the error,
+    /// as when a proxy times out after the server sent. A client that retries sends it twice.
+    pub deliver_before_failing: bool,
+    /// Never answer these routes (the connection stays open until shutdown). Entries are route
+    /// slugs such as `send-message`, `status-session`, `generate-token`, or `*` for every `/api`
+    /// route.
+    pub stall_routes: Vec<String>,
+    /// Delay every webhook by this many milliseconds.
+    pub webhook_delay_ms: u64,
+    /// Drop webhooks (never post them).
+    pub drop_webhooks: bool,
+    /// Post every webhook twice.
+    pub duplicate_webhooks: bool,
+    /// Swap consecutive webhooks of a session: the second is posted first (a webhook with no
+    /// successor within 250 ms goes alone).
+    pub reorder_webhooks: bool,
+    /// Apply the webhook faults only to these events (e.g. `["onack"]`); empty means all.
+    pub webhook_events: Vec<String>,
+}
+
+impl Faults {
+    pub(crate) fn applies_to(&self, event: &str) -> bool {
+        self.webhook_events.is_empty() || self.webhook_events.iter().any(|e| e == event)
+    }
+
+    pub(crate) fn stalls(&self, slug: &str) -> bool {
+        self.stall_routes.iter().any(|r| r == "*" || r == slug)
+    }
+}
+
+/// Why a control action failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ControlError {
+    /// The session was never started.
+    #[error("session {0:?} was never started")]
+    UnknownSession(String),
+    /// The session is not in a state that allows the action (not waiting for a scan, or not
+    /// connected when a contact writes).
+    #[error("session {session:?} is {status}")]
+    WrongState {
+        /// The session.
+        session: String,
+        /// Its state.
+        status: SessionStatus,
+    },
+    /// The contact's number is not 5 to 20 digits (an optional `+` and `@c.us` are accepted).
+    #[error("{0:?} is not a phone number")]
+    InvalidPhone(String),
+    /// [`RunningSimulator::wait_for_status`] gave up.
+    #[error("session {session:?} is still {status}")]
+    Timeout {
+        /// The session.
+        session: String,
+        /// Its state when the wait ended.
+        status: SessionStatus,
+    },
+}
+
+/// A simulator serving on a loopback port; dropping it stops the server.
+///
+/// You do not have to wrap it in an `Arc` to share its URL: [`url`](Self::url) is a plain
+/// string; the control methods take `&self`.
 #[derive(Debug)]
 pub struct RunningSimulator {
     addr: SocketAddr,
@@ -75,58 +246,8 @@ pub struct RunningSimulator {
     task: Option<JoinHandle<()>>,
 }
 
-/// Starts the simulator on `addr` (e.g. `127.0.0.1:0`).
-///
-/// # Errors
-/// The bind error.
-pub async fn start(config: SimConfig, addr: &str) -> std::io::Result<RunningSimulator> {
-    let listener = TcpListener::bind(addr).await?;
-    let addr = listener.local_addr()?;
-    let sim = Arc::new(Sim::new(config));
-    let app = routes::app(sim.clone());
-    let (stop, stopped) = oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        let shutdown = async {
-            let _ = stopped.await;
-        };
-        if let Err(error) = axum::serve(listener, app)
-            .with_graceful_shutdown(shutdown)
-            .await
-        {
-            tracing::error!(%error, "simulator stopped");
-        }
-    });
-    Ok(RunningSimulator {
-        addr,
-        sim,
-        stop: Some(stop),
-        task: Some(task),
-    })
-}
-
-/// Why a control action failed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum ControlError {
-    /// The session was never started.
-    UnknownSession,
-    /// The session is not waiting for a QR scan, or not connected when a contact writes.
-    WrongState(String),
-}
-
-impl std::fmt::Display for ControlError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::UnknownSession => f.write_str("unknown session"),
-            Self::WrongState(state) => write!(f, "the session is {state}"),
-        }
-    }
-}
-
-impl std::error::Error for ControlError {}
-
 impl RunningSimulator {
-    /// The base URL, e.g. `http://127.0.0.1:21465`.
+    /// The base URL, e.g. `http://127.0.0.1:21465` (no trailing slash).
     #[must_use]
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
@@ -144,27 +265,62 @@ impl RunningSimulator {
         &self.sim.config.secret_key
     }
 
-    /// "Scans" the QR code of a waiting session: it becomes CONNECTED, with the webhooks of a
-    /// real login (`status-find` `qrReadSuccess`, `inChat`).
-    ///
-    /// # Errors
-    /// [`ControlError`] when the session is unknown or not waiting for a scan.
-    pub async fn scan(&self, session: &str) -> Result<(), ControlError> {
-        self.sim.scan(session).await
+    /// A new token for `session`, as generate-token would mint it (no HTTP call).
+    #[must_use]
+    pub fn token(&self, session: &str) -> String {
+        self.sim.mint_token(session)
     }
 
-    /// A contact (`from`, digits) writes `body` to the session: an `onmessage` webhook is posted.
-    /// Returns the message id.
+    /// The session's state as status-session reports it (`CLOSED` when unknown).
+    #[must_use]
+    pub fn status(&self, session: &str) -> SessionStatus {
+        self.sim.status(session)
+    }
+
+    /// Waits until the session reaches `status`.
     ///
     /// # Errors
-    /// [`ControlError`] when the session is unknown or not connected.
-    pub async fn contact_writes(
+    /// [`ControlError::Timeout`] when `timeout` passes first.
+    pub async fn wait_for_status(
         &self,
         session: &str,
-        from: &str,
-        body: &str,
+        status: SessionStatus,
+        timeout: Duration,
+    ) -> Result<(), ControlError> {
+        self.sim
+            .wait_until(session, timeout, |s| *s == status)
+            .await
+            .map(drop)
+            .map_err(|status| ControlError::Timeout {
+                session: session.to_owned(),
+                status,
+            })
+    }
+
+    /// "Scans" the QR code (or types the pairing code) of a waiting session: `status-find`
+    /// `qrReadSuccess`, the session becomes CONNECTED, then `status-find` `inChat`.
+    ///
+    /// # Errors
+    /// [`ControlError::UnknownSession`], or [`ControlError::WrongState`] when the session is not
+    /// in QRCODE or PHONECODE.
+    pub fn scan(&self, session: &str) -> Result<(), ControlError> {
+        self.sim.scan(session)
+    }
+
+    /// A contact (`from_phone`: digits, `+` allowed) writes `text` to a connected session: the
+    /// message is stored and an `onmessage` webhook is posted. Returns the message id
+    /// (`false_<from>@c.us_<hex>`).
+    ///
+    /// # Errors
+    /// [`ControlError::InvalidPhone`], [`ControlError::UnknownSession`], or
+    /// [`ControlError::WrongState`] when the session is not connected.
+    pub fn contact_writes(
+        &self,
+        session: &str,
+        from_phone: &str,
+        text: &str,
     ) -> Result<String, ControlError> {
-        self.sim.incoming(session, from, body).await
+        self.sim.incoming(session, from_phone, text)
     }
 
     /// Replaces the faults the simulator injects.
@@ -172,14 +328,27 @@ impl RunningSimulator {
         self.sim.set_faults(faults);
     }
 
-    /// The state of a session as status-session would say it (`CLOSED` when unknown).
+    /// The faults in force (a send-failure count shows what is left of it).
     #[must_use]
-    pub fn status(&self, session: &str) -> String {
-        self.sim.status_of(session)
+    pub fn faults(&self) -> Faults {
+        self.sim.faults()
     }
 
-    /// Stops accepting requests and waits for the server task to end.
+    /// Every message the session sent or received, oldest first, as get-messages returns them
+    /// (with their latest `ack`). Useful to prove a send happened exactly once.
+    #[must_use]
+    pub fn messages(&self, session: &str) -> Vec<serde_json::Value> {
+        self.sim
+            .messages(session)
+            .iter()
+            .map(obj::Obj::to_value)
+            .collect()
+    }
+
+    /// Stops accepting requests, ends stalled requests and background flows (no webhook is
+    /// posted afterwards), and waits for the server task to end.
     pub async fn shutdown(mut self) {
+        self.sim.stop();
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
@@ -191,8 +360,32 @@ impl RunningSimulator {
 
 impl Drop for RunningSimulator {
     fn drop(&mut self) {
+        self.sim.stop();
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_never_shows_the_secret_key() {
+        let builder = Simulator::builder().secret_key("s3cr3t-key");
+        assert!(!format!("{builder:?}").contains("s3cr3t-key"));
+    }
+
+    #[test]
+    fn faults_read_the_control_routes_camel_case() {
+        let faults: Faults = serde_json::from_str(
+            r#"{"sendStatus":502,"sendCount":1,"stallRoutes":["send-message"]}"#,
+        )
+        .unwrap();
+        assert_eq!(faults.send_status, Some(502));
+        assert!(faults.stalls("send-message"));
+        assert!(!faults.stalls("status-session"));
+        assert!(faults.applies_to("onack"));
     }
 }

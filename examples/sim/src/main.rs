@@ -1,32 +1,114 @@
-//! A simulator of WPPConnect Server on 127.0.0.1:21465.
+//! A simulator of WPPConnect Server, on 127.0.0.1:21465 by default.
 //!
-//! `cargo run -p wppconnect-sim` (env `SIM_BIND` to change the address, `SECRET_KEY` the key,
-//! `WEBHOOK_URL` a global webhook).
+//! `cargo run -p wppconnect-sim -- [--bind ADDR] [--secret-key KEY] [--webhook URL]
+//! [--connect-after SECONDS | --manual-scan]`
+//!
+//! The same settings come from the environment: `SIM_BIND`, `SECRET_KEY`, `WEBHOOK_URL`,
+//! `SIM_CONNECT_AFTER` (seconds; `0` = wait for a scan). Flags win over the environment.
 
-use wppconnect_sim::{start, SimConfig};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use wppconnect_sim::{Simulator, DEFAULT_ADDR, DEFAULT_SECRET_KEY};
+
+const USAGE: &str = "usage: wppconnect-sim [--bind ADDR] [--secret-key KEY] [--webhook URL] \
+[--connect-after SECONDS | --manual-scan]";
+
+struct Options {
+    bind: String,
+    secret_key: String,
+    webhook: Option<String>,
+    /// `None`: wait for a scan.
+    connect_after: Option<Duration>,
+}
+
+fn seconds(text: &str) -> Result<Option<Duration>, String> {
+    let value: f64 = text
+        .parse()
+        .map_err(|_| format!("--connect-after: {text:?} is not a number of seconds"))?;
+    if !value.is_finite() || value < 0.0 {
+        return Err(format!(
+            "--connect-after: {text:?} is not a number of seconds"
+        ));
+    }
+    Ok((value > 0.0).then(|| Duration::from_secs_f64(value)))
+}
+
+fn options() -> Result<Options, String> {
+    let mut options = Options {
+        bind: std::env::var("SIM_BIND").unwrap_or_else(|_| DEFAULT_ADDR.to_owned()),
+        secret_key: std::env::var("SECRET_KEY").unwrap_or_else(|_| DEFAULT_SECRET_KEY.to_owned()),
+        webhook: std::env::var("WEBHOOK_URL").ok().filter(|u| !u.is_empty()),
+        connect_after: match std::env::var("SIM_CONNECT_AFTER") {
+            Ok(text) => seconds(&text)?,
+            Err(_) => Some(Duration::from_secs(8)),
+        },
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        let mut value = |name: &str| {
+            args.next()
+                .ok_or_else(|| format!("{name} needs a value\n{USAGE}"))
+        };
+        match arg.as_str() {
+            "--bind" => options.bind = value("--bind")?,
+            "--secret-key" => options.secret_key = value("--secret-key")?,
+            "--webhook" => options.webhook = Some(value("--webhook")?),
+            "--connect-after" => options.connect_after = seconds(&value("--connect-after")?)?,
+            "--manual-scan" => options.connect_after = None,
+            "-h" | "--help" => return Err(USAGE.to_owned()),
+            other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
+        }
+    }
+    Ok(options)
+}
 
 #[tokio::main]
-async fn main() -> std::io::Result<()> {
+async fn main() -> ExitCode {
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
         .init();
-    let bind = std::env::var("SIM_BIND").unwrap_or_else(|_| "127.0.0.1:21465".to_owned());
-    let mut config = SimConfig::default();
-    if let Ok(key) = std::env::var("SECRET_KEY") {
-        config.secret_key = key;
+    let options = match options() {
+        Ok(options) => options,
+        Err(message) => {
+            eprintln!("{message}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut builder = Simulator::builder().secret_key(options.secret_key.clone());
+    builder = match options.connect_after {
+        Some(delay) => builder.connect_after(delay),
+        None => builder.manual_scan(),
+    };
+    if let Some(webhook) = options.webhook {
+        builder = builder.webhook_url(webhook);
     }
-    config.webhook_url = std::env::var("WEBHOOK_URL").ok();
-    let sim = start(config, &bind).await?;
-    println!(
-        "WPPConnect simulator on {} (secret key from SECRET_KEY, default THISISMYSECURETOKEN)",
-        sim.url()
-    );
-    println!(
-        "scan a QR code:      curl -X POST {}/sim/<session>/scan",
-        sim.url()
-    );
-    println!("a contact writes:    curl -X POST {}/sim/<session>/incoming -H 'content-type: application/json' -d '{{\"from\":\"5511999999999\",\"body\":\"Oi\"}}'", sim.url());
+    let sim = match builder.start(&options.bind).await {
+        Ok(sim) => sim,
+        Err(error) => {
+            eprintln!("cannot listen on {}: {error}", options.bind);
+            return ExitCode::FAILURE;
+        }
+    };
+    let url = sim.url();
+    // The simulator's key is printed on purpose: it is a local test double, and the person who
+    // started it needs the key to call generate-token.
+    println!("WPPConnect Server simulator listening on {url}");
+    println!("secret key: {}", options.secret_key);
+    println!();
+    println!("  token:            curl -X POST {url}/api/main/<secret key>/generate-token");
+    println!("  start a session:  curl -X POST {url}/api/main/start-session -H 'Authorization: Bearer <token>'");
+    println!("  scan its QR code: curl -X POST {url}/sim/main/scan");
+    println!("  a contact writes: curl -X POST {url}/sim/main/incoming -H 'content-type: application/json' -d '{{\"from\":\"5511999999999\",\"body\":\"Oi\"}}'");
+    println!("  faults:           curl -X POST {url}/sim/faults -H 'content-type: application/json' -d '{{\"sendStatus\":502,\"sendCount\":1}}'");
+    match options.connect_after {
+        Some(delay) => println!("sessions connect by themselves {delay:?} after their QR code"),
+        None => println!("sessions wait for a scan"),
+    }
     let _ = tokio::signal::ctrl_c().await;
     sim.shutdown().await;
-    Ok(())
+    ExitCode::SUCCESS
 }

@@ -1,16 +1,22 @@
 //! The HTTP surface: the real server's routes and quirks, plus control routes under `/sim`.
 
+use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{any, post};
-use axum::{Json, Router};
+use axum::routing::{any, get, post};
+use axum::Router;
+use base64::Engine as _;
 use serde_json::{json, Value};
+use wppconnect_models::session::SessionStatus;
+use wppconnect_models::Millis;
 
-use crate::state::{Faults, Sim, QR_PNG};
+use crate::obj::Obj;
+use crate::state::{Content, Sim};
+use crate::{ControlError, Faults};
 
 type Shared = State<Arc<Sim>>;
 
@@ -19,27 +25,64 @@ pub(crate) fn app(sim: Arc<Sim>) -> Router {
         .route("/api/{a}/{b}", any(two_segments))
         .route("/api/{a}/{b}/{c}", any(three_segments))
         .route("/healthz", any(healthz))
+        .route("/sim/faults", get(get_faults).post(set_faults))
         .route("/sim/{session}/scan", post(control_scan))
         .route("/sim/{session}/incoming", post(control_incoming))
-        .route("/sim/faults", post(control_faults))
-        .fallback(not_found)
+        .route("/sim/{session}/messages", get(control_messages))
+        .fallback(fallback)
         .layer(axum::middleware::map_response(express_headers))
         .with_state(sim)
 }
 
+/// The headers every Express response carries.
 async fn express_headers(mut response: Response) -> Response {
     let headers = response.headers_mut();
     headers.insert("x-powered-by", HeaderValue::from_static("Express"));
     headers.insert("access-control-allow-origin", HeaderValue::from_static("*"));
+    headers.insert(header::CONNECTION, HeaderValue::from_static("keep-alive"));
+    headers.insert("keep-alive", HeaderValue::from_static("timeout=5"));
     response
 }
 
-/// What the response hook of the server needs to know about the request.
+/// Express's weak ETag shape: `W/"<length in hex>-<27 base64 characters>"`.
+fn etag(body: &[u8]) -> HeaderValue {
+    let mut digest = [0_u8; 20];
+    for (round, chunk) in digest.chunks_mut(8).enumerate() {
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        round.hash(&mut hasher);
+        body.hash(&mut hasher);
+        let bytes = hasher.finish().to_be_bytes();
+        chunk.copy_from_slice(&bytes[..chunk.len()]);
+    }
+    let b64 = base64::engine::general_purpose::STANDARD_NO_PAD.encode(digest);
+    let value = format!("W/\"{:x}-{}\"", body.len(), &b64[..27]);
+    HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static("W/\"0-0\""))
+}
+
+fn with_body(status: StatusCode, content_type: &'static str, body: Vec<u8>) -> Response {
+    let tag = etag(&body);
+    (
+        status,
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+            (header::ETAG, tag),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// Express's `res.json`.
+fn json_text(status: StatusCode, text: String) -> Response {
+    with_body(status, "application/json; charset=utf-8", text.into_bytes())
+}
+
+/// What the server's response hook needs to know about the request.
 struct Ctx {
     /// The request's Content-Type is exactly `application/json`.
     json_request: bool,
-    /// The value of the `session` key the server would add.
-    session_key: String,
+    /// The `session` key the hook adds (`None`: the key is left out).
+    session_key: Option<String>,
 }
 
 impl Ctx {
@@ -49,66 +92,125 @@ impl Ctx {
             .is_some_and(|v| v.as_bytes() == b"application/json");
         Self {
             json_request,
-            session_key: String::new(),
+            session_key: Some(String::new()),
         }
     }
 
-    /// A JSON answer, with the `session` key added as the real server does for JSON requests.
-    fn json(&self, status: StatusCode, mut body: Value) -> Response {
-        if self.json_request {
-            if let Some(object) = body.as_object_mut() {
-                object
-                    .entry("session")
-                    .or_insert_with(|| Value::String(self.session_key.clone()));
+    /// A JSON object answer, with the `session` key added as the real server does for requests
+    /// whose Content-Type is exactly `application/json`.
+    fn json(&self, status: StatusCode, mut body: Obj) -> Response {
+        if self.json_request && !body.contains("session") {
+            if let Some(session) = &self.session_key {
+                body.set("session", session.clone());
             }
         }
-        (status, Json(body)).into_response()
+        json_text(status, body.to_json())
+    }
+
+    fn disconnected(&self) -> Response {
+        self.json(
+            StatusCode::NOT_FOUND,
+            Obj::new()
+                .with("response", Value::Null)
+                .with("status", "Disconnected")
+                .with("message", "A sessão do WhatsApp não está ativa."),
+        )
     }
 }
 
-fn html(status: StatusCode, text: &str) -> Response {
+/// Express's HTML error page (finalhandler).
+fn html_error(status: StatusCode, text: &str) -> Response {
     let page = format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Error</title>\n</head>\n<body>\n<pre>{text}</pre>\n</body>\n</html>\n"
     );
-    (
+    let mut response = (
         status,
         [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
         page,
     )
-        .into_response()
+        .into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        "content-security-policy",
+        HeaderValue::from_static("default-src 'none'"),
+    );
+    headers.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
+    response
 }
 
-async fn not_found(method: Method, uri: Uri) -> Response {
-    html(
+fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+fn not_found(method: &Method, uri: &Uri) -> Response {
+    html_error(
         StatusCode::NOT_FOUND,
-        &format!("Cannot {method} {}", uri.path()),
+        &format!("Cannot {method} {}", escape_html(uri.path())),
     )
 }
 
-async fn healthz() -> Response {
-    Json(json!({"uptime": 1.0, "message": "OK", "timestamp": wppconnect_models::Millis::now().get()})).into_response()
+/// Unknown routes: body-parser runs first, so malformed JSON is still a 400.
+async fn fallback(method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
+    if let Err(response) = parse_body(&headers, &body) {
+        return *response;
+    }
+    not_found(&method, &uri)
 }
 
-/// The body as JSON (`{}` when empty); malformed JSON gets the server's HTML 400.
-fn body_json(headers: &HeaderMap, body: &Bytes) -> Result<Value, Box<Response>> {
-    if body.is_empty() {
-        return Ok(json!({}));
-    }
+/// body-parser's `json()` (strict): `{}` without a JSON body, an HTML 400 when malformed.
+fn parse_body(headers: &HeaderMap, body: &Bytes) -> Result<Value, Box<Response>> {
     let is_json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| ct.starts_with("application/json"));
-    if !is_json {
+        .and_then(|ct| ct.split(';').next())
+        .is_some_and(|media| media.trim().eq_ignore_ascii_case("application/json"));
+    if !is_json || body.is_empty() {
         return Ok(json!({}));
     }
-    match serde_json::from_slice::<Value>(body) {
-        Ok(value) if value.is_object() || value.is_array() => Ok(value),
-        Ok(_) => Err(Box::new(html(StatusCode::BAD_REQUEST, "SyntaxError: Unexpected token in JSON at position 0"))),
-        Err(e) => Err(Box::new(html(
-            StatusCode::BAD_REQUEST,
-            &format!("SyntaxError: Unexpected token in JSON at position {}<br> &nbsp; &nbsp;at JSON.parse (&lt;anonymous&gt;)", e.column()),
-        ))),
+    let position = match serde_json::from_slice::<Value>(body) {
+        Ok(value) if value.is_object() || value.is_array() => return Ok(value),
+        Ok(_) => 0,
+        Err(error) => {
+            // line and column (1-based) back to a byte offset, as JSON.parse reports it
+            let text = String::from_utf8_lossy(body);
+            let line_start: usize = text
+                .split_inclusive('\n')
+                .take(error.line().saturating_sub(1))
+                .map(str::len)
+                .sum();
+            line_start + error.column().saturating_sub(1)
+        }
+    };
+    let message = format!(
+        "SyntaxError: Unexpected token in JSON at position {position}<br> &nbsp; &nbsp;at JSON.parse (&lt;anonymous&gt;)<br> &nbsp; &nbsp;at parse (/usr/src/wpp-server/node_modules/body-parser/lib/types/json.js:92:19)"
+    );
+    Err(Box::new(html_error(StatusCode::BAD_REQUEST, &message)))
+}
+
+async fn healthz(State(sim): Shared, method: Method, uri: Uri, headers: HeaderMap) -> Response {
+    if method != Method::GET {
+        return not_found(&method, &uri);
     }
+    if Ctx::new(&headers).json_request {
+        // observed: the response hook throws on this route and nothing is ever sent
+        sim.stall().await;
+        return StatusCode::SERVICE_UNAVAILABLE.into_response();
+    }
+    json_text(
+        StatusCode::OK,
+        Obj::new()
+            .with("uptime", sim.uptime())
+            .with("message", "OK")
+            .with("timestamp", Millis::now().get())
+            .to_json(),
+    )
 }
 
 /// The auth middleware: path form `session:token`, else `Authorization: <word> <token>`.
@@ -119,30 +221,51 @@ fn authorize(
     ctx: &Ctx,
 ) -> Result<String, Box<Response>> {
     let (session, token) = match segment.split_once(':') {
-        Some((session, token)) => (session.to_owned(), Some(token.to_owned())),
+        Some((session, token)) => (session, Some(token)),
         None => {
             let token = headers
                 .get(header::AUTHORIZATION)
                 .and_then(|v| v.to_str().ok())
                 .and_then(|v| v.split(' ').nth(1))
-                .filter(|t| !t.is_empty())
-                .map(str::to_owned);
-            (segment.to_owned(), token)
+                .filter(|t| !t.is_empty());
+            (segment, token)
         }
     };
     let Some(token) = token else {
         return Err(Box::new(ctx.json(
             StatusCode::UNAUTHORIZED,
-            json!({"message": "Token is not present. Check your header and try again"}),
+            Obj::new().with(
+                "message",
+                "Token is not present. Check your header and try again",
+            ),
         )));
     };
-    if !sim.token_valid(&session, &token) {
+    if !sim.token_valid(session, token) {
         return Err(Box::new(ctx.json(
             StatusCode::UNAUTHORIZED,
-            json!({"error": "Check that the Session and Token are correct"}),
+            Obj::new().with("error", "Check that the Session and Token are correct"),
         )));
     }
-    Ok(session)
+    Ok(session.to_owned())
+}
+
+/// Routes of the form `/api/{session}/{slug}` that the simulator serves, and whether they pass
+/// the connected-gate.
+fn route(method: &Method, slug: &str) -> Option<bool> {
+    let gated = match (method.as_str(), slug) {
+        ("POST", "start-session" | "close-session")
+        | ("GET", "status-session" | "qrcode-session" | "check-connection-session") => false,
+        ("POST", "logout-session" | "list-chats")
+        | ("GET", "all-chats")
+        | (
+            "POST",
+            "send-message" | "send-reply" | "send-image" | "send-file" | "send-file-base64"
+            | "send-voice" | "send-voice-base64" | "send-sticker" | "send-sticker-gif"
+            | "send-location" | "send-link-preview",
+        ) => true,
+        _ => return None,
+    };
+    Some(gated)
 }
 
 async fn three_segments(
@@ -150,25 +273,75 @@ async fn three_segments(
     method: Method,
     uri: Uri,
     headers: HeaderMap,
+    RawQuery(query): RawQuery,
     Path((a, b, c)): Path<(String, String, String)>,
+    body: Bytes,
 ) -> Response {
-    let ctx = Ctx::new(&headers);
+    if let Err(response) = parse_body(&headers, &body) {
+        return *response;
+    }
+    let mut ctx = Ctx::new(&headers);
     if method == Method::POST && c == "generate-token" {
+        if sim.faults().stalls("generate-token") {
+            sim.stall().await;
+        }
         if b != sim.config.secret_key {
             return ctx.json(
                 StatusCode::BAD_REQUEST,
-                json!({"response": false, "message": "The SECRET_KEY is incorrect"}),
+                Obj::new()
+                    .with("response", false)
+                    .with("message", "The SECRET_KEY is incorrect"),
             );
         }
         let token = sim.mint_token(&a);
         return ctx.json(
             StatusCode::CREATED,
-            json!({"status": "success", "session": a, "token": token, "full": format!("{a}:{token}")}),
+            Obj::new()
+                .with("status", "success")
+                .with("session", a.clone())
+                .with("token", token.clone())
+                .with("full", format!("{a}:{token}")),
         );
     }
-    not_found(method, uri).await
+    if method != Method::GET || b != "get-messages" {
+        return not_found(&method, &uri);
+    }
+    let session = match authorize(&sim, &a, &headers, &ctx) {
+        Ok(session) => session,
+        Err(response) => return *response,
+    };
+    if sim.faults().stalls("get-messages") {
+        sim.stall().await;
+    }
+    ctx.session_key = sim.session_key(&session);
+    if !sim.is_connected(&session) {
+        return ctx.disconnected();
+    }
+    let count = query
+        .as_deref()
+        .unwrap_or_default()
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("count="))
+        .and_then(|n| n.parse::<i64>().ok())
+        .unwrap_or(20);
+    let messages: Vec<Value> = sim
+        .messages(&session)
+        .iter()
+        .filter(|m| m.get("chatId").and_then(Value::as_str) == Some(c.as_str()))
+        .map(Obj::to_value)
+        .collect();
+    let skip = usize::try_from(count)
+        .ok()
+        .map_or(0, |n| messages.len().saturating_sub(n));
+    ctx.json(
+        StatusCode::OK,
+        Obj::new()
+            .with("status", "success")
+            .with("response", Value::Array(messages[skip..].to_vec())),
+    )
 }
 
+#[allow(clippy::too_many_lines)]
 async fn two_segments(
     State(sim): Shared,
     method: Method,
@@ -177,222 +350,520 @@ async fn two_segments(
     Path((a, slug)): Path<(String, String)>,
     body: Bytes,
 ) -> Response {
-    let mut ctx = Ctx::new(&headers);
-    let body = match body_json(&headers, &body) {
+    let body = match parse_body(&headers, &body) {
         Ok(body) => body,
         Err(response) => return *response,
     };
-    match (&method, slug.as_str()) {
-        (&Method::GET, "show-all-sessions") => {
+    let mut ctx = Ctx::new(&headers);
+    match (method.as_str(), slug.as_str()) {
+        ("GET", "show-all-sessions") => {
             return if a == sim.config.secret_key {
-                ctx.json(StatusCode::OK, json!({"response": sim.known_sessions()}))
+                ctx.json(
+                    StatusCode::OK,
+                    Obj::new().with("response", sim.stored_sessions()),
+                )
             } else {
                 ctx.json(
                     StatusCode::BAD_REQUEST,
-                    json!({"response": false, "message": "The token is incorrect"}),
+                    Obj::new()
+                        .with("response", false)
+                        .with("message", "The token is incorrect"),
                 )
             };
         }
-        (&Method::POST, "start-all") => {
+        ("POST", "start-all") => {
+            // as observed, a wrong key answers 400 and the sessions start anyway
+            for name in sim.stored_sessions() {
+                sim.start(&name, &json!({}));
+            }
             return if a == sim.config.secret_key {
-                for name in sim.known_sessions() {
-                    sim.start(&name, None, None);
-                }
                 ctx.json(
                     StatusCode::CREATED,
-                    json!({"status": "success", "response": sim.known_sessions()}),
+                    Obj::new()
+                        .with("status", "success")
+                        .with("message", "Starting all sessions"),
                 )
             } else {
                 ctx.json(
                     StatusCode::BAD_REQUEST,
-                    json!({"response": "error", "message": "The token is incorrect"}),
+                    Obj::new()
+                        .with("response", "error")
+                        .with("message", "The token is incorrect"),
                 )
             };
         }
         _ => {}
     }
+    let Some(gated) = route(&method, &slug) else {
+        return not_found(&method, &uri);
+    };
     let session = match authorize(&sim, &a, &headers, &ctx) {
         Ok(session) => session,
         Err(response) => return *response,
     };
-    if sim.session(&session).is_some() {
-        ctx.session_key.clone_from(&session);
+    if sim.faults().stalls(&slug) {
+        sim.stall().await;
+        return StatusCode::SERVICE_UNAVAILABLE.into_response();
     }
-    let state = sim.session(&session);
-    let status = state.as_ref().map_or("CLOSED", |s| s.status);
-    let connected = status == "CONNECTED";
-    let disconnected = || {
-        ctx.json(
-            StatusCode::NOT_FOUND,
-            json!({"response": null, "status": "Disconnected", "message": "A sessão do WhatsApp não está ativa."}),
-        )
-    };
-    match (method.clone(), slug.as_str()) {
-        (Method::POST, "start-session") => {
-            let webhook = body.get("webhook").and_then(Value::as_str).map(str::to_owned);
-            let phone = body.get("phone").and_then(Value::as_str).map(str::to_owned);
-            let before = sim.start(&session, webhook, phone);
-            ctx.session_key.clone_from(&session);
-            if state.is_none() {
-                ctx.session_key.clear();
-            }
-            let mut answer = json!({"status": before.status, "qrcode": null});
-            if before.status != "CLOSED" || state.is_some() {
-                answer["version"] = "2.10.4".into();
-            }
-            ctx.json(StatusCode::OK, answer)
-        }
-        (Method::GET, "status-session") => {
-            let mut answer = json!({"status": status, "qrcode": null});
-            if let Some(state) = &state {
-                answer["version"] = "2.10.4".into();
-                if let Some((png, urlcode)) = &state.qr {
-                    answer["qrcode"] = format!("data:image/png;base64,{png}").into();
-                    answer["urlcode"] = urlcode.clone().into();
-                }
-                if let Some(code) = &state.phone_code {
-                    answer["phoneCode"] = code.clone().into();
-                }
-            }
-            ctx.json(StatusCode::OK, answer)
-        }
-        (Method::GET, "qrcode-session") => match &state {
-            None => ctx.json(
-                StatusCode::OK,
-                json!({"status": null, "message": "Session not started. Please, use the /start-session route, for initialization your session"}),
-            ),
-            Some(s) if s.qr.is_some() => {
-                use base64::Engine;
-                let png = base64::engine::general_purpose::STANDARD.decode(QR_PNG).unwrap_or_default();
-                ([(header::CONTENT_TYPE, "image/png")], png).into_response()
-            }
-            Some(s) => ctx.json(StatusCode::OK, json!({"status": s.status, "message": "QRCode is not available..."})),
-        },
-        (Method::GET, "check-connection-session") => ctx.json(
+    ctx.session_key = sim.session_key(&session);
+    let connected = sim.is_connected(&session);
+    if gated && !connected {
+        return ctx.disconnected();
+    }
+    match slug.as_str() {
+        "start-session" => start_session(&sim, &ctx, &session, &body).await,
+        "status-session" => ctx.json(StatusCode::OK, sim.state_body(&session)),
+        "qrcode-session" => qrcode_session(&sim, &ctx, &session),
+        "check-connection-session" => ctx.json(
             StatusCode::OK,
-            json!({"status": connected, "message": if connected { "Connected" } else { "Disconnected" }}),
+            Obj::new().with("status", connected).with(
+                "message",
+                if connected {
+                    "Connected"
+                } else {
+                    "Disconnected"
+                },
+            ),
         ),
-        (Method::POST, "logout-session") => {
-            if !connected {
-                return disconnected();
-            }
-            sim.stop(&session);
-            sim.post(&session, "logoutsession", json!({"message": format!("Session: {session} logged out"), "connected": false}));
-            ctx.json(StatusCode::OK, json!({"status": true, "message": "Session successfully closed"}))
+        "logout-session" => {
+            sim.logout(&session);
+            ctx.json(
+                StatusCode::OK,
+                Obj::new()
+                    .with("status", true)
+                    .with("message", "Session successfully closed"),
+            )
         }
-        (Method::POST, "close-session") => {
-            if state.is_none() || status == "CLOSED" {
-                return ctx.json(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    json!({"status": false, "message": "Error closing session", "error": {"level": "error"}}),
-                );
-            }
-            sim.stop(&session);
-            sim.post(&session, "closesession", json!({"message": format!("Session: {session} disconnected"), "connected": false}));
-            ctx.json(StatusCode::OK, json!({"status": true, "message": "Session successfully closed"}))
+        "close-session" => match sim.close(&session) {
+            Ok(()) => ctx.json(
+                StatusCode::OK,
+                Obj::new()
+                    .with("status", true)
+                    .with("message", "Session successfully closed"),
+            ),
+            Err(()) => ctx.json(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                Obj::new()
+                    .with("status", false)
+                    .with("message", "Error closing session")
+                    .with("error", json!({"level": "error"})),
+            ),
+        },
+        "list-chats" => {
+            let only_unread = body
+                .get("onlyWithUnreadMessage")
+                .is_some_and(|v| v.as_bool().unwrap_or(false));
+            let only_groups = body
+                .get("onlyGroups")
+                .and_then(Value::as_bool)
+                .unwrap_or(false);
+            let only_users = body
+                .get("onlyUsers")
+                .and_then(Value::as_bool)
+                .unwrap_or(false);
+            let count = body.get("count").and_then(Value::as_u64);
+            let chats: Vec<Obj> = sim
+                .chats(&session)
+                .into_iter()
+                .filter(|c| !only_unread || c.get("unreadCount").and_then(Value::as_i64) > Some(0))
+                .filter(|c| !only_groups || c.get("isGroup") == Some(&Value::Bool(true)))
+                .filter(|c| !only_users || c.get("isUser") == Some(&Value::Bool(true)))
+                .take(
+                    count
+                        .and_then(|n| usize::try_from(n).ok())
+                        .unwrap_or(usize::MAX),
+                )
+                .collect();
+            // a bare array: the response hook adds nothing to it
+            json_text(
+                StatusCode::OK,
+                serde_json::to_string(&chats).unwrap_or_else(|_| "[]".to_owned()),
+            )
         }
-        (Method::POST, slug) if slug.starts_with("send-") => {
-            if !connected {
-                return disconnected();
-            }
-            send(&sim, &ctx, &session, slug, &body).await
-        }
-        _ => not_found(method, uri).await,
+        "all-chats" => ctx.json(
+            StatusCode::OK,
+            Obj::new()
+                .with("status", "success")
+                .with(
+                    "response",
+                    Value::Array(sim.chats(&session).iter().map(Obj::to_value).collect()),
+                )
+                .with("mapper", "chat"),
+        ),
+        _ => send(&sim, &ctx, &session, &slug, &body).await,
     }
 }
 
-/// The send routes: recipients through the connected-gate, then the route's answer.
-async fn send(sim: &Arc<Sim>, ctx: &Ctx, session: &str, slug: &str, body: &Value) -> Response {
-    let faults = sim.faults();
-    if faults.stall_sends {
-        std::future::pending::<()>().await;
+async fn start_session(sim: &Arc<Sim>, ctx: &Ctx, session: &str, body: &Value) -> Response {
+    let wait = body.get("waitQrCode").is_some_and(truthy);
+    let phone = body.get("phone").and_then(Value::as_str).map(str::to_owned);
+    let started = sim.start(session, body);
+    if wait && started.was_new {
+        // held until the first QR code or pairing code; never answered when none comes
+        let answer = sim.wait_for_code(session, phone.as_deref()).await;
+        return ctx.json(StatusCode::OK, answer);
     }
-    if let Some(status) = sim.take_send_fault() {
-        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        if status == StatusCode::BAD_GATEWAY {
-            return (status, "Bad Gateway").into_response();
-        }
+    if wait && started.was_placeholder {
         return ctx.json(
-            status,
-            json!({"status": "Error", "message": "Erro ao enviar a mensagem.", "error": {}}),
+            StatusCode::OK,
+            Obj::new()
+                .with("status", Value::Null)
+                .with("qrcode", Value::Null)
+                .with("version", crate::state::VERSION),
         );
     }
-    let phones: Vec<String> = match body.get("phone") {
-        Some(Value::String(s)) => s
-            .split([',', ';'])
-            .map(|p| p.trim().to_owned())
-            .filter(|p| !p.is_empty())
-            .collect(),
+    ctx.json(StatusCode::OK, started.before)
+}
+
+fn qrcode_session(sim: &Sim, ctx: &Ctx, session: &str) -> Response {
+    let Some(status) = sim.raw_status(session) else {
+        return ctx.json(
+            StatusCode::OK,
+            Obj::new().with("status", Value::Null).with(
+                "message",
+                "Session not started. Please, use the /start-session route, for initialization your session",
+            ),
+        );
+    };
+    if let Some(urlcode) = sim.urlcode(session) {
+        return with_body(StatusCode::OK, "image/png", crate::qr::png(&urlcode));
+    }
+    let status = status.map_or(Value::Null, |s| Value::String(s.as_str().to_owned()));
+    ctx.json(
+        StatusCode::OK,
+        Obj::new()
+            .with("status", status)
+            .with("message", "QRCode is not available..."),
+    )
+}
+
+/// JavaScript truthiness of a JSON value (the server does not coerce JSON bodies).
+fn truthy(value: &Value) -> bool {
+    match value {
+        Value::Null => false,
+        Value::Bool(b) => *b,
+        Value::Number(n) => n.as_f64().is_some_and(|f| f != 0.0),
+        Value::String(s) => !s.is_empty(),
+        Value::Array(_) | Value::Object(_) => true,
+    }
+}
+
+/// One recipient after the connected-gate's normalisation.
+struct Recipient {
+    /// What the gate checks and names in its 400 (`5511999999999`).
+    user: String,
+    chat: String,
+    /// Whether the gate checks the number exists (not for groups and channels).
+    checked: bool,
+}
+
+/// The gate's `phone` rules: comma/semicolon lists or arrays, the suffix dropped and chosen by
+/// the flags, non-word characters removed, more than 14 characters → `@lid`.
+fn recipients(body: &Value) -> Vec<Recipient> {
+    let entries: Vec<String> = match body.get("phone") {
+        Some(Value::String(s)) => s.split([',', ';']).map(|p| p.trim().to_owned()).collect(),
         Some(Value::Array(list)) => list
             .iter()
-            .filter_map(Value::as_str)
-            .map(str::to_owned)
+            .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
             .collect(),
+        Some(Value::Number(n)) => vec![n.to_string()],
         _ => Vec::new(),
     };
-    let flag = |key: &str| {
-        body.get(key)
-            .is_some_and(|v| v.as_bool().unwrap_or(!v.is_null() && v != ""))
+    let flag = |key: &str| body.get(key).is_some_and(truthy);
+    entries
+        .into_iter()
+        .filter(|e| !e.is_empty())
+        .map(|entry| {
+            let bare = entry.split('@').next().unwrap_or_default().to_owned();
+            if flag("isGroup") {
+                return Recipient {
+                    chat: format!("{bare}@g.us"),
+                    user: bare,
+                    checked: false,
+                };
+            }
+            if flag("isNewsletter") {
+                return Recipient {
+                    chat: format!("{bare}@newsletter"),
+                    user: bare,
+                    checked: false,
+                };
+            }
+            // the server keeps spaces; a simulator that kept them would only fail later
+            let user: String = bare
+                .chars()
+                .filter(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            let suffix = if flag("isLid") || user.chars().count() > 14 {
+                "@lid"
+            } else {
+                "@c.us"
+            };
+            Recipient {
+                chat: format!("{user}{suffix}"),
+                user,
+                checked: true,
+            }
+        })
+        .collect()
+}
+
+fn text_of(body: &Value, key: &str) -> String {
+    body.get(key)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// The mime type of a `data:` URL, else guessed from a path's extension.
+fn mime_of(body: &Value, key: &str) -> (String, usize) {
+    let value = text_of(body, key);
+    if let Some(rest) = value.strip_prefix("data:") {
+        let (mime, data) = rest.split_once(";base64,").unwrap_or((rest, ""));
+        let size = data.len() / 4 * 3;
+        return (mime.to_owned(), size);
+    }
+    let ext = value
+        .rsplit('.')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let mime = match ext.as_str() {
+        "jpg" | "jpeg" => "image/jpeg",
+        "png" => "image/png",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "mp4" => "video/mp4",
+        "ogg" | "opus" => "audio/ogg; codecs=opus",
+        "mp3" => "audio/mpeg",
+        "pdf" => "application/pdf",
+        _ => "application/octet-stream",
     };
-    let suffix = if flag("isGroup") {
-        "@g.us"
-    } else if flag("isNewsletter") {
-        "@newsletter"
-    } else if flag("isLid") {
-        "@lid"
-    } else {
-        "@c.us"
+    (mime.to_owned(), 0)
+}
+
+/// What one recipient of `slug` receives, or the controller's own error.
+fn content(slug: &str, body: &Value) -> Result<Content, Obj> {
+    let file_missing = || Obj::new().with("message", "Sending the file is mandatory");
+    let mut extra = Obj::new();
+    let content = match slug {
+        "send-message" => Content {
+            kind: "chat",
+            body: text_of(body, "message"),
+            extra,
+        },
+        "send-reply" => {
+            let quoted = text_of(body, "messageId");
+            if !quoted.is_empty() {
+                let stanza = quoted.rsplit('_').next().unwrap_or_default().to_owned();
+                extra.set("quotedMsgId", quoted);
+                extra.set("quotedStanzaID", stanza);
+            }
+            Content {
+                kind: "chat",
+                body: text_of(body, "message"),
+                extra,
+            }
+        }
+        "send-image" | "send-file" | "send-file-base64" => {
+            let key = if body.get("base64").is_some_and(truthy) {
+                "base64"
+            } else if body.get("path").is_some_and(truthy) {
+                "path"
+            } else {
+                return Err(file_missing());
+            };
+            let (mime, size) = mime_of(body, key);
+            let kind = match mime.split('/').next() {
+                Some("image") => "image",
+                Some("video") => "video",
+                Some("audio") => "audio",
+                _ => "document",
+            };
+            let caption = [text_of(body, "message"), text_of(body, "caption")]
+                .into_iter()
+                .find(|c| !c.is_empty());
+            if let Some(caption) = caption {
+                extra.set("caption", caption);
+            }
+            extra.set("mimetype", mime);
+            extra.set("size", size);
+            if kind == "document" {
+                let name = text_of(body, "filename");
+                extra.set(
+                    "filename",
+                    if name.is_empty() {
+                        "file".to_owned()
+                    } else {
+                        name
+                    },
+                );
+            }
+            Content {
+                kind,
+                body: String::new(),
+                extra,
+            }
+        }
+        "send-voice" | "send-voice-base64" => {
+            extra.set("mimetype", "audio/ogg; codecs=opus");
+            extra.set("duration", "1");
+            Content {
+                kind: "ptt",
+                body: String::new(),
+                extra,
+            }
+        }
+        "send-sticker" | "send-sticker-gif" => {
+            if !body.get("path").is_some_and(truthy) {
+                return Err(file_missing());
+            }
+            extra.set("mimetype", "image/webp");
+            Content {
+                kind: "sticker",
+                body: String::new(),
+                extra,
+            }
+        }
+        "send-location" => {
+            let number = |key: &str| match body.get(key) {
+                Some(Value::Number(n)) => n.as_f64(),
+                Some(Value::String(s)) => s.parse().ok(),
+                _ => None,
+            };
+            extra.set("lat", number("lat").unwrap_or_default());
+            extra.set("lng", number("lng").unwrap_or_default());
+            extra.set(
+                "loc",
+                format!("{}\n{}", text_of(body, "title"), text_of(body, "address")),
+            );
+            Content {
+                kind: "location",
+                body: String::new(),
+                extra,
+            }
+        }
+        // send-link-preview
+        _ => {
+            let url = text_of(body, "url");
+            let caption = text_of(body, "caption");
+            let text = if caption.contains(&url) {
+                caption
+            } else {
+                format!("{url}\n{caption}")
+            };
+            Content {
+                kind: "chat",
+                body: text,
+                extra,
+            }
+        }
+    };
+    Ok(content)
+}
+
+/// The send routes, after the connected-gate.
+async fn send(sim: &Arc<Sim>, ctx: &Ctx, session: &str, slug: &str, body: &Value) -> Response {
+    let faults = sim.faults();
+    let injected = sim.take_send_fault();
+    if let (Some(status), false) = (injected, faults.deliver_before_failing) {
+        return send_failure(ctx, status);
+    }
+    let recipients = recipients(body);
+    let missing = recipients
+        .iter()
+        .find(|r| r.checked && sim.config.unknown_numbers.contains(&r.user))
+        .map(|r| r.user.clone());
+    let content = match (content(slug, body), &missing) {
+        (Ok(content), _) => content,
+        (Err(_), Some(user)) => return number_missing(ctx, user),
+        (Err(error), None) => return ctx.json(StatusCode::UNAUTHORIZED, error),
     };
     let mut results = Vec::new();
-    let mut missing = None;
-    for phone in phones {
-        let user: String = phone
-            .split('@')
-            .next()
-            .unwrap_or_default()
-            .chars()
-            .filter(char::is_ascii_alphanumeric)
-            .collect();
-        if suffix == "@c.us" && sim.config.unknown_numbers.contains(&user) {
-            missing.get_or_insert(user);
+    for recipient in &recipients {
+        if recipient.checked && sim.config.unknown_numbers.contains(&recipient.user) {
             continue;
         }
-        let to = format!("{user}{suffix}");
-        let (kind, text) = match slug {
-            "send-message" | "send-reply" => (
-                "chat",
-                body.get("message")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default(),
-            ),
-            "send-image" => ("image", ""),
-            "send-voice" | "send-voice-base64" => ("ptt", ""),
-            "send-location" => ("location", ""),
-            "send-sticker" => ("sticker", ""),
-            _ => ("document", ""),
-        };
-        let message = sim.sent(session, &to, kind, text);
+        let message = sim.send_one(session, &recipient.chat, &content);
+        let id = message.get("id").cloned().unwrap_or_default();
         results.push(match slug {
-            "send-message" | "send-reply" => message,
-            _ => json!({"ack": 0, "id": message["id"]}),
+            "send-message" | "send-reply" => message.to_value(),
+            "send-link-preview" => json!({"id": id, "ack": 1, "sendMsgResult": {}}),
+            _ => json!({"ack": 1, "id": id}),
         });
     }
+    if let Some(status) = injected {
+        return send_failure(ctx, status);
+    }
     if let Some(user) = missing {
-        return ctx.json(
+        // the gate's 400 is written first; the other recipients were still sent to
+        return number_missing(ctx, &user);
+    }
+    if recipients.is_empty() && !ctx.json_request {
+        // the handler's 400 with a bare string; for JSON requests the hook swallows it
+        return with_body(
             StatusCode::BAD_REQUEST,
-            json!({"response": null, "status": "Connected", "message": format!("O número {user} não existe.")}),
+            "text/html; charset=utf-8",
+            b"Error sending message".to_vec(),
         );
     }
     ctx.json(
         StatusCode::CREATED,
-        json!({"status": "success", "response": results, "mapper": "return"}),
+        Obj::new()
+            .with("status", "success")
+            .with("response", Value::Array(results))
+            .with("mapper", "return"),
     )
 }
 
+fn number_missing(ctx: &Ctx, user: &str) -> Response {
+    ctx.json(
+        StatusCode::BAD_REQUEST,
+        Obj::new()
+            .with("response", Value::Null)
+            .with("status", "Connected")
+            .with("message", format!("O número {user} não existe.")),
+    )
+}
+
+fn send_failure(ctx: &Ctx, status: u16) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    if status == StatusCode::BAD_GATEWAY {
+        let page = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n";
+        return with_body(status, "text/html", page.as_bytes().to_vec());
+    }
+    ctx.json(
+        status,
+        Obj::new()
+            .with("status", "Error")
+            .with("message", "Erro ao enviar a mensagem.")
+            .with("error", json!({})),
+    )
+}
+
+// ---- control routes ------------------------------------------------------------------------
+
+fn control_error(error: &ControlError) -> Response {
+    let status = match error {
+        ControlError::UnknownSession(_) => StatusCode::NOT_FOUND,
+        ControlError::InvalidPhone(_) => StatusCode::BAD_REQUEST,
+        _ => StatusCode::CONFLICT,
+    };
+    (status, axum::Json(json!({"error": error.to_string()}))).into_response()
+}
+
+fn bad_request(reason: &str) -> Response {
+    (
+        StatusCode::BAD_REQUEST,
+        axum::Json(json!({"error": "bad request", "reason": reason})),
+    )
+        .into_response()
+}
+
 async fn control_scan(State(sim): Shared, Path(session): Path<String>) -> Response {
-    match sim.scan(&session).await {
-        Ok(()) => Json(json!({"status": "CONNECTED"})).into_response(),
-        Err(e) => (StatusCode::CONFLICT, Json(json!({"error": e.to_string()}))).into_response(),
+    match sim.scan(&session) {
+        Ok(()) => axum::Json(json!({"status": SessionStatus::Connected.as_str()})).into_response(),
+        Err(error) => control_error(&error),
     }
 }
 
@@ -405,15 +876,32 @@ struct Incoming {
 async fn control_incoming(
     State(sim): Shared,
     Path(session): Path<String>,
-    Json(incoming): Json<Incoming>,
+    body: Bytes,
 ) -> Response {
-    match sim.incoming(&session, &incoming.from, &incoming.body).await {
-        Ok(id) => Json(json!({"id": id})).into_response(),
-        Err(e) => (StatusCode::CONFLICT, Json(json!({"error": e.to_string()}))).into_response(),
+    let incoming: Incoming = match serde_json::from_slice(&body) {
+        Ok(incoming) => incoming,
+        Err(error) => return bad_request(&format!("expected {{\"from\", \"body\"}}: {error}")),
+    };
+    match sim.incoming(&session, &incoming.from, &incoming.body) {
+        Ok(id) => (StatusCode::CREATED, axum::Json(json!({"id": id}))).into_response(),
+        Err(error) => control_error(&error),
     }
 }
 
-async fn control_faults(State(sim): Shared, Json(faults): Json<Faults>) -> Response {
+async fn control_messages(State(sim): Shared, Path(session): Path<String>) -> Response {
+    let messages: Vec<Value> = sim.messages(&session).iter().map(Obj::to_value).collect();
+    axum::Json(messages).into_response()
+}
+
+async fn get_faults(State(sim): Shared) -> Response {
+    axum::Json(sim.faults()).into_response()
+}
+
+async fn set_faults(State(sim): Shared, body: Bytes) -> Response {
+    let faults: Faults = match serde_json::from_slice(&body) {
+        Ok(faults) => faults,
+        Err(error) => return bad_request(&format!("not a faults object: {error}")),
+    };
     sim.set_faults(faults.clone());
-    Json(faults).into_response()
+    axum::Json(faults).into_response()
 }

@@ -1,116 +1,169 @@
-//! Posting webhooks as the real server does: axios headers, fire and forget, no retry.
+//! Posting webhooks as the real server does: axios's headers, one task per event, fire and forget,
+//! no retry, no signature. Faults (delay, drop, duplicate, reorder) are applied here.
+//!
+//! The real server does not wait for one webhook before posting the next, so a slow receiver can
+//! see them out of order. To keep tests deterministic, each event of a session waits for the
+//! previous one of the same session to be answered, but at most [`ORDER_WAIT`]; a receiver that
+//! answers promptly therefore sees every session's events in the order they happened.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-use serde_json::Value;
+use tokio::sync::{oneshot, watch};
 
-use crate::state::Faults;
+use crate::Faults;
 
-/// How long a webhook held back for reordering waits for the next one before it goes anyway.
-const REORDER_HOLD: Duration = Duration::from_millis(300);
+/// Longest time an event waits for the previous event of its session to be delivered.
+const ORDER_WAIT: Duration = Duration::from_millis(250);
+/// How long an event held back for reordering waits for the next one before it goes anyway.
+const REORDER_HOLD: Duration = Duration::from_millis(250);
 
-/// Per session: (ticket, url, body) of a webhook held back.
-type Held = HashMap<String, (u64, String, Value)>;
+/// One webhook call.
+#[derive(Debug, Clone)]
+struct Delivery {
+    url: String,
+    body: String,
+    copies: usize,
+    delay: Duration,
+}
+
+#[derive(Debug, Default)]
+struct Queues {
+    /// Per session: fires when the last launched event of that session has been answered.
+    last: HashMap<String, oneshot::Receiver<()>>,
+    /// Per session: an event held back by the reorder fault, with its ticket.
+    held: HashMap<String, (u64, Delivery)>,
+    next_ticket: u64,
+}
 
 #[derive(Debug, Clone)]
 pub(crate) struct Poster {
     http: reqwest::Client,
-    /// Per session, a webhook held back to be posted after the next one.
-    held: Arc<Mutex<Held>>,
-    counter: Arc<std::sync::atomic::AtomicU64>,
+    queues: Arc<Mutex<Queues>>,
+    stopped: watch::Receiver<bool>,
 }
 
 impl Poster {
-    pub(crate) fn new() -> Self {
+    pub(crate) fn new(stopped: watch::Receiver<bool>) -> Self {
         let http = reqwest::Client::builder()
             .user_agent("axios/1.19.0")
             .build()
             .unwrap_or_default();
         Self {
             http,
-            held: Arc::default(),
-            counter: Arc::default(),
+            queues: Arc::default(),
+            stopped,
         }
     }
 
-    pub(crate) fn post(&self, url: String, session: String, body: Value, faults: Faults) {
-        if faults.drop_webhooks {
-            tracing::debug!(%session, "webhook dropped (fault)");
+    fn queues(&self) -> MutexGuard<'_, Queues> {
+        self.queues.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Posts `body` (already serialized) to `url` for `session`'s event `event`.
+    pub(crate) fn post(
+        &self,
+        url: String,
+        session: &str,
+        event: &str,
+        body: String,
+        faults: &Faults,
+    ) {
+        let applies = faults.applies_to(event);
+        if applies && faults.drop_webhooks {
+            tracing::debug!(session, event, "webhook dropped (fault)");
             return;
         }
-        let sends = if faults.duplicate_webhooks { 2 } else { 1 };
-        if faults.reorder_webhooks {
-            let held = {
-                let mut held = self
-                    .held
-                    .lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner);
-                held.remove(&session)
-            };
-            match held {
-                Some((_, held_url, held_body)) => {
-                    self.spawn(url, body, sends, faults.webhook_delay_ms);
-                    self.spawn(held_url, held_body, sends, faults.webhook_delay_ms + 20);
-                }
-                None => {
-                    let ticket = self
-                        .counter
-                        .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-                    self.held
-                        .lock()
-                        .unwrap_or_else(std::sync::PoisonError::into_inner)
-                        .insert(session.clone(), (ticket, url, body));
-                    let poster = self.clone();
-                    tokio::spawn(async move {
-                        tokio::time::sleep(REORDER_HOLD).await;
-                        let still_held = {
-                            let mut held = poster
-                                .held
-                                .lock()
-                                .unwrap_or_else(std::sync::PoisonError::into_inner);
-                            match held.get(&session) {
-                                Some((t, _, _)) if *t == ticket => held.remove(&session),
-                                _ => None,
-                            }
-                        };
-                        if let Some((_, url, body)) = still_held {
-                            poster.spawn(url, body, sends, faults.webhook_delay_ms);
+        let delivery = Delivery {
+            url,
+            body,
+            copies: if applies && faults.duplicate_webhooks {
+                2
+            } else {
+                1
+            },
+            delay: if applies {
+                Duration::from_millis(faults.webhook_delay_ms)
+            } else {
+                Duration::ZERO
+            },
+        };
+        if !(applies && faults.reorder_webhooks) {
+            self.launch(session, delivery);
+            return;
+        }
+        let held = self.queues().held.remove(session);
+        match held {
+            Some((_, earlier)) => {
+                // the later event first, then the one held back
+                self.launch(session, delivery);
+                self.launch(session, earlier);
+            }
+            None => {
+                let ticket = {
+                    let mut queues = self.queues();
+                    queues.next_ticket += 1;
+                    let ticket = queues.next_ticket;
+                    queues.held.insert(session.to_owned(), (ticket, delivery));
+                    ticket
+                };
+                let poster = self.clone();
+                let session = session.to_owned();
+                tokio::spawn(async move {
+                    tokio::time::sleep(REORDER_HOLD).await;
+                    let still_held = {
+                        let mut queues = poster.queues();
+                        match queues.held.get(&session) {
+                            Some((t, _)) if *t == ticket => queues.held.remove(&session),
+                            _ => None,
                         }
-                    });
-                }
+                    };
+                    if let Some((_, delivery)) = still_held {
+                        poster.launch(&session, delivery);
+                    }
+                });
             }
-            return;
         }
-        self.spawn(url, body, sends, faults.webhook_delay_ms);
     }
 
-    fn spawn(&self, url: String, body: Value, sends: usize, delay_ms: u64) {
+    /// One task per event: wait (bounded) for the session's previous event, then POST.
+    fn launch(&self, session: &str, delivery: Delivery) {
+        let (done, done_rx) = oneshot::channel::<()>();
+        let previous = self.queues().last.insert(session.to_owned(), done_rx);
         let http = self.http.clone();
+        let stopped = self.stopped.clone();
         tokio::spawn(async move {
-            if delay_ms > 0 {
-                tokio::time::sleep(Duration::from_millis(delay_ms)).await;
+            if !delivery.delay.is_zero() {
+                tokio::time::sleep(delivery.delay).await;
             }
-            for _ in 0..sends {
+            if let Some(previous) = previous {
+                let _ = tokio::time::timeout(ORDER_WAIT, previous).await;
+            }
+            for _ in 0..delivery.copies {
+                if *stopped.borrow() {
+                    return;
+                }
                 let result = http
-                    .post(&url)
+                    .post(&delivery.url)
                     .header("accept", "application/json, text/plain, */*")
                     .header("content-type", "application/json")
                     .header("accept-encoding", "gzip, compress, deflate, br")
-                    .body(body.to_string())
+                    .header("connection", "keep-alive")
+                    .body(delivery.body.clone())
                     .send()
                     .await;
                 match result {
                     Ok(response) if response.status().is_success() => {}
                     Ok(response) => {
-                        tracing::warn!(status = %response.status(), "Error calling Webhook.")
+                        tracing::warn!(status = %response.status(), "Error calling Webhook.");
                     }
                     Err(error) => {
-                        tracing::warn!(error = %error.without_url(), "Error calling Webhook.")
+                        tracing::warn!(error = %error.without_url(), "Error calling Webhook.");
                     }
                 }
             }
+            drop(done);
         });
     }
 }
