@@ -36,7 +36,6 @@ pub struct Simulator;
 impl Simulator {
     /// A builder with demo timings: the QR code after 300 ms, an automatic "scan" 8 s later,
     /// acks 800 ms apart. Call [`SimulatorBuilder::fast`] in tests.
-    #[must_use]
     pub fn builder() -> SimulatorBuilder {
         SimulatorBuilder {
             config: Config {

@@ -838,7 +838,7 @@ impl Sim {
             }
         }
         chats.reverse();
-        chats.sort_by(|a, b| b.1.cmp(&a.1));
+        chats.sort_by_key(|c| std::cmp::Reverse(c.1));
         chats
             .into_iter()
             .map(|(id, t, unread, name)| {
