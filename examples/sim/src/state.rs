@@ -58,6 +58,9 @@ struct Client {
     urlcode: Option<String>,
     /// The last pairing code.
     phone_code: Option<String>,
+    /// The webhook captured when this run started (a later start-session body is stored but
+    /// changes nothing until the next start).
+    webhook: Option<String>,
     /// Bumped on every start so that stale background flows stop.
     generation: u64,
 }
@@ -333,12 +336,12 @@ impl Sim {
     }
 
     fn webhook_of(&self, name: &str) -> Option<String> {
-        self.inner()
-            .stored
-            .get(name)
-            .cloned()
-            .flatten()
-            .or_else(|| self.config.webhook_url.clone())
+        let inner = self.inner();
+        let own = match inner.clients.get(name) {
+            Some(client) => client.webhook.clone(),
+            None => inner.stored.get(name).cloned().flatten(),
+        };
+        own.or_else(|| self.config.webhook_url.clone())
     }
 
     /// Posts `{"event", "session", ...data}` to the session's webhook, with the faults applied.
@@ -391,6 +394,7 @@ impl Sim {
         if restart {
             inner.next_generation += 1;
             let generation = inner.next_generation;
+            let webhook = inner.stored.get(name).cloned().flatten();
             inner.clients.insert(
                 name.to_owned(),
                 Client {
@@ -398,6 +402,7 @@ impl Sim {
                     named: previous.as_ref().is_none_or(|c| c.named),
                     urlcode: previous.and_then(|c| c.urlcode),
                     phone_code: None,
+                    webhook,
                     generation,
                 },
             );
@@ -565,6 +570,7 @@ impl Sim {
                         named: false,
                         urlcode: None,
                         phone_code: None,
+                        webhook: None,
                         generation: 0,
                     },
                 );

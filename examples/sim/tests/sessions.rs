@@ -446,3 +446,43 @@ async fn show_all_sessions_lists_every_started_name_and_checks_the_secret() {
         )
     );
 }
+
+#[tokio::test]
+async fn a_new_webhook_applies_only_from_the_next_start() {
+    let sim = fast_sim().await;
+    let first = Receiver::start().await;
+    let second = Receiver::start().await;
+    let http = reqwest::Client::new();
+    let token = connected(&sim, &http, "main", &first.url).await;
+    let start = |body: Value| {
+        let http = http.clone();
+        let (url, token) = (
+            format!("{}/api/main/start-session", sim.url()),
+            token.clone(),
+        );
+        async move {
+            http.post(url)
+                .bearer_auth(token)
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    // a running session keeps its webhook; the body is stored for the next start
+    start(json!({"webhook": second.url})).await;
+    sim.contact_writes("main", "5511999999999", "oi").unwrap();
+    first.wait_for("onmessage", 1).await;
+    let closed = http
+        .post(format!("{}/api/main/close-session", sim.url()))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(closed.status(), 200);
+    // an empty body re-uses the stored config
+    start(json!({})).await;
+    second.wait_for("qrcode", 1).await;
+    assert!(second.of("onmessage").is_empty());
+    assert_eq!(first.of("qrcode").len(), 1);
+}
