@@ -34,8 +34,8 @@ pub const DEFAULT_ADDR: &str = "127.0.0.1:21465";
 pub struct Simulator;
 
 impl Simulator {
-    /// A builder with demo timings: the QR code after 300 ms, an automatic "scan" 8 s later,
-    /// acks 800 ms apart. Call [`SimulatorBuilder::fast`] in tests.
+    /// A builder with demo timings: the QR code after 300 ms and renewed every 20 s, an
+    /// automatic "scan" 8 s after the first QR code, acks 800 ms apart. Call [`SimulatorBuilder::fast`] in tests.
     pub fn builder() -> SimulatorBuilder {
         SimulatorBuilder {
             config: Config {
@@ -44,6 +44,7 @@ impl Simulator {
                 own_name: "WPPConnect Simulator".to_owned(),
                 qr_after: Duration::from_millis(300),
                 connect_after: Some(Duration::from_secs(8)),
+                qr_refresh: Some(Duration::from_secs(20)),
                 ack_step: Duration::from_millis(800),
                 unknown_numbers: HashSet::from(["5511900009999".to_owned()]),
                 webhook_url: None,
@@ -60,11 +61,12 @@ pub struct SimulatorBuilder {
 }
 
 impl SimulatorBuilder {
-    /// Test timings: the QR code after 5 ms, acks 5 ms apart, and no automatic scan (call
-    /// [`RunningSimulator::scan`]). Later setters override these.
+    /// Test timings: the QR code after 5 ms and never renewed, acks 5 ms apart, and no automatic
+    /// scan (call [`RunningSimulator::scan`]). Later setters override these.
     pub fn fast(mut self) -> Self {
         self.config.qr_after = Duration::from_millis(5);
         self.config.connect_after = None;
+        self.config.qr_refresh = None;
         self.config.ack_step = Duration::from_millis(5);
         self
     }
@@ -98,6 +100,13 @@ impl SimulatorBuilder {
     /// Sessions wait for [`RunningSimulator::scan`] (or `POST /sim/{session}/scan`) forever.
     pub fn manual_scan(mut self) -> Self {
         self.config.connect_after = None;
+        self
+    }
+
+    /// While a session waits for its scan, a new QR code (and `qrcode` webhook) every `every`,
+    /// as WhatsApp Web does roughly every 20 s (the default; `fast()` turns it off).
+    pub fn qr_refresh(mut self, every: Duration) -> Self {
+        self.config.qr_refresh = Some(every);
         self
     }
 

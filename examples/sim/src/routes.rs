@@ -647,11 +647,19 @@ fn content(slug: &str, body: &Value) -> Result<Content, Obj> {
     let file_missing = || Obj::new().with("message", "Sending the file is mandatory");
     let mut extra = Obj::new();
     let content = match slug {
-        "send-message" => Content {
-            kind: "chat",
-            body: text_of(body, "message"),
-            extra,
-        },
+        "send-message" => {
+            // the deprecated way to reply: options.quotedMsg
+            if let Some(quoted) = body.pointer("/options/quotedMsg").and_then(Value::as_str) {
+                let stanza = quoted.rsplit('_').next().unwrap_or_default().to_owned();
+                extra.set("quotedMsgId", quoted);
+                extra.set("quotedStanzaID", stanza);
+            }
+            Content {
+                kind: "chat",
+                body: text_of(body, "message"),
+                extra,
+            }
+        }
         "send-reply" => {
             let quoted = text_of(body, "messageId");
             if !quoted.is_empty() {

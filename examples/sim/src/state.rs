@@ -27,6 +27,7 @@ pub(crate) struct Config {
     pub(crate) own_name: String,
     pub(crate) qr_after: Duration,
     pub(crate) connect_after: Option<Duration>,
+    pub(crate) qr_refresh: Option<Duration>,
     pub(crate) ack_step: Duration,
     pub(crate) unknown_numbers: HashSet<String>,
     pub(crate) webhook_url: Option<String>,
@@ -39,6 +40,7 @@ impl std::fmt::Debug for Config {
             .field("own_number", &self.own_number)
             .field("qr_after", &self.qr_after)
             .field("connect_after", &self.connect_after)
+            .field("qr_refresh", &self.qr_refresh)
             .field("ack_step", &self.ack_step)
             .field("unknown_numbers", &self.unknown_numbers)
             .field("webhook_url", &self.webhook_url.as_ref().map(|_| "<set>"))
@@ -453,42 +455,58 @@ impl Sim {
                 Obj::new().with("phoneCode", code).with("phone", phone),
             );
         } else {
-            let urlcode = format!(
-                "2@{},{},{},{},1",
-                random_from(
-                    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/",
-                    60
-                ),
-                random_from(
-                    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/",
-                    43
-                ) + "=",
-                random_from(
-                    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/",
-                    43
-                ) + "=",
-                random_from(
-                    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/",
-                    43
-                ) + "=",
-            );
-            let png = base64::engine::general_purpose::STANDARD.encode(crate::qr::png(&urlcode));
-            self.update(&name, |c| {
-                c.status = Some(SessionStatus::QrCode);
-                c.urlcode = Some(urlcode.clone());
-            });
-            self.post(
-                &name,
-                "qrcode",
-                Obj::new().with("qrcode", png).with("urlcode", urlcode),
-            );
+            self.show_qr(&name);
         }
-        if let Some(after) = self.config.connect_after {
-            tokio::time::sleep(after).await;
-            if self.is_current(&name, generation) {
-                let _ = self.scan(&name);
+        let connect_at = self
+            .config
+            .connect_after
+            .map(|after| tokio::time::Instant::now() + after);
+        loop {
+            let refresh_at = self
+                .config
+                .qr_refresh
+                .filter(|_| self.status(&name) == SessionStatus::QrCode)
+                .map(|every| tokio::time::Instant::now() + every);
+            let next = match (connect_at, refresh_at) {
+                (Some(c), Some(r)) => c.min(r),
+                (Some(at), None) | (None, Some(at)) => at,
+                (None, None) => return,
+            };
+            tokio::time::sleep_until(next).await;
+            if !self.is_current(&name, generation) {
+                return;
             }
+            if connect_at.is_some_and(|at| at <= tokio::time::Instant::now()) {
+                let _ = self.scan(&name);
+                return;
+            }
+            if self.status(&name) != SessionStatus::QrCode {
+                return;
+            }
+            self.show_qr(&name);
         }
+    }
+
+    /// A new QR code: QRCODE with its `urlcode`, and a `qrcode` webhook (raw base64 PNG).
+    fn show_qr(&self, name: &str) {
+        const B64: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let urlcode = format!(
+            "2@{},{}=,{}=,{}=,1",
+            random_from(B64, 60),
+            random_from(B64, 43),
+            random_from(B64, 43),
+            random_from(B64, 43),
+        );
+        let png = base64::engine::general_purpose::STANDARD.encode(crate::qr::png(&urlcode));
+        self.update(name, |c| {
+            c.status = Some(SessionStatus::QrCode);
+            c.urlcode = Some(urlcode.clone());
+        });
+        self.post(
+            name,
+            "qrcode",
+            Obj::new().with("qrcode", png).with("urlcode", urlcode),
+        );
     }
 
     /// The held answer of start-session with `waitQrCode: true`, once a code exists.

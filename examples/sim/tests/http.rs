@@ -305,3 +305,23 @@ async fn healthz_with_the_exact_json_content_type_never_answers() {
         .await
         .unwrap();
 }
+
+#[tokio::test]
+async fn debug_output_shows_neither_the_secret_key_nor_tokens() {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<wppconnect_sim::RunningSimulator>();
+    send_sync::<wppconnect_sim::SimulatorBuilder>();
+    let sim = wppconnect_sim::Simulator::builder()
+        .fast()
+        .secret_key("very-secret-key")
+        .webhook_url("http://127.0.0.1:9/hook?token=webhook-secret")
+        .start("127.0.0.1:0")
+        .await
+        .unwrap();
+    let http = reqwest::Client::new();
+    let minted = token(&sim, &http, "main").await;
+    let debug = format!("{sim:?}");
+    for secret in ["very-secret-key", "webhook-secret", minted.as_str()] {
+        assert!(!debug.contains(secret), "{secret} in {debug}");
+    }
+}

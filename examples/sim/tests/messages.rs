@@ -178,6 +178,12 @@ async fn media_sends_answer_receipts_and_each_route_its_own_shape() {
         "false_5511999999999@c.us_ABC"
     );
     assert_eq!(reply["mapper"], "return");
+    let (_, quoted) = send(&http, url("send-message"), &token, json!({"phone": phone, "message": "sim", "options": {"quotedMsg": "false_5511999999999@c.us_DEF"}})).await;
+    assert_eq!(
+        quoted["response"][0]["quotedMsgId"],
+        "false_5511999999999@c.us_DEF"
+    );
+    assert_eq!(quoted["response"][0]["quotedStanzaID"], "DEF");
 
     for slug in ["send-image", "send-file", "send-sticker"] {
         let (status, answer) = send(&http, url(slug), &token, json!({"phone": phone})).await;

@@ -486,3 +486,54 @@ async fn a_new_webhook_applies_only_from_the_next_start() {
     assert!(second.of("onmessage").is_empty());
     assert_eq!(first.of("qrcode").len(), 1);
 }
+
+#[tokio::test]
+async fn the_qr_code_is_renewed_until_the_scan() {
+    let sim = Simulator::builder()
+        .fast()
+        .qr_refresh(Duration::from_millis(10))
+        .start("127.0.0.1:0")
+        .await
+        .unwrap();
+    let hooks = Receiver::start().await;
+    let http = reqwest::Client::new();
+    let token = token(&sim, &http, "main").await;
+    http.post(format!("{}/api/main/start-session", sim.url()))
+        .bearer_auth(&token)
+        .json(&json!({"webhook": hooks.url}))
+        .send()
+        .await
+        .unwrap();
+    let codes = hooks.wait_for("qrcode", 3).await;
+    assert_ne!(codes[0].body["urlcode"], codes[1].body["urlcode"]);
+    let state: Value = get(
+        &http,
+        format!("{}/api/main/status-session", sim.url()),
+        &token,
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let shown = state["urlcode"].as_str().unwrap().to_owned();
+    assert!(
+        hooks
+            .of("qrcode")
+            .iter()
+            .any(|h| h.body["urlcode"] == shown.as_str()),
+        "status-session shows a posted code"
+    );
+    sim.scan("main").unwrap();
+    hooks
+        .wait("inChat", |all| {
+            all.iter().any(|h| h.body["status"] == "inChat")
+        })
+        .await;
+    let after_scan = hooks.of("qrcode").len();
+    tokio::time::sleep(Duration::from_millis(60)).await;
+    assert_eq!(
+        hooks.of("qrcode").len(),
+        after_scan,
+        "no new QR code once connected"
+    );
+}
