@@ -9,7 +9,7 @@ use tokio::sync::mpsc;
 use wppconnect_client::{Client, RetryPolicy};
 use wppconnect_examples::backend::auth::hash_password;
 use wppconnect_examples::backend::{app, AppState, Auth, Store};
-use wppconnect_sim::{start, Faults, RunningSimulator, SimConfig};
+use wppconnect_sim::{Faults, RunningSimulator, Simulator};
 
 const WEBHOOK_SECRET: &str = "hook-secret";
 const WAIT: Duration = Duration::from_secs(10);
@@ -23,7 +23,11 @@ struct Harness {
 
 impl Harness {
     async fn new() -> Self {
-        let sim = start(SimConfig::fast(), "127.0.0.1:0").await.unwrap();
+        let sim = Simulator::builder()
+            .fast()
+            .start("127.0.0.1:0")
+            .await
+            .unwrap();
         let client = Client::builder(&sim.url())
             .unwrap()
             .secret_key(sim.secret_key())
@@ -32,7 +36,10 @@ impl Harness {
             .build()
             .unwrap();
         let store = Store::open("sqlite::memory:").await.unwrap();
-        let auth = Auth::new(HashMap::from([("ana".to_owned(), hash_password("s3nha").unwrap())]), "jwt-secret");
+        let auth = Auth::new(
+            HashMap::from([("ana".to_owned(), hash_password("s3nha").unwrap())]),
+            "jwt-secret",
+        );
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let state = AppState::new(client, store, auth, &base, WEBHOOK_SECRET);
@@ -48,16 +55,34 @@ impl Harness {
             .await
             .unwrap();
         let token = login["token"].as_str().unwrap().to_owned();
-        Self { sim, base, http, token }
+        Self {
+            sim,
+            base,
+            http,
+            token,
+        }
     }
 
     async fn get(&self, path: &str) -> (u16, Value) {
-        let r = self.http.get(format!("{}{path}", self.base)).bearer_auth(&self.token).send().await.unwrap();
+        let r = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .unwrap();
         (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
     }
 
     async fn post(&self, path: &str, body: Value) -> (u16, Value) {
-        let r = self.http.post(format!("{}{path}", self.base)).bearer_auth(&self.token).json(&body).send().await.unwrap();
+        let r = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
         (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
     }
 
@@ -69,7 +94,10 @@ impl Harness {
             if check(&body) {
                 return body;
             }
-            assert!(tokio::time::Instant::now() < deadline, "timed out waiting on {path}: last {body}");
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "timed out waiting on {path}: last {body}"
+            );
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
     }
@@ -79,15 +107,24 @@ impl Harness {
         let (status, session) = self.post("/api/sessions/main/start", json!({})).await;
         assert_eq!(status, 200, "{session}");
         assert_eq!(session["status"], "connecting");
-        let waiting = self.until("/api/sessions/main", |s| s["qrCode"].is_string()).await;
-        assert!(waiting["qrCode"].as_str().unwrap().starts_with("data:image/png;base64,"));
-        self.sim.scan("main").await.unwrap();
-        self.until("/api/sessions/main", |s| s["status"] == "connected").await;
+        let waiting = self
+            .until("/api/sessions/main", |s| s["qrCode"].is_string())
+            .await;
+        assert!(waiting["qrCode"]
+            .as_str()
+            .unwrap()
+            .starts_with("data:image/png;base64,"));
+        self.sim.scan("main").unwrap();
+        self.until("/api/sessions/main", |s| s["status"] == "connected")
+            .await;
     }
 
     /// Server-Sent Events of a session, as (event, data) pairs.
     async fn events(&self, session: &str) -> mpsc::UnboundedReceiver<(String, Value)> {
-        let url = format!("{}/api/events?session={session}&access_token={}", self.base, self.token);
+        let url = format!(
+            "{}/api/events?session={session}&access_token={}",
+            self.base, self.token
+        );
         let response = self.http.get(url).send().await.unwrap();
         assert_eq!(response.status(), 200);
         let (tx, rx) = mpsc::unbounded_channel();
@@ -107,7 +144,11 @@ impl Harness {
                             data.push_str(v.trim());
                         }
                     }
-                    if !event.is_empty() && tx.send((event, serde_json::from_str(&data).unwrap_or(Value::Null))).is_err() {
+                    if !event.is_empty()
+                        && tx
+                            .send((event, serde_json::from_str(&data).unwrap_or(Value::Null)))
+                            .is_err()
+                    {
                         return;
                     }
                 }
@@ -117,11 +158,17 @@ impl Harness {
     }
 }
 
-async fn next_event(rx: &mut mpsc::UnboundedReceiver<(String, Value)>, wanted: impl Fn(&str, &Value) -> bool) -> Value {
+async fn next_event(
+    rx: &mut mpsc::UnboundedReceiver<(String, Value)>,
+    wanted: impl Fn(&str, &Value) -> bool,
+) -> Value {
     let deadline = tokio::time::Instant::now() + WAIT;
     loop {
         let left = deadline.saturating_duration_since(tokio::time::Instant::now());
-        let (event, data) = tokio::time::timeout(left, rx.recv()).await.expect("no such SSE event in time").expect("SSE stream ended");
+        let (event, data) = tokio::time::timeout(left, rx.recv())
+            .await
+            .expect("no such SSE event in time")
+            .expect("SSE stream ended");
         if wanted(&event, &data) {
             return data;
         }
@@ -131,9 +178,18 @@ async fn next_event(rx: &mut mpsc::UnboundedReceiver<(String, Value)>, wanted: i
 #[tokio::test]
 async fn login_start_qr_scan_connected() {
     let h = Harness::new().await;
-    let wrong = h.http.post(format!("{}/api/auth/login", h.base)).json(&json!({"username": "ana", "password": "nope"})).send().await.unwrap();
+    let wrong = h
+        .http
+        .post(format!("{}/api/auth/login", h.base))
+        .json(&json!({"username": "ana", "password": "nope"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(wrong.status(), 401);
-    assert_eq!(wrong.json::<Value>().await.unwrap()["error"], "unauthorized");
+    assert_eq!(
+        wrong.json::<Value>().await.unwrap()["error"],
+        "unauthorized"
+    );
     h.connect().await;
     let (_, sessions) = h.get("/api/sessions").await;
     assert_eq!(sessions[0]["name"], "main");
@@ -152,12 +208,23 @@ async fn a_sent_message_is_stored_then_delivered_then_read_and_pushed() {
     let id = sent["id"].as_str().unwrap().to_owned();
     assert!(id.starts_with("true_5511999999999@c.us_3EB0"));
     let pending = next_event(&mut events, |e, _| e == "new-message").await;
-    assert_eq!(pending["data"]["status"], "pending", "shown at once as pending");
+    assert_eq!(
+        pending["data"]["status"], "pending",
+        "shown at once as pending"
+    );
     for expected in ["delivered", "read"] {
-        let update = next_event(&mut events, |e, d| e == "status-update" && d["data"]["status"] == expected).await;
+        let update = next_event(&mut events, |e, d| {
+            e == "status-update" && d["data"]["status"] == expected
+        })
+        .await;
         assert_eq!(update["data"]["id"], id.as_str());
     }
-    let page = h.until("/api/conversations/5511999999999@c.us/messages?session=main", |p| p["messages"][0]["status"] == "read").await;
+    let page = h
+        .until(
+            "/api/conversations/5511999999999@c.us/messages?session=main",
+            |p| p["messages"][0]["status"] == "read",
+        )
+        .await;
     assert_eq!(page["total"], 1);
 }
 
@@ -166,20 +233,39 @@ async fn a_contact_writes_stored_unread_pushed_then_read() {
     let h = Harness::new().await;
     h.connect().await;
     let mut events = h.events("main").await;
-    let id = h.sim.contact_writes("main", "5521988887777", "Tem horário amanhã?").await.unwrap();
+    let id = h
+        .sim
+        .contact_writes("main", "5521988887777", "Tem horário amanhã?")
+        .unwrap();
     let pushed = next_event(&mut events, |e, _| e == "new-message").await;
     assert_eq!(pushed["data"]["id"], id.as_str());
     assert_eq!(pushed["data"]["content"], "Tem horário amanhã?");
-    let conversations = h.until("/api/conversations?session=main", |c| c[0]["unreadCount"] == 1).await;
+    let conversations = h
+        .until("/api/conversations?session=main", |c| {
+            c[0]["unreadCount"] == 1
+        })
+        .await;
     assert_eq!(conversations[0]["id"], "5521988887777@c.us");
     assert_eq!(conversations[0]["lastMessage"], "Tem horário amanhã?");
-    h.sim.contact_writes("main", "5521988887777", "Alô?").await.unwrap();
-    h.until("/api/conversations?session=main", |c| c[0]["unreadCount"] == 2).await;
-    let (status, _) = h.post("/api/conversations/5521988887777@c.us/read?session=main", json!({})).await;
+    h.sim
+        .contact_writes("main", "5521988887777", "Alô?")
+        .unwrap();
+    h.until("/api/conversations?session=main", |c| {
+        c[0]["unreadCount"] == 2
+    })
+    .await;
+    let (status, _) = h
+        .post(
+            "/api/conversations/5521988887777@c.us/read?session=main",
+            json!({}),
+        )
+        .await;
     assert_eq!(status, 200);
     let (_, conversations) = h.get("/api/conversations?session=main").await;
     assert_eq!(conversations[0]["unreadCount"], 0);
-    let (status, _) = h.post("/api/conversations/nobody@c.us/read", json!({})).await;
+    let (status, _) = h
+        .post("/api/conversations/nobody@c.us/read", json!({}))
+        .await;
     assert_eq!(status, 404);
 }
 
@@ -188,17 +274,33 @@ async fn history_is_paginated_newest_page_first() {
     let h = Harness::new().await;
     h.connect().await;
     for i in 0..5 {
-        h.sim.contact_writes("main", "5521988887777", &format!("m{i}")).await.unwrap();
-        h.until("/api/conversations/5521988887777@c.us/messages", |p| p["total"] == i + 1).await;
+        h.sim
+            .contact_writes("main", "5521988887777", &format!("m{i}"))
+            .unwrap();
+        h.until("/api/conversations/5521988887777@c.us/messages", |p| {
+            p["total"] == i + 1
+        })
+        .await;
     }
-    let (_, first) = h.get("/api/conversations/5521988887777@c.us/messages?page=1&limit=2").await;
-    let contents: Vec<&str> = first["messages"].as_array().unwrap().iter().map(|m| m["content"].as_str().unwrap()).collect();
+    let (_, first) = h
+        .get("/api/conversations/5521988887777@c.us/messages?page=1&limit=2")
+        .await;
+    let contents: Vec<&str> = first["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["content"].as_str().unwrap())
+        .collect();
     assert_eq!(contents, ["m3", "m4"]);
     assert_eq!(first["hasMore"], true);
-    let (_, last) = h.get("/api/conversations/5521988887777@c.us/messages?page=3&limit=2").await;
+    let (_, last) = h
+        .get("/api/conversations/5521988887777@c.us/messages?page=3&limit=2")
+        .await;
     assert_eq!(last["messages"][0]["content"], "m0");
     assert_eq!(last["hasMore"], false);
-    let (_, default) = h.get("/api/conversations/5521988887777@c.us/messages").await;
+    let (_, default) = h
+        .get("/api/conversations/5521988887777@c.us/messages")
+        .await;
     assert_eq!(default["limit"], 50);
 }
 
@@ -206,16 +308,33 @@ async fn history_is_paginated_newest_page_first() {
 async fn bad_tokens_bad_phones_and_bad_webhooks_are_refused() {
     let h = Harness::new().await;
     for auth in ["Bearer nope", ""] {
-        let r = h.http.get(format!("{}/api/conversations", h.base)).header("authorization", auth).send().await.unwrap();
+        let r = h
+            .http
+            .get(format!("{}/api/conversations", h.base))
+            .header("authorization", auth)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), 401);
     }
     h.connect().await;
-    let (status, body) = h.post("/api/messages", json!({"sessionName": "main", "phone": "12ab", "message": "x"})).await;
+    let (status, body) = h
+        .post(
+            "/api/messages",
+            json!({"sessionName": "main", "phone": "12ab", "message": "x"}),
+        )
+        .await;
     assert_eq!(status, 400, "{body}");
     assert!(body["message"].as_str().unwrap().contains("phone"));
     let (_, conversations) = h.get("/api/conversations").await;
     assert_eq!(conversations, json!([]), "nothing stored, nothing sent");
-    let hook = h.http.post(format!("{}/webhook/main", h.base)).json(&json!({"event": "onmessage"})).send().await.unwrap();
+    let hook = h
+        .http
+        .post(format!("{}/webhook/main", h.base))
+        .json(&json!({"event": "onmessage"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(hook.status(), 401, "the webhook needs its secret");
 }
 
@@ -223,26 +342,56 @@ async fn bad_tokens_bad_phones_and_bad_webhooks_are_refused() {
 async fn a_failed_send_is_stored_failed_and_never_retried() {
     let h = Harness::new().await;
     h.connect().await;
-    h.sim.set_faults(Faults { send_status: Some(500), send_count: Some(1), ..Faults::default() });
-    let (status, body) = h.post("/api/messages", json!({"sessionName": "main", "phone": "5511999999999", "message": "x"})).await;
+    h.sim.set_faults(Faults {
+        send_status: Some(500),
+        send_count: Some(1),
+        ..Faults::default()
+    });
+    let (status, body) = h
+        .post(
+            "/api/messages",
+            json!({"sessionName": "main", "phone": "5511999999999", "message": "x"}),
+        )
+        .await;
     assert_eq!(status, 502, "{body}");
     assert_eq!(body["stored"]["status"], "failed");
-    let (status, _) = h.post("/api/messages", json!({"sessionName": "main", "phone": "5511999999999", "message": "y"})).await;
-    assert_eq!(status, 201, "only the one send failed: the backend did not retry it");
+    let (status, _) = h
+        .post(
+            "/api/messages",
+            json!({"sessionName": "main", "phone": "5511999999999", "message": "y"}),
+        )
+        .await;
+    assert_eq!(
+        status, 201,
+        "only the one send failed: the backend did not retry it"
+    );
 }
 
 #[tokio::test]
 async fn repeated_webhooks_store_nothing_twice_and_early_acks_are_kept() {
     let h = Harness::new().await;
     h.connect().await;
-    h.sim.set_faults(Faults { duplicate_webhooks: true, ..Faults::default() });
-    h.sim.contact_writes("main", "5521988887777", "uma vez").await.unwrap();
-    h.until("/api/conversations?session=main", |c| c[0]["unreadCount"] == 1).await;
+    h.sim.set_faults(Faults {
+        duplicate_webhooks: true,
+        ..Faults::default()
+    });
+    h.sim
+        .contact_writes("main", "5521988887777", "uma vez")
+        .unwrap();
+    h.until("/api/conversations?session=main", |c| {
+        c[0]["unreadCount"] == 1
+    })
+    .await;
     tokio::time::sleep(Duration::from_millis(100)).await;
-    let (_, page) = h.get("/api/conversations/5521988887777@c.us/messages").await;
+    let (_, page) = h
+        .get("/api/conversations/5521988887777@c.us/messages")
+        .await;
     assert_eq!(page["total"], 1);
     let (_, conversations) = h.get("/api/conversations?session=main").await;
-    assert_eq!(conversations[0]["unreadCount"], 1, "the copy did not count twice");
+    assert_eq!(
+        conversations[0]["unreadCount"], 1,
+        "the copy did not count twice"
+    );
     h.sim.set_faults(Faults::default());
 
     // an ack before its message: kept, then applied
@@ -250,31 +399,74 @@ async fn repeated_webhooks_store_nothing_twice_and_early_acks_are_kept() {
     let id = "false_5531977776666@c.us_ABCDEF0123456789";
     let ack = json!({"event": "onack", "session": "main", "ack": 2, "type": "chat",
         "id": {"fromMe": false, "remote": "5531977776666@c.us", "id": "ABCDEF0123456789", "_serialized": id}});
-    assert_eq!(h.http.post(&hook).json(&ack).send().await.unwrap().status(), 200);
+    assert_eq!(
+        h.http.post(&hook).json(&ack).send().await.unwrap().status(),
+        200
+    );
     let message = json!({"event": "onmessage", "session": "main", "id": id, "type": "chat", "body": "oi", "t": 1795525512,
         "from": "5531977776666@c.us", "to": "5511900000001@c.us", "chatId": "5531977776666@c.us", "fromMe": false, "ack": 1});
-    assert_eq!(h.http.post(&hook).json(&message).send().await.unwrap().status(), 200);
-    let page = h.until("/api/conversations/5531977776666@c.us/messages", |p| p["total"] == 1).await;
-    assert_eq!(page["messages"][0]["status"], "delivered", "the early ack was applied");
+    assert_eq!(
+        h.http
+            .post(&hook)
+            .json(&message)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    let page = h
+        .until("/api/conversations/5531977776666@c.us/messages", |p| {
+            p["total"] == 1
+        })
+        .await;
+    assert_eq!(
+        page["messages"][0]["status"], "delivered",
+        "the early ack was applied"
+    );
     let older = json!({"event": "onack", "session": "main", "ack": 1,
         "id": {"fromMe": false, "remote": "5531977776666@c.us", "id": "ABCDEF0123456789", "_serialized": id}});
-    assert_eq!(h.http.post(&hook).json(&older).send().await.unwrap().status(), 200);
+    assert_eq!(
+        h.http
+            .post(&hook)
+            .json(&older)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
     tokio::time::sleep(Duration::from_millis(100)).await;
-    let (_, page) = h.get("/api/conversations/5531977776666@c.us/messages").await;
-    assert_eq!(page["messages"][0]["status"], "delivered", "a status never goes backwards");
+    let (_, page) = h
+        .get("/api/conversations/5531977776666@c.us/messages")
+        .await;
+    assert_eq!(
+        page["messages"][0]["status"], "delivered",
+        "a status never goes backwards"
+    );
 }
 
 #[tokio::test]
 async fn health_is_up_then_503_when_the_server_is_gone() {
     let h = Harness::new().await;
-    let r = h.http.get(format!("{}/health", h.base)).send().await.unwrap();
+    let r = h
+        .http
+        .get(format!("{}/health", h.base))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["wppconnect"]["status"], "up");
     assert_eq!(body["database"]["status"], "up");
-    let Harness { sim, base, http, .. } = h;
+    let Harness {
+        sim, base, http, ..
+    } = h;
     sim.shutdown().await;
     let r = http.get(format!("{base}/health")).send().await.unwrap();
     assert_eq!(r.status(), 503);
-    assert_eq!(r.json::<Value>().await.unwrap()["wppconnect"]["status"], "down");
+    assert_eq!(
+        r.json::<Value>().await.unwrap()["wppconnect"]["status"],
+        "down"
+    );
 }

@@ -191,8 +191,9 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error + Send 
     let (url, secret_key) = match &config.wppconnect_url {
         Some(url) => (url.clone(), config.secret_key.clone().unwrap_or_default()),
         None => {
-            let sim =
-                wppconnect_sim::start(wppconnect_sim::SimConfig::default(), "127.0.0.1:0").await?;
+            let sim = wppconnect_sim::Simulator::builder()
+                .start("127.0.0.1:0")
+                .await?;
             tracing::info!(url = %sim.url(), "no WPPCONNECT_URL: started the built-in WPPConnect simulator in-process");
             let pair = (sim.url(), sim.secret_key().to_owned());
             simulator = Some(sim);

@@ -259,6 +259,7 @@ impl Store {
         let mut conn = self.pool.acquire().await?;
         let changed = Self::raise_status(&mut conn, session, id, status).await?;
         if changed {
+            drop(conn); // an in-memory database has a single connection
             return Ok(self.message(session, id).await?);
         }
         let exists = sqlx::query("SELECT 1 FROM messages WHERE session = ? AND id = ?")
@@ -338,6 +339,7 @@ impl Store {
     ) -> Result<Option<Message>, StoreError> {
         let mut conn = self.pool.acquire().await?;
         Self::raise_status(&mut conn, session, id, MessageStatus::Failed).await?;
+        drop(conn); // an in-memory database has a single connection
         Ok(self.message(session, id).await?)
     }
 
