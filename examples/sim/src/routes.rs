@@ -30,6 +30,8 @@ pub(crate) fn app(sim: Arc<Sim>) -> Router {
         .route("/sim/{session}/incoming", post(control_incoming))
         .route("/sim/{session}/messages", get(control_messages))
         .fallback(fallback)
+        // the server's `express.json({ limit: '50mb' })`
+        .layer(axum::extract::DefaultBodyLimit::max(50 * 1024 * 1024))
         .layer(axum::middleware::map_response(express_headers))
         .with_state(sim)
 }

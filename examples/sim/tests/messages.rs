@@ -384,3 +384,23 @@ async fn reads_show_the_conversation_so_far() {
         .unwrap();
     assert_eq!(unread.len(), 1);
 }
+
+#[tokio::test]
+async fn big_json_bodies_are_accepted_like_the_servers_50_mb_limit() {
+    let sim = fast_sim().await;
+    let hooks = Receiver::start().await;
+    let http = reqwest::Client::new();
+    let token = connected(&sim, &http, "main", &hooks.url).await;
+    let data = "A".repeat(4 * 1024 * 1024);
+    let (status, body) = send(
+        &http,
+        format!("{}/api/main/send-file-base64", sim.url()),
+        &token,
+        json!({"phone": "5511999999999", "base64": format!("data:application/pdf;base64,{data}"), "filename": "big.pdf"}),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    let stored = &sim.messages("main")[0];
+    assert_eq!(stored["filename"], "big.pdf");
+    assert_eq!(stored["size"], 3 * 1024 * 1024);
+}

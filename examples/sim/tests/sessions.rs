@@ -120,6 +120,11 @@ async fn qr_login_answers_the_state_before_the_start_then_connects_on_scan() {
             &json!("inChat")
         ]
     );
+    let first = all.iter().find(|h| h.event() == "status-find").unwrap();
+    assert_eq!(
+        first.raw, r#"{"event":"status-find","session":"main","status":"notLogged"}"#,
+        "keys in the server's order"
+    );
     assert_eq!(
         hooks.of("qrcode").len(),
         1,
@@ -536,4 +541,38 @@ async fn the_qr_code_is_renewed_until_the_scan() {
         after_scan,
         "no new QR code once connected"
     );
+}
+
+#[tokio::test]
+async fn start_all_restarts_stored_sessions_even_with_a_wrong_key() {
+    let sim = fast_sim().await;
+    let http = reqwest::Client::new();
+    let token = token(&sim, &http, "main").await;
+    http.post(format!("{}/api/main/start-session", sim.url()))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    http.post(format!("{}/api/main/close-session", sim.url()))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    sim.wait_for_status("main", SessionStatus::Closed, SECOND)
+        .await
+        .unwrap();
+    let response = http
+        .post(format!("{}/api/wrong-key/start-all", sim.url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 400);
+    assert_eq!(
+        response.json::<Value>().await.unwrap(),
+        json!({"response": "error", "message": "The token is incorrect"})
+    );
+    // as observed: the sessions start anyway
+    sim.wait_for_status("main", SessionStatus::QrCode, 5 * SECOND)
+        .await
+        .unwrap();
 }
