@@ -36,8 +36,8 @@ pub(crate) struct Inner {
     pub(crate) timeout: Duration,
     pub(crate) retry: RetryPolicy,
     pub(crate) rate: Option<RateLimit>,
-    /// Per-session token slot; the async mutex makes concurrent first uses generate once.
-    tokens: Mutex<HashMap<SessionName, Arc<tokio::sync::Mutex<Option<Token>>>>>,
+    /// Per-session token slot.
+    tokens: Mutex<HashMap<SessionName, Arc<TokenSlot>>>,
     /// Per-session time of the next free send slot.
     send_slots: Mutex<HashMap<SessionName, Arc<tokio::sync::Mutex<Instant>>>>,
 }
@@ -145,7 +145,11 @@ impl ClientBuilder {
         let tokens = self
             .tokens
             .into_iter()
-            .map(|(session, token)| (session, Arc::new(tokio::sync::Mutex::new(Some(token)))))
+            .map(|(session, token)| {
+                let slot = TokenSlot::default();
+                slot.store(token);
+                (session, Arc::new(slot))
+            })
             .collect();
         Ok(Client {
             inner: Arc::new(Inner {
@@ -265,29 +269,38 @@ impl Client {
     /// Mints a token for the session and caches it.
     pub(crate) async fn generate_token(&self, session: &SessionName) -> Result<TokenResponse> {
         let response = self.mint_token(session).await?;
-        *self.token_slot(session).lock().await = Some(Token::new(&response.token));
+        self.token_slot(session).store(Token::new(&response.token));
         Ok(response)
     }
 
-    fn token_slot(&self, session: &SessionName) -> Arc<tokio::sync::Mutex<Option<Token>>> {
+    fn token_slot(&self, session: &SessionName) -> Arc<TokenSlot> {
         let mut tokens = match self.inner.tokens.lock() {
             Ok(tokens) => tokens,
             Err(poisoned) => poisoned.into_inner(),
         };
+        if let Some(slot) = tokens.get(session) {
+            return slot.clone();
+        }
         tokens.entry(session.clone()).or_default().clone()
     }
 
     /// The cached token, minting one when there is none (or when `stale` is the cached one).
     async fn token(&self, session: &SessionName, stale: Option<&Token>) -> Result<Token> {
         let slot = self.token_slot(session);
-        let mut cached = slot.lock().await;
-        if let Some(token) = cached.as_ref() {
-            if stale != Some(token) {
-                return Ok(token.clone());
+        if let Some(token) = slot.cached() {
+            if stale != Some(&token) {
+                return Ok(token);
+            }
+        }
+        // One mint at a time per session; whoever waited finds the fresh token.
+        let _minting = slot.mint.lock().await;
+        if let Some(token) = slot.cached() {
+            if stale != Some(&token) {
+                return Ok(token);
             }
         }
         let token = Token::new(self.mint_token(session).await?.token);
-        *cached = Some(token.clone());
+        slot.store(token.clone());
         tracing::debug!(session = %session, "generated a token");
         Ok(token)
     }
@@ -366,7 +379,11 @@ impl Client {
                 request = request.bearer_auth(token.expose());
             }
             if let Some(body) = &call.body {
-                request = request.json(body);
+                // exactly `application/json`, as reqwest's .json() sends it (the server then adds
+                // a `session` key to its answers, which the models accept)
+                request = request
+                    .header(reqwest::header::CONTENT_TYPE, "application/json")
+                    .body(body.clone());
             }
             let result = request.send().await;
             let span = tracing::Span::current();
@@ -490,6 +507,10 @@ fn transport(route: &'static str, error: reqwest::Error) -> Error {
 
 /// Decodes a JSON answer, naming the field that failed.
 pub(crate) fn decode<T: DeserializeOwned>(route: &'static str, bytes: &[u8]) -> Result<T> {
+    if let Ok(value) = serde_json::from_slice(bytes) {
+        return Ok(value);
+    }
+    // Only a failure pays for tracking the path of the field that failed.
     let mut de = serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
@@ -503,6 +524,29 @@ pub(crate) fn decode<T: DeserializeOwned>(route: &'static str, bytes: &[u8]) -> 
     })
 }
 
+/// A session's cached token: read without waiting; minted by one caller at a time.
+#[derive(Default)]
+pub(crate) struct TokenSlot {
+    token: std::sync::RwLock<Option<Token>>,
+    mint: tokio::sync::Mutex<()>,
+}
+
+impl TokenSlot {
+    fn cached(&self) -> Option<Token> {
+        match self.token.read() {
+            Ok(token) => token.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    fn store(&self, token: Token) {
+        match self.token.write() {
+            Ok(mut slot) => *slot = Some(token),
+            Err(poisoned) => *poisoned.into_inner() = Some(token),
+        }
+    }
+}
+
 /// One request: method, route template, path segments under `/api`, body, retry safety.
 #[derive(Debug)]
 pub(crate) struct Call {
@@ -510,7 +554,7 @@ pub(crate) struct Call {
     pub(crate) route: &'static str,
     pub(crate) segments: Vec<String>,
     pub(crate) query: Vec<(String, String)>,
-    pub(crate) body: Option<Value>,
+    pub(crate) body: Option<bytes::Bytes>,
     pub(crate) idempotent: bool,
 }
 
@@ -543,8 +587,14 @@ impl Call {
     }
 
     pub(crate) fn json(mut self, body: Value) -> Self {
-        self.body = Some(body);
+        self.body = Some(bytes::Bytes::from(body.to_string()));
         self
+    }
+
+    /// A JSON body serialised once, straight from a typed request.
+    pub(crate) fn body_of(mut self, body: &impl serde::Serialize) -> Result<Self> {
+        self.body = Some(serde_json::to_vec(body).map_err(Error::invalid)?.into());
+        Ok(self)
     }
 
     /// A POST that only reads or whose repetition is harmless.

@@ -240,14 +240,13 @@ impl Session {
         if body.phone.is_empty() {
             return Err(Error::invalid("no recipient"));
         }
-        let value = serde_json::to_value(body).map_err(Error::invalid)?;
         let call = self
             .call(
                 Method::POST,
                 "POST /api/{session}/send-message",
                 "send-message",
             )
-            .json(value);
+            .body_of(body)?;
         self.client.send_slot(&self.name).await;
         let answer: Wrapped<Vec<Message>> = self.execute(call).await?;
         Ok(answer.response)
