@@ -110,6 +110,27 @@ impl Session {
         Ok(answer.response)
     }
 
+    /// `GET /api/{session}/all-messages-in-chat/{phone}`: every loaded message of a chat.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`], [`Error::NotConnected`], [`Error::Api`].
+    #[doc(alias = "all-messages-in-chat")]
+    pub async fn all_messages_in_chat(&self, chat: &str) -> Result<Vec<Message>> {
+        let id = chat_id(chat)?;
+        let mut call = self
+            .call(
+                Method::GET,
+                "GET /api/{session}/all-messages-in-chat/{phone}",
+                "all-messages-in-chat",
+            )
+            .segments([id.user()]);
+        if id.is_group() {
+            call = call.query("isGroup", "true");
+        }
+        let answer: Wrapped<Vec<Message>> = self.execute(call).await?;
+        Ok(answer.response)
+    }
+
     /// Pages backwards through a chat's history with `get-messages`, `page_size` messages per
     /// request, yielding each page (newest page first) until the chat's start.
     pub fn messages_pages(

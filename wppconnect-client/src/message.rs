@@ -717,6 +717,148 @@ impl Session {
             .field("options", json!({"selectableCount": 1}))
     }
 
+    /// `POST /api/{session}/send-mentioned`: a text mentioning ids (`5511999999999@c.us`), usually
+    /// in a group; the text should contain `@<digits>` for each. Never retried after it may have
+    /// reached the server.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] for an empty text or no mention; as [`Session::send_message`].
+    #[doc(alias = "send-mentioned")]
+    pub fn send_mentioned(
+        &self,
+        phone: &str,
+        message: &str,
+        mentioned: &[&str],
+    ) -> SendRequest<Value> {
+        let mut request = SendRequest::new(
+            self,
+            "POST /api/{session}/send-mentioned",
+            "send-mentioned",
+            Some(phone),
+        );
+        if message.trim().is_empty() || mentioned.is_empty() {
+            request.error = Some(Error::invalid(
+                "send-mentioned needs a text and at least one mention",
+            ));
+        }
+        for id in mentioned {
+            if let Err(e) = id.parse::<ChatId>() {
+                request.error.get_or_insert(Error::invalid(e));
+            }
+        }
+        request
+            .field("message", message)
+            .field("mentioned", mentioned.to_vec())
+    }
+
+    /// `POST /api/{session}/send-list-message`: a list (`sections` as the server takes them:
+    /// `[{title, rows: [{rowId, title, description}]}]`). Never retried after it may have reached
+    /// the server.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] without sections; as [`Session::send_message`].
+    #[doc(alias = "send-list-message")]
+    pub fn send_list_message(
+        &self,
+        phone: &str,
+        button_text: &str,
+        description: &str,
+        sections: Value,
+    ) -> SendRequest<Vec<Message>> {
+        let mut request = SendRequest::new(
+            self,
+            "POST /api/{session}/send-list-message",
+            "send-list-message",
+            Some(phone),
+        );
+        if sections.as_array().is_none_or(|s| s.is_empty()) {
+            request.error = Some(Error::invalid("a list needs at least one section"));
+        }
+        request
+            .field("buttonText", button_text)
+            .field("description", description)
+            .field("sections", sections)
+    }
+
+    /// `POST /api/{session}/send-status`: a text story (to `status@broadcast`). Never retried
+    /// after it may have reached the server.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] for an empty text; [`Error::NotConnected`]; [`Error::Api`].
+    #[doc(alias = "send-status")]
+    pub fn send_status(&self, message: &str) -> SendRequest<Vec<Message>> {
+        let mut request =
+            SendRequest::new(self, "POST /api/{session}/send-status", "send-status", None);
+        if message.trim().is_empty() {
+            request.error = Some(Error::invalid("the status is empty"));
+        }
+        request.field("message", message)
+    }
+
+    /// `POST /api/{session}/forward-messages`: forwards messages to a chat. Never retried after it
+    /// may have reached the server.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] for a bad id; as [`Session::send_message`].
+    #[doc(alias = "forward-messages")]
+    pub fn forward_messages(&self, phone: &str, message_ids: &[&str]) -> SendRequest<Value> {
+        let mut request = SendRequest::new(
+            self,
+            "POST /api/{session}/forward-messages",
+            "forward-messages",
+            Some(phone),
+        );
+        let ids: Vec<String> = message_ids.iter().map(|id| (*id).to_owned()).collect();
+        if ids.is_empty() {
+            request.error = Some(Error::invalid("no message id"));
+        }
+        for id in &ids {
+            if let Err(e) = id.parse::<MessageId>() {
+                request.error.get_or_insert(Error::invalid(e));
+            }
+        }
+        let value = if ids.len() == 1 {
+            Value::from(ids[0].clone())
+        } else {
+            Value::from(ids)
+        };
+        request.field("messageId", value)
+    }
+
+    /// `POST /api/{session}/edit-message`: replaces the text of an own message.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] for a bad id or an empty text; [`Error::NotConnected`]; [`Error::Api`].
+    #[doc(alias = "edit-message")]
+    pub async fn edit_message(&self, message_id: &str, new_text: &str) -> Result<Value> {
+        let id: MessageId = message_id.parse().map_err(Error::invalid)?;
+        if new_text.trim().is_empty() {
+            return Err(Error::invalid("the new text is empty"));
+        }
+        let call = self
+            .call(
+                Method::POST,
+                "POST /api/{session}/edit-message",
+                "edit-message",
+            )
+            .json(json!({"id": id.as_str(), "newText": new_text}));
+        self.execute(call).await
+    }
+
+    /// `POST /api/{session}/typing`: shows (or stops) "typing…" in a chat.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`]; [`Error::NotConnected`]; [`Error::Api`].
+    pub async fn typing(&self, chat: &str, on: bool) -> Result<Value> {
+        let mut flags = RecipientFlags::default();
+        let phone = recipient(chat, &mut flags)?;
+        let call = self
+            .call(Method::POST, "POST /api/{session}/typing", "typing")
+            .json(json!({"phone": phone, "isGroup": flags.is_group, "value": on}))
+            .idempotent();
+        self.execute(call).await
+    }
+
     /// `POST /api/{session}/react-message`: reacts with an emoji; `""` removes the reaction.
     ///
     /// # Errors

@@ -470,3 +470,73 @@ async fn the_send_rate_limit_spaces_sends_per_session() {
         "3 sends at 2 per 300 ms need two spacings"
     );
 }
+
+#[tokio::test]
+async fn mentions_lists_stories_forwards_edits_and_typing() {
+    let server = server().await;
+    let id = "true_5511999999999@c.us_3EB0A9F8E7D6C5B4A39281";
+    let ok =
+        || ResponseTemplate::new(201).set_body_json(json!({"status": "success", "response": []}));
+    for (route, body) in [
+        (
+            "send-mentioned",
+            json!({"phone": "120363025746331234", "isGroup": true, "message": "@5511999999999 oi", "mentioned": ["5511999999999@c.us"]}),
+        ),
+        (
+            "send-list-message",
+            json!({"phone": "5511999999999", "buttonText": "Opções", "description": "Escolha",
+            "sections": [{"title": "S", "rows": [{"rowId": "1", "title": "Um", "description": "d"}]}]}),
+        ),
+        ("send-status", json!({"message": "Promoção hoje"})),
+        (
+            "forward-messages",
+            json!({"phone": "5521988887777", "messageId": id}),
+        ),
+        ("edit-message", json!({"id": id, "newText": "corrigido"})),
+        (
+            "typing",
+            json!({"phone": "5511999999999", "isGroup": false, "value": true}),
+        ),
+    ] {
+        Mock::given(method("POST"))
+            .and(path(format!("/api/{SESSION}/{route}")))
+            .and(bearer())
+            .and(body_json(body))
+            .respond_with(ok())
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    catch_all(&server).await;
+    let session = client(&server).session(SESSION).unwrap();
+    session
+        .send_mentioned(
+            "120363025746331234@g.us",
+            "@5511999999999 oi",
+            &["5511999999999@c.us"],
+        )
+        .await
+        .unwrap();
+    let sections =
+        json!([{"title": "S", "rows": [{"rowId": "1", "title": "Um", "description": "d"}]}]);
+    session
+        .send_list_message("5511999999999", "Opções", "Escolha", sections)
+        .await
+        .unwrap();
+    session.send_status("Promoção hoje").await.unwrap();
+    session
+        .forward_messages("+55 21 98888-7777", &[id])
+        .await
+        .unwrap();
+    session.edit_message(id, "corrigido").await.unwrap();
+    session.typing("5511999999999", true).await.unwrap();
+    assert!(session
+        .send_mentioned("5511999999999", "oi", &[])
+        .await
+        .is_err());
+    assert!(session
+        .send_list_message("5511999999999", "x", "y", json!([]))
+        .await
+        .is_err());
+    assert!(session.edit_message(id, " ").await.is_err());
+}
