@@ -576,3 +576,65 @@ async fn start_all_restarts_stored_sessions_even_with_a_wrong_key() {
         .await
         .unwrap();
 }
+
+#[tokio::test]
+async fn every_webhook_posted_parses_as_its_typed_event_in_the_models_crate() {
+    use wppconnect_models::{Event, EventKind};
+    let sim = fast_sim().await;
+    let hooks = Receiver::start().await;
+    let http = reqwest::Client::new();
+    let token = connected(&sim, &http, "main", &hooks.url).await;
+    sim.contact_writes("main", "5511999999999", "oi").unwrap();
+    http.post(format!("{}/api/main/send-message", sim.url()))
+        .bearer_auth(&token)
+        .json(&json!({"phone": "5511999999999", "message": "olá"}))
+        .send()
+        .await
+        .unwrap();
+    hooks.wait_for("onack", 3).await;
+    http.post(format!("{}/api/main/close-session", sim.url()))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    hooks.wait_for("closesession", 1).await;
+    http.post(format!("{}/api/main/start-session", sim.url()))
+        .bearer_auth(&token)
+        .json(&json!({"webhook": hooks.url, "phone": "5511988887777"}))
+        .send()
+        .await
+        .unwrap();
+    hooks.wait_for("phoneCode", 1).await;
+    sim.scan("main").unwrap();
+    http.post(format!("{}/api/main/logout-session", sim.url()))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    let all = hooks
+        .wait("logoutsession", |all| {
+            all.iter().any(|h| h.event() == "logoutsession")
+        })
+        .await;
+    let mut kinds: Vec<&str> = Vec::new();
+    for hook in &all {
+        let event = Event::from_slice(hook.raw.as_bytes()).unwrap();
+        assert_ne!(event.kind(), EventKind::Unknown, "{}", hook.raw);
+        assert_eq!(event.kind().as_str(), hook.event());
+        if !kinds.contains(&hook.event()) {
+            kinds.push(hook.event());
+        }
+    }
+    assert_eq!(
+        kinds,
+        [
+            "status-find",
+            "qrcode",
+            "onmessage",
+            "onack",
+            "closesession",
+            "phoneCode",
+            "logoutsession"
+        ]
+    );
+}
