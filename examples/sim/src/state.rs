@@ -348,6 +348,12 @@ impl Sim {
 
     /// Posts `{"event", "session", ...data}` to the session's webhook, with the faults applied.
     pub(crate) fn post(&self, name: &str, event: &str, data: Obj) {
+        let named = self.session_key(name).is_some_and(|s| !s.is_empty());
+        self.post_named(name, event, data, named);
+    }
+
+    /// [`post`](Self::post) with the `session` key decided by the caller (`named`).
+    fn post_named(&self, name: &str, event: &str, data: Obj, named: bool) {
         if self.is_stopped() {
             return;
         }
@@ -355,8 +361,8 @@ impl Sim {
             return;
         };
         let mut body = Obj::new().with("event", event);
-        if let Some(session) = self.session_key(name).filter(|s| !s.is_empty()) {
-            body.set("session", session);
+        if named {
+            body.set("session", name);
         }
         for (key, value) in data.into_pairs() {
             body.set(&key, value);
@@ -437,6 +443,31 @@ impl Sim {
         self.notify();
     }
 
+    /// Applies `change` only while the run `generation` is current and its state is one of
+    /// `from`, atomically (a scan or close racing with the login flow wins).
+    fn advance(
+        &self,
+        name: &str,
+        generation: u64,
+        from: &[SessionStatus],
+        change: impl FnOnce(&mut Client),
+    ) -> bool {
+        let applied = match self.inner().clients.get_mut(name) {
+            Some(client)
+                if client.generation == generation
+                    && client.status.as_ref().is_some_and(|s| from.contains(s)) =>
+            {
+                change(client);
+                true
+            }
+            _ => false,
+        };
+        if applied {
+            self.notify();
+        }
+        applied
+    }
+
     async fn login_flow(self: Arc<Self>, name: String, generation: u64, phone: Option<String>) {
         tokio::time::sleep(self.config.qr_after).await;
         if !self.is_current(&name, generation) {
@@ -445,17 +476,20 @@ impl Sim {
         self.post(&name, "status-find", Obj::new().with("status", "notLogged"));
         if let Some(phone) = phone {
             let code = random_from(b"ABCDEFGHJKLMNPQRSTUVWXYZ0123456789", 8);
-            self.update(&name, |c| {
+            let shown = self.advance(&name, generation, &[SessionStatus::Initializing], |c| {
                 c.status = Some(SessionStatus::PhoneCode);
                 c.phone_code = Some(code.clone());
             });
+            if !shown {
+                return;
+            }
             self.post(
                 &name,
                 "phoneCode",
                 Obj::new().with("phoneCode", code).with("phone", phone),
             );
         } else {
-            self.show_qr(&name);
+            self.show_qr(&name, generation);
         }
         let connect_at = self
             .config
@@ -483,12 +517,12 @@ impl Sim {
             if self.status(&name) != SessionStatus::QrCode {
                 return;
             }
-            self.show_qr(&name);
+            self.show_qr(&name, generation);
         }
     }
 
     /// A new QR code: QRCODE with its `urlcode`, and a `qrcode` webhook (raw base64 PNG).
-    fn show_qr(&self, name: &str) {
+    fn show_qr(&self, name: &str, generation: u64) {
         const B64: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
         let urlcode = format!(
             "2@{},{}=,{}=,{}=,1",
@@ -498,10 +532,14 @@ impl Sim {
             random_from(B64, 43),
         );
         let png = base64::engine::general_purpose::STANDARD.encode(crate::qr::png(&urlcode));
-        self.update(name, |c| {
+        let waiting = [SessionStatus::Initializing, SessionStatus::QrCode];
+        let shown = self.advance(name, generation, &waiting, |c| {
             c.status = Some(SessionStatus::QrCode);
             c.urlcode = Some(urlcode.clone());
         });
+        if !shown {
+            return;
+        }
         self.post(
             name,
             "qrcode",
@@ -552,25 +590,29 @@ impl Sim {
 
     /// The QR code is "scanned" (or the pairing code typed): `qrReadSuccess`, CONNECTED, `inChat`.
     pub(crate) fn scan(&self, name: &str) -> Result<(), ControlError> {
-        let status = self.status(name);
-        if !self.has_client(name) {
-            return Err(ControlError::UnknownSession(name.to_owned()));
-        }
-        if !matches!(status, SessionStatus::QrCode | SessionStatus::PhoneCode) {
-            return Err(ControlError::WrongState {
-                session: name.to_owned(),
-                status,
-            });
-        }
-        self.post(
+        let named_before = {
+            let mut inner = self.inner();
+            let Some(client) = inner.clients.get_mut(name) else {
+                return Err(ControlError::UnknownSession(name.to_owned()));
+            };
+            let status = client.status.clone().unwrap_or(SessionStatus::Closed);
+            if !matches!(status, SessionStatus::QrCode | SessionStatus::PhoneCode) {
+                return Err(ControlError::WrongState {
+                    session: name.to_owned(),
+                    status,
+                });
+            }
+            client.status = Some(SessionStatus::Connected);
+            std::mem::replace(&mut client.named, true)
+        };
+        self.notify();
+        // posted before the client is replaced by the logged-in one: no name on a placeholder
+        self.post_named(
             name,
             "status-find",
             Obj::new().with("status", "qrReadSuccess"),
+            named_before,
         );
-        self.update(name, |c| {
-            c.status = Some(SessionStatus::Connected);
-            c.named = true;
-        });
         self.post(name, "status-find", Obj::new().with("status", "inChat"));
         Ok(())
     }
