@@ -20,10 +20,19 @@ const TOKEN: &str = "$2b$10$Qe5tK0pLr3vX8yZ1aB4cD.uH6iJ9kM2nO5pQ8rS1tU4vW7xY0zA_
 /// A stub that answers generate-token and send-message with the real server's bodies.
 async fn stub() -> String {
     let json = |body: &'static str| {
-        move || async move { (axum::http::StatusCode::CREATED, [("content-type", "application/json")], body) }
+        move || async move {
+            (
+                axum::http::StatusCode::CREATED,
+                [("content-type", "application/json")],
+                body,
+            )
+        }
     };
     let app = Router::new()
-        .route("/api/{session}/{key}/generate-token", post(json(GENERATE_TOKEN)))
+        .route(
+            "/api/{session}/{key}/generate-token",
+            post(json(GENERATE_TOKEN)),
+        )
         .route("/api/{session}/send-message", post(json(SEND_MESSAGE)));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
@@ -34,7 +43,11 @@ async fn stub() -> String {
 fn send_message(c: &mut Criterion) {
     let runtime = Runtime::new().unwrap();
     let url = runtime.block_on(stub());
-    let client = Client::builder(&url).unwrap().secret_key("THISISMYSECURETOKEN").build().unwrap();
+    let client = Client::builder(&url)
+        .unwrap()
+        .secret_key("THISISMYSECURETOKEN")
+        .build()
+        .unwrap();
     let session = client.session("NERDWHATS_AMERICA").unwrap();
     runtime.block_on(session.generate_token()).unwrap();
     let bare = reqwest::Client::new();
@@ -48,19 +61,34 @@ fn send_message(c: &mut Criterion) {
             response.bytes().await.unwrap()
         }
     };
+    // The same bare call, also parsing the answer (into a Value): what typing the answer costs.
+    let bare_parse = || {
+        let request = bare.post(&endpoint).bearer_auth(TOKEN).json(&body);
+        async move {
+            let response = request.send().await.unwrap();
+            serde_json::from_slice::<serde_json::Value>(&response.bytes().await.unwrap()).unwrap()
+        }
+    };
     let client_send = || {
         let send = session.send_message("5511999999999", "Seu pedido #4821 foi confirmado");
         async move { send.await.unwrap() }
     };
 
     let mut group = c.benchmark_group("send_message");
-    group.bench_function("baseline_bare_reqwest", |b| b.to_async(&runtime).iter(bare_send));
+    group.bench_function("baseline_bare_reqwest", |b| {
+        b.to_async(&runtime).iter(bare_send)
+    });
+    group.bench_function("bare_reqwest_parsing_the_answer", |b| {
+        b.to_async(&runtime).iter(bare_parse)
+    });
     group.bench_function("client", |b| b.to_async(&runtime).iter(client_send));
     group.bench_function("baseline_bare_reqwest_64_concurrent", |b| {
-        b.to_async(&runtime).iter(|| join_all((0..64).map(|_| bare_send())))
+        b.to_async(&runtime)
+            .iter(|| join_all((0..64).map(|_| bare_send())))
     });
     group.bench_function("client_64_concurrent", |b| {
-        b.to_async(&runtime).iter(|| join_all((0..64).map(|_| client_send())))
+        b.to_async(&runtime)
+            .iter(|| join_all((0..64).map(|_| client_send())))
     });
     group.finish();
 }
