@@ -87,21 +87,32 @@ impl From<wppconnect_client::Error> for ApiError {
     }
 }
 
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let (status, code, message) = match self {
-            Self::BadRequest(message) => (StatusCode::BAD_REQUEST, "bad_request", message),
-            Self::Unauthorized(message) => {
-                (StatusCode::UNAUTHORIZED, "unauthorized", message.to_owned())
-            }
-            Self::NotFound(message) => (StatusCode::NOT_FOUND, "not_found", message),
+impl ApiError {
+    /// The machine-readable code.
+    pub(super) fn code(&self) -> &'static str {
+        self.parts().1
+    }
+
+    /// The message for people.
+    pub(super) fn message(&self) -> String {
+        self.parts().2
+    }
+
+    fn parts(&self) -> (StatusCode, &'static str, String) {
+        match self {
+            Self::BadRequest(message) => (StatusCode::BAD_REQUEST, "bad_request", message.clone()),
+            Self::Unauthorized(message) => (
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                (*message).to_owned(),
+            ),
+            Self::NotFound(message) => (StatusCode::NOT_FOUND, "not_found", message.clone()),
             Self::NotConnected(session) => (
                 StatusCode::CONFLICT,
                 "session_not_connected",
                 format!("session {session} is not connected"),
             ),
             Self::Upstream(error) => {
-                tracing::warn!(%error, "WPPConnect call failed");
                 let message = match error.server_message() {
                     Some(server) => format!("{error} ({server})"),
                     None => error.to_string(),
@@ -113,15 +124,23 @@ impl IntoResponse for ApiError {
                 };
                 (StatusCode::BAD_GATEWAY, "wppconnect_error", message)
             }
-            Self::Database(error) => {
-                tracing::error!(error = ?error, "database failure");
-                (
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "database_error",
-                    "the message store is unavailable".to_owned(),
-                )
-            }
-        };
+            Self::Database(_) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "database_error",
+                "the message store is unavailable".to_owned(),
+            ),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        match &self {
+            Self::Upstream(error) => tracing::warn!(%error, "WPPConnect call failed"),
+            Self::Database(error) => tracing::error!(error = ?error, "database failure"),
+            _ => {}
+        }
+        let (status, code, message) = self.parts();
         (status, Json(json!({"error": code, "message": message}))).into_response()
     }
 }
@@ -276,37 +295,62 @@ async fn logout_session(
     Ok(Json(session))
 }
 
-#[derive(Deserialize)]
+/// The product design's `SendMessageRequest`.
+#[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct SendMessageRequest {
+pub(super) struct SendMessageRequest {
     session_name: String,
     phone: String,
     message: String,
     quoted_message_id: Option<String>,
 }
 
-async fn send_message(
-    State(state): State<AppState>,
-    _user: AuthUser,
-    Json(request): Json<SendMessageRequest>,
-) -> Result<(StatusCode, Json<domain::Message>), Response> {
-    let bad = |e: ApiError| e.into_response();
-    let name = session_name(&request.session_name).map_err(bad)?;
-    let phone =
-        PhoneNumber::new(&request.phone).map_err(|e| bad(ApiError::BadRequest(e.to_string())))?;
-    if request.message.trim().is_empty() {
-        return Err(bad(ApiError::BadRequest("the message is empty".to_owned())));
+/// A send that did not go through: the error, and the message as stored (failed) when it got
+/// that far.
+pub(super) struct SendFailure {
+    pub(super) error: ApiError,
+    pub(super) stored: Option<domain::Message>,
+}
+
+impl From<ApiError> for SendFailure {
+    fn from(error: ApiError) -> Self {
+        Self {
+            error,
+            stored: None,
+        }
     }
-    let session = state
-        .client
-        .session(name.as_str())
-        .map_err(|e| bad(e.into()))?;
+}
+
+impl From<StoreError> for SendFailure {
+    fn from(error: StoreError) -> Self {
+        ApiError::from(error).into()
+    }
+}
+
+impl From<wppconnect_client::Error> for SendFailure {
+    fn from(error: wppconnect_client::Error) -> Self {
+        ApiError::from(error).into()
+    }
+}
+
+/// Validates, stores the message as pending (pushed at once), sends it exactly once, and records
+/// sent or failed. Shared by `POST /api/messages` and the socket.io `send-message` event.
+pub(super) async fn send_and_store(
+    state: &AppState,
+    request: SendMessageRequest,
+) -> Result<domain::Message, SendFailure> {
+    let name = session_name(&request.session_name)?;
+    let phone =
+        PhoneNumber::new(&request.phone).map_err(|e| ApiError::BadRequest(e.to_string()))?;
+    if request.message.trim().is_empty() {
+        return Err(ApiError::BadRequest("the message is empty".to_owned()).into());
+    }
+    let session = state.client.session(name.as_str())?;
     let mut send = session.send_message(phone.digits(), request.message.clone());
     if let Some(quoted) = &request.quoted_message_id {
         send = send.quoted(quoted);
     }
-    let body = send.into_body().map_err(|e| bad(e.into()))?;
-    // Stored at once as pending, so the person sees it; then sent exactly once.
+    let body = send.into_body()?;
     let local_id = format!("local-{}", super::auth::random_secret(16));
     let pending = domain::Message {
         id: local_id.clone(),
@@ -321,50 +365,58 @@ async fn send_message(
         quoted_message: request.quoted_message_id.clone(),
         media_url: None,
     };
-    let (pending, _) = state
-        .store
-        .insert_message(name.as_str(), &pending)
-        .await
-        .map_err(|e| bad(e.into()))?;
+    let (pending, _) = state.store.insert_message(name.as_str(), &pending).await?;
     state.realtime.push(name.as_str(), "new-message", &pending);
     match session.send_message_body(&body).await {
         Ok(sent) => {
             let server_id = sent
                 .first()
-                .map(|m| m.id.as_str().to_owned())
-                .unwrap_or_else(|| local_id.clone());
+                .map_or_else(|| local_id.clone(), |m| m.id.as_str().to_owned());
             let stored = state
                 .store
                 .confirm_sent(name.as_str(), &local_id, &server_id)
-                .await
-                .map_err(|e| bad(e.into()))?
+                .await?
                 .unwrap_or(pending);
             state.realtime.push(
                 name.as_str(),
                 "status-update",
                 json!({"id": stored.id, "localId": local_id, "conversationId": stored.conversation_id, "status": stored.status}),
             );
-            Ok((StatusCode::CREATED, Json(stored)))
+            Ok(stored)
         }
         Err(error) => {
-            let failed = state
-                .store
-                .mark_failed(name.as_str(), &local_id)
-                .await
-                .map_err(|e| bad(e.into()))?;
+            let stored = state.store.mark_failed(name.as_str(), &local_id).await?;
             state.realtime.push(
                 name.as_str(),
                 "status-update",
                 json!({"id": local_id, "conversationId": pending.conversation_id, "status": MessageStatus::Failed}),
             );
-            let mut response = ApiError::from(error).into_response();
-            if let Some(failed) = failed {
-                // keep the error body, add the stored message so the client can show it
-                let status = response.status();
-                let error_body = json!({"error": "send_failed", "message": "the message could not be sent", "stored": failed});
-                response = (status, Json(error_body)).into_response();
-            }
-            Err(response)
+            Err(SendFailure {
+                error: error.into(),
+                stored,
+            })
+        }
+    }
+}
+
+async fn send_message(
+    State(state): State<AppState>,
+    _user: AuthUser,
+    Json(request): Json<SendMessageRequest>,
+) -> Result<(StatusCode, Json<domain::Message>), Response> {
+    match send_and_store(&state, request).await {
+        Ok(stored) => Ok((StatusCode::CREATED, Json(stored))),
+        Err(SendFailure {
+            error,
+            stored: None,
+        }) => Err(error.into_response()),
+        Err(SendFailure {
+            error,
+            stored: Some(stored),
+        }) => {
+            let status = error.into_response().status();
+            let body = json!({"error": "send_failed", "message": "the message could not be sent", "stored": stored});
+            Err((status, Json(body)).into_response())
         }
     }
 }

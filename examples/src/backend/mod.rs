@@ -1,5 +1,5 @@
 //! The reference backend: a REST API for sessions and messages, the webhook receiver, real-time
-//! push (Server-Sent Events), an SQLite message store, JWT auth and a health check, assembled from
+//! push (socket.io and Server-Sent Events), an SQLite message store, JWT auth and a health check, assembled from
 //! `wppconnect-client`, `wppconnect-webhook` and `wppconnect-models`.
 //!
 //! [`app`] builds the router (for tests); [`run`] reads the configuration and serves it.
@@ -8,6 +8,7 @@ mod api;
 pub mod auth;
 pub mod events;
 mod ingest;
+mod socket;
 pub mod store;
 
 use std::collections::HashMap;
@@ -102,7 +103,11 @@ pub fn app(state: AppState) -> Router {
         .dedupe_window(10_000)
         .build();
     ingest::spawn(state.clone(), hub);
-    api::routes().merge(webhook).with_state(state)
+    let socket_io = socket::layer(&state);
+    api::routes()
+        .merge(webhook)
+        .with_state(state)
+        .layer(socket_io)
 }
 
 /// Configuration from the environment (see the README).

@@ -1,0 +1,57 @@
+//! socket.io, as the product design's front end speaks it: an unchanged `socket.io-client`
+//! connects with `auth: {token: <JWT>}`, emits `join-session` (a session name) to enter the room
+//! `session-{name}` and `send-message` (a `SendMessageRequest`, answered by acknowledgement); the
+//! backend emits `new-message`, `status-update` and `session-status` to the room.
+
+use serde_json::{json, Value};
+use socketioxide::extract::{AckSender, Data, SocketRef};
+use socketioxide::layer::SocketIoLayer;
+use socketioxide::SocketIo;
+
+use super::api::{send_and_store, SendFailure, SendMessageRequest};
+use super::AppState;
+
+/// The socket.io layer, wired to the state's real-time hub.
+pub(super) fn layer(state: &AppState) -> SocketIoLayer {
+    let (layer, io) = SocketIo::new_layer();
+    state.realtime.attach(io.clone());
+    let state = state.clone();
+    io.ns("/", move |socket: SocketRef, Data(auth): Data<Value>| {
+        let state = state.clone();
+        async move {
+            let token = auth.get("token").and_then(Value::as_str).unwrap_or_default();
+            if state.auth.verify(token).is_none() {
+                tracing::warn!("socket.io connection without a valid token; disconnected");
+                let _ = socket.emit("error", &json!({"error": "unauthorized"}));
+                let _ = socket.disconnect();
+                return;
+            }
+            socket.on("join-session", |socket: SocketRef, Data(session): Data<Value>, ack: AckSender| async move {
+                let name = session.as_str().or_else(|| session.get("session").and_then(Value::as_str)).unwrap_or_default();
+                if wppconnect_models::SessionName::new(name).is_err() {
+                    let _ = ack.send(&json!({"ok": false, "error": "invalid session name"}));
+                    return;
+                }
+                socket.join(format!("session-{name}"));
+                let _ = ack.send(&json!({"ok": true, "room": format!("session-{name}")}));
+            });
+            let state = state.clone();
+            socket.on("send-message", move |Data(request): Data<Value>, ack: AckSender| {
+                let state = state.clone();
+                async move {
+                    let answer = match serde_json::from_value::<SendMessageRequest>(request) {
+                        Err(error) => json!({"ok": false, "error": "bad_request", "message": error.to_string()}),
+                        Ok(request) => match send_and_store(&state, request).await {
+                            Ok(message) => json!({"ok": true, "message": message}),
+                            Err(SendFailure { error, stored }) => {
+                                json!({"ok": false, "error": error.code(), "message": error.message(), "stored": stored})
+                            }
+                        },
+                    };
+                    let _ = ack.send(&answer);
+                }
+            });
+        }
+    });
+    layer
+}
