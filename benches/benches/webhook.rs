@@ -59,7 +59,10 @@ async fn load(url: &str, bodies: Arc<Vec<String>>, sent: Sent) -> (Duration, Vec
     for connection in 0..CONNECTIONS {
         let (url, bodies, sent) = (url.to_owned(), bodies.clone(), sent.clone());
         tasks.push(tokio::spawn(async move {
-            let http = reqwest::Client::builder().pool_max_idle_per_host(1).build().unwrap();
+            let http = reqwest::Client::builder()
+                .pool_max_idle_per_host(1)
+                .build()
+                .unwrap();
             let mut latencies = Vec::new();
             for i in (connection..EVENTS).step_by(CONNECTIONS) {
                 let at = Instant::now();
@@ -87,7 +90,10 @@ async fn load(url: &str, bodies: Arc<Vec<String>>, sent: Sent) -> (Duration, Vec
 
 fn p99(mut values: Vec<Duration>) -> Duration {
     values.sort();
-    values.get(values.len() * 99 / 100).copied().unwrap_or_default()
+    values
+        .get(values.len() * 99 / 100)
+        .copied()
+        .unwrap_or_default()
 }
 
 fn report(name: &str, elapsed: Duration, answer: Vec<Duration>, delivered: Option<Vec<Duration>>) {
@@ -98,13 +104,21 @@ fn report(name: &str, elapsed: Duration, answer: Vec<Duration>, delivered: Optio
 
 async fn run_load() {
     let bodies = Arc::new(bodies());
-    println!("{EVENTS} onmessage events of {} bytes over {CONNECTIONS} connections", BODY.len());
+    println!(
+        "{EVENTS} onmessage events of {} bytes over {CONNECTIONS} connections",
+        BODY.len()
+    );
 
     // (a) transport floor
     let app = Router::new().route("/webhook", post(|body: Bytes| async move { drop(body) }));
     let url = serve(app).await;
     let (elapsed, answer) = load(&url, bodies.clone(), Arc::default()).await;
-    report("(a) bare axum handler, reads the body", elapsed, answer, None);
+    report(
+        "(a) bare axum handler, reads the body",
+        elapsed,
+        answer,
+        None,
+    );
 
     // (b) Value + broadcast, one subscriber
     let (tx, mut rx) = broadcast::channel::<Arc<Value>>(EVENTS);
@@ -137,10 +151,18 @@ async fn run_load() {
         latencies
     });
     let (elapsed, answer) = load(&url, bodies.clone(), sent).await;
-    report("(b) Value + broadcast, one subscriber", elapsed, answer, Some(receiver.await.unwrap()));
+    report(
+        "(b) Value + broadcast, one subscriber",
+        elapsed,
+        answer,
+        Some(receiver.await.unwrap()),
+    );
 
     // the router: typed events, secret check, hub
-    let (router, hub) = Webhook::builder().secret("bench-secret").capacity(EVENTS).build();
+    let (router, hub) = Webhook::builder()
+        .secret("bench-secret")
+        .capacity(EVENTS)
+        .build();
     let mut events = hub.subscribe();
     let url = serve(router).await;
     let sent: Sent = Arc::default();
@@ -148,21 +170,35 @@ async fn run_load() {
     let receiver = tokio::spawn(async move {
         let mut latencies = Vec::with_capacity(EVENTS);
         while latencies.len() < EVENTS {
-            let Some(Ok(event)) = events.next().await else { break };
-            let i = event.message_id().and_then(|id| index_of(id.as_str())).unwrap();
+            let Some(Ok(event)) = events.next().await else {
+                break;
+            };
+            let i = event
+                .message_id()
+                .and_then(|id| index_of(id.as_str()))
+                .unwrap();
             let at = times.lock().unwrap().get(&i).copied().unwrap();
             latencies.push(at.elapsed());
         }
         latencies
     });
     let (elapsed, answer) = load(&format!("{url}?token=bench-secret"), bodies.clone(), sent).await;
-    report("wppconnect-webhook router, typed events", elapsed, answer, Some(receiver.await.unwrap()));
+    report(
+        "wppconnect-webhook router, typed events",
+        elapsed,
+        answer,
+        Some(receiver.await.unwrap()),
+    );
 }
 
 fn peak_rss_kib() -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok()))
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
         .unwrap_or(0)
 }
 
@@ -174,7 +210,10 @@ async fn run_memory() {
     let before = peak_rss_kib();
     let started = Instant::now();
     for i in 0..TOTAL {
-        let request = axum::http::Request::post("/webhook").header("content-type", "application/json").body(axum::body::Body::from(BODY)).unwrap();
+        let request = axum::http::Request::post("/webhook")
+            .header("content-type", "application/json")
+            .body(axum::body::Body::from(BODY))
+            .unwrap();
         let response = router.clone().oneshot(request).await.unwrap();
         assert!(response.status().is_success());
         if i % 200_000 == 0 {
@@ -190,7 +229,10 @@ async fn run_memory() {
 }
 
 fn main() {
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     if std::env::args().any(|a| a == "memory") {
         runtime.block_on(run_memory());
     } else if !std::env::args().any(|a| a == "--list" || a == "--test") {
