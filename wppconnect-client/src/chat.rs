@@ -6,7 +6,7 @@ use futures::Stream;
 use reqwest::Method;
 use serde_json::{json, Value};
 use wppconnect_models::{
-    Chat, ChatId, Contact, Message, MessageId, NumberStatus, PhoneNumber, Wrapped,
+    Chat, ChatId, Contact, Message, MessageId, NumberStatus, PhoneNumber, ProfilePic, Wrapped,
 };
 
 use crate::error::{Error, Result};
@@ -249,12 +249,13 @@ impl Session {
         Ok(status.number_exists.then(|| status.id.into_plain()))
     }
 
-    /// `GET /api/{session}/profile-pic/{phone}`: picture URLs, or `null`.
+    /// `GET /api/{session}/profile-pic/{phone}`: the picture of a contact (or of a group, from its
+    /// `…@g.us` id), or `None` when there is none.
     ///
     /// # Errors
     /// [`Error::InvalidInput`], [`Error::NotConnected`], [`Error::Api`].
     #[doc(alias = "profile-pic")]
-    pub async fn profile_pic(&self, chat: &str) -> Result<Value> {
+    pub async fn profile_pic(&self, chat: &str) -> Result<Option<ProfilePic>> {
         let id = chat_id(chat)?;
         let mut call = self
             .call(
@@ -266,7 +267,7 @@ impl Session {
         if id.is_group() {
             call = call.query("isGroup", "true");
         }
-        let answer: Wrapped<Value> = self.execute(call).await?;
+        let answer: Wrapped<Option<ProfilePic>> = self.execute(call).await?;
         Ok(answer.response)
     }
 

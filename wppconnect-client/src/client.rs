@@ -514,7 +514,12 @@ pub(crate) fn decode<T: DeserializeOwned>(route: &'static str, bytes: &[u8]) -> 
     let mut de = serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
-        let snippet: String = String::from_utf8_lossy(&bytes[..bytes.len().min(200)]).into_owned();
+        // The answers of the secret-key routes carry tokens: never copy them into an error.
+        let snippet = if route.contains("{secretkey}") {
+            "<redacted: the answer of a secret-key route carries a token>".to_owned()
+        } else {
+            String::from_utf8_lossy(&bytes[..bytes.len().min(200)]).into_owned()
+        };
         Error::Decode {
             route,
             path,

@@ -8,7 +8,7 @@ use bytes::Bytes;
 use futures::Stream;
 use reqwest::Method;
 use wppconnect_models::session::{QrCodeUnavailable, StartSession, StatusMessage, TokenResponse};
-use wppconnect_models::{PhoneNumber, SessionName, SessionState};
+use wppconnect_models::{PhoneNumber, SessionName, SessionState, SessionStatus};
 
 use crate::client::{Call, Client};
 use crate::error::{Error, Result};
@@ -180,19 +180,44 @@ impl Session {
 
     /// `POST /api/{session}/close-session`: closes the browser, keeping the login.
     ///
-    /// The server answers 500 `Error closing session` on a session that was never started, and
-    /// sometimes on one that it did close; check [`Session::status`] afterwards.
+    /// The server answers 500 `{"status":false,"message":"Error closing session"}` on a session
+    /// that was never started, and sometimes on one it did close. On such a 500 this method asks
+    /// `status-session`: when the session is `CLOSED` afterwards, the goal is reached and it
+    /// answers `Ok` with the server's 500 body (so `status` is `false` and `message` says what
+    /// the server reported). Otherwise the 500 comes back as [`Error::Api`].
     ///
     /// # Errors
-    /// [`Error::Api`] with status 500 as above, transport errors.
+    /// [`Error::Api`] (500 with the session still open), [`Error::Unauthorized`], transport
+    /// errors.
     #[doc(alias = "close-session")]
     pub async fn close(&self) -> Result<StatusMessage> {
-        self.execute(self.call(
-            Method::POST,
-            "POST /api/{session}/close-session",
-            "close-session",
-        ))
-        .await
+        let answer = self
+            .execute(self.call(
+                Method::POST,
+                "POST /api/{session}/close-session",
+                "close-session",
+            ))
+            .await;
+        let Err(Error::Api { status, body, .. }) = &answer else {
+            return answer;
+        };
+        if !status.is_server_error() {
+            return answer;
+        }
+        match self.status().await {
+            Ok(state) if state.status == SessionStatus::Closed => {
+                tracing::info!(session = %self.name, "close-session answered 500 but the session is closed");
+                let reported = serde_json::from_value::<StatusMessage>(body.body.clone())
+                    .unwrap_or_else(|_| StatusMessage {
+                        status: false,
+                        message: body.message.clone(),
+                        session: None,
+                        extra: serde_json::Map::new(),
+                    });
+                Ok(reported)
+            }
+            _ => answer,
+        }
     }
 
     /// Polls `status-session` every `every` until the session is `CONNECTED`, yielding each new

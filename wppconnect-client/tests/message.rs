@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::json;
-use support::{bearer, catch_all, client, fixture, server, SECRET, SESSION};
+use support::{bearer, catch_all, client, fixture, server, SECRET, SESSION, TOKEN};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use wiremock::matchers::{body_json, method, path};
 use wiremock::{Mock, ResponseTemplate};
@@ -539,4 +539,184 @@ async fn mentions_lists_stories_forwards_edits_and_typing() {
         .await
         .is_err());
     assert!(session.edit_message(id, " ").await.is_err());
+}
+
+#[tokio::test]
+async fn a_timeout_is_reported_and_only_a_read_is_repeated() {
+    let server = server().await;
+    Mock::given(method("POST"))
+        .and(path(format!("/api/{SESSION}/send-message")))
+        .respond_with(
+            ResponseTemplate::new(201)
+                .set_body_json(fixture("send-message"))
+                .set_delay(Duration::from_millis(800)),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!("/api/{SESSION}/status-session")))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(fixture("status-session"))
+                .set_delay(Duration::from_millis(800)),
+        )
+        .expect(3)
+        .mount(&server)
+        .await;
+    catch_all(&server).await;
+    let client = Client::builder(&server.uri())
+        .unwrap()
+        .secret_key(SECRET)
+        .timeout(Duration::from_millis(150))
+        .retry(RetryPolicy {
+            max_retries: 2,
+            initial_backoff: Duration::from_millis(5),
+            max_backoff: Duration::from_millis(10),
+        })
+        .build()
+        .unwrap();
+    let session = client.session(SESSION).unwrap();
+    let err = session
+        .send_message("5511999999999", "oi")
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
+    assert!(err.is_retryable() && !err.is_not_sent());
+    let err = session.status().await.unwrap_err();
+    assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
+}
+
+#[tokio::test]
+async fn a_send_that_never_left_is_retried_until_the_server_is_up() {
+    use axum::routing::post;
+    // A port nobody listens on yet: connections are refused, the request never left.
+    let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = probe.local_addr().unwrap();
+    drop(probe);
+    let hits = Arc::new(AtomicUsize::new(0));
+    let counter = hits.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(60)).await;
+        let app = axum::Router::new().route(
+            "/api/{session}/send-message",
+            post(move || {
+                counter.fetch_add(1, Ordering::SeqCst);
+                async {
+                    (
+                        axum::http::StatusCode::CREATED,
+                        axum::Json(fixture("send-message")),
+                    )
+                }
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
+        axum::serve(listener, app).await.unwrap();
+    });
+    let client = Client::builder(&format!("http://{addr}"))
+        .unwrap()
+        .token(SESSION, TOKEN)
+        .unwrap()
+        .retry(RetryPolicy {
+            max_retries: 8,
+            initial_backoff: Duration::from_millis(20),
+            max_backoff: Duration::from_millis(80),
+        })
+        .build()
+        .unwrap();
+    let sent = client
+        .session(SESSION)
+        .unwrap()
+        .send_message("5511999999999", "Seu pedido #4821 foi confirmado ✅")
+        .await
+        .unwrap();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(hits.load(Ordering::SeqCst), 1, "delivered exactly once");
+}
+
+#[tokio::test]
+async fn replies_link_previews_polls_and_seen_post_the_servers_fields() {
+    let server = server().await;
+    let quoted = "false_5511999999999@c.us_3EB0C767D71D8A4BD7A5";
+    Mock::given(method("POST"))
+        .and(path(format!("/api/{SESSION}/send-reply")))
+        .and(bearer())
+        .and(body_json(
+            json!({"phone": "5511999999999", "message": "Sim, das 8h às 18h", "messageId": quoted}),
+        ))
+        .respond_with(ResponseTemplate::new(201).set_body_json(fixture("send-message")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let preview = json!({"status": "success", "response": [{"id": "true_5511999999999@c.us_3EB0AAAA", "ack": 0, "sendMsgResult": {}}]});
+    Mock::given(method("POST"))
+        .and(path(format!("/api/{SESSION}/send-link-preview")))
+        .and(bearer())
+        .and(body_json(json!({"phone": "5511999999999", "url": "https://example.com/pedido/4821", "caption": "Seu pedido"})))
+        .respond_with(ResponseTemplate::new(201).set_body_json(&preview))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(format!("/api/{SESSION}/send-poll-message")))
+        .and(bearer())
+        .and(body_json(json!({
+            "phone": "120363025746331234", "isGroup": true, "name": "Horário?",
+            "choices": ["Manhã", "Tarde"], "options": {"selectableCount": 1}
+        })))
+        .respond_with(ResponseTemplate::new(201).set_body_json(fixture("send-message")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(format!("/api/{SESSION}/send-seen")))
+        .and(bearer())
+        .and(body_json(json!({"phone": "5511999999999"})))
+        .respond_with(
+            ResponseTemplate::new(201)
+                .set_body_json(json!({"status": "success", "response": true})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    catch_all(&server).await;
+    let session = client(&server).session(SESSION).unwrap();
+    let reply = session
+        .send_reply("+55 11 99999-9999", "Sim, das 8h às 18h", quoted)
+        .await
+        .unwrap();
+    assert_eq!(reply.len(), 1);
+    let previews = session
+        .send_link_preview("5511999999999", "https://example.com/pedido/4821")
+        .caption("Seu pedido")
+        .await
+        .unwrap();
+    assert_eq!(previews[0]["ack"], 0);
+    let poll = session
+        .send_poll_message("120363025746331234@g.us", "Horário?", &["Manhã", "Tarde"])
+        .await
+        .unwrap();
+    assert_eq!(poll.len(), 1);
+    let seen = session.send_seen("5511999999999").await.unwrap();
+    assert_eq!(seen["response"], true);
+
+    // Refused before any request: one choice, a bad URL, a bad quoted id, an empty reply.
+    let before = server.received_requests().await.unwrap().len();
+    assert!(session
+        .send_poll_message("5511999999999", "?", &["só uma"])
+        .await
+        .is_err());
+    assert!(session
+        .send_link_preview("5511999999999", "not a url")
+        .await
+        .is_err());
+    assert!(session
+        .send_reply("5511999999999", "oi", "not-an-id")
+        .await
+        .is_err());
+    assert!(session
+        .send_reply("5511999999999", "  ", quoted)
+        .await
+        .is_err());
+    assert_eq!(server.received_requests().await.unwrap().len(), before);
 }

@@ -160,3 +160,107 @@ async fn secrets_never_appear_in_debug_or_errors() {
         .unwrap();
     assert!(!format!("{token:?}").contains(&token.token));
 }
+
+#[tokio::test]
+async fn one_chat_message_contact_picture_group_and_media() {
+    let server = server().await;
+    let messages = fixture("get-messages");
+    let first = messages["response"][0].clone();
+    let message_id = first["id"].as_str().unwrap().to_owned();
+    let contact = json!({
+        "id": {"server": "c.us", "user": "5511999999999", "_serialized": "5511999999999@c.us"},
+        "name": "Maria Silva", "pushname": "Maria", "isBusiness": false
+    });
+    let chat = fixture("list-chats")[0].clone();
+    let mounts = [
+        // chat-by-id answers a bare Chat object
+        (
+            "GET",
+            format!("/api/{SESSION}/chat-by-id/5511999999999"),
+            chat,
+        ),
+        (
+            "GET",
+            format!("/api/{SESSION}/message-by-id/{message_id}"),
+            json!({"status": "Success", "response": {"message": "Information retrieved successfully.", "contact": "5511999999999", "session": SESSION, "data": first}}),
+        ),
+        (
+            "GET",
+            format!("/api/{SESSION}/all-contacts"),
+            json!({"status": "success", "response": [contact]}),
+        ),
+        (
+            "GET",
+            format!("/api/{SESSION}/contact/5511999999999"),
+            json!({"status": "success", "response": contact}),
+        ),
+        (
+            "GET",
+            format!("/api/{SESSION}/profile-pic/5511999999999"),
+            fixture("profile-pic"),
+        ),
+        (
+            "GET",
+            format!("/api/{SESSION}/profile-pic/5521988887777"),
+            json!({"status": "success", "response": null}),
+        ),
+        (
+            "GET",
+            format!("/api/{SESSION}/all-groups"),
+            json!({"status": "success", "response": [{"id": {"server": "g.us", "user": "120363025746331234", "_serialized": "120363025746331234@g.us"}, "name": "Equipe"}]}),
+        ),
+        (
+            "GET",
+            format!("/api/{SESSION}/group-members/120363025746331234@g.us"),
+            json!({"status": "success", "response": [contact]}),
+        ),
+        (
+            "GET",
+            format!("/api/{SESSION}/get-media-by-message/{message_id}"),
+            json!({"base64": "aGVsbG8=", "mimetype": "image/jpeg"}),
+        ),
+    ];
+    for (verb, route, body) in mounts {
+        Mock::given(method(verb))
+            .and(path(route))
+            .and(bearer())
+            .respond_with(ResponseTemplate::new(200).set_body_json(body))
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    Mock::given(method("POST"))
+        .and(path(format!("/api/{SESSION}/download-media")))
+        .and(bearer())
+        .and(wiremock::matchers::body_json(
+            json!({"messageId": message_id}),
+        ))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"base64": "aGVsbG8=", "mimetype": "image/jpeg"})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    catch_all(&server).await;
+    let session = client(&server).session(SESSION).unwrap();
+    let one = session.chat_by_id("+55 11 99999-9999").await.unwrap();
+    assert_eq!(one.id.kind(), ChatKind::Contact);
+    let message = session.message_by_id(&message_id).await.unwrap();
+    assert_eq!(message.id.as_str(), message_id);
+    let contacts = session.all_contacts().await.unwrap();
+    assert_eq!(contacts[0].id.as_str(), "5511999999999@c.us");
+    let maria = session.contact("5511999999999").await.unwrap();
+    assert_eq!(maria.pushname.as_deref(), Some("Maria"));
+    let pic = session.profile_pic("5511999999999").await.unwrap().unwrap();
+    assert!(pic.url().unwrap().starts_with("https://"));
+    assert_eq!(session.profile_pic("5521988887777").await.unwrap(), None);
+    let groups = session.all_groups().await.unwrap();
+    assert_eq!(groups.len(), 1);
+    let members = session.group_members("120363025746331234").await.unwrap();
+    assert_eq!(members[0].name.as_deref(), Some("Maria Silva"));
+    let media = session.get_media_by_message(&message_id).await.unwrap();
+    let downloaded = session.download_media(&message_id).await.unwrap();
+    assert_eq!(media, downloaded);
+    assert!(session.message_by_id("nonsense").await.is_err());
+}

@@ -5,9 +5,9 @@ mod support;
 use serde_json::json;
 use support::{bearer, catch_all, client, fixture, server, SECRET, SESSION, TOKEN};
 use wiremock::matchers::{body_json, header, header_exists, method, path};
-use wiremock::{Mock, Request, ResponseTemplate};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 use wppconnect_client::models::SessionStatus;
-use wppconnect_client::{Client, Error, QrCodeImage};
+use wppconnect_client::{Client, Error, QrCodeImage, WppApi};
 
 #[tokio::test]
 async fn the_token_is_generated_once_and_reused() {
@@ -415,4 +415,254 @@ async fn wait_until_connected_times_out() {
         .await;
     assert_eq!(updates.len(), 2, "one QR state, then the timeout");
     assert!(matches!(updates[1], Err(Error::Timeout { .. })));
+}
+
+#[tokio::test]
+async fn logout_posts_without_a_body_and_reads_the_answer() {
+    let server = server().await;
+    Mock::given(method("POST"))
+        .and(path(format!("/api/{SESSION}/logout-session")))
+        .and(bearer())
+        .respond_with(ResponseTemplate::new(200).set_body_json(fixture("logout-session")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    catch_all(&server).await;
+    let answer = client(&server)
+        .session(SESSION)
+        .unwrap()
+        .logout()
+        .await
+        .unwrap();
+    assert!(answer.status);
+    assert_eq!(
+        answer.message.as_deref(),
+        Some("Session successfully closed")
+    );
+    let requests = server.received_requests().await.unwrap();
+    let logout = requests
+        .iter()
+        .find(|r| r.url.path().ends_with("logout-session"))
+        .unwrap();
+    assert!(logout.body.is_empty());
+    assert!(!logout.headers.contains_key("content-type"));
+}
+
+#[tokio::test]
+async fn a_close_that_answers_500_but_closes_is_ok_and_one_that_does_not_is_an_error() {
+    let close_500 =
+        json!({"status": false, "message": "Error closing session", "error": {"level": "error"}});
+    for (state, closed) in [("CLOSED", true), ("CONNECTED", false)] {
+        let server = server().await;
+        Mock::given(method("POST"))
+            .and(path(format!("/api/{SESSION}/close-session")))
+            .and(bearer())
+            .respond_with(ResponseTemplate::new(500).set_body_json(&close_500))
+            .expect(1)
+            .mount(&server)
+            .await;
+        Mock::given(method("GET"))
+            .and(path(format!("/api/{SESSION}/status-session")))
+            .and(bearer())
+            .respond_with(
+                ResponseTemplate::new(200).set_body_json(json!({"status": state, "qrcode": null})),
+            )
+            .expect(1)
+            .mount(&server)
+            .await;
+        catch_all(&server).await;
+        let answer = client(&server).session(SESSION).unwrap().close().await;
+        if closed {
+            let answer = answer.unwrap();
+            assert!(!answer.status, "the server's own report is kept");
+            assert_eq!(answer.message.as_deref(), Some("Error closing session"));
+        } else {
+            match answer.unwrap_err() {
+                Error::Api {
+                    status, message, ..
+                } => {
+                    assert_eq!(status, reqwest::StatusCode::INTERNAL_SERVER_ERROR);
+                    assert_eq!(message.as_deref(), Some("Error closing session"));
+                }
+                other => panic!("expected Api, got {other:?}"),
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_plain_close_reads_the_answer() {
+    let server = server().await;
+    Mock::given(method("POST"))
+        .and(path(format!("/api/{SESSION}/close-session")))
+        .and(bearer())
+        .respond_with(ResponseTemplate::new(200).set_body_json(fixture("close-session")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    catch_all(&server).await;
+    let answer = client(&server)
+        .session(SESSION)
+        .unwrap()
+        .close()
+        .await
+        .unwrap();
+    assert!(answer.status);
+}
+
+#[tokio::test]
+async fn the_escape_hatch_shares_auth_paths_and_errors() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path(format!("/api/{SESSION}/get-all-labels")))
+        .and(bearer())
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"status": "success", "response": []})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(format!("/api/{SESSION}/add-new-label")))
+        .and(bearer())
+        .and(header("content-type", "application/json"))
+        .and(body_json(
+            json!({"name": "VIP", "options": {"labelColor": "#ff0000"}}),
+        ))
+        .respond_with(
+            ResponseTemplate::new(201)
+                .set_body_json(json!({"status": "success", "response": {"id": "3"}})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!("/api/{SESSION}/get-battery-level")))
+        .respond_with(ResponseTemplate::new(404).set_body_json(fixture("error-disconnected")))
+        .mount(&server)
+        .await;
+    catch_all(&server).await;
+    let session = client(&server).session(SESSION).unwrap();
+    let labels: serde_json::Value = session.get("/get-all-labels").await.unwrap();
+    assert_eq!(labels["response"], json!([]));
+    let created: serde_json::Value = session
+        .post(
+            "add-new-label",
+            &json!({"name": "VIP", "options": {"labelColor": "#ff0000"}}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(created["response"]["id"], "3");
+    let err = session
+        .get::<serde_json::Value>("get-battery-level")
+        .await
+        .unwrap_err();
+    assert!(err.is_not_connected(), "{err:?}");
+}
+
+/// A fake a user would put behind their service in tests.
+#[derive(Default)]
+struct Recorder {
+    sent: std::sync::Mutex<Vec<wppconnect_client::models::message::SendMessage>>,
+}
+
+#[async_trait::async_trait]
+impl WppApi for Recorder {
+    async fn generate_token(
+        &self,
+    ) -> wppconnect_client::Result<wppconnect_client::models::session::TokenResponse> {
+        Err(Error::MissingSecretKey)
+    }
+    async fn start(
+        &self,
+        _options: wppconnect_client::models::session::StartSession,
+    ) -> wppconnect_client::Result<wppconnect_client::models::SessionState> {
+        Ok(wppconnect_client::models::SessionState::new(
+            SessionStatus::Closed,
+        ))
+    }
+    async fn status(&self) -> wppconnect_client::Result<wppconnect_client::models::SessionState> {
+        Ok(wppconnect_client::models::SessionState::new(
+            SessionStatus::Connected,
+        ))
+    }
+    async fn check_connection(&self) -> wppconnect_client::Result<bool> {
+        Ok(true)
+    }
+    async fn send_message(
+        &self,
+        message: &wppconnect_client::models::message::SendMessage,
+    ) -> wppconnect_client::Result<Vec<wppconnect_client::models::Message>> {
+        self.sent.lock().unwrap().push(message.clone());
+        Ok(Vec::new())
+    }
+    async fn logout(
+        &self,
+    ) -> wppconnect_client::Result<wppconnect_client::models::session::StatusMessage> {
+        Err(Error::MissingSecretKey)
+    }
+}
+
+/// A user's service, written against the trait.
+async fn notify(api: &dyn WppApi, body: &wppconnect_client::models::message::SendMessage) -> usize {
+    if !api.check_connection().await.unwrap() {
+        return 0;
+    }
+    api.send_message(body).await.unwrap().len()
+}
+
+#[tokio::test]
+async fn the_trait_takes_the_plain_request_a_fake_records_and_the_session_sends() {
+    let body = client(&MockServer::start().await)
+        .session(SESSION)
+        .unwrap()
+        .send_message("+55 11 99999-9999", "Seu pedido saiu")
+        .quoted("true_5511999999999@c.us_3EB0A9F8E7D6C5B4A39281")
+        .into_body()
+        .unwrap();
+    let fake = Recorder::default();
+    assert_eq!(notify(&fake, &body).await, 0);
+    assert_eq!(
+        fake.sent.lock().unwrap().as_slice(),
+        std::slice::from_ref(&body)
+    );
+
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path(format!("/api/{SESSION}/check-connection-session")))
+        .and(bearer())
+        .respond_with(ResponseTemplate::new(200).set_body_json(fixture("check-connection-session")))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(format!("/api/{SESSION}/send-message")))
+        .and(bearer())
+        .and(body_json(serde_json::to_value(&body).unwrap()))
+        .respond_with(ResponseTemplate::new(201).set_body_json(fixture("send-message")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    catch_all(&server).await;
+    let real = client(&server).session(SESSION).unwrap();
+    assert_eq!(notify(&real, &body).await, 1);
+}
+
+#[tokio::test]
+async fn from_env_reads_the_url_and_the_secret_key() {
+    let server = server().await;
+    catch_all(&server).await;
+    // The only test of this binary that touches these variables.
+    std::env::set_var("WPPCONNECT_URL", server.uri());
+    std::env::set_var("WPPCONNECT_SECRET_KEY", SECRET);
+    let client = Client::from_env().unwrap();
+    std::env::remove_var("WPPCONNECT_URL");
+    std::env::remove_var("WPPCONNECT_SECRET_KEY");
+    assert_eq!(client.base_url().as_str(), format!("{}/", server.uri()));
+    let token = client
+        .session(SESSION)
+        .unwrap()
+        .generate_token()
+        .await
+        .unwrap();
+    assert_eq!(token.token, TOKEN);
 }

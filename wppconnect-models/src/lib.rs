@@ -10,6 +10,7 @@ pub mod error;
 pub mod event;
 pub mod id;
 pub mod message;
+pub mod profile;
 pub mod session;
 pub mod time;
 
@@ -19,6 +20,7 @@ pub use crate::error::{ErrorBody, ErrorKind};
 pub use crate::event::{Event, EventError, EventKind, UnknownEvent};
 pub use crate::id::{ChatId, ChatKind, IdError, MessageId, PhoneNumber, SessionName};
 pub use crate::message::{Ack, Media, Message, MessageType};
+pub use crate::profile::ProfilePic;
 pub use crate::session::{SessionState, SessionStatus, StatusFind};
 pub use crate::time::{Millis, Seconds};
 

@@ -49,6 +49,7 @@ pub fn fixture(name: &str) -> Value {
         }
         "react-message" => include_str!("../fixtures/react-message.json"),
         "delete-message" => include_str!("../fixtures/delete-message.json"),
+        "profile-pic" => include_str!("../fixtures/profile-pic.json"),
         other => panic!("no fixture {other}"),
     };
     serde_json::from_str(text).unwrap()
