@@ -76,6 +76,7 @@ impl EventHub {
     ///
     /// A handler error is logged with `tracing::error!`; a lag is logged with `tracing::warn!`.
     /// The task ends when the hub and all its clones are dropped, or when the handle is aborted.
+    /// Must be called inside a Tokio runtime.
     pub fn on<F, Fut, E>(
         &self,
         kinds: impl IntoIterator<Item = EventKind>,
@@ -86,7 +87,26 @@ impl EventHub {
         Fut: Future<Output = Result<(), E>> + Send,
         E: fmt::Display,
     {
-        let mut stream = self.subscribe_kinds(kinds);
+        Self::run(self.subscribe_kinds(kinds), handler)
+    }
+
+    /// Runs `handler` for every event, whatever its kind (unknown ones included); see
+    /// [`EventHub::on`].
+    pub fn on_event<F, Fut, E>(&self, handler: F) -> JoinHandle<()>
+    where
+        F: Fn(Arc<Event>) -> Fut + Send + 'static,
+        Fut: Future<Output = Result<(), E>> + Send,
+        E: fmt::Display,
+    {
+        Self::run(self.subscribe(), handler)
+    }
+
+    fn run<F, Fut, E>(mut stream: EventStream, handler: F) -> JoinHandle<()>
+    where
+        F: Fn(Arc<Event>) -> Fut + Send + 'static,
+        Fut: Future<Output = Result<(), E>> + Send,
+        E: fmt::Display,
+    {
         tokio::spawn(async move {
             while let Some(item) = stream.next().await {
                 match item {

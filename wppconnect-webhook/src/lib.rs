@@ -14,7 +14,7 @@ pub use crate::router::{
     Webhook, WebhookBuilder, DEFAULT_BODY_LIMIT, DEFAULT_CAPACITY, DEFAULT_HEADER,
     DEFAULT_QUERY_PARAM,
 };
-pub use crate::serve::serve;
+pub use crate::serve::{serve, serve_on};
 
 #[cfg(test)]
 mod assertions {

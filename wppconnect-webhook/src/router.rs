@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use axum::body::Body;
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, Request};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -62,6 +63,7 @@ pub struct WebhookBuilder {
     secret: Option<Secret>,
     query_param: String,
     header: String,
+    secret_in_path: bool,
     body_limit: usize,
     capacity: usize,
     dedupe: Option<usize>,
@@ -75,6 +77,7 @@ impl Default for WebhookBuilder {
             secret: None,
             query_param: DEFAULT_QUERY_PARAM.to_owned(),
             header: DEFAULT_HEADER.to_owned(),
+            secret_in_path: false,
             body_limit: DEFAULT_BODY_LIMIT,
             capacity: DEFAULT_CAPACITY,
             dedupe: None,
@@ -96,8 +99,9 @@ impl WebhookBuilder {
         self
     }
 
-    /// Requires this shared secret on every request, in the `?token=` query parameter or the
-    /// `X-Webhook-Token` header (compared in constant time). Put it into the URL you give
+    /// Requires this shared secret on every request, in the `?token=` query parameter, the
+    /// `X-Webhook-Token` header, or (with [`WebhookBuilder::secret_in_path`]) a path segment;
+    /// compared in constant time, never logged nor echoed. Put it into the URL you give
     /// WPPConnect Server: the server cannot sign its webhooks. An empty secret is ignored.
     pub fn secret(mut self, secret: impl AsRef<str>) -> Self {
         let secret = secret.as_ref();
@@ -114,6 +118,16 @@ impl WebhookBuilder {
     /// The header that carries the secret (default `X-Webhook-Token`).
     pub fn header(mut self, name: impl Into<String>) -> Self {
         self.header = name.into().to_ascii_lowercase();
+        self
+    }
+
+    /// Takes the secret from the first path segment after the path as well: the routes become
+    /// `POST {path}/{secret}` and `POST {path}/{secret}/{session}` (plus `POST {path}`, which
+    /// then needs the query parameter or the header). For servers or proxies that drop query
+    /// strings. Keep request URIs out of your logs: they carry the secret. Without a
+    /// [`WebhookBuilder::secret`] this does nothing.
+    pub fn secret_in_path(mut self) -> Self {
+        self.secret_in_path = true;
         self
     }
 
@@ -165,16 +179,70 @@ impl WebhookBuilder {
             let state = state.clone();
             move |request: Request| {
                 let state = state.clone();
-                async move { state.receive(None, request).await }
+                async move { state.receive(Target::default(), request).await }
             }
         };
-        let with_session = move |Path(session): Path<String>, request: Request| {
-            let state = state.clone();
-            async move { state.receive(Some(session), request).await }
+        let router = Router::new().route(&self.path, post(bare));
+        let router = if self.secret_in_path && state.secret.is_some() {
+            let secret_only = {
+                let state = state.clone();
+                move |path: Result<Path<String>, PathRejection>, request: Request| {
+                    let state = state.clone();
+                    async move {
+                        match path {
+                            Ok(Path(token)) => {
+                                let target = Target {
+                                    token: Some(token),
+                                    session: None,
+                                };
+                                state.receive(target, request).await
+                            }
+                            Err(rejection) => bad_path(&rejection),
+                        }
+                    }
+                }
+            };
+            let secret_and_session = move |path: Result<Path<(String, String)>, PathRejection>,
+                                           request: Request| {
+                let state = state.clone();
+                async move {
+                    match path {
+                        Ok(Path((token, session))) => {
+                            let target = Target {
+                                token: Some(token),
+                                session: Some(session),
+                            };
+                            state.receive(target, request).await
+                        }
+                        Err(rejection) => bad_path(&rejection),
+                    }
+                }
+            };
+            router
+                .route(&format!("{}/{{token}}", self.path), post(secret_only))
+                .route(
+                    &format!("{}/{{token}}/{{session}}", self.path),
+                    post(secret_and_session),
+                )
+        } else {
+            let with_session = move |path: Result<Path<String>, PathRejection>,
+                                     request: Request| {
+                let state = state.clone();
+                async move {
+                    match path {
+                        Ok(Path(session)) => {
+                            let target = Target {
+                                token: None,
+                                session: Some(session),
+                            };
+                            state.receive(target, request).await
+                        }
+                        Err(rejection) => bad_path(&rejection),
+                    }
+                }
+            };
+            router.route(&format!("{}/{{session}}", self.path), post(with_session))
         };
-        let router = Router::new()
-            .route(&self.path, post(bare))
-            .route(&format!("{}/{{session}}", self.path), post(with_session));
         (router, hub)
     }
 }
@@ -190,6 +258,29 @@ struct Receiver {
     dedupe: Option<Dedupe>,
 }
 
+/// What the path of a request carried.
+#[derive(Default)]
+struct Target {
+    /// The secret, in `secret_in_path` mode.
+    token: Option<String>,
+    /// The session segment.
+    session: Option<String>,
+}
+
+/// A path segment that is not valid percent-encoded UTF-8. The rejection text names the
+/// problem, never the segment (which may be the secret).
+fn bad_path(rejection: &PathRejection) -> Response {
+    tracing::warn!(
+        outcome = "bad_request",
+        "webhook refused: unreadable path segment"
+    );
+    let reason = match rejection {
+        PathRejection::FailedToDeserializePathParams(_) => "a path segment is not valid UTF-8",
+        _ => "the path could not be read",
+    };
+    reject(StatusCode::BAD_REQUEST, "invalid webhook path", reason)
+}
+
 /// A refusal: status and a JSON `{"error", "reason"}` body.
 fn reject(status: StatusCode, error: &str, reason: impl fmt::Display) -> Response {
     (
@@ -200,10 +291,10 @@ fn reject(status: StatusCode, error: &str, reason: impl fmt::Display) -> Respons
 }
 
 impl Receiver {
-    async fn receive(&self, path_session: Option<String>, request: Request) -> Response {
+    async fn receive(&self, target: Target, request: Request) -> Response {
         let started = Instant::now();
         let (parts, body) = request.into_parts();
-        if !self.authorized(parts.uri.query(), &parts.headers) {
+        if !self.authorized(target.token.as_deref(), parts.uri.query(), &parts.headers) {
             tracing::warn!(
                 outcome = "unauthorized",
                 "webhook refused: missing or wrong secret"
@@ -229,7 +320,7 @@ impl Receiver {
                 return reject(StatusCode::BAD_REQUEST, "invalid webhook body", reason);
             }
         };
-        if let Some(session) = path_session {
+        if let Some(session) = target.session {
             event.fill_session(&SessionName::from_wire(session));
         }
         let kind = event.kind();
@@ -256,20 +347,21 @@ impl Receiver {
         (StatusCode::OK, Json(json!({ "status": "received" }))).into_response()
     }
 
-    fn authorized(&self, query: Option<&str>, headers: &HeaderMap) -> bool {
+    fn authorized(&self, in_path: Option<&str>, query: Option<&str>, headers: &HeaderMap) -> bool {
         let Some(secret) = &self.secret else {
             return true;
         };
+        let path_ok = in_path.is_some_and(|v| secret.matches(v.as_bytes()));
         let from_header = headers.get(self.header.as_str()).map(|v| v.as_bytes());
         let from_query = query.and_then(|q| {
             url::form_urlencoded::parse(q.as_bytes())
                 .find(|(name, _)| *name == self.query_param)
                 .map(|(_, value)| value)
         });
-        // Evaluate both so the time taken does not tell which one was present.
+        // Evaluate all of them so the time taken does not tell which one was present.
         let header_ok = from_header.is_some_and(|v| secret.matches(v));
         let query_ok = from_query.is_some_and(|v| secret.matches(v.as_bytes()));
-        header_ok | query_ok
+        path_ok | header_ok | query_ok
     }
 
     async fn read_body(&self, headers: &HeaderMap, body: Body) -> Result<bytes::Bytes, Response> {
@@ -296,7 +388,7 @@ impl Receiver {
             Ok(bytes) => Ok(bytes),
             Err(error) => {
                 let over_limit = std::error::Error::source(&error)
-                    .is_some_and(|source| source.to_string().contains("length limit"));
+                    .is_some_and(|source| source.is::<http_body_util::LengthLimitError>());
                 if over_limit {
                     Err(too_large())
                 } else {

@@ -328,7 +328,7 @@ async fn graceful_shutdown_delivers_what_was_accepted() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(wppconnect_webhook::serve(listener, router, async {
+    let server = tokio::spawn(wppconnect_webhook::serve_on(listener, router, async {
         let _ = stopped.await;
     }));
     let client = reqwest::Client::new();
@@ -350,5 +350,165 @@ async fn graceful_shutdown_delivers_what_was_accepted() {
     assert_eq!(
         delivered, 5,
         "every accepted event is delivered, then the stream ends"
+    );
+}
+
+fn fixture(name: &str) -> &'static str {
+    FIXTURES.iter().find(|(n, _)| *n == name).unwrap().1
+}
+
+/// The reference backend's path: `POST /webhook/{session}?token=…`, subscribed to messages,
+/// acks and status events of one session.
+#[tokio::test]
+async fn the_backend_path_with_the_secret_in_the_query() {
+    let secret = "backend secret/+&=";
+    let (router, hub) = Webhook::builder()
+        .secret(secret)
+        .dedupe_window(1000)
+        .build();
+    let session = SessionName::new("NERDWHATS_AMERICA").unwrap();
+    let mut wanted = hub
+        .subscribe_kinds([EventKind::Message, EventKind::Ack, EventKind::StatusFind])
+        .session(session.clone());
+    let mut everything = hub.subscribe();
+    let addr = spawn(router).await;
+    let client = reqwest::Client::new();
+    let token: String = url_encode(secret);
+    let url = format!("http://{addr}/webhook/NERDWHATS_AMERICA?token={token}");
+
+    for wrong in [
+        format!("http://{addr}/webhook/NERDWHATS_AMERICA"),
+        format!("http://{addr}/webhook/NERDWHATS_AMERICA?token=backend"),
+        format!("http://{addr}/webhook/NERDWHATS_AMERICA?token={token}x"),
+    ] {
+        let response = axios(&client, wrong, ONMESSAGE).send().await.unwrap();
+        assert_eq!(response.status(), 401);
+        let text = response.text().await.unwrap();
+        assert!(!text.contains("backend"), "{text}");
+        let json: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(json["error"], "unauthorized");
+    }
+
+    for name in [
+        "onmessage-text",
+        "qrcode",
+        "onack",
+        "status-find-no-session",
+        "onpresencechanged",
+    ] {
+        let response = axios(&client, url.clone(), fixture(name))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "{name}");
+        assert_eq!(
+            response.json::<Value>().await.unwrap(),
+            json!({"status": "received"})
+        );
+    }
+    let mut kinds = Vec::new();
+    for _ in 0..3 {
+        let event = timeout(WAIT, wanted.next())
+            .await
+            .unwrap()
+            .unwrap()
+            .unwrap();
+        assert_eq!(event.session(), Some(&session));
+        kinds.push(event.kind());
+    }
+    assert_eq!(
+        kinds,
+        [EventKind::Message, EventKind::Ack, EventKind::StatusFind]
+    );
+    let quiet = std::time::Duration::from_millis(100);
+    assert!(timeout(quiet, wanted.next()).await.is_err());
+    // the unfiltered subscriber got all five, and none of the refused ones
+    let mut names = Vec::new();
+    while let Ok(Some(item)) = timeout(quiet, everything.next()).await {
+        names.push(item.unwrap().name().to_owned());
+    }
+    assert_eq!(
+        names,
+        [
+            "onmessage",
+            "qrcode",
+            "onack",
+            "status-find",
+            "onpresencechanged"
+        ]
+    );
+}
+
+fn url_encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn rejections_over_real_http_reach_no_subscriber() {
+    let (router, hub) = Webhook::builder().body_limit(1024).build();
+    let mut events = hub.subscribe();
+    let addr = spawn(router).await;
+    let client = reqwest::Client::new();
+    for (body, status, error) in [
+        ("{\"event\":", 400, "invalid webhook body"),
+        ("[{\"event\":\"onmessage\"}]", 400, "invalid webhook body"),
+        ("{\"session\":\"main\"}", 400, "invalid webhook body"),
+        (ONMESSAGE, 413, "body too large"),
+    ] {
+        let response = axios(&client, format!("http://{addr}/webhook/main"), body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), status, "{body}");
+        let json: Value = response.json().await.unwrap();
+        assert_eq!(json["error"], error);
+        assert!(json["reason"].as_str().is_some_and(|r| !r.is_empty()));
+    }
+    assert!(
+        timeout(std::time::Duration::from_millis(100), events.next())
+            .await
+            .is_err()
+    );
+}
+
+#[tokio::test]
+async fn serve_binds_the_address_and_returns_bind_errors() {
+    let taken = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = taken.local_addr().unwrap();
+    let (router, _hub) = Webhook::builder().build();
+    let error = wppconnect_webhook::serve(addr, router, std::future::pending())
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), std::io::ErrorKind::AddrInUse);
+    drop(taken);
+}
+
+#[tokio::test]
+async fn a_generic_handler_sees_every_event_unknown_ones_included() {
+    let (router, hub) = Webhook::builder().build();
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let _handler = hub.on_event(move |event: Arc<Event>| {
+        let tx = tx.clone();
+        async move { tx.send(event.name().to_owned()) }
+    });
+    let addr = spawn(router).await;
+    let client = reqwest::Client::new();
+    for body in [fixture("qrcode"), r#"{"event":"onsomethingnew","x":1}"#] {
+        let response = axios(&client, format!("http://{addr}/webhook"), body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+    }
+    assert_eq!(timeout(WAIT, rx.recv()).await.unwrap().unwrap(), "qrcode");
+    assert_eq!(
+        timeout(WAIT, rx.recv()).await.unwrap().unwrap(),
+        "onsomethingnew"
     );
 }

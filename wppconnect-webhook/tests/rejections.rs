@@ -179,3 +179,69 @@ async fn the_router_nests_into_an_app_with_its_own_state() {
         .unwrap();
     assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
 }
+
+#[tokio::test]
+async fn every_fixture_through_oneshot_reaches_a_subscriber_intact() {
+    let (router, hub) = Webhook::builder().build();
+    let mut events = hub.subscribe();
+    for (name, body) in support::FIXTURES {
+        let (status, json) = post(&router, "/webhook/main", &[], body.to_owned()).await;
+        assert_eq!(status, StatusCode::OK, "{name}");
+        assert_eq!(json, serde_json::json!({"status": "received"}));
+        let event = events.next().await.unwrap().unwrap();
+        assert_ne!(event.kind(), EventKind::Unknown, "{name}");
+        let mut sent: Value = serde_json::from_str(body).unwrap();
+        // the path fills a missing session, and only then
+        sent.as_object_mut()
+            .unwrap()
+            .entry("session")
+            .or_insert_with(|| "main".into());
+        assert_eq!(event.to_value(), sent, "{name} arrived changed");
+    }
+}
+
+#[tokio::test]
+async fn the_secret_can_be_a_path_segment() {
+    let (router, hub) = Webhook::builder().secret(SECRET).secret_in_path().build();
+    let mut events = hub.subscribe();
+    let encoded = "s3cr3t-v%C3%A4rde%2F%2B%3D";
+    for uri in [
+        "/webhook/s3cr3t/main".to_owned(),
+        "/webhook/main".to_owned(),
+        "/webhook".to_owned(),
+        format!("/webhook/{encoded}x/main"),
+    ] {
+        let (status, json) = post(&router, &uri, &[], ONMESSAGE.to_owned()).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{uri}");
+        assert!(!json.to_string().contains("s3cr3t"));
+    }
+    let (status, json) = post(&router, "/webhook/%FF/main", &[], ONMESSAGE.to_owned()).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(json["error"], "invalid webhook path");
+    nothing_arrived(&mut events).await;
+
+    let no_session = r#"{"event":"status-find","status":"isLogged"}"#;
+    let (status, _) = post(
+        &router,
+        &format!("/webhook/{encoded}/loja"),
+        &[],
+        no_session,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let event = events.next().await.unwrap().unwrap();
+    assert_eq!(event.session().map(|s| s.as_str()), Some("loja"));
+    let (status, _) = post(&router, &format!("/webhook/{encoded}"), &[], no_session).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(events.next().await.unwrap().unwrap().session(), None);
+    // the query and the header still work on the bare path
+    let (status, _) = post(
+        &router,
+        &format!("/webhook?token={encoded}"),
+        &[],
+        ONMESSAGE.to_owned(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(events.next().await.unwrap().is_ok());
+}
