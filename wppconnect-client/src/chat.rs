@@ -1,18 +1,16 @@
-//! Reading: chats, messages, contacts, groups.
+//! Chats and their messages: list-chats, all-chats, chat-by-id, get-messages, message-by-id.
 //!
 //! Reads are safe to repeat: the client retries them on transport errors, timeouts and 5xx.
 
 use futures::Stream;
 use reqwest::Method;
 use serde_json::{json, Value};
-use wppconnect_models::{
-    Chat, ChatId, Contact, Message, MessageId, NumberStatus, PhoneNumber, ProfilePic, Wrapped,
-};
+use wppconnect_models::{Chat, ChatId, Message, MessageId, PhoneNumber, Wrapped};
 
 use crate::error::{Error, Result};
 use crate::session::Session;
 
-fn chat_id(input: &str) -> Result<ChatId> {
+pub(crate) fn chat_id(input: &str) -> Result<ChatId> {
     if input.contains('@') {
         input.parse().map_err(Error::invalid)
     } else {
@@ -22,7 +20,7 @@ fn chat_id(input: &str) -> Result<ChatId> {
     }
 }
 
-fn digits(input: &str) -> Result<String> {
+pub(crate) fn digits(input: &str) -> Result<String> {
     Ok(PhoneNumber::new(input)
         .map_err(Error::invalid)?
         .digits()
@@ -192,112 +190,5 @@ impl Session {
             "GET /api/{session}/message-by-id/{messageId}",
             &serde_json::to_vec(&data).unwrap_or_default(),
         )
-    }
-
-    /// `GET /api/{session}/all-contacts`.
-    ///
-    /// # Errors
-    /// [`Error::NotConnected`], [`Error::Api`], transport errors.
-    #[doc(alias = "all-contacts")]
-    pub async fn all_contacts(&self) -> Result<Vec<Contact>> {
-        let answer: Wrapped<Vec<Contact>> = self
-            .execute(self.call(
-                Method::GET,
-                "GET /api/{session}/all-contacts",
-                "all-contacts",
-            ))
-            .await?;
-        Ok(answer.response)
-    }
-
-    /// `GET /api/{session}/contact/{phone}`.
-    ///
-    /// # Errors
-    /// [`Error::InvalidInput`], [`Error::NotConnected`], [`Error::Api`].
-    pub async fn contact(&self, phone: &str) -> Result<Contact> {
-        let call = self
-            .call(Method::GET, "GET /api/{session}/contact/{phone}", "contact")
-            .segments([digits(phone)?]);
-        let answer: Wrapped<Contact> = self.execute(call).await?;
-        Ok(answer.response)
-    }
-
-    /// `GET /api/{session}/check-number-status/{phone}`: whether the number has WhatsApp.
-    ///
-    /// # Errors
-    /// [`Error::InvalidInput`], [`Error::NotConnected`], [`Error::Api`].
-    #[doc(alias = "check-number-status")]
-    pub async fn check_number_status(&self, phone: &str) -> Result<NumberStatus> {
-        let call = self
-            .call(
-                Method::GET,
-                "GET /api/{session}/check-number-status/{phone}",
-                "check-number-status",
-            )
-            .segments([digits(phone)?]);
-        let answer: Wrapped<NumberStatus> = self.execute(call).await?;
-        Ok(answer.response)
-    }
-
-    /// The chat id WhatsApp really uses for a typed number (Brazil's ninth digit, …), or `None`
-    /// when the number has no WhatsApp.
-    ///
-    /// # Errors
-    /// As [`Session::check_number_status`].
-    pub async fn resolve_number(&self, phone: &str) -> Result<Option<ChatId>> {
-        let status = self.check_number_status(phone).await?;
-        Ok(status.number_exists.then(|| status.id.into_plain()))
-    }
-
-    /// `GET /api/{session}/profile-pic/{phone}`: the picture of a contact (or of a group, from its
-    /// `…@g.us` id), or `None` when there is none.
-    ///
-    /// # Errors
-    /// [`Error::InvalidInput`], [`Error::NotConnected`], [`Error::Api`].
-    #[doc(alias = "profile-pic")]
-    pub async fn profile_pic(&self, chat: &str) -> Result<Option<ProfilePic>> {
-        let id = chat_id(chat)?;
-        let mut call = self
-            .call(
-                Method::GET,
-                "GET /api/{session}/profile-pic/{phone}",
-                "profile-pic",
-            )
-            .segments([id.user()]);
-        if id.is_group() {
-            call = call.query("isGroup", "true");
-        }
-        let answer: Wrapped<Option<ProfilePic>> = self.execute(call).await?;
-        Ok(answer.response)
-    }
-
-    /// `GET /api/{session}/all-groups`.
-    ///
-    /// # Errors
-    /// [`Error::NotConnected`], [`Error::Api`], transport errors.
-    #[doc(alias = "all-groups")]
-    pub async fn all_groups(&self) -> Result<Vec<Value>> {
-        let answer: Wrapped<Vec<Value>> = self
-            .execute(self.call(Method::GET, "GET /api/{session}/all-groups", "all-groups"))
-            .await?;
-        Ok(answer.response)
-    }
-
-    /// `GET /api/{session}/group-members/{groupId}`.
-    ///
-    /// # Errors
-    /// [`Error::InvalidInput`], [`Error::NotConnected`], [`Error::Api`].
-    #[doc(alias = "group-members")]
-    pub async fn group_members(&self, group: &str) -> Result<Vec<Contact>> {
-        let id = ChatId::group(group.trim_end_matches("@g.us")).map_err(Error::invalid)?;
-        let call = self
-            .call(
-                Method::GET,
-                "GET /api/{session}/group-members/{groupId}",
-                "group-members",
-            )
-            .segments([id.as_str()]);
-        let answer: Wrapped<Vec<Contact>> = self.execute(call).await?;
-        Ok(answer.response)
     }
 }

@@ -5,8 +5,11 @@ mod api;
 pub mod chat;
 mod client;
 mod config;
+mod contact;
 mod error;
+mod group;
 pub mod message;
+mod profile;
 pub mod qr;
 pub mod session;
 
