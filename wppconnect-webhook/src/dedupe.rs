@@ -37,7 +37,8 @@ fn key(event: &Event) -> Option<Key> {
 ///
 /// Only messages, acks and revokes are keyed (by session, message id, kind and what changes
 /// legitimately under one id); every other event always passes. The decrypted copy of a message
-/// first seen as `ciphertext` has another key, so it is never dropped.
+/// first seen as `ciphertext` has another key, so it is never dropped; a `ciphertext` copy that
+/// comes after its decrypted twin is dropped.
 #[derive(Debug)]
 pub(crate) struct Dedupe {
     capacity: usize,
@@ -69,6 +70,17 @@ impl Dedupe {
         };
         if window.seen.contains(&key) {
             return false;
+        }
+        // A `ciphertext` copy that arrives after its decrypted twin (order is not guaranteed)
+        // would replace real content by an empty body: the decrypted one wins.
+        if key.detail == "true" && matches!(key.class, "message" | "self") {
+            let decrypted = Key {
+                detail: "false".to_owned(),
+                ..key.clone()
+            };
+            if window.seen.contains(&decrypted) {
+                return false;
+            }
         }
         if window.order.len() >= self.capacity {
             if let Some(oldest) = window.order.pop_front() {
@@ -119,6 +131,22 @@ mod tests {
         assert!(
             d.admit(&status) && d.admit(&status),
             "events without a message id always pass"
+        );
+    }
+
+    #[test]
+    fn a_late_ciphertext_copy_never_replaces_the_decrypted_message() {
+        let d = Dedupe::new(8);
+        let id = "false_5511999999999@c.us_LATE";
+        assert!(d.admit(&message("onmessage", id, "chat")));
+        assert!(!d.admit(&message("onmessage", id, "ciphertext")));
+        assert!(
+            d.admit(&message(
+                "onmessage",
+                "false_5511999999999@c.us_OTHER",
+                "ciphertext"
+            )),
+            "a ciphertext copy of another message is new"
         );
     }
 

@@ -182,7 +182,8 @@ impl EventHub {
 /// A subscriber's stream of events: `Ok(event)`, or `Err(Lagged(n))` when it fell behind and
 /// missed `n` events. Ends when the hub and all its clones (and the router) are dropped.
 ///
-/// It is `Unpin`, so `stream.next().await` needs no pinning.
+/// It is `Unpin`, so `stream.next().await` needs no pinning. The `n` of a lag notice counts every
+/// event the subscriber missed, including those its filters would have skipped.
 ///
 /// # Cancel safety
 /// `next()` is cancel safe: dropping the future before it completes loses no event; the next

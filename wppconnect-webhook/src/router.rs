@@ -13,6 +13,7 @@ use axum::routing::post;
 use axum::{Json, Router};
 use serde_json::json;
 use subtle::ConstantTimeEq;
+use tracing::Instrument;
 use wppconnect_models::{Event, EventError, SessionName};
 
 use crate::dedupe::Dedupe;
@@ -144,8 +145,11 @@ impl WebhookBuilder {
     }
 
     /// Drops repeats of the same (session, message id, event kind) among the last `events`
-    /// message-like events. The decrypted copy of a message first seen as `ciphertext` is never
-    /// dropped, nor a new ack level of a message.
+    /// message-like events (`onmessage` and `unreadmessages` count as one kind: the server
+    /// replays unread messages at start). The decrypted copy of a message first seen as
+    /// `ciphertext` is never dropped, nor a new ack level of a message; a `ciphertext` copy that
+    /// arrives after its decrypted twin is. A dropped repeat is still answered 200
+    /// (`{"status":"duplicate"}`), so the server does not log a failure.
     pub fn dedupe_window(mut self, events: usize) -> Self {
         self.dedupe = Some(events);
         self
@@ -281,6 +285,16 @@ fn bad_path(rejection: &PathRejection) -> Response {
     reject(StatusCode::BAD_REQUEST, "invalid webhook path", reason)
 }
 
+/// A 200 with a constant JSON body (no serialisation on the hot path).
+fn answer(body: &'static str) -> Response {
+    (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "application/json")],
+        body,
+    )
+        .into_response()
+}
+
 /// A refusal: status and a JSON `{"error", "reason"}` body.
 fn reject(status: StatusCode, error: &str, reason: impl fmt::Display) -> Response {
     (
@@ -292,6 +306,12 @@ fn reject(status: StatusCode, error: &str, reason: impl fmt::Display) -> Respons
 
 impl Receiver {
     async fn receive(&self, target: Target, request: Request) -> Response {
+        // The path session (never the secret) names the request in every log line of it.
+        let span = tracing::info_span!("webhook", path_session = target.session.as_deref());
+        self.handle(target, request).instrument(span).await
+    }
+
+    async fn handle(&self, target: Target, request: Request) -> Response {
         let started = Instant::now();
         let (parts, body) = request.into_parts();
         if !self.authorized(target.token.as_deref(), parts.uri.query(), &parts.headers) {
@@ -331,7 +351,7 @@ impl Receiver {
         if let Some(dedupe) = &self.dedupe {
             if !dedupe.admit(&event) {
                 tracing::info!(%kind, session, outcome = "duplicate", "webhook duplicate dropped");
-                return (StatusCode::OK, Json(json!({ "status": "duplicate" }))).into_response();
+                return answer(r#"{"status":"duplicate"}"#);
             }
         }
         let subscribers = self.hub.publish(event);
@@ -344,7 +364,7 @@ impl Receiver {
             outcome = "received",
             "webhook received"
         );
-        (StatusCode::OK, Json(json!({ "status": "received" }))).into_response()
+        answer(r#"{"status":"received"}"#)
     }
 
     fn authorized(&self, in_path: Option<&str>, query: Option<&str>, headers: &HeaderMap) -> bool {
