@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use wppconnect_client::Client;
 use wppconnect_webhook::models::Event;
-use wppconnect_webhook::{serve, Webhook};
+use wppconnect_webhook::{serve_on, Webhook};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -51,7 +51,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         "echo bot listening on http://{}/webhook/<session>",
         listener.local_addr()?
     );
-    serve(listener, router, async {
+    serve_on(listener, router, async {
         let _ = tokio::signal::ctrl_c().await;
     })
     .await?;

@@ -6,7 +6,7 @@
 //! `http://<this host>:8080/webhook/<session>` (add `?token=<WEBHOOK_SECRET>` when you set one).
 
 use futures::StreamExt;
-use wppconnect_webhook::{serve, Lagged, Webhook};
+use wppconnect_webhook::{serve_on, Lagged, Webhook};
 
 #[tokio::main]
 async fn main() -> std::io::Result<()> {
@@ -41,7 +41,7 @@ async fn main() -> std::io::Result<()> {
         "webhook listener on http://{}/webhook/<session>",
         listener.local_addr()?
     );
-    serve(listener, router, async {
+    serve_on(listener, router, async {
         let _ = tokio::signal::ctrl_c().await;
     })
     .await
