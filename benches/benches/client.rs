@@ -1,5 +1,8 @@
 //! The client's `send-message` against a local axum stub, beside a bare reqwest POST of the same
-//! JSON to the same stub (the baseline): one at a time, and 64 concurrent.
+//! JSON to the same stub (the baseline): one at a time, and 64 concurrent. Two more bare calls
+//! separate the costs: one parsing the answer into a `Value`, one decoding it into the client's
+//! typed answer (`Vec<Message>`), so `client - bare_reqwest_typed_answer` is the client's own
+//! overhead (validation, token, URL, span, error handling).
 //!
 //! `cargo bench -p wppconnect-benches --bench client`
 
@@ -11,6 +14,7 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use futures::future::join_all;
 use serde_json::json;
 use tokio::runtime::Runtime;
+use wppconnect_client::models::{Message, Wrapped};
 use wppconnect_client::Client;
 
 const SEND_MESSAGE: &str = include_str!("send-message.json");
@@ -69,6 +73,17 @@ fn send_message(c: &mut Criterion) {
             serde_json::from_slice::<serde_json::Value>(&response.bytes().await.unwrap()).unwrap()
         }
     };
+    // The same bare call, decoding the answer into the client's own typed answer: the floor for
+    // any typed client; the client's own overhead is what it adds above this.
+    let bare_typed = || {
+        let request = bare.post(&endpoint).bearer_auth(TOKEN).json(&body);
+        async move {
+            let response = request.send().await.unwrap();
+            serde_json::from_slice::<Wrapped<Vec<Message>>>(&response.bytes().await.unwrap())
+                .unwrap()
+                .response
+        }
+    };
     let client_send = || {
         let send = session.send_message("5511999999999", "Seu pedido #4821 foi confirmado");
         async move { send.await.unwrap() }
@@ -81,10 +96,17 @@ fn send_message(c: &mut Criterion) {
     group.bench_function("bare_reqwest_parsing_the_answer", |b| {
         b.to_async(&runtime).iter(bare_parse)
     });
+    group.bench_function("bare_reqwest_typed_answer", |b| {
+        b.to_async(&runtime).iter(bare_typed)
+    });
     group.bench_function("client", |b| b.to_async(&runtime).iter(client_send));
     group.bench_function("baseline_bare_reqwest_64_concurrent", |b| {
         b.to_async(&runtime)
             .iter(|| join_all((0..64).map(|_| bare_send())))
+    });
+    group.bench_function("bare_reqwest_typed_answer_64_concurrent", |b| {
+        b.to_async(&runtime)
+            .iter(|| join_all((0..64).map(|_| bare_typed())))
     });
     group.bench_function("client_64_concurrent", |b| {
         b.to_async(&runtime)

@@ -1,0 +1,93 @@
+//! Every request has a span (route template, session, status, latency), and no log line carries
+//! the secret key or a token, at any level.
+
+mod support;
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use support::{bearer, catch_all, client, fixture, server, SECRET, SESSION, TOKEN};
+use tracing_subscriber::fmt::format::FmtSpan;
+use tracing_subscriber::fmt::MakeWriter;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, ResponseTemplate};
+
+/// Collects everything the subscriber writes.
+#[derive(Clone, Default)]
+struct Capture(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Capture {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> MakeWriter<'a> for Capture {
+    type Writer = Self;
+    fn make_writer(&'a self) -> Self::Writer {
+        self.clone()
+    }
+}
+
+#[tokio::test]
+async fn each_request_has_a_span_and_no_log_carries_a_secret() {
+    let capture = Capture::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(capture.clone())
+        .with_ansi(false)
+        .with_span_events(FmtSpan::CLOSE)
+        .with_env_filter("trace")
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path(format!("/api/{SESSION}/status-session")))
+        .and(bearer())
+        .respond_with(ResponseTemplate::new(200).set_body_json(fixture("status-session")))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(format!("/api/{SESSION}/send-message")))
+        .respond_with(ResponseTemplate::new(502).set_body_string("Bad Gateway"))
+        .mount(&server)
+        .await;
+    catch_all(&server).await;
+    let session = client(&server).session(SESSION).unwrap();
+    session.status().await.unwrap();
+    session
+        .send_message("5511999999999", "oi")
+        .await
+        .unwrap_err();
+    let secret_url = format!("{SESSION}/{SECRET}");
+    let client = wppconnect_client::Client::builder(&server.uri())
+        .unwrap()
+        .secret_key("WRONG-KEY-1234")
+        .build()
+        .unwrap();
+    client.session(SESSION).unwrap().status().await.unwrap_err();
+
+    let logs = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        logs.contains("route=\"GET /api/{session}/status-session\""),
+        "{logs}"
+    );
+    assert!(logs.contains(&format!("session=\"{SESSION}\"")), "{logs}");
+    assert!(logs.contains("status=200"), "{logs}");
+    assert!(logs.contains("status=502"), "{logs}");
+    assert!(logs.contains("latency_ms="), "{logs}");
+    assert!(
+        logs.contains("route=\"POST /api/{session}/{secretkey}/generate-token\""),
+        "{logs}"
+    );
+    for secret in [SECRET, TOKEN, "WRONG-KEY-1234", secret_url.as_str()] {
+        assert!(
+            !logs.contains(secret),
+            "{secret} leaked into the logs:\n{logs}"
+        );
+    }
+}
