@@ -1,0 +1,490 @@
+//! The web console in a real headless Chromium, against the reference backend and the
+//! WPPConnect simulator started in-process on loopback.
+//!
+//! Needs `chromedriver` and Chromium (`apt-get install -y chromium chromium-driver`); without
+//! them every test fails and says so. `CONSOLE_SCREENSHOT=docs/console.png` also saves the
+//! conversation view there (the README's screenshot).
+
+mod support;
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use jsonwebtoken::{encode, EncodingKey, Header};
+use serde_json::json;
+use support::{until, with_console, Console, JWT_SECRET, USER, WAIT};
+use wppconnect_sim::Faults;
+
+const WIDE: (u32, u32) = (1280, 800);
+const NARROW: (u32, u32) = (390, 844);
+const MARIA: &str = "5511999999999@c.us";
+const ENTER: &str = "\u{E007}";
+const SHIFT_ENTER: &str = "\u{E008}\u{E007}\u{E000}";
+
+fn conversation(id: &str) -> String {
+    format!("#conversations li.conversation[data-id=\"{id}\"]")
+}
+
+fn forged_token(secret: &str, expires_in: i64) -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    encode(
+        &Header::default(),
+        &json!({"sub": USER, "iat": now - 7200, "exp": now + expires_in}),
+        &EncodingKey::from_secret(secret.as_bytes()),
+    )
+    .unwrap()
+}
+
+async fn set_token_and_reload(console: &Console, token: &str) {
+    console
+        .js(
+            "sessionStorage.setItem('wpp.token', arguments[0]);",
+            vec![json!(token)],
+        )
+        .await;
+    console.browser.refresh().await.unwrap();
+}
+
+async fn stored_token(console: &Console) -> Option<String> {
+    console
+        .js("return sessionStorage.getItem('wpp.token');", vec![])
+        .await
+        .as_str()
+        .map(str::to_owned)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn login_refuses_a_wrong_password_and_expired_tokens_and_signs_out() {
+    with_console(WIDE.0, WIDE.1, |console| async move {
+        console.browser.goto(&console.base).await.unwrap();
+        console.wait_visible("#login-form").await;
+        assert!(!console.visible("#app-view").await);
+
+        // a wrong password: a clear message, no token, still on the form
+        console
+            .type_into("#password", &format!("not-the-password{ENTER}"))
+            .await;
+        let error = console
+            .wait_text("#login-error", "Wrong user name or password")
+            .await;
+        assert_eq!(error, "Wrong user name or password.");
+        assert!(!console.visible("#app-view").await);
+        assert_eq!(stored_token(&console).await, None);
+
+        // the right one (typed, Enter submits): the console, with the session's status shown
+        console.log_in().await;
+        assert!(!console.visible("#login-error").await);
+        let token = stored_token(&console)
+            .await
+            .expect("the JWT in sessionStorage");
+        assert_eq!(token.split('.').count(), 3, "a JWT");
+        console
+            .wait_text("#session-status", "main: disconnected")
+            .await;
+
+        // signing out forgets the token
+        console.click("#logout").await;
+        console.wait_visible("#login-form").await;
+        assert_eq!(stored_token(&console).await, None);
+
+        // a token that has expired: back to the form with the reason
+        set_token_and_reload(&console, &forged_token(JWT_SECRET, -3600)).await;
+        console.wait_text("#login-error", "expired").await;
+        assert!(!console.visible("#app-view").await);
+        assert_eq!(stored_token(&console).await, None);
+
+        // a token the backend refuses (not signed by it): the first API call answers 401
+        set_token_and_reload(&console, &forged_token("another-secret", 3600)).await;
+        console.wait_text("#login-error", "no longer valid").await;
+        assert!(!console.visible("#app-view").await);
+        assert_eq!(stored_token(&console).await, None);
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn qr_code_then_connected_then_a_contact_writes_live_with_an_unread_badge() {
+    with_console(WIDE.0, WIDE.1, |console| async move {
+        console.log_in().await;
+        console.click("#start-session").await;
+
+        // the QR code as a real image, the status saying so
+        console.wait_visible("#qr-image").await;
+        let src = console.attr("#qr-image", "src").await.unwrap();
+        assert!(src.starts_with("data:image/png;base64,"), "{src:.40}");
+        until("the QR image to decode", || async {
+            let width = console
+                .js("return document.getElementById('qr-image').naturalWidth;", vec![])
+                .await;
+            (width.as_u64().unwrap_or(0) > 0).then_some(())
+        })
+        .await;
+        assert_eq!(
+            console.attr("#session-status", "data-status").await.as_deref(),
+            Some("qr")
+        );
+
+        // "scan" it through the simulator: connected, the QR code gone, without a reload
+        console.js("window.__sameDocument = true;", vec![]).await;
+        console.sim.scan("main").unwrap();
+        console.wait_text("#session-status", "main: connected").await;
+        until("the QR code to go", || async {
+            (!console.visible("#qr").await).then_some(())
+        })
+        .await;
+
+        // a contact writes: the conversation appears with its message and an unread badge
+        console.sim.contact_writes("main", "+5511999999999", "Oi, tudo bem?").unwrap();
+        let maria = conversation(MARIA);
+        console.wait_text(&format!("{maria} .badge"), "1").await;
+        assert_eq!(
+            console.text(&format!("{maria} .preview")).await.as_deref(),
+            Some("Oi, tudo bem?")
+        );
+        assert!(!console.text(&format!("{maria} .time")).await.unwrap().is_empty());
+
+        // another contact writes later: first in the list; Maria again: back on top, badge 2
+        console.sim.contact_writes("main", "+5511988887777", "Second contact").unwrap();
+        console
+            .wait_text("#conversations li.conversation:first-child .preview", "Second contact")
+            .await;
+        tokio::time::sleep(Duration::from_millis(1100)).await; // a later second for the order
+        console.sim.contact_writes("main", "+5511999999999", "Still there?").unwrap();
+        console.wait_text(&format!("{maria} .badge"), "2").await;
+        console
+            .wait_text("#conversations li.conversation:first-child .preview", "Still there?")
+            .await;
+        assert_eq!(console.count("#conversations li.conversation").await, 2);
+
+        // the search box filters by number or text
+        console.type_into("#search", "98888").await;
+        until("the search to keep one conversation", || async {
+            (console.count("#conversations li.conversation").await == 1).then_some(())
+        })
+        .await;
+        assert!(console.visible(&conversation("5511988887777@c.us")).await);
+        console.js("const s = document.getElementById('search'); s.value = ''; s.dispatchEvent(new Event('input'));", vec![]).await;
+
+        // opening it shows both messages and clears the badge
+        console.click(&format!("{maria} button")).await;
+        console.wait_text("#messages", "Still there?").await;
+        assert_eq!(console.count("#messages .message.in").await, 2);
+        until("the badge to clear", || async {
+            (console.count(&format!("{maria} .badge")).await == 0).then_some(())
+        })
+        .await;
+        assert_eq!(console.js("return window.__sameDocument === true;", vec![]).await, json!(true));
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_body_with_script_shows_as_text() {
+    with_console(WIDE.0, WIDE.1, |console| async move {
+        console.connect().await;
+        let evil = "<script>window.__pwned = 1</script><img src=x onerror=\"window.__pwned = 2\"><b>bold</b> & &amp;";
+        console.sim.contact_writes("main", "+5511999999999", evil).unwrap();
+        let maria = conversation(MARIA);
+        console.wait_text(&format!("{maria} .preview"), "<script>").await;
+        assert_eq!(console.text(&format!("{maria} .preview")).await.as_deref(), Some(evil));
+        console.click(&format!("{maria} button")).await;
+        console.wait_text("#messages .message.in .body", "<script>").await;
+        assert_eq!(
+            console.text("#messages .message.in .body").await.as_deref(),
+            Some(evil)
+        );
+        // nothing of it became markup, nothing ran
+        for tag in ["script", "img", "b"] {
+            assert_eq!(console.count(&format!("#messages {tag}")).await, 0, "a <{tag}> element");
+            assert_eq!(console.count(&format!("#conversations {tag}")).await, 0, "a <{tag}> element");
+        }
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert_eq!(console.js("return window.__pwned === undefined;", vec![]).await, json!(true));
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sent_message_ticks_go_sent_delivered_read() {
+    with_console(WIDE.0, WIDE.1, |console| async move {
+        console.connect().await;
+        console
+            .sim
+            .contact_writes("main", "+5511999999999", "Oi! Can we talk?")
+            .unwrap();
+        let maria = conversation(MARIA);
+        console.wait_visible(&maria).await;
+        console.click(&format!("{maria} button")).await;
+        console
+            .wait_text("#messages .message.in .body", "Can we talk?")
+            .await;
+
+        // Shift+Enter is a new line, not a send
+        console
+            .type_into(
+                "#message-input",
+                &format!("Olá! 👋{SHIFT_ENTER}second line"),
+            )
+            .await;
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        assert_eq!(console.count("#messages .message.out").await, 0);
+        let typed = console
+            .js(
+                "return document.getElementById('message-input').value;",
+                vec![],
+            )
+            .await;
+        assert_eq!(typed, json!("Olá! 👋\nsecond line"));
+
+        // Enter sends: the bubble appears at once, then its ticks move forward one by one
+        console.type_into("#message-input", ENTER).await;
+        let mut seen: Vec<String> = Vec::new();
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let statuses = console.outgoing_statuses().await;
+            if let Some(status) = statuses.first() {
+                if seen.last() != Some(status) {
+                    seen.push(status.clone());
+                }
+                if status == "read" {
+                    break;
+                }
+            }
+            assert!(
+                Instant::now() < deadline,
+                "never read; statuses seen: {seen:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        let forward: Vec<&str> = seen
+            .iter()
+            .map(String::as_str)
+            .filter(|s| *s != "pending")
+            .collect();
+        assert_eq!(
+            forward,
+            ["sent", "delivered", "read"],
+            "statuses seen: {seen:?}"
+        );
+        assert_eq!(
+            console.count("#messages .message.out").await,
+            1,
+            "one bubble"
+        );
+        assert_eq!(
+            console
+                .text("#messages .message.out .body")
+                .await
+                .as_deref(),
+            Some("Olá! 👋\nsecond line")
+        );
+        assert_eq!(console.count("#messages .message.out .tick-read").await, 1);
+        assert_eq!(
+            console
+                .js(
+                    "return document.getElementById('message-input').value;",
+                    vec![]
+                )
+                .await,
+            json!("")
+        );
+        // sent exactly once
+        let sent = console
+            .sim
+            .messages("main")
+            .into_iter()
+            .filter(|m| m["fromMe"] == json!(true))
+            .count();
+        assert_eq!(sent, 1);
+
+        // a reply quotes the message it answers
+        console
+            .js(
+                "document.querySelector('#messages .message.in .reply').click();",
+                vec![],
+            )
+            .await;
+        console.wait_visible("#reply-preview").await;
+        console
+            .type_into("#message-input", &format!("Yes, now is fine.{ENTER}"))
+            .await;
+        console
+            .wait_text("#messages .message.out:last-child .quoted", "Can we talk?")
+            .await;
+        until("the reply to be delivered", || async {
+            let statuses = console.outgoing_statuses().await;
+            (statuses.len() == 2 && statuses[1] != "pending").then_some(())
+        })
+        .await;
+        // the conversation list shows the last message
+        console
+            .wait_text(&format!("{maria} .preview"), "Yes, now is fine.")
+            .await;
+
+        // the conversation view, for the README
+        console
+            .sim
+            .contact_writes("main", "+5511988887777", "Is the order on its way?")
+            .unwrap();
+        console
+            .wait_visible(&conversation("5511988887777@c.us"))
+            .await;
+        until("the last reply to be read", || async {
+            (console.outgoing_statuses().await.last().map(String::as_str) == Some("read"))
+                .then_some(())
+        })
+        .await;
+        let shot = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("console.png");
+        console.screenshot(&shot).await;
+        if let Some(path) = std::env::var_os("CONSOLE_SCREENSHOT") {
+            console.screenshot(&PathBuf::from(path)).await;
+        }
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failing_send_shows_failed_and_is_retried_only_by_the_person() {
+    with_console(WIDE.0, WIDE.1, |console| async move {
+        console.connect().await;
+
+        // a new conversation by phone number, validated as the API does
+        console
+            .type_into("#new-phone", &format!("011 2345-6789{ENTER}"))
+            .await;
+        console.wait_text("#new-chat-error", "phone number").await;
+        console
+            .js("document.getElementById('new-phone').value = '';", vec![])
+            .await;
+        console
+            .type_into("#new-phone", &format!("+55 (11) 97777-6666{ENTER}"))
+            .await;
+        console.wait_text("#thread-title", "+5511977776666").await;
+        assert!(!console.visible("#new-chat-error").await);
+
+        // WPPConnect stalls: the message shows pending at once, then failed when the call times out
+        console.sim.set_faults(Faults {
+            stall_routes: vec!["send-message".to_owned()],
+            ..Faults::default()
+        });
+        console
+            .type_into("#message-input", &format!("stalled one{ENTER}"))
+            .await;
+        until("a pending bubble", || async {
+            (console.outgoing_statuses().await == ["pending"]).then_some(())
+        })
+        .await;
+        assert_eq!(
+            console
+                .text("#messages .message.out .tick")
+                .await
+                .as_deref(),
+            Some("🕓")
+        );
+        until("the stalled send to fail", || async {
+            (console.outgoing_statuses().await == ["failed"]).then_some(())
+        })
+        .await;
+
+        // WPPConnect answers 500: failed, the API's error shown
+        console.sim.set_faults(Faults {
+            send_status: Some(500),
+            send_count: Some(1),
+            ..Faults::default()
+        });
+        console
+            .type_into("#message-input", &format!("this one fails{ENTER}"))
+            .await;
+        until("the second send to fail", || async {
+            (console.outgoing_statuses().await == ["failed", "failed"]).then_some(())
+        })
+        .await;
+        console.wait_text("#send-error", "Not sent").await;
+        assert!(console
+            .text(".message.out:last-child .failed-note")
+            .await
+            .unwrap()
+            .contains("Not sent"));
+        assert_eq!(
+            console
+                .text(".message.out:last-child .body")
+                .await
+                .as_deref(),
+            Some("this one fails")
+        );
+
+        // nothing retries by itself
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        assert_eq!(console.outgoing_statuses().await, ["failed", "failed"]);
+        let bodies = |console: &Console| {
+            console
+                .sim
+                .messages("main")
+                .into_iter()
+                .filter(|m| m["fromMe"] == json!(true) && m["body"] == json!("this one fails"))
+                .count()
+        };
+        assert_eq!(bodies(&console), 0, "the 500 sent nothing");
+
+        // the person retries: sent once, the failed bubble says it was retried
+        console.click(".message.out:last-child .retry").await;
+        until("the retry to go out", || async {
+            let statuses = console.outgoing_statuses().await;
+            (statuses.len() == 3 && ["sent", "delivered", "read"].contains(&statuses[2].as_str()))
+                .then_some(())
+        })
+        .await;
+        assert_eq!(bodies(&console), 1, "the retry sent it exactly once");
+        let notes = console
+            .js(
+                "return [...document.querySelectorAll('.failed-note')].map(n => n.textContent);",
+                vec![],
+            )
+            .await;
+        assert_eq!(notes, json!(["Not sent", "Not sent (retried below)"]));
+        assert_eq!(
+            console.count(".retry").await,
+            1,
+            "only the stalled one is still retryable"
+        );
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_narrow_screen_shows_the_list_then_the_thread() {
+    with_console(NARROW.0, NARROW.1, |console| async move {
+        console.connect().await;
+        console
+            .sim
+            .contact_writes("main", "+5511999999999", "On the phone")
+            .unwrap();
+        let maria = conversation(MARIA);
+        console.wait_visible(&maria).await;
+        assert!(
+            !console.visible("#thread-view").await,
+            "the list alone on a phone"
+        );
+        console.click(&format!("{maria} button")).await;
+        console.wait_visible("#message-input").await;
+        assert!(
+            !console.visible(".sidebar").await,
+            "the thread alone on a phone"
+        );
+        console.wait_text("#messages", "On the phone").await;
+        let width = console
+            .js(
+                "return document.documentElement.scrollWidth <= window.innerWidth;",
+                vec![],
+            )
+            .await;
+        assert_eq!(width, json!(true), "nothing wider than the screen");
+        console.click("#back").await;
+        console.wait_visible(&maria).await;
+        assert!(!console.visible("#thread-view").await);
+    })
+    .await;
+}
