@@ -725,6 +725,12 @@ function renderMessage(message) {
     bubble.append(el('div', 'body muted', `[${message.messageType}]`));
   }
   const meta = el('div', 'meta');
+  if (!message.id.startsWith('tmp-') && !message.id.startsWith('local-')) {
+    const reply = el('button', 'reply link', 'Reply');
+    reply.type = 'button';
+    reply.addEventListener('click', () => setReply(message));
+    meta.append(reply);
+  }
   const time = el('time', 'time', formatTime(message.timestamp));
   time.title = fullTime(message.timestamp);
   meta.append(time);
@@ -736,24 +742,18 @@ function renderMessage(message) {
     meta.append(tick);
   }
   bubble.append(meta);
-  const actions = el('div', 'actions');
   if (message.status === 'failed' && message.isFromMe) {
+    const actions = el('div', 'actions');
     const note = el('span', 'failed-note', message.retried ? 'Not sent (retried below)' : 'Not sent');
     actions.append(note);
     if (!message.retried) {
-      const retry = el('button', 'retry link', 'Retry');
+      const retry = el('button', 'retry', 'Retry');
       retry.type = 'button';
       retry.addEventListener('click', () => retrySend(message));
       actions.append(retry);
     }
+    bubble.append(actions);
   }
-  if (!message.id.startsWith('tmp-') && !message.id.startsWith('local-')) {
-    const reply = el('button', 'reply link', 'Reply');
-    reply.type = 'button';
-    reply.addEventListener('click', () => setReply(message));
-    actions.append(reply);
-  }
-  bubble.append(actions);
   node.replaceChildren(bubble);
 }
 
@@ -855,7 +855,8 @@ function submitComposer(event) {
 function autosize() {
   const input = $('message-input');
   input.style.height = 'auto';
-  input.style.height = `${Math.min(input.scrollHeight, 160)}px`;
+  const borders = input.offsetHeight - input.clientHeight;
+  input.style.height = `${Math.min(input.scrollHeight + borders, 160)}px`;
 }
 
 // ---------------------------------------------------------------- wiring

@@ -73,6 +73,8 @@ async fn login_refuses_a_wrong_password_and_expired_tokens_and_signs_out() {
         assert_eq!(error, "Wrong user name or password.");
         assert!(!console.visible("#app-view").await);
         assert_eq!(stored_token(&console).await, None);
+        let shot = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("console-login.png");
+        console.screenshot(&shot).await;
 
         // the right one (typed, Enter submits): the console, with the session's status shown
         console.log_in().await;
@@ -226,7 +228,7 @@ async fn a_sent_message_ticks_go_sent_delivered_read() {
         console
             .type_into(
                 "#message-input",
-                &format!("Olá! 👋{SHIFT_ENTER}second line"),
+                &format!("Olá! Tudo certo?{SHIFT_ENTER}second line"),
             )
             .await;
         tokio::time::sleep(Duration::from_millis(200)).await;
@@ -237,7 +239,7 @@ async fn a_sent_message_ticks_go_sent_delivered_read() {
                 vec![],
             )
             .await;
-        assert_eq!(typed, json!("Olá! 👋\nsecond line"));
+        assert_eq!(typed, json!("Olá! Tudo certo?\nsecond line"));
 
         // Enter sends: the bubble appears at once, then its ticks move forward one by one
         console.type_into("#message-input", ENTER).await;
@@ -279,7 +281,7 @@ async fn a_sent_message_ticks_go_sent_delivered_read() {
                 .text("#messages .message.out .body")
                 .await
                 .as_deref(),
-            Some("Olá! 👋\nsecond line")
+            Some("Olá! Tudo certo?\nsecond line")
         );
         assert_eq!(console.count("#messages .message.out .tick-read").await, 1);
         assert_eq!(
@@ -482,6 +484,8 @@ async fn a_narrow_screen_shows_the_list_then_the_thread() {
             )
             .await;
         assert_eq!(width, json!(true), "nothing wider than the screen");
+        let shot = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("console-narrow.png");
+        console.screenshot(&shot).await;
         console.click("#back").await;
         console.wait_visible(&maria).await;
         assert!(!console.visible("#thread-view").await);
