@@ -1,11 +1,13 @@
-//! Contacts: all-contacts, contact, check-number-status and the number resolver.
+//! Contacts: all-contacts, contact, contact/pn-lid, check-number-status and the number resolver,
+//! block-contact, unblock-contact, get-phone-number.
 //!
 //! Reads are safe to repeat: the client retries them on transport errors, timeouts and 5xx.
 
 use reqwest::Method;
-use wppconnect_models::{ChatId, Contact, NumberStatus, Wrapped};
+use serde_json::{json, Value};
+use wppconnect_models::{ChatId, ChatKind, Contact, NumberStatus, Wrapped};
 
-use crate::chat::digits;
+use crate::chat::{chat_id, digits};
 use crate::error::Result;
 use crate::session::Session;
 
@@ -63,5 +65,80 @@ impl Session {
     pub async fn resolve_number(&self, phone: &str) -> Result<Option<ChatId>> {
         let status = self.check_number_status(phone).await?;
         Ok(status.number_exists.then(|| status.id.into_plain()))
+    }
+    /// `GET /api/{session}/contact/pn-lid/{pnLid}`: maps a phone-number id (`…@c.us`) to its
+    /// `@lid` and back: `{"lid", "phoneNumber", "contact"}` as the server sends it (JSON, not
+    /// typed yet).
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`](crate::Error::InvalidInput) (not a `@c.us` or `@lid` id),
+    /// [`Error::NotConnected`](crate::Error::NotConnected), [`Error::Api`](crate::Error::Api).
+    #[doc(alias = "contact/pn-lid")]
+    pub async fn contact_pn_lid(&self, id: &str) -> Result<Value> {
+        let id = chat_id(id)?;
+        if !matches!(id.kind(), ChatKind::Contact | ChatKind::Lid) {
+            return Err(crate::Error::invalid(format!(
+                "{id} is neither a phone-number id nor a LID"
+            )));
+        }
+        let call = self
+            .call(
+                Method::GET,
+                "GET /api/{session}/contact/pn-lid/{pnLid}",
+                "contact",
+            )
+            .segments(["pn-lid", id.as_str()]);
+        self.execute(call).await
+    }
+
+    /// `POST /api/{session}/block-contact`: blocks a number.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`](crate::Error::InvalidInput),
+    /// [`Error::NotConnected`](crate::Error::NotConnected), [`Error::Api`](crate::Error::Api).
+    #[doc(alias = "block-contact")]
+    pub async fn block_contact(&self, phone: &str) -> Result<Value> {
+        self.block("POST /api/{session}/block-contact", "block-contact", phone)
+            .await
+    }
+
+    /// `POST /api/{session}/unblock-contact`: unblocks a number.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`](crate::Error::InvalidInput),
+    /// [`Error::NotConnected`](crate::Error::NotConnected), [`Error::Api`](crate::Error::Api).
+    #[doc(alias = "unblock-contact")]
+    pub async fn unblock_contact(&self, phone: &str) -> Result<Value> {
+        self.block(
+            "POST /api/{session}/unblock-contact",
+            "unblock-contact",
+            phone,
+        )
+        .await
+    }
+
+    async fn block(&self, route: &'static str, slug: &str, phone: &str) -> Result<Value> {
+        // Blocking twice leaves the same state: safe to repeat.
+        let call = self
+            .call(Method::POST, route, slug)
+            .json(json!({"phone": digits(phone)?}))
+            .idempotent();
+        self.execute(call).await
+    }
+
+    /// `GET /api/{session}/get-phone-number`: the session's own id (`5511…@c.us`).
+    ///
+    /// # Errors
+    /// [`Error::NotConnected`](crate::Error::NotConnected), [`Error::Api`](crate::Error::Api).
+    #[doc(alias = "get-phone-number")]
+    pub async fn get_phone_number(&self) -> Result<ChatId> {
+        let answer: Wrapped<ChatId> = self
+            .execute(self.call(
+                Method::GET,
+                "GET /api/{session}/get-phone-number",
+                "get-phone-number",
+            ))
+            .await?;
+        Ok(answer.response)
     }
 }

@@ -1,8 +1,12 @@
-//! Groups: all-groups, group-members.
+//! Groups: all-groups, group-members, group-info, group-invite-link, create-group,
+//! add-participant-group, remove-participant-group, leave-group.
+//!
+//! Reads are retried; changes (create, add, remove, leave) are never retried once they may have
+//! reached the server.
 
 use reqwest::Method;
-use serde_json::Value;
-use wppconnect_models::{ChatId, Contact, Wrapped};
+use serde_json::{json, Value};
+use wppconnect_models::{ChatId, Contact, PhoneNumber, Wrapped};
 
 use crate::error::{Error, Result};
 use crate::session::Session;
@@ -26,7 +30,7 @@ impl Session {
     /// [`Error::InvalidInput`], [`Error::NotConnected`], [`Error::Api`].
     #[doc(alias = "group-members")]
     pub async fn group_members(&self, group: &str) -> Result<Vec<Contact>> {
-        let id = ChatId::group(group.trim_end_matches("@g.us")).map_err(Error::invalid)?;
+        let id = group_id(group)?;
         let call = self
             .call(
                 Method::GET,
@@ -37,4 +41,154 @@ impl Session {
         let answer: Wrapped<Vec<Contact>> = self.execute(call).await?;
         Ok(answer.response)
     }
+    /// `GET /api/{session}/group-info/{groupId}`: name, description, subject, dates and
+    /// participants (`{id, isAdmin}`), as the server sends them (JSON; not typed yet).
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`], [`Error::NotConnected`], [`Error::Api`].
+    #[doc(alias = "group-info")]
+    pub async fn group_info(&self, group: &str) -> Result<Value> {
+        let id = group_id(group)?;
+        let call = self
+            .call(
+                Method::GET,
+                "GET /api/{session}/group-info/{groupId}",
+                "group-info",
+            )
+            .segments([id.as_str()]);
+        let answer: Wrapped<Value> = self.execute(call).await?;
+        Ok(answer.response)
+    }
+
+    /// `GET /api/{session}/group-invite-link/{groupId}`: the `https://chat.whatsapp.com/…` link.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`], [`Error::NotConnected`], [`Error::Api`] (500 when the session is
+    /// not an admin of the group).
+    #[doc(alias = "group-invite-link")]
+    pub async fn group_invite_link(&self, group: &str) -> Result<String> {
+        let id = group_id(group)?;
+        let call = self
+            .call(
+                Method::GET,
+                "GET /api/{session}/group-invite-link/{groupId}",
+                "group-invite-link",
+            )
+            .segments([id.as_str()]);
+        let answer: Wrapped<String> = self.execute(call).await?;
+        Ok(answer.response)
+    }
+
+    /// `POST /api/{session}/create-group`: creates a group named `name` with these participants
+    /// (numbers as people type them). The answer (`groupInfo` with the new id) is JSON, not typed
+    /// yet. Never retried once it may have reached the server (it would create a second group).
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] (empty name, no or bad participant), [`Error::NotConnected`],
+    /// [`Error::Api`].
+    #[doc(alias = "create-group")]
+    pub async fn create_group(&self, name: &str, participants: &[&str]) -> Result<Value> {
+        if name.trim().is_empty() {
+            return Err(Error::invalid("the group name is empty"));
+        }
+        let phones = phones(participants)?;
+        let call = self
+            .call(
+                Method::POST,
+                "POST /api/{session}/create-group",
+                "create-group",
+            )
+            .json(json!({"name": name, "participants": phones}));
+        let answer: Wrapped<Value> = self.execute(call).await?;
+        Ok(answer.response)
+    }
+
+    /// `POST /api/{session}/add-participant-group`: adds numbers to a group. The answer says, per
+    /// number, whether it was added or needs an invitation (JSON, not typed yet).
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`], [`Error::NotConnected`], [`Error::Api`].
+    #[doc(alias = "add-participant-group")]
+    pub async fn add_participant_group(&self, group: &str, participants: &[&str]) -> Result<Value> {
+        self.participants(
+            "POST /api/{session}/add-participant-group",
+            "add-participant-group",
+            group,
+            participants,
+        )
+        .await
+    }
+
+    /// `POST /api/{session}/remove-participant-group`: removes numbers from a group.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`], [`Error::NotConnected`], [`Error::Api`].
+    #[doc(alias = "remove-participant-group")]
+    pub async fn remove_participant_group(
+        &self,
+        group: &str,
+        participants: &[&str],
+    ) -> Result<Value> {
+        self.participants(
+            "POST /api/{session}/remove-participant-group",
+            "remove-participant-group",
+            group,
+            participants,
+        )
+        .await
+    }
+
+    async fn participants(
+        &self,
+        route: &'static str,
+        slug: &str,
+        group: &str,
+        participants: &[&str],
+    ) -> Result<Value> {
+        let id = group_id(group)?;
+        let phones = phones(participants)?;
+        let call = self
+            .call(Method::POST, route, slug)
+            .json(json!({"groupId": id.as_str(), "phone": phones}));
+        let answer: Wrapped<Value> = self.execute(call).await?;
+        Ok(answer.response)
+    }
+
+    /// `POST /api/{session}/leave-group`: leaves a group.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`], [`Error::NotConnected`], [`Error::Api`].
+    #[doc(alias = "leave-group")]
+    pub async fn leave_group(&self, group: &str) -> Result<Value> {
+        let id = group_id(group)?;
+        let call = self
+            .call(
+                Method::POST,
+                "POST /api/{session}/leave-group",
+                "leave-group",
+            )
+            .json(json!({"groupId": id.as_str()}));
+        let answer: Wrapped<Value> = self.execute(call).await?;
+        Ok(answer.response)
+    }
+}
+
+/// A group id from `120363…` or `120363…@g.us`.
+fn group_id(group: &str) -> Result<ChatId> {
+    ChatId::group(group.trim()).map_err(Error::invalid)
+}
+
+/// Phone numbers as people type them, as the digits the server expects; at least one.
+fn phones(participants: &[&str]) -> Result<Vec<String>> {
+    if participants.is_empty() {
+        return Err(Error::invalid("no participant"));
+    }
+    participants
+        .iter()
+        .map(|p| {
+            PhoneNumber::new(p)
+                .map(|p| p.digits().to_owned())
+                .map_err(Error::invalid)
+        })
+        .collect()
 }

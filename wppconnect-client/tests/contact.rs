@@ -1,0 +1,69 @@
+//! Contacts: LID mapping, blocking, the session's own number.
+
+mod support;
+
+use serde_json::json;
+use support::{bearer, catch_all, client, server, SESSION};
+use wiremock::matchers::{body_json, method, path};
+use wiremock::{Mock, ResponseTemplate};
+
+#[tokio::test]
+async fn lid_mapping_blocking_and_own_number() {
+    let server = server().await;
+    let wid = |user: &str, server: &str| json!({"server": server, "user": user, "_serialized": format!("{user}@{server}")});
+    Mock::given(method("GET"))
+        .and(path(format!(
+            "/api/{SESSION}/contact/pn-lid/215589463728541@lid"
+        )))
+        .and(bearer())
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "lid": wid("215589463728541", "lid"),
+            "phoneNumber": wid("5511999999999", "c.us"),
+            "contact": {"id": wid("5511999999999", "c.us"), "pushname": "Maria"}
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(format!("/api/{SESSION}/block-contact")))
+        .and(bearer())
+        .and(body_json(json!({"phone": "5511999999999"})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            json!({"status": "success", "response": {"message": "Contact blocked"}}),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(format!("/api/{SESSION}/unblock-contact")))
+        .and(bearer())
+        .and(body_json(json!({"phone": "5511999999999"})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            json!({"status": "success", "response": {"message": "Contact UnBlocked"}}),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!("/api/{SESSION}/get-phone-number")))
+        .and(bearer())
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            json!({"status": "success", "response": "5511900000001@c.us", "mapper": "device"}),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    catch_all(&server).await;
+    let session = client(&server).session(SESSION).unwrap();
+    let mapping = session.contact_pn_lid("215589463728541@lid").await.unwrap();
+    assert_eq!(mapping["phoneNumber"]["_serialized"], "5511999999999@c.us");
+    session.block_contact("+55 11 99999-9999").await.unwrap();
+    session.unblock_contact("5511999999999").await.unwrap();
+    let me = session.get_phone_number().await.unwrap();
+    assert_eq!(me.as_str(), "5511900000001@c.us");
+    assert!(session
+        .contact_pn_lid("120363025746331234@g.us")
+        .await
+        .is_err());
+    assert!(session.block_contact("abc").await.is_err());
+}
