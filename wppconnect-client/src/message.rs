@@ -468,6 +468,16 @@ impl<T> SendRequest<T> {
         self.field("address", address.into())
     }
 
+    /// The route slug and the JSON body this request would send (files read and encoded as
+    /// data URLs), without sending anything: for logging, fakes and tests.
+    ///
+    /// # Errors
+    /// The first invalid input given to the builder; an unreadable file.
+    pub async fn into_body(self) -> Result<(&'static str, Value)> {
+        let (_, _, slug, body) = self.body().await?;
+        Ok((slug, body))
+    }
+
     async fn body(mut self) -> Result<(Session, &'static str, &'static str, Value)> {
         if let Some(error) = self.error {
             return Err(error);

@@ -720,3 +720,38 @@ async fn replies_link_previews_polls_and_seen_post_the_servers_fields() {
         .is_err());
     assert_eq!(server.received_requests().await.unwrap().len(), before);
 }
+
+#[tokio::test]
+async fn a_send_builder_shows_its_body_without_sending() {
+    let server = server().await;
+    catch_all(&server).await;
+    let session = client(&server).session(SESSION).unwrap();
+    let (slug, body) = session
+        .send_voice(
+            "+55 11 99999-9999",
+            File::bytes(b"OggS".to_vec(), "audio/ogg"),
+        )
+        .into_body()
+        .await
+        .unwrap();
+    assert_eq!(slug, "send-voice-base64");
+    assert_eq!(
+        body,
+        json!({"phone": "5511999999999", "base64Ptt": "data:audio/ogg;base64,T2dnUw=="})
+    );
+    let (slug, body) = session
+        .send_location("120363025746331234@g.us", -23.5505, -46.6333)
+        .title("Loja Centro")
+        .into_body()
+        .await
+        .unwrap();
+    assert_eq!(slug, "send-location");
+    assert_eq!(body["isGroup"], true);
+    assert_eq!(body["title"], "Loja Centro");
+    assert!(session
+        .send_image("5511999999999", File::path("/nonexistent/receipt.jpg"))
+        .into_body()
+        .await
+        .is_err());
+    assert!(server.received_requests().await.unwrap().is_empty());
+}
