@@ -16,6 +16,12 @@ pub use crate::router::{
 };
 pub use crate::serve::{serve, serve_on};
 
+/// The snippets of the repository's `docs/webhooks.md` guide compile (checked by doctests only, so
+/// the published crate does not need the file).
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/webhooks.md")]
+struct WebhooksGuide;
+
 #[cfg(test)]
 mod assertions {
     fn assert_send_sync<T: Send + Sync>() {}
