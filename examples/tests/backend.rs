@@ -191,6 +191,9 @@ async fn login_start_qr_scan_connected() {
         "unauthorized"
     );
     h.connect().await;
+    let (_, session) = h.get("/api/sessions/main").await;
+    assert_eq!(session["status"], "connected");
+    assert_eq!(session["qrCode"], Value::Null, "no QR code once connected");
     let (_, sessions) = h.get("/api/sessions").await;
     assert_eq!(sessions[0]["name"], "main");
     assert!(sessions[0]["lastConnected"].is_i64());
@@ -328,6 +331,48 @@ async fn bad_tokens_bad_phones_and_bad_webhooks_are_refused() {
     assert!(body["message"].as_str().unwrap().contains("phone"));
     let (_, conversations) = h.get("/api/conversations").await;
     assert_eq!(conversations, json!([]), "nothing stored, nothing sent");
+    let (status, body) = h
+        .post(
+            "/api/messages",
+            json!({"sessionName": "main", "phone": "5511999999999"}),
+        )
+        .await;
+    assert_eq!(status, 400, "a missing field: {body}");
+    assert_eq!(body["error"], "bad_request");
+    assert!(
+        body["message"].as_str().unwrap().contains("message"),
+        "{body}"
+    );
+    let not_json = h
+        .http
+        .post(format!("{}/api/messages", h.base))
+        .bearer_auth(&h.token)
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(not_json.status(), 400);
+    assert_eq!(
+        not_json.json::<Value>().await.unwrap()["error"],
+        "bad_request"
+    );
+    let (status, body) = h
+        .get("/api/conversations/5511999999999@c.us/messages?page=first")
+        .await;
+    assert_eq!(
+        (status, &body["error"]),
+        (400, &json!("bad_request")),
+        "{body}"
+    );
+    let (status, body) = h.get("/api/nothing-here").await;
+    assert_eq!(
+        (status, &body["error"]),
+        (404, &json!("not_found")),
+        "{body}"
+    );
+    let (status, body) = h.post("/api/sessions/bad name!/start", json!({})).await;
+    assert_eq!(status, 400, "{body}");
     let hook = h
         .http
         .post(format!("{}/webhook/main", h.base))

@@ -2,12 +2,14 @@
 
 use std::collections::BTreeMap;
 
-use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request, State};
 use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use wppconnect_models::domain::{self, MessageStatus, SessionStatus};
@@ -56,6 +58,35 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/api/conversations/{id}/messages", get(messages))
         .route("/api/conversations/{id}/read", post(mark_read))
         .route("/api/events", get(events))
+        .fallback(|| async { ApiError::NotFound("no such route".to_owned()) })
+}
+
+/// A JSON body whose rejection (bad JSON, a missing field, a wrong content type) is a JSON 400.
+pub(super) struct ApiJson<T>(pub(super) T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        Json::<T>::from_request(request, state)
+            .await
+            .map(|Json(value)| Self(value))
+            .map_err(|rejection: JsonRejection| ApiError::BadRequest(rejection.body_text()))
+    }
+}
+
+/// A query string whose rejection (`?page=abc`) is a JSON 400.
+pub(super) struct ApiQuery<T>(pub(super) T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Query(value)| Self(value))
+            .map_err(|rejection: QueryRejection| ApiError::BadRequest(rejection.body_text()))
+    }
 }
 
 /// An error answer: `{"error": <code>, "message": <text>}` with its status.
@@ -190,7 +221,7 @@ struct Login {
 
 async fn login(
     State(state): State<AppState>,
-    Json(login): Json<Login>,
+    ApiJson(login): ApiJson<Login>,
 ) -> Result<Json<Value>, ApiError> {
     let token = state
         .auth
@@ -221,6 +252,10 @@ async fn current_session(
 ) -> Result<domain::Session, ApiError> {
     let server = state.client.session(name.as_str())?.status().await?;
     let mut session = domain::Session::from_state(name.as_str(), &server);
+    if session.status != SessionStatus::Connecting {
+        // a QR code only means something while the session waits for a scan
+        session.qr_code = None;
+    }
     let stored = state.store.session(name.as_str()).await?;
     if let Some(stored) = &stored {
         session.last_connected = stored.last_connected;
@@ -402,7 +437,7 @@ pub(super) async fn send_and_store(
 async fn send_message(
     State(state): State<AppState>,
     _user: AuthUser,
-    Json(request): Json<SendMessageRequest>,
+    ApiJson(request): ApiJson<SendMessageRequest>,
 ) -> Result<(StatusCode, Json<domain::Message>), Response> {
     match send_and_store(&state, request).await {
         Ok(stored) => Ok((StatusCode::CREATED, Json(stored))),
@@ -431,7 +466,7 @@ struct SessionQuery {
 async fn conversations(
     State(state): State<AppState>,
     _user: AuthUser,
-    Query(query): Query<SessionQuery>,
+    ApiQuery(query): ApiQuery<SessionQuery>,
 ) -> Result<Json<Vec<domain::Conversation>>, ApiError> {
     Ok(Json(
         state.store.conversations(query.session.as_deref()).await?,
@@ -442,7 +477,7 @@ async fn messages(
     State(state): State<AppState>,
     _user: AuthUser,
     Path(id): Path<String>,
-    Query(query): Query<SessionQuery>,
+    ApiQuery(query): ApiQuery<SessionQuery>,
 ) -> Result<Json<super::store::Page>, ApiError> {
     let page = state
         .store
@@ -460,7 +495,7 @@ async fn mark_read(
     State(state): State<AppState>,
     _user: AuthUser,
     Path(id): Path<String>,
-    Query(query): Query<SessionQuery>,
+    ApiQuery(query): ApiQuery<SessionQuery>,
 ) -> Result<Json<Value>, ApiError> {
     if !state.store.mark_read(query.session.as_deref(), &id).await? {
         return Err(ApiError::NotFound(format!("no conversation {id}")));
@@ -479,7 +514,7 @@ async fn mark_read(
 async fn events(
     State(state): State<AppState>,
     _user: AuthUser,
-    Query(query): Query<SessionQuery>,
+    ApiQuery(query): ApiQuery<SessionQuery>,
 ) -> impl IntoResponse {
     state.realtime.sse(query.session)
 }

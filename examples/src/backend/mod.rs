@@ -152,6 +152,49 @@ impl Config {
         }
     }
 
+    /// The environment, then command-line flags over it: `--wppconnect-url`, `--secret-key`,
+    /// `--database-url`, `--jwt-secret`, `--webhook-secret`, `--public-url`, `--bind`, `--users`
+    /// and `--log-format`, each as `--flag value` or `--flag=value`. Prefer the environment for
+    /// secrets: command lines are visible to other users of the machine.
+    ///
+    /// # Errors
+    /// An unknown flag or a flag without its value; `Err(None)` for `--help`.
+    pub fn from_env_and_args(
+        args: impl IntoIterator<Item = String>,
+    ) -> Result<Self, Option<String>> {
+        let mut config = Self::from_env();
+        let mut args = args.into_iter();
+        while let Some(arg) = args.next() {
+            if arg == "--help" || arg == "-h" {
+                return Err(None);
+            }
+            let (flag, inline) = match arg.split_once('=') {
+                Some((flag, value)) => (flag.to_owned(), Some(value.to_owned())),
+                None => (arg, None),
+            };
+            if !flag.starts_with("--") {
+                return Err(Some(format!("unexpected argument {flag}")));
+            }
+            let value = match inline.or_else(|| args.next()) {
+                Some(value) => value,
+                None => return Err(Some(format!("{flag} needs a value"))),
+            };
+            match flag.as_str() {
+                "--wppconnect-url" => config.wppconnect_url = Some(value),
+                "--secret-key" => config.secret_key = Some(value),
+                "--database-url" => config.database_url = value,
+                "--jwt-secret" => config.jwt_secret = Some(value),
+                "--webhook-secret" => config.webhook_secret = Some(value),
+                "--public-url" => config.public_url = Some(value),
+                "--bind" => config.bind = value,
+                "--users" => config.users = Some(value),
+                "--log-format" => config.json_logs = value.eq_ignore_ascii_case("json"),
+                other => return Err(Some(format!("unknown flag {other} (see --help)"))),
+            }
+        }
+        Ok(config)
+    }
+
     /// The users: from `BACKEND_USERS`, or `admin` with a fresh random password (returned so the
     /// caller can print it once).
     ///
@@ -247,13 +290,36 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error + Send 
     }
     println!();
     axum::serve(listener, app(state))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-            tracing::info!("shutting down");
-        })
+        .with_graceful_shutdown(shutdown_signal())
         .await?;
     if let Some(sim) = simulator {
         sim.shutdown().await;
     }
     Ok(())
+}
+
+/// Ctrl-C, or SIGTERM on Unix (what `docker stop` and systemd send).
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(term) => term,
+                Err(error) => {
+                    tracing::warn!(%error, "cannot listen for SIGTERM; Ctrl-C still works");
+                    let _ = tokio::signal::ctrl_c().await;
+                    tracing::info!("shutting down");
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+    tracing::info!("shutting down: finishing the requests in flight");
 }

@@ -371,6 +371,8 @@ impl Store {
         let page = page.max(1);
         let limit = limit.clamp(1, 500);
         let offset = i64::from(page - 1) * i64::from(limit);
+        // one transaction, so the page and the total see the same messages
+        let mut tx = self.pool.begin().await?;
         let rows = sqlx::query(
             "SELECT * FROM messages WHERE conversation_id = ? AND (? IS NULL OR session = ?) \
              ORDER BY timestamp DESC, rowid DESC LIMIT ? OFFSET ?",
@@ -380,7 +382,7 @@ impl Store {
         .bind(session)
         .bind(i64::from(limit))
         .bind(offset)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *tx)
         .await?;
         let mut messages = rows
             .iter()
@@ -391,9 +393,10 @@ impl Store {
             .bind(conversation)
             .bind(session)
             .bind(session)
-            .fetch_one(&self.pool)
+            .fetch_one(&mut *tx)
             .await?
             .try_get("n")?;
+        tx.commit().await?;
         Ok(Page {
             has_more: offset + (messages.len() as i64) < total,
             messages,

@@ -4,14 +4,38 @@
 //!
 //! With no `WPPCONNECT_URL` it starts a simulator of WPPConnect Server in-process. See the
 //! README for `WPPCONNECT_URL`, `WPPCONNECT_SECRET_KEY`, `DATABASE_URL`, `JWT_SECRET`,
-//! `WEBHOOK_SECRET`, `PUBLIC_URL`, `BIND`, `BACKEND_USERS` and `LOG_FORMAT`.
+//! `WEBHOOK_SECRET`, `PUBLIC_URL`, `BIND`, `BACKEND_USERS` and `LOG_FORMAT`, or run it with
+//! `--help` for the flags that override them.
 
 use wppconnect_examples::backend::{run, Config};
 
 #[tokio::main]
 async fn main() {
-    if let Err(error) = run(Config::from_env()).await {
+    let config = match Config::from_env_and_args(std::env::args().skip(1)) {
+        Ok(config) => config,
+        Err(None) => {
+            println!("{USAGE}");
+            return;
+        }
+        Err(Some(error)) => {
+            eprintln!("backend: {error}\n\n{USAGE}");
+            std::process::exit(2);
+        }
+    };
+    if let Err(error) = run(config).await {
         eprintln!("backend: {error}");
         std::process::exit(1);
     }
 }
+
+const USAGE: &str = "\
+usage: backend [--flag value]...   (each flag overrides its environment variable)
+  --wppconnect-url URL     WPPCONNECT_URL         WPPConnect Server; unset: the built-in simulator
+  --secret-key KEY         WPPCONNECT_SECRET_KEY  the server's SECRET_KEY
+  --database-url URL       DATABASE_URL           default sqlite://wppconnect-backend.db
+  --jwt-secret SECRET      JWT_SECRET             default random (logins end with the process)
+  --webhook-secret SECRET  WEBHOOK_SECRET         default random
+  --public-url URL         PUBLIC_URL             where the server reaches this backend; default http://BIND
+  --bind ADDR              BIND                   default 127.0.0.1:3000
+  --users SPEC             BACKEND_USERS          name:argon2hash;... (default: admin, random password)
+  --log-format json        LOG_FORMAT             JSON logs";
