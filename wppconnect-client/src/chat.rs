@@ -181,14 +181,20 @@ impl Session {
             )
             .segments([id.as_str()]);
         let answer: Wrapped<Value> = self.execute(call).await?;
-        let data = answer
-            .response
-            .get("data")
-            .cloned()
-            .unwrap_or(answer.response);
-        crate::client::decode(
-            "GET /api/{session}/message-by-id/{messageId}",
-            &serde_json::to_vec(&data).unwrap_or_default(),
-        )
+        // `{"message", "contact", "session", "data": <Message>}`; older servers sent the message.
+        let mut response = answer.response;
+        let data = match response.get_mut("data") {
+            Some(data) => data.take(),
+            None => response,
+        };
+        serde_path_to_error::deserialize(&data).map_err(|e| {
+            let snippet: String = data.to_string().chars().take(200).collect();
+            Error::Decode {
+                route: "GET /api/{session}/message-by-id/{messageId}",
+                path: format!("response.data.{}", e.path()),
+                snippet,
+                source: e.into_inner(),
+            }
+        })
     }
 }

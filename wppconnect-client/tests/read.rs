@@ -264,3 +264,32 @@ async fn one_chat_message_contact_picture_group_and_media() {
     assert_eq!(media, downloaded);
     assert!(session.message_by_id("nonsense").await.is_err());
 }
+
+#[tokio::test]
+async fn a_message_by_id_of_the_wrong_shape_names_the_field() {
+    let server = server().await;
+    let id = "false_5511999999999@c.us_3EB0C767D71D8A4BD7A5";
+    Mock::given(method("GET"))
+        .and(path(format!("/api/{SESSION}/message-by-id/{id}")))
+        .and(bearer())
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({
+            "status": "Success",
+            "response": {"message": "Information retrieved successfully.", "data": {"id": id, "type": "chat", "t": "not a number"}}
+        })))
+        .mount(&server)
+        .await;
+    catch_all(&server).await;
+    let err = client(&server)
+        .session(SESSION)
+        .unwrap()
+        .message_by_id(id)
+        .await
+        .unwrap_err();
+    match err {
+        wppconnect_client::Error::Decode { path, snippet, .. } => {
+            assert!(path.starts_with("response.data."), "{path}");
+            assert!(snippet.contains("not a number"), "{snippet}");
+        }
+        other => panic!("expected Decode, got {other:?}"),
+    }
+}
