@@ -7,10 +7,15 @@
 //! `WEBHOOK_SECRET`, `PUBLIC_URL`, `BIND`, `BACKEND_USERS` and `LOG_FORMAT`, or run it with
 //! `--help` for the flags that override them.
 
+use wppconnect_examples::backend::auth::hash_password;
 use wppconnect_examples::backend::{run, Config};
 
 #[tokio::main]
 async fn main() {
+    if std::env::args().nth(1).as_deref() == Some("hash-password") {
+        hash_password_from_stdin();
+        return;
+    }
     let config = match Config::from_env_and_args(std::env::args().skip(1)) {
         Ok(config) => config,
         Err(None) => {
@@ -30,6 +35,7 @@ async fn main() {
 
 const USAGE: &str = "\
 usage: backend [--flag value]...   (each flag overrides its environment variable)
+       backend hash-password       (reads a password on stdin, prints its argon2 hash)
   --wppconnect-url URL     WPPCONNECT_URL         WPPConnect Server; unset: the built-in simulator
   --secret-key KEY         WPPCONNECT_SECRET_KEY  the server's SECRET_KEY
   --database-url URL       DATABASE_URL           default sqlite://wppconnect-backend.db
@@ -39,3 +45,25 @@ usage: backend [--flag value]...   (each flag overrides its environment variable
   --bind ADDR              BIND                   default 127.0.0.1:3000
   --users SPEC             BACKEND_USERS          name:argon2hash;... (default: admin, random password)
   --log-format json        LOG_FORMAT             JSON logs";
+
+/// `backend hash-password`: reads a password from the first line of stdin and prints its argon2
+/// hash, for `BACKEND_USERS=name:<hash>`.
+fn hash_password_from_stdin() {
+    let mut line = String::new();
+    if let Err(error) = std::io::stdin().read_line(&mut line) {
+        eprintln!("backend: cannot read the password: {error}");
+        std::process::exit(1);
+    }
+    let password = line.trim_end_matches(['\r', '\n']);
+    if password.is_empty() {
+        eprintln!("backend: give the password on stdin: echo -n 's3cret' | backend hash-password");
+        std::process::exit(2);
+    }
+    match hash_password(password) {
+        Ok(hash) => println!("{hash}"),
+        Err(error) => {
+            eprintln!("backend: hashing failed: {error}");
+            std::process::exit(1);
+        }
+    }
+}
