@@ -9,7 +9,7 @@
 //!
 //! `cargo bench -p wppconnect-benches --bench webhook`            (load, 5 rounds × 3 × 20 000 events)
 //! `cargo bench -p wppconnect-benches --bench webhook -- cpu`     (CPU per event, in-process, no network)
-//! `cargo bench -p wppconnect-benches --bench webhook -- memory`  (1 000 000 events into one stalled subscriber)
+//! `cargo bench -p wppconnect-benches --bench webhook -- memory`  (1 000 000 events over HTTP into one stalled subscriber, about a minute)
 
 #![allow(missing_docs)]
 
@@ -336,26 +336,56 @@ fn peak_rss_kib() -> u64 {
         .unwrap_or(0)
 }
 
-async fn run_memory() {
+/// One stalled subscriber (never read) while 1,000,000 `onmessage` events are posted over 32
+/// loopback connections; the peak RSS of the whole process (server, hub and the clients) is
+/// sampled as it goes. Bounded: the stalled buffer holds the last 1024 events, no more.
+async fn run_memory(clients: Handle) {
     const TOTAL: usize = 1_000_000;
     let (router, hub) = Webhook::builder().build();
     let _stalled = hub.subscribe(); // never read
-    let router: Router = router;
+    let server = serve(router).await;
     let before = peak_rss_kib();
     let started = Instant::now();
-    for i in 0..TOTAL {
-        let request = axum::http::Request::post("/webhook")
-            .header("content-type", "application/json")
-            .body(axum::body::Body::from(BODY))
-            .unwrap();
-        let response = router.clone().oneshot(request).await.unwrap();
-        assert!(response.status().is_success());
-        if i % 200_000 == 0 {
-            println!("{i:>8} events, peak RSS {} KiB", peak_rss_kib());
-        }
+    let posted = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let mut tasks = Vec::new();
+    for connection in 0..CONNECTIONS {
+        let (url, posted) = (server.url.clone(), posted.clone());
+        tasks.push(clients.spawn(async move {
+            let http = reqwest::Client::builder()
+                .pool_max_idle_per_host(1)
+                .build()
+                .unwrap();
+            for _ in (connection..TOTAL).step_by(CONNECTIONS) {
+                let response = http
+                    .post(&url)
+                    .header("content-type", "application/json")
+                    .body(BODY)
+                    .send()
+                    .await
+                    .unwrap();
+                assert!(response.status().is_success());
+                let _ = response.bytes().await;
+                posted.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+        }));
     }
+    let progress = {
+        let posted = posted.clone();
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(Duration::from_secs(10)).await;
+                let n = posted.load(std::sync::atomic::Ordering::Relaxed);
+                println!("{n:>8} events posted, peak RSS {} KiB", peak_rss_kib());
+            }
+        })
+    };
+    for task in tasks {
+        task.await.unwrap();
+    }
+    progress.abort();
     println!(
-        "{TOTAL} events into one stalled subscriber (buffer 1024) in {:?}: peak RSS {} KiB (was {} KiB before)",
+        "{TOTAL} events over {CONNECTIONS} connections into one stalled subscriber (buffer {}) in {:.1?}: peak RSS {} KiB (was {} KiB before)",
+        wppconnect_webhook::DEFAULT_CAPACITY,
         started.elapsed(),
         peak_rss_kib(),
         before
@@ -374,7 +404,8 @@ fn main() {
     if std::env::args().any(|a| a == "cpu") {
         runtime(1, "cpu").block_on(run_cpu());
     } else if std::env::args().any(|a| a == "memory") {
-        runtime(2, "memory").block_on(run_memory());
+        let (server, clients) = (runtime(1, "server"), runtime(1, "clients"));
+        server.block_on(run_memory(clients.handle().clone()));
     } else if !std::env::args().any(|a| a == "--list" || a == "--test") {
         let (server, clients) = (runtime(1, "server"), runtime(1, "clients"));
         server.block_on(run_load(clients.handle().clone()));
