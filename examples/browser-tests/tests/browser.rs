@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use jsonwebtoken::{encode, EncodingKey, Header};
 use serde_json::json;
-use support::{until, with_console, Console, JWT_SECRET, USER, WAIT};
+use support::{until, with_console, with_simulator, Console, JWT_SECRET, USER, WAIT};
 use wppconnect_sim::Faults;
 
 const WIDE: (u32, u32) = (1280, 800);
@@ -489,6 +489,70 @@ async fn a_narrow_screen_shows_the_list_then_the_thread() {
         console.click("#back").await;
         console.wait_visible(&maria).await;
         assert!(!console.visible("#thread-view").await);
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_qr_code_is_replaced_live_when_a_new_one_arrives() {
+    let refresh = |sim: wppconnect_sim::SimulatorBuilder| sim.qr_refresh(Duration::from_millis(700));
+    with_simulator(refresh, WIDE.0, WIDE.1, |console| async move {
+        console.log_in().await;
+        console.click("#start-session").await;
+        console.wait_visible("#qr-image").await;
+        let first = console.attr("#qr-image", "src").await.unwrap();
+        console.js("window.__sameDocument = true;", vec![]).await;
+        let second = until("a new QR code", || async {
+            console
+                .attr("#qr-image", "src")
+                .await
+                .filter(|src| *src != first && src.starts_with("data:image/png;base64,"))
+        })
+        .await;
+        assert_ne!(first, second);
+        assert_eq!(
+            console.attr("#session-status", "data-status").await.as_deref(),
+            Some("qr")
+        );
+        assert_eq!(console.count("#qr-image").await, 1, "replaced, not added");
+        assert_eq!(console.js("return window.__sameDocument === true;", vec![]).await, json!(true));
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn older_messages_load_when_scrolling_up() {
+    with_console(WIDE.0, WIDE.1, |console| async move {
+        console.connect().await;
+        for n in 1..=70 {
+            console
+                .sim
+                .contact_writes("main", "+5511999999999", &format!("message {n}"))
+                .unwrap();
+        }
+        let maria = conversation(MARIA);
+        console.wait_text(&format!("{maria} .badge"), "70").await;
+        console.click(&format!("{maria} button")).await;
+        console.wait_text("#messages .message:last-child .body", "message 70").await;
+        let first_page = console.count("#messages .message").await;
+        assert!(
+            (30..70).contains(&first_page),
+            "the newest page(s) only, not everything: {first_page}"
+        );
+        let bodies = || async {
+            console
+                .js("return [...document.querySelectorAll('#messages .message .body')].map(n => n.textContent);", vec![])
+                .await
+        };
+        // scrolling up loads the older pages until the first message
+        until("every older page", || async {
+            console.js("document.getElementById('thread').scrollTop = 0;", vec![]).await;
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            (console.count("#messages .message").await == 70).then_some(())
+        })
+        .await;
+        let expected: Vec<String> = (1..=70).map(|n| format!("message {n}")).collect();
+        assert_eq!(bodies().await, json!(expected), "every message once, oldest first");
     })
     .await;
 }

@@ -16,7 +16,7 @@ use serde_json::{json, Value};
 use wppconnect_client::{Client, RetryPolicy};
 use wppconnect_examples::backend::auth::hash_password;
 use wppconnect_examples::backend::{app, AppState, Auth, Store};
-use wppconnect_sim::{RunningSimulator, Simulator};
+use wppconnect_sim::{RunningSimulator, Simulator, SimulatorBuilder};
 
 /// The console's user and password in these tests.
 pub(crate) const USER: &str = "admin";
@@ -155,12 +155,24 @@ where
     F: FnOnce(Console) -> Fut,
     Fut: Future<Output = ()> + Send + 'static,
 {
+    with_simulator(|sim| sim, width, height, test).await;
+}
+
+/// [`with_console`] with a simulator configured by `configure` (on top of fast timings and
+/// [`ACK_STEP`]).
+pub(crate) async fn with_simulator<F, Fut>(
+    configure: impl FnOnce(SimulatorBuilder) -> SimulatorBuilder,
+    width: u32,
+    height: u32,
+    test: F,
+) where
+    F: FnOnce(Console) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
     let _turn = ONE_AT_A_TIME.lock().await;
     let driver = start_driver();
     let profile = fresh_profile();
-    let sim = Simulator::builder()
-        .fast()
-        .ack_step(ACK_STEP)
+    let sim = configure(Simulator::builder().fast().ack_step(ACK_STEP))
         .start("127.0.0.1:0")
         .await
         .expect("the simulator starts");
