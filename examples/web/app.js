@@ -224,18 +224,35 @@ function renderSession(session) {
   $('send').disabled = false;
 }
 
+/** The stored sessions: suggestions for the name box and the list with their status. */
 async function loadSessionNames() {
+  let sessions;
   try {
-    const sessions = await api('GET', '/api/sessions');
-    const list = $('session-names');
-    list.replaceChildren(...sessions.map((s) => {
-      const option = document.createElement('option');
-      option.value = s.name;
-      return option;
-    }));
+    sessions = await api('GET', '/api/sessions');
   } catch {
-    // only suggestions
+    return; // only a convenience; the current session's status is shown anyway
   }
+  if (!Array.isArray(sessions)) return;
+  $('session-names').replaceChildren(...sessions.map((s) => {
+    const option = document.createElement('option');
+    option.value = s.name;
+    return option;
+  }));
+  $('session-list').replaceChildren(...sessions.map((s) => {
+    const current = s.name === state.session && state.sessionInfo ? state.sessionInfo : s;
+    const item = el('li', 'session-item');
+    item.dataset.name = s.name;
+    const button = el('button', 'link', s.name);
+    button.type = 'button';
+    if (s.name === state.session) button.setAttribute('aria-current', 'true');
+    button.addEventListener('click', () => selectSession(s.name));
+    const label = statusLabel(current);
+    const chip = el('span', 'status small', label);
+    chip.dataset.status = label.toLowerCase();
+    item.append(button, chip);
+    return item;
+  }));
+  if (sessions.length === 0) $('session-list').append(el('li', 'muted small', 'None started yet.'));
 }
 
 async function selectSession(name) {
@@ -247,7 +264,6 @@ async function selectSession(name) {
   closeThread();
   renderSession(null);
   connectEvents();
-  loadSessionNames();
   await Promise.all([refreshSession(), refreshConversations()]);
 }
 
@@ -258,6 +274,7 @@ async function refreshSession() {
     if (name === state.session) {
       renderSession(session);
       setError($('app-error'), '');
+      loadSessionNames();
     }
   } catch (error) {
     if (error.status !== 401) setError($('app-error'), `Session ${name}: ${error.message}`);
@@ -283,6 +300,7 @@ async function logoutSession() {
   try {
     renderSession(await api('POST', `${sessionPath(state.session)}/logout`));
     setError($('app-error'), '');
+    loadSessionNames();
   } catch (error) {
     if (error.status !== 401) setError($('app-error'), `Could not log out ${state.session}: ${error.message}`);
   }
@@ -339,7 +357,11 @@ function connectEvents() {
   source.addEventListener('status-update', handler(onStatusUpdate));
   source.addEventListener('session-status', handler((data) => {
     const session = data && data.session && typeof data.session === 'object' ? data.session : data;
-    if (session && session.name === state.session) renderSession(session);
+    if (session && session.name === state.session) {
+      const before = state.sessionInfo && statusLabel(state.sessionInfo);
+      renderSession(session);
+      if (before !== statusLabel(session)) loadSessionNames();
+    }
   }));
 }
 

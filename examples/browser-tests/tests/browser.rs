@@ -179,6 +179,19 @@ async fn qr_code_then_connected_then_a_contact_writes_live_with_an_unread_badge(
         })
         .await;
         assert_eq!(console.js("return window.__sameDocument === true;", vec![]).await, json!(true));
+
+        // the session list shows it connected; logging it out (after confirming) disconnects it
+        console.click("#sessions summary").await;
+        console.wait_text("#session-list li[data-name=\"main\"] .status", "connected").await;
+        console.click("#logout-session").await;
+        until("the confirmation", || async { console.browser.accept_alert().await.ok() }).await;
+        console.wait_text("#session-status", "main: disconnected").await;
+        console.wait_text("#session-list li[data-name=\"main\"] .status", "disconnected").await;
+        assert_ne!(
+            console.sim.status("main"),
+            wppconnect_sim::SessionStatus::Connected,
+            "logged out on the server"
+        );
     })
     .await;
 }
@@ -495,7 +508,8 @@ async fn a_narrow_screen_shows_the_list_then_the_thread() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_qr_code_is_replaced_live_when_a_new_one_arrives() {
-    let refresh = |sim: wppconnect_sim::SimulatorBuilder| sim.qr_refresh(Duration::from_millis(700));
+    let refresh =
+        |sim: wppconnect_sim::SimulatorBuilder| sim.qr_refresh(Duration::from_millis(700));
     with_simulator(refresh, WIDE.0, WIDE.1, |console| async move {
         console.log_in().await;
         console.click("#start-session").await;
@@ -511,11 +525,19 @@ async fn the_qr_code_is_replaced_live_when_a_new_one_arrives() {
         .await;
         assert_ne!(first, second);
         assert_eq!(
-            console.attr("#session-status", "data-status").await.as_deref(),
+            console
+                .attr("#session-status", "data-status")
+                .await
+                .as_deref(),
             Some("qr")
         );
         assert_eq!(console.count("#qr-image").await, 1, "replaced, not added");
-        assert_eq!(console.js("return window.__sameDocument === true;", vec![]).await, json!(true));
+        assert_eq!(
+            console
+                .js("return window.__sameDocument === true;", vec![])
+                .await,
+            json!(true)
+        );
     })
     .await;
 }
