@@ -1,4 +1,4 @@
-//! Runnable programs built on the WPPConnect crates: above all the reference backend
-//! ([`backend`]), a starting point for a product, and small examples under `src/bin/`.
+#![doc = include_str!("../README.md")]
+#![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod backend;

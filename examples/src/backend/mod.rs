@@ -323,3 +323,51 @@ async fn shutdown_signal() {
     }
     tracing::info!("shutting down: finishing the requests in flight");
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(list: &[&str]) -> Vec<String> {
+        list.iter().map(|a| (*a).to_owned()).collect()
+    }
+
+    #[test]
+    fn flags_override_the_environment_and_bad_ones_are_refused() {
+        let config = Config::from_env_and_args(args(&[
+            "--bind",
+            "127.0.0.1:4000",
+            "--database-url=sqlite::memory:",
+            "--wppconnect-url",
+            "http://wpp:21465",
+            "--log-format",
+            "json",
+        ]))
+        .unwrap();
+        assert_eq!(config.bind, "127.0.0.1:4000");
+        assert_eq!(config.database_url, "sqlite::memory:");
+        assert_eq!(config.wppconnect_url.as_deref(), Some("http://wpp:21465"));
+        assert!(config.json_logs);
+        assert!(matches!(
+            Config::from_env_and_args(args(&["--help"])),
+            Err(None)
+        ));
+        let unknown = Config::from_env_and_args(args(&["--nope", "x"])).unwrap_err();
+        assert!(unknown.unwrap().contains("--nope"));
+        let missing = Config::from_env_and_args(args(&["--bind"])).unwrap_err();
+        assert!(missing.unwrap().contains("needs a value"));
+    }
+
+    #[test]
+    fn users_must_be_argon2_hashes_and_the_default_admin_gets_a_fresh_password() {
+        let mut config = Config::from_env_and_args(Vec::new()).unwrap();
+        config.users = Some("ana:plain-text".to_owned());
+        assert!(config.users().unwrap_err().contains("argon2"));
+        config.users = None;
+        let (users, first) = config.users().unwrap();
+        let (_, second) = config.users().unwrap();
+        assert!(users.contains_key("admin"));
+        assert_ne!(first, second, "never a fixed default password");
+        assert!(!users["admin"].contains(first.as_deref().unwrap()));
+    }
+}

@@ -7,29 +7,33 @@
 //! `WEBHOOK_SECRET`, `PUBLIC_URL`, `BIND`, `BACKEND_USERS` and `LOG_FORMAT`, or run it with
 //! `--help` for the flags that override them.
 
+use std::process::ExitCode;
+
 use wppconnect_examples::backend::auth::hash_password;
 use wppconnect_examples::backend::{run, Config};
 
 #[tokio::main]
-async fn main() {
+async fn main() -> ExitCode {
     if std::env::args().nth(1).as_deref() == Some("hash-password") {
-        hash_password_from_stdin();
-        return;
+        return hash_password_from_stdin();
     }
     let config = match Config::from_env_and_args(std::env::args().skip(1)) {
         Ok(config) => config,
         Err(None) => {
             println!("{USAGE}");
-            return;
+            return ExitCode::SUCCESS;
         }
         Err(Some(error)) => {
             eprintln!("backend: {error}\n\n{USAGE}");
-            std::process::exit(2);
+            return ExitCode::from(2);
         }
     };
-    if let Err(error) = run(config).await {
-        eprintln!("backend: {error}");
-        std::process::exit(1);
+    match run(config).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("backend: {error}");
+            ExitCode::FAILURE
+        }
     }
 }
 
@@ -48,22 +52,25 @@ usage: backend [--flag value]...   (each flag overrides its environment variable
 
 /// `backend hash-password`: reads a password from the first line of stdin and prints its argon2
 /// hash, for `BACKEND_USERS=name:<hash>`.
-fn hash_password_from_stdin() {
+fn hash_password_from_stdin() -> ExitCode {
     let mut line = String::new();
     if let Err(error) = std::io::stdin().read_line(&mut line) {
         eprintln!("backend: cannot read the password: {error}");
-        std::process::exit(1);
+        return ExitCode::FAILURE;
     }
     let password = line.trim_end_matches(['\r', '\n']);
     if password.is_empty() {
         eprintln!("backend: give the password on stdin: echo -n 's3cret' | backend hash-password");
-        std::process::exit(2);
+        return ExitCode::from(2);
     }
     match hash_password(password) {
-        Ok(hash) => println!("{hash}"),
+        Ok(hash) => {
+            println!("{hash}");
+            ExitCode::SUCCESS
+        }
         Err(error) => {
             eprintln!("backend: hashing failed: {error}");
-            std::process::exit(1);
+            ExitCode::FAILURE
         }
     }
 }
