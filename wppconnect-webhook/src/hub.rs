@@ -3,11 +3,12 @@
 use std::collections::HashSet;
 use std::fmt;
 use std::future::Future;
+use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use futures::{Stream, StreamExt};
+use futures::{FutureExt, Stream, StreamExt};
 use tokio::sync::broadcast;
 use tokio::task::JoinHandle;
 use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
@@ -74,7 +75,8 @@ impl EventHub {
 
     /// Runs `handler` for every event of these kinds, one at a time, on a spawned task.
     ///
-    /// A handler error is logged with `tracing::error!`; a lag is logged with `tracing::warn!`.
+    /// A handler error (or panic) is logged with `tracing::error!` and the next event still
+    /// runs; a lag is logged with `tracing::warn!`.
     /// The task ends when the hub and all its clones are dropped, or when the handle is aborted.
     /// Must be called inside a Tokio runtime.
     pub fn on<F, Fut, E>(
@@ -112,8 +114,13 @@ impl EventHub {
                 match item {
                     Ok(event) => {
                         let kind = event.kind();
-                        if let Err(error) = handler(event).await {
-                            tracing::error!(%kind, %error, "webhook event handler failed");
+                        // A panicking handler is logged and the next event still runs.
+                        match AssertUnwindSafe(handler(event)).catch_unwind().await {
+                            Ok(Ok(())) => {}
+                            Ok(Err(error)) => {
+                                tracing::error!(%kind, %error, "webhook event handler failed")
+                            }
+                            Err(_) => tracing::error!(%kind, "webhook event handler panicked"),
                         }
                     }
                     Err(Lagged(missed)) => {

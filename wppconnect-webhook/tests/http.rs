@@ -321,6 +321,34 @@ async fn handlers_run_per_kind_and_their_errors_do_not_stop_them() {
 }
 
 #[tokio::test]
+async fn a_panicking_handler_is_logged_and_goes_on_with_the_next_event() {
+    let (router, hub) = Webhook::builder().build();
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let _handler = hub.on_status(move |event: Arc<Event>| {
+        let tx = tx.clone();
+        async move {
+            let status = event.to_value()["status"].as_str().unwrap_or("").to_owned();
+            if status == "notLogged" {
+                panic!("handler panicked on purpose");
+            }
+            tx.send(status).map_err(|e| e.to_string())
+        }
+    });
+    let addr = spawn(router).await;
+    let client = reqwest::Client::new();
+    for status in ["notLogged", "inChat"] {
+        let body = format!(r#"{{"event":"status-find","session":"s","status":"{status}"}}"#);
+        let body: &'static str = Box::leak(body.into_boxed_str());
+        let response = axios(&client, format!("http://{addr}/webhook"), body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+    }
+    assert_eq!(timeout(WAIT, rx.recv()).await.unwrap().unwrap(), "inChat");
+}
+
+#[tokio::test]
 async fn graceful_shutdown_delivers_what_was_accepted() {
     let (router, hub) = Webhook::builder().build();
     let mut events = hub.subscribe();
