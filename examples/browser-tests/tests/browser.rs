@@ -129,6 +129,9 @@ async fn qr_code_then_connected_then_a_contact_writes_live_with_an_unread_badge(
             Some("qr")
         );
 
+        let shot = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("console-qr.png");
+        console.screenshot(&shot).await;
+
         // "scan" it through the simulator: connected, the QR code gone, without a reload
         console.js("window.__sameDocument = true;", vec![]).await;
         console.sim.scan("main").unwrap();
@@ -470,7 +473,7 @@ async fn a_failing_send_shows_failed_and_is_retried_only_by_the_person() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_narrow_screen_shows_the_list_then_the_thread() {
+async fn a_narrow_screen_shows_the_list_then_the_thread_by_keyboard() {
     with_console(NARROW.0, NARROW.1, |console| async move {
         console.connect().await;
         console
@@ -483,7 +486,8 @@ async fn a_narrow_screen_shows_the_list_then_the_thread() {
             !console.visible("#thread-view").await,
             "the list alone on a phone"
         );
-        console.click(&format!("{maria} button")).await;
+        // with the keyboard: Enter on the focused conversation opens it
+        console.type_into(&format!("{maria} button"), ENTER).await;
         console.wait_visible("#message-input").await;
         assert!(
             !console.visible(".sidebar").await,
@@ -499,7 +503,7 @@ async fn a_narrow_screen_shows_the_list_then_the_thread() {
         assert_eq!(width, json!(true), "nothing wider than the screen");
         let shot = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("console-narrow.png");
         console.screenshot(&shot).await;
-        console.click("#back").await;
+        console.type_into("#back", ENTER).await;
         console.wait_visible(&maria).await;
         assert!(!console.visible("#thread-view").await);
     })
