@@ -540,3 +540,31 @@ async fn a_generic_handler_sees_every_event_unknown_ones_included() {
         "onsomethingnew"
     );
 }
+
+/// With the server's auto-download, media arrive inline as base64: a 12 MB body is normal and
+/// must pass the default limit (well above axum's 2 MB extractor default).
+#[tokio::test]
+async fn a_large_inline_media_body_is_accepted_under_the_default_limit() {
+    let (router, hub) = Webhook::builder().build();
+    let mut events = hub.subscribe();
+    let addr = spawn(router).await;
+    let mut body: Value = serde_json::from_str(fixture("onmessage-image-autodownload")).unwrap();
+    let media = "A".repeat(12 * 1024 * 1024);
+    body["body"] = media.clone().into();
+    let response = reqwest::Client::new()
+        .post(format!("http://{addr}/webhook/main"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let event = timeout(WAIT, events.next())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        event.message().unwrap().body.as_deref(),
+        Some(media.as_str())
+    );
+}
