@@ -21,6 +21,8 @@ use crate::hub::EventHub;
 
 /// Default largest body accepted: 64 MiB, enough for the media the server inlines as base64.
 pub const DEFAULT_BODY_LIMIT: usize = 64 * 1024 * 1024;
+/// Bodies larger than this (1 MiB) are parsed on Tokio's blocking pool.
+const PARSE_INLINE_LIMIT: usize = 1024 * 1024;
 /// Default buffer of each subscriber, in events.
 pub const DEFAULT_CAPACITY: usize = 1024;
 /// Default query parameter that carries the shared secret.
@@ -329,14 +331,32 @@ impl Receiver {
             Ok(bytes) => bytes,
             Err(response) => return response,
         };
-        let mut event = match Event::from_slice(&bytes) {
+        let size = bytes.len();
+        let parsed = if size > PARSE_INLINE_LIMIT {
+            // Tens of MB of inline media take milliseconds to parse: off the async workers, so
+            // other requests and subscribers are not held up meanwhile.
+            match tokio::task::spawn_blocking(move || Event::from_slice(&bytes)).await {
+                Ok(parsed) => parsed,
+                Err(error) => {
+                    tracing::error!(outcome = "error", %error, "webhook parse task failed");
+                    return reject(
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        "internal error",
+                        "the body could not be parsed",
+                    );
+                }
+            }
+        } else {
+            Event::from_slice(&bytes)
+        };
+        let mut event = match parsed {
             Ok(event) => event,
             Err(error) => {
                 let reason = match &error {
                     EventError::Json(source) => format!("{error}: {source}"),
                     other => other.to_string(),
                 };
-                tracing::warn!(outcome = "bad_request", %error, bytes = bytes.len(), "webhook refused");
+                tracing::warn!(outcome = "bad_request", %error, bytes = size, "webhook refused");
                 return reject(StatusCode::BAD_REQUEST, "invalid webhook body", reason);
             }
         };
@@ -359,7 +379,7 @@ impl Receiver {
             %kind,
             session,
             subscribers,
-            bytes = bytes.len(),
+            bytes = size,
             elapsed_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
             outcome = "received",
             "webhook received"
