@@ -567,4 +567,20 @@ async fn a_large_inline_media_body_is_accepted_under_the_default_limit() {
         event.message().unwrap().body.as_deref(),
         Some(media.as_str())
     );
+    // a large body that is cut short is still a 400 with a reason (parsed off the workers too)
+    let cut = body.to_string()[..3 * 1024 * 1024].to_owned();
+    let response = reqwest::Client::new()
+        .post(format!("http://{addr}/webhook/main"))
+        .body(cut)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 400);
+    let json: Value = response.json().await.unwrap();
+    assert_eq!(json["error"], "invalid webhook body");
+    assert!(
+        timeout(std::time::Duration::from_millis(100), events.next())
+            .await
+            .is_err()
+    );
 }
