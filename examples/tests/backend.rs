@@ -107,6 +107,10 @@ impl Harness {
         let (status, session) = self.post("/api/sessions/main/start", json!({})).await;
         assert_eq!(status, 200, "{session}");
         assert_eq!(session["status"], "connecting");
+        assert!(
+            session["qrCode"].is_string(),
+            "the start answers with the QR code: {session}"
+        );
         let waiting = self
             .until("/api/sessions/main", |s| s["qrCode"].is_string())
             .await;

@@ -285,6 +285,11 @@ async fn get_session(
     Ok(Json(current_session(&state, &name).await?))
 }
 
+/// How long a start waits for the first QR code before answering without it.
+const QR_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
+/// How often it looks.
+const QR_POLL: std::time::Duration = std::time::Duration::from_millis(150);
+
 async fn start_session(
     State(state): State<AppState>,
     _user: AuthUser,
@@ -298,7 +303,20 @@ async fn start_session(
         .webhook(state.webhook_url(name.as_str()))
         .await?;
     tracing::info!(session = %name, before = %before.status, "session started");
+    // The server answers the state before the start; give its QR code a moment to appear so
+    // the answer can carry it (it is pushed as `session-status` either way).
+    let deadline = tokio::time::Instant::now() + QR_WAIT;
     let mut session = current_session(&state, &name).await?;
+    while session.qr_code.is_none()
+        && matches!(
+            session.status,
+            SessionStatus::Connecting | SessionStatus::Disconnected
+        )
+        && tokio::time::Instant::now() < deadline
+    {
+        tokio::time::sleep(QR_POLL).await;
+        session = current_session(&state, &name).await?;
+    }
     if session.status == SessionStatus::Disconnected {
         // the server answers the state before the start; it is starting now
         session.status = SessionStatus::Connecting;
