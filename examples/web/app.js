@@ -218,7 +218,8 @@ function renderSession(session) {
     img.removeAttribute('src');
   }
   const connected = session && session.status === 'connected';
-  $('start-session').disabled = Boolean(connected);
+  // starting again is harmless, but only useful when the session is not running
+  $('start-session').disabled = Boolean(session && session.status !== 'disconnected');
   $('logout-session').disabled = !connected;
   show($('composer'), Boolean(state.open));
   $('send').disabled = false;
@@ -291,7 +292,7 @@ async function startSession() {
   } catch (error) {
     if (error.status !== 401) setError($('app-error'), `Could not start ${state.session}: ${error.message}`);
   } finally {
-    button.disabled = state.sessionInfo && state.sessionInfo.status === 'connected';
+    button.disabled = Boolean(state.sessionInfo && state.sessionInfo.status !== 'disconnected');
   }
 }
 
@@ -531,6 +532,7 @@ function closeThread() {
   $('thread-title').textContent = 'No conversation open';
   $('thread-subtitle').textContent = '';
   show($('composer'), false);
+  show($('thread-empty'), true);
   show($('reply-preview'), false);
   document.body.classList.remove('thread-open');
 }
@@ -541,6 +543,7 @@ async function openConversation(id, title) {
   $('thread-title').textContent = title;
   $('thread-subtitle').textContent = id.endsWith('@c.us') ? `+${phoneOf(id)}` : id;
   setError($('send-error'), '');
+  show($('thread-empty'), false);
   show($('composer'), true);
   document.body.classList.add('thread-open');
   renderConversations();
