@@ -90,12 +90,14 @@ impl Default for WebhookBuilder {
 }
 
 impl WebhookBuilder {
-    /// The path of the routes: `POST {path}` and `POST {path}/{session}`. Default `/webhook`.
+    /// The path of the routes: `POST {path}` and `POST {path}/{session}`. Default `/webhook`;
+    /// `"/"` mounts them at the root (`POST /` and `POST /{session}`). A plain path: no `{capture}`.
     pub fn path(mut self, path: impl Into<String>) -> Self {
         let path = path.into();
-        let trimmed = path.trim_end_matches('/');
-        self.path = if trimmed.starts_with('/') {
-            trimmed.to_owned()
+        let trimmed = path.trim_matches('/');
+        // kept without its trailing slash; "" is the root
+        self.path = if trimmed.is_empty() {
+            String::new()
         } else {
             format!("/{trimmed}")
         };
@@ -188,7 +190,12 @@ impl WebhookBuilder {
                 async move { state.receive(Target::default(), request).await }
             }
         };
-        let router = Router::new().route(&self.path, post(bare));
+        let bare_path = if self.path.is_empty() {
+            "/"
+        } else {
+            &self.path
+        };
+        let router = Router::new().route(bare_path, post(bare));
         let router = if self.secret_in_path && state.secret.is_some() {
             let secret_only = {
                 let state = state.clone();

@@ -245,3 +245,23 @@ async fn the_secret_can_be_a_path_segment() {
     assert_eq!(status, StatusCode::OK);
     assert!(events.next().await.unwrap().is_ok());
 }
+
+#[tokio::test]
+async fn the_routes_can_sit_at_the_root_or_any_path() {
+    for (path, bare, with_session) in [
+        ("/", "/", "/main"),
+        ("", "/", "/main"),
+        ("hooks/wpp/", "/hooks/wpp", "/hooks/wpp/main"),
+    ] {
+        let (router, hub) = Webhook::builder().path(path).build();
+        let mut events = hub.subscribe();
+        let no_session = r#"{"event":"status-find","status":"isLogged"}"#;
+        let (status, _) = post(&router, bare, &[], no_session).await;
+        assert_eq!(status, StatusCode::OK, "{path:?} {bare}");
+        assert_eq!(events.next().await.unwrap().unwrap().session(), None);
+        let (status, _) = post(&router, with_session, &[], no_session).await;
+        assert_eq!(status, StatusCode::OK, "{path:?} {with_session}");
+        let event = events.next().await.unwrap().unwrap();
+        assert_eq!(event.session().map(|s| s.as_str()), Some("main"));
+    }
+}
