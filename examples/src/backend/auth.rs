@@ -31,6 +31,12 @@ pub fn hash_password(password: &str) -> Result<String, argon2::password_hash::Er
         .to_string())
 }
 
+/// A hash of a random password, verified against when the user does not exist.
+fn dummy_hash() -> &'static str {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DUMMY.get_or_init(|| hash_password(&random_secret(20)).unwrap_or_default())
+}
+
 /// The JWT claims.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Claims {
@@ -72,7 +78,14 @@ impl Auth {
     /// A token for the user when the password matches its hash.
     #[must_use]
     pub fn login(&self, username: &str, password: &str) -> Option<String> {
-        let hash = self.users.get(username)?;
+        let Some(hash) = self.users.get(username) else {
+            // the same work for an unknown user, so timing does not tell which users exist
+            let dummy = dummy_hash();
+            if let Ok(parsed) = PasswordHash::new(dummy) {
+                let _ = Argon2::default().verify_password(password.as_bytes(), &parsed);
+            }
+            return None;
+        };
         let parsed = PasswordHash::new(hash).ok()?;
         Argon2::default()
             .verify_password(password.as_bytes(), &parsed)
