@@ -12,7 +12,9 @@ use std::time::{Duration, Instant};
 
 use jsonwebtoken::{encode, EncodingKey, Header};
 use serde_json::json;
-use support::{until, with_console, with_simulator, Console, JWT_SECRET, USER, WAIT};
+use support::{
+    until, with_console, with_simulator, Console, JWT_SECRET, USER, WAIT, WEBHOOK_SECRET,
+};
 use wppconnect_sim::Faults;
 
 const WIDE: (u32, u32) = (1280, 800);
@@ -579,6 +581,69 @@ async fn older_messages_load_when_scrolling_up() {
         .await;
         let expected: Vec<String> = (1..=70).map(|n| format!("message {n}")).collect();
         assert_eq!(bodies().await, json!(expected), "every message once, oldest first");
+    })
+    .await;
+}
+
+/// A 1x1 PNG, so the image message's thumbnail loads without any network.
+const TINY_PNG: &str = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
+
+/// Real `onmessage` payloads of the server (the models' fixtures), for session `main`.
+fn media_events() -> Vec<serde_json::Value> {
+    let fixture = |text: &str| -> serde_json::Value {
+        let mut event: serde_json::Value = serde_json::from_str(text).unwrap();
+        event["session"] = json!("main");
+        event
+    };
+    let mut image = fixture(include_str!(
+        "../../../wppconnect-models/tests/fixtures/onmessage-image-s3.json"
+    ));
+    image["fileUrl"] = json!(TINY_PNG); // the fixture's S3 address is not reachable offline
+    let document = fixture(include_str!(
+        "../../../wppconnect-models/tests/fixtures/onmessage-document.json"
+    ));
+    let location = fixture(include_str!(
+        "../../../wppconnect-models/tests/fixtures/onmessage-location.json"
+    ));
+    vec![image, location, document]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn media_messages_show_as_what_they_are() {
+    with_console(WIDE.0, WIDE.1, |console| async move {
+        console.connect().await;
+        let http = reqwest::Client::new();
+        for event in media_events() {
+            let answer = http
+                .post(format!("{}/webhook/main?token={WEBHOOK_SECRET}", console.base))
+                .json(&event)
+                .send()
+                .await
+                .unwrap();
+            assert!(answer.status().is_success(), "{}", answer.status());
+        }
+        // Maria sent a photo with a caption, then a location
+        let maria = conversation(MARIA);
+        console.wait_text(&format!("{maria} .badge"), "2").await;
+        console.click(&format!("{maria} button")).await;
+        console.wait_visible("#messages .media-image img.thumb").await;
+        until("the thumbnail to load", || async {
+            let width = console
+                .js("const i = document.querySelector('#messages img.thumb'); return i ? i.naturalWidth : 0;", vec![])
+                .await;
+            (width.as_u64().unwrap_or(0) > 0).then_some(())
+        })
+        .await;
+        assert_eq!(
+            console.text("#messages .media-image + .body").await.as_deref(),
+            Some("Comprovante do pagamento")
+        );
+        console.wait_text("#messages .media-location", "Location").await;
+        // Ana sent a PDF
+        let ana = conversation("5531977776666@c.us");
+        console.click(&format!("{ana} button")).await;
+        let label = console.wait_text("#messages .media-document", "📄").await;
+        assert!(label.contains("Segue a nota fiscal"), "{label}");
     })
     .await;
 }

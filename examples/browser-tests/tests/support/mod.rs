@@ -23,10 +23,12 @@ pub(crate) const USER: &str = "admin";
 pub(crate) const PASSWORD: &str = "correct-horse-battery";
 /// The backend's JWT secret in these tests (to forge tokens the page must refuse).
 pub(crate) const JWT_SECRET: &str = "browser-tests-jwt-secret";
+/// The backend's webhook secret in these tests (to post events as WPPConnect Server would).
+pub(crate) const WEBHOOK_SECRET: &str = "browser-tests-webhook-secret";
 /// How long any single wait may take before the test fails.
 pub(crate) const WAIT: Duration = Duration::from_secs(15);
 /// Time between two acks of a sent message: long enough to see each tick in the page.
-pub(crate) const ACK_STEP: Duration = Duration::from_millis(700);
+pub(crate) const ACK_STEP: Duration = Duration::from_millis(1000);
 
 /// Browser tests run one at a time: each drives a whole Chromium, and the machine is small.
 static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
@@ -194,7 +196,7 @@ pub(crate) async fn with_simulator<F, Fut>(
         .await
         .expect("a loopback port");
     let base = format!("http://{}", listener.local_addr().expect("its address"));
-    let state = AppState::new(client, store, auth, &base, "browser-tests-webhook-secret");
+    let state = AppState::new(client, store, auth, &base, WEBHOOK_SECRET);
     let server = tokio::spawn(async move {
         let _ = axum::serve(listener, app(state)).await;
     });
