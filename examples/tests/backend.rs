@@ -254,6 +254,11 @@ async fn a_contact_writes_stored_unread_pushed_then_read() {
         .await;
     assert_eq!(conversations[0]["id"], "5521988887777@c.us");
     assert_eq!(conversations[0]["lastMessage"], "Tem horário amanhã?");
+    // the session learns its own number from the message's `to`
+    h.until("/api/sessions/main", |s| {
+        s["phoneNumber"] == "5511900000001"
+    })
+    .await;
     h.sim
         .contact_writes("main", "5521988887777", "Alô?")
         .unwrap();

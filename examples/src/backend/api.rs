@@ -272,6 +272,26 @@ async fn current_session(
             .store
             .set_session(name.as_str(), session.status, session.qr_code.as_deref())
             .await?;
+        if session.status == SessionStatus::Connected && session.phone_number.is_none() {
+            // once per connection: the server knows the account's number
+            match state
+                .client
+                .session(name.as_str())?
+                .get_phone_number()
+                .await
+            {
+                Ok(own) => {
+                    if let Some(phone) = own.phone_number() {
+                        state
+                            .store
+                            .set_phone_number(name.as_str(), phone.digits())
+                            .await?;
+                        session.phone_number = Some(phone.digits().to_owned());
+                    }
+                }
+                Err(error) => tracing::debug!(%error, "get-phone-number failed"),
+            }
+        }
     }
     Ok(session)
 }

@@ -42,6 +42,18 @@ async fn handle(state: &AppState, event: &Event) -> Result<(), super::store::Sto
             if new {
                 state.realtime.push(&session, "new-message", &stored);
             }
+            // a contact's message is addressed to this session's own number
+            let own =
+                m.to.as_ref()
+                    .filter(|_| !m.is_from_me())
+                    .and_then(wppconnect_models::ChatId::phone_number);
+            if let Some(own) = own {
+                if state.store.set_phone_number(&session, own.digits()).await? {
+                    if let Some(stored) = state.store.session(&session).await? {
+                        state.realtime.push(&session, "session-status", &stored);
+                    }
+                }
+            }
         }
         Event::Ack(ack) => {
             let status = MessageStatus::from(ack.ack);

@@ -490,6 +490,23 @@ impl Store {
         }))
     }
 
+    /// Records the session's own phone number (digits); whether it changed. A session not
+    /// stored yet is left alone.
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    pub async fn set_phone_number(&self, name: &str, phone: &str) -> Result<bool, StoreError> {
+        let result = sqlx::query(
+            "UPDATE sessions SET phone_number = ? WHERE name = ? AND phone_number IS NOT ?",
+        )
+        .bind(phone)
+        .bind(name)
+        .bind(phone)
+        .execute(&self.pool)
+        .await?;
+        Ok(result.rows_affected() > 0)
+    }
+
     /// A stored session.
     ///
     /// # Errors
