@@ -11,9 +11,11 @@ use std::path::PathBuf;
 use base64::Engine;
 use reqwest::Method;
 use serde::de::DeserializeOwned;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 use wppconnect_models::message::{
-    DownloadedMedia, RecipientFlags, Recipients, SendMessage, SendMessageOptions, SendReceipt,
+    DownloadedMedia, ForwardMessages, RecipientFlags, Recipients, SendFile, SendLinkPreview,
+    SendList, SendLocation, SendMentioned, SendMessage, SendMessageOptions, SendPoll, SendReceipt,
+    SendReply, SendStatus,
 };
 use wppconnect_models::{ChatId, ChatKind, Message, MessageId, PhoneNumber, Wrapped};
 
@@ -361,17 +363,50 @@ impl File {
     }
 }
 
-/// A send other than `send-message`: recipients and flags, then route-specific fields.
-/// `.await` sends it.
+/// The typed body of a send other than `send-message` (a struct of
+/// [`wppconnect_models::message`]): the builder fills in the recipients.
+pub trait SendBody: serde::Serialize + Send + 'static {
+    /// Stores the resolved recipients and their flags.
+    fn set_recipients(&mut self, phone: Recipients, flags: RecipientFlags);
+}
+
+macro_rules! send_body {
+    ($($body:ty),+) => {$(
+        impl SendBody for $body {
+            fn set_recipients(&mut self, phone: Recipients, flags: RecipientFlags) {
+                self.phone = phone;
+                self.flags = flags;
+            }
+        }
+    )+};
+}
+
+send_body!(
+    SendFile,
+    SendLocation,
+    SendLinkPreview,
+    SendReply,
+    SendPoll,
+    SendMentioned,
+    SendList,
+    ForwardMessages
+);
+
+impl SendBody for SendStatus {
+    fn set_recipients(&mut self, _phone: Recipients, _flags: RecipientFlags) {}
+}
+
+/// A send other than `send-message`: recipients and flags, then the route's own fields, in the
+/// plain body struct `B` of [`wppconnect_models::message`]. `.await` sends it.
 #[must_use = "requests do nothing unless .awaited"]
 #[derive(Debug)]
-pub struct SendRequest<T> {
+pub struct SendRequest<B, T> {
     session: Session,
     route: &'static str,
     slug: &'static str,
     phones: Vec<String>,
     flags: RecipientFlags,
-    fields: Map<String, Value>,
+    body: B,
     file: Option<(File, FileField)>,
     error: Option<Error>,
     output: PhantomData<fn() -> T>,
@@ -388,12 +423,13 @@ enum FileField {
     PathOnly,
 }
 
-impl<T> SendRequest<T> {
+impl<B: SendBody, T> SendRequest<B, T> {
     fn new(
         session: &Session,
         route: &'static str,
         slug: &'static str,
         phone: Option<&str>,
+        body: B,
     ) -> Self {
         Self {
             session: session.clone(),
@@ -401,16 +437,15 @@ impl<T> SendRequest<T> {
             slug,
             phones: phone.map(str::to_owned).into_iter().collect(),
             flags: RecipientFlags::default(),
-            fields: Map::new(),
+            body,
             file: None,
             error: None,
             output: PhantomData,
         }
     }
 
-    fn field(mut self, key: &str, value: impl Into<Value>) -> Self {
-        self.fields.insert(key.to_owned(), value.into());
-        self
+    fn fail(&mut self, error: Error) {
+        self.error.get_or_insert(error);
     }
 
     /// Also send to this recipient.
@@ -437,48 +472,23 @@ impl<T> SendRequest<T> {
         self
     }
 
-    /// Caption of a file or image.
-    pub fn caption(self, caption: impl Into<String>) -> Self {
-        self.field("caption", caption.into())
-    }
-
-    /// File name shown for a document.
-    pub fn filename(self, filename: impl Into<String>) -> Self {
-        self.field("filename", filename.into())
-    }
-
-    /// Reply to this message (`quotedMessageId`).
-    pub fn quoted(mut self, message_id: &str) -> Self {
-        match message_id.parse::<MessageId>() {
-            Ok(id) => self.field("quotedMessageId", id.as_str()),
-            Err(e) => {
-                self.error.get_or_insert(Error::invalid(e));
-                self
-            }
-        }
-    }
-
-    /// The name of a location (`title`).
-    pub fn title(self, title: impl Into<String>) -> Self {
-        self.field("title", title.into())
-    }
-
-    /// The address of a location.
-    pub fn address(self, address: impl Into<String>) -> Self {
-        self.field("address", address.into())
-    }
-
-    /// The route slug and the JSON body this request would send (files read and encoded as
-    /// data URLs), without sending anything: for logging, fakes and tests.
+    /// The route slug and the body this request would send (recipients resolved, files read and
+    /// encoded as data URLs), without sending anything: for logging, fakes and tests.
     ///
     /// # Errors
     /// The first invalid input given to the builder; an unreadable file.
-    pub async fn into_body(self) -> Result<(&'static str, Value)> {
+    pub async fn into_body(self) -> Result<(&'static str, B)>
+    where
+        B: WithFile,
+    {
         let (_, _, slug, body) = self.body().await?;
         Ok((slug, body))
     }
 
-    async fn body(mut self) -> Result<(Session, &'static str, &'static str, Value)> {
+    async fn body(mut self) -> Result<(Session, &'static str, &'static str, B)>
+    where
+        B: WithFile,
+    {
         if let Some(error) = self.error {
             return Err(error);
         }
@@ -486,60 +496,124 @@ impl<T> SendRequest<T> {
         let mut route = self.route;
         if !self.phones.is_empty() {
             let (phone, flags) = resolve(&self.phones, self.flags)?;
-            self.fields.insert(
-                "phone".to_owned(),
-                serde_json::to_value(phone).map_err(Error::invalid)?,
-            );
-            for (key, on) in [
-                ("isGroup", flags.is_group),
-                ("isNewsletter", flags.is_newsletter),
-                ("isLid", flags.is_lid),
-            ] {
-                if on {
-                    self.fields.insert(key.to_owned(), Value::Bool(true));
-                }
-            }
+            self.body.set_recipients(phone, flags);
         }
         if let Some((file, field)) = self.file {
-            if !self.fields.contains_key("filename") {
-                if let Some(name) = file.file_name() {
-                    self.fields.insert("filename".to_owned(), name.into());
-                }
+            let Some(body) = self.body.file_body() else {
+                return Err(Error::invalid("this route takes no file"));
+            };
+            if body.filename.is_none() {
+                body.filename = file.file_name();
             }
             let url = match &file {
                 File::Url(url) => Some(url.clone()),
                 _ => None,
             };
             match (field, url) {
-                (FileField::Voice, Some(url))
-                | (FileField::Document, Some(url))
-                | (FileField::PathOnly, Some(url)) => {
-                    self.fields.insert("path".to_owned(), url.into());
-                }
+                (_, Some(url)) => body.path = Some(url),
                 (FileField::PathOnly, None) => {
                     return Err(Error::invalid(
                         "this route takes a URL (File::url) the server downloads",
                     ));
                 }
-                (field, None) => {
-                    let data_url = file.data_url().await?.unwrap_or_default();
-                    let key = match field {
-                        FileField::Voice => {
-                            slug = "send-voice-base64";
-                            route = "POST /api/{session}/send-voice-base64";
-                            "base64Ptt"
-                        }
-                        _ => "base64",
-                    };
-                    self.fields.insert(key.to_owned(), data_url.into());
+                (FileField::Voice, None) => {
+                    slug = "send-voice-base64";
+                    route = "POST /api/{session}/send-voice-base64";
+                    body.base64_ptt = file.data_url().await?;
                 }
+                (FileField::Document, None) => body.base64 = file.data_url().await?,
             }
         }
-        Ok((self.session, route, slug, Value::Object(self.fields)))
+        Ok((self.session, route, slug, self.body))
     }
 }
 
-impl<T: DeserializeOwned + Send + 'static> IntoFuture for SendRequest<T> {
+/// Bodies that may carry a file ([`SendFile`]); the others answer `None`.
+pub trait WithFile {
+    /// The file body, when this is one.
+    fn file_body(&mut self) -> Option<&mut SendFile> {
+        None
+    }
+}
+
+impl WithFile for SendFile {
+    fn file_body(&mut self) -> Option<&mut SendFile> {
+        Some(self)
+    }
+}
+
+impl WithFile for SendLocation {}
+impl WithFile for SendLinkPreview {}
+impl WithFile for SendReply {}
+impl WithFile for SendPoll {}
+impl WithFile for SendMentioned {}
+impl WithFile for SendList {}
+impl WithFile for SendStatus {}
+impl WithFile for ForwardMessages {}
+
+impl<T> SendRequest<SendFile, T> {
+    /// Caption of the file or image.
+    pub fn caption(mut self, caption: impl Into<String>) -> Self {
+        self.body.caption = Some(caption.into());
+        self
+    }
+
+    /// File name shown for a document.
+    pub fn filename(mut self, filename: impl Into<String>) -> Self {
+        self.body.filename = Some(filename.into());
+        self
+    }
+
+    /// Reply to this message (`quotedMessageId`).
+    pub fn quoted(mut self, message_id: &str) -> Self {
+        match message_id.parse::<MessageId>() {
+            Ok(id) => self.body.quoted_message_id = Some(id),
+            Err(e) => self.fail(Error::invalid(e)),
+        }
+        self
+    }
+}
+
+impl<T> SendRequest<SendLocation, T> {
+    /// The name of the place (`title`).
+    pub fn title(mut self, title: impl Into<String>) -> Self {
+        self.body.title = Some(title.into());
+        self
+    }
+
+    /// The address of the place.
+    pub fn address(mut self, address: impl Into<String>) -> Self {
+        self.body.address = Some(address.into());
+        self
+    }
+}
+
+impl<T> SendRequest<SendLinkPreview, T> {
+    /// Text sent with the preview.
+    pub fn caption(mut self, caption: impl Into<String>) -> Self {
+        self.body.caption = Some(caption.into());
+        self
+    }
+}
+
+impl<T> SendRequest<SendPoll, T> {
+    /// How many choices one person may pick (default 1).
+    pub fn selectable_count(mut self, count: u32) -> Self {
+        if count == 0 || count as usize > self.body.choices.len() {
+            self.fail(Error::invalid(format!(
+                "selectable count {count} is not between 1 and the number of choices"
+            )));
+        }
+        self.body.options.selectable_count = count;
+        self
+    }
+}
+
+impl<B, T> IntoFuture for SendRequest<B, T>
+where
+    B: SendBody + WithFile,
+    T: DeserializeOwned + Send + 'static,
+{
     type Output = Result<T>;
     type IntoFuture = BoxFuture<'static, Self::Output>;
 
@@ -548,7 +622,7 @@ impl<T: DeserializeOwned + Send + 'static> IntoFuture for SendRequest<T> {
             let (session, route, slug, body) = self.body().await?;
             let call = Call::new(Method::POST, route)
                 .segments([session.name.as_str(), slug])
-                .json(body);
+                .body_of(&body)?;
             session.client.send_slot(&session.name).await;
             let answer: Wrapped<T> = session.execute(call).await?;
             Ok(answer.response)
@@ -567,12 +641,13 @@ impl Session {
     /// # Errors
     /// As [`Session::send_message`]; [`Error::InvalidInput`] for an unreadable file.
     #[doc(alias = "send-image")]
-    pub fn send_image(&self, phone: &str, file: File) -> SendRequest<Receipts> {
+    pub fn send_image(&self, phone: &str, file: File) -> SendRequest<SendFile, Receipts> {
         let mut request = SendRequest::new(
             self,
             "POST /api/{session}/send-image",
             "send-image",
             Some(phone),
+            SendFile::default(),
         );
         request.file = Some((file, FileField::Document));
         request
@@ -585,12 +660,13 @@ impl Session {
     /// As [`Session::send_image`].
     #[doc(alias = "send-file")]
     #[doc(alias = "send-file-base64")]
-    pub fn send_file(&self, phone: &str, file: File) -> SendRequest<Receipts> {
+    pub fn send_file(&self, phone: &str, file: File) -> SendRequest<SendFile, Receipts> {
         let mut request = SendRequest::new(
             self,
             "POST /api/{session}/send-file",
             "send-file",
             Some(phone),
+            SendFile::default(),
         );
         request.file = Some((file, FileField::Document));
         request
@@ -603,12 +679,13 @@ impl Session {
     /// As [`Session::send_image`].
     #[doc(alias = "send-voice")]
     #[doc(alias = "send-voice-base64")]
-    pub fn send_voice(&self, phone: &str, file: File) -> SendRequest<Receipts> {
+    pub fn send_voice(&self, phone: &str, file: File) -> SendRequest<SendFile, Receipts> {
         let mut request = SendRequest::new(
             self,
             "POST /api/{session}/send-voice",
             "send-voice",
             Some(phone),
+            SendFile::default(),
         );
         request.file = Some((file, FileField::Voice));
         request
@@ -620,12 +697,13 @@ impl Session {
     /// # Errors
     /// [`Error::InvalidInput`] for anything but [`File::Url`]; as [`Session::send_message`].
     #[doc(alias = "send-sticker")]
-    pub fn send_sticker(&self, phone: &str, file: File) -> SendRequest<Receipts> {
+    pub fn send_sticker(&self, phone: &str, file: File) -> SendRequest<SendFile, Receipts> {
         let mut request = SendRequest::new(
             self,
             "POST /api/{session}/send-sticker",
             "send-sticker",
             Some(phone),
+            SendFile::default(),
         );
         request.file = Some((file, FileField::PathOnly));
         request
@@ -637,19 +715,29 @@ impl Session {
     /// # Errors
     /// [`Error::InvalidInput`] for coordinates out of range; as [`Session::send_message`].
     #[doc(alias = "send-location")]
-    pub fn send_location(&self, phone: &str, lat: f64, lng: f64) -> SendRequest<Receipts> {
+    pub fn send_location(
+        &self,
+        phone: &str,
+        lat: f64,
+        lng: f64,
+    ) -> SendRequest<SendLocation, Receipts> {
         let mut request = SendRequest::new(
             self,
             "POST /api/{session}/send-location",
             "send-location",
             Some(phone),
+            SendLocation {
+                lat,
+                lng,
+                ..SendLocation::default()
+            },
         );
         if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lng) {
-            request.error = Some(Error::invalid(format!(
+            request.fail(Error::invalid(format!(
                 "coordinates out of range: {lat}, {lng}"
             )));
         }
-        request.field("lat", lat).field("lng", lng)
+        request
     }
 
     /// `POST /api/{session}/send-link-preview`: a URL with its preview, with `.caption(…)`.
@@ -658,17 +746,25 @@ impl Session {
     /// # Errors
     /// As [`Session::send_message`].
     #[doc(alias = "send-link-preview")]
-    pub fn send_link_preview(&self, phone: &str, url: &str) -> SendRequest<Vec<Value>> {
+    pub fn send_link_preview(
+        &self,
+        phone: &str,
+        url: &str,
+    ) -> SendRequest<SendLinkPreview, Vec<Value>> {
         let mut request = SendRequest::new(
             self,
             "POST /api/{session}/send-link-preview",
             "send-link-preview",
             Some(phone),
+            SendLinkPreview {
+                url: url.to_owned(),
+                ..SendLinkPreview::default()
+            },
         );
         if url::Url::parse(url).is_err() {
-            request.error = Some(Error::invalid(format!("invalid URL {url:?}")));
+            request.fail(Error::invalid(format!("invalid URL {url:?}")));
         }
-        request.field("url", url)
+        request
     }
 
     /// `POST /api/{session}/send-reply`: a text quoting `message_id`. Never retried after it may
@@ -682,26 +778,29 @@ impl Session {
         phone: &str,
         message: &str,
         message_id: &str,
-    ) -> SendRequest<Vec<Message>> {
+    ) -> SendRequest<SendReply, Vec<Message>> {
         let mut request = SendRequest::new(
             self,
             "POST /api/{session}/send-reply",
             "send-reply",
             Some(phone),
+            SendReply {
+                message: message.to_owned(),
+                message_id: message_id.to_owned(),
+                ..SendReply::default()
+            },
         );
         if message.trim().is_empty() {
-            request.error = Some(Error::invalid("the message is empty"));
+            request.fail(Error::invalid("the message is empty"));
         }
         if let Err(e) = message_id.parse::<MessageId>() {
-            request.error.get_or_insert(Error::invalid(e));
+            request.fail(Error::invalid(e));
         }
         request
-            .field("message", message)
-            .field("messageId", message_id)
     }
 
-    /// `POST /api/{session}/send-poll-message`: a poll. Never retried after it may have reached
-    /// the server.
+    /// `POST /api/{session}/send-poll-message`: a poll (single choice unless
+    /// `.selectable_count(…)`). Never retried after it may have reached the server.
     ///
     /// # Errors
     /// [`Error::InvalidInput`] with fewer than two choices; as [`Session::send_message`].
@@ -711,20 +810,22 @@ impl Session {
         phone: &str,
         name: &str,
         choices: &[&str],
-    ) -> SendRequest<Vec<Message>> {
+    ) -> SendRequest<SendPoll, Vec<Message>> {
         let mut request = SendRequest::new(
             self,
             "POST /api/{session}/send-poll-message",
             "send-poll-message",
             Some(phone),
+            SendPoll {
+                name: name.to_owned(),
+                choices: choices.iter().map(|c| (*c).to_owned()).collect(),
+                ..SendPoll::default()
+            },
         );
         if choices.len() < 2 {
-            request.error = Some(Error::invalid("a poll needs at least two choices"));
+            request.fail(Error::invalid("a poll needs at least two choices"));
         }
         request
-            .field("name", name)
-            .field("choices", choices.to_vec())
-            .field("options", json!({"selectableCount": 1}))
     }
 
     /// `POST /api/{session}/send-mentioned`: a text mentioning ids (`5511999999999@c.us`), usually
@@ -739,26 +840,29 @@ impl Session {
         phone: &str,
         message: &str,
         mentioned: &[&str],
-    ) -> SendRequest<Value> {
+    ) -> SendRequest<SendMentioned, Value> {
         let mut request = SendRequest::new(
             self,
             "POST /api/{session}/send-mentioned",
             "send-mentioned",
             Some(phone),
+            SendMentioned {
+                message: message.to_owned(),
+                mentioned: mentioned.iter().map(|m| (*m).to_owned()).collect(),
+                ..SendMentioned::default()
+            },
         );
         if message.trim().is_empty() || mentioned.is_empty() {
-            request.error = Some(Error::invalid(
+            request.fail(Error::invalid(
                 "send-mentioned needs a text and at least one mention",
             ));
         }
         for id in mentioned {
             if let Err(e) = id.parse::<ChatId>() {
-                request.error.get_or_insert(Error::invalid(e));
+                request.fail(Error::invalid(e));
             }
         }
         request
-            .field("message", message)
-            .field("mentioned", mentioned.to_vec())
     }
 
     /// `POST /api/{session}/send-list-message`: a list (`sections` as the server takes them:
@@ -774,20 +878,24 @@ impl Session {
         button_text: &str,
         description: &str,
         sections: Value,
-    ) -> SendRequest<Vec<Message>> {
+    ) -> SendRequest<SendList, Vec<Message>> {
+        let empty = sections.as_array().is_none_or(|s| s.is_empty());
         let mut request = SendRequest::new(
             self,
             "POST /api/{session}/send-list-message",
             "send-list-message",
             Some(phone),
+            SendList {
+                button_text: button_text.to_owned(),
+                description: description.to_owned(),
+                sections,
+                ..SendList::default()
+            },
         );
-        if sections.as_array().is_none_or(|s| s.is_empty()) {
-            request.error = Some(Error::invalid("a list needs at least one section"));
+        if empty {
+            request.fail(Error::invalid("a list needs at least one section"));
         }
         request
-            .field("buttonText", button_text)
-            .field("description", description)
-            .field("sections", sections)
     }
 
     /// `POST /api/{session}/send-status`: a text story (to `status@broadcast`). Never retried
@@ -796,13 +904,21 @@ impl Session {
     /// # Errors
     /// [`Error::InvalidInput`] for an empty text; [`Error::NotConnected`]; [`Error::Api`].
     #[doc(alias = "send-status")]
-    pub fn send_status(&self, message: &str) -> SendRequest<Vec<Message>> {
-        let mut request =
-            SendRequest::new(self, "POST /api/{session}/send-status", "send-status", None);
+    pub fn send_status(&self, message: &str) -> SendRequest<SendStatus, Vec<Message>> {
+        let mut request = SendRequest::new(
+            self,
+            "POST /api/{session}/send-status",
+            "send-status",
+            None,
+            SendStatus {
+                message: message.to_owned(),
+                ..SendStatus::default()
+            },
+        );
         if message.trim().is_empty() {
-            request.error = Some(Error::invalid("the status is empty"));
+            request.fail(Error::invalid("the status is empty"));
         }
-        request.field("message", message)
+        request
     }
 
     /// `POST /api/{session}/forward-messages`: forwards messages to a chat. Never retried after it
@@ -811,28 +927,29 @@ impl Session {
     /// # Errors
     /// [`Error::InvalidInput`] for a bad id; as [`Session::send_message`].
     #[doc(alias = "forward-messages")]
-    pub fn forward_messages(&self, phone: &str, message_ids: &[&str]) -> SendRequest<Value> {
+    pub fn forward_messages(
+        &self,
+        phone: &str,
+        message_ids: &[&str],
+    ) -> SendRequest<ForwardMessages, Value> {
+        let ids: Vec<String> = message_ids.iter().map(|id| (*id).to_owned()).collect();
         let mut request = SendRequest::new(
             self,
             "POST /api/{session}/forward-messages",
             "forward-messages",
             Some(phone),
+            ForwardMessages::default(),
         );
-        let ids: Vec<String> = message_ids.iter().map(|id| (*id).to_owned()).collect();
         if ids.is_empty() {
-            request.error = Some(Error::invalid("no message id"));
+            request.fail(Error::invalid("no message id"));
         }
         for id in &ids {
             if let Err(e) = id.parse::<MessageId>() {
-                request.error.get_or_insert(Error::invalid(e));
+                request.fail(Error::invalid(e));
             }
         }
-        let value = if ids.len() == 1 {
-            Value::from(ids[0].clone())
-        } else {
-            Value::from(ids)
-        };
-        request.field("messageId", value)
+        request.body.message_id = Recipients::from(ids);
+        request
     }
 
     /// `POST /api/{session}/edit-message`: replaces the text of an own message.

@@ -9,7 +9,9 @@ use crate::{ChatId, Contact, MessageId, Seconds, SessionName};
 mod send;
 
 pub use send::{
-    DownloadedMedia, RecipientFlags, Recipients, SendMessage, SendMessageOptions, SendReceipt,
+    DownloadedMedia, ForwardMessages, PollOptions, RecipientFlags, Recipients, SendFile,
+    SendLinkPreview, SendList, SendLocation, SendMentioned, SendMessage, SendMessageOptions,
+    SendPoll, SendReceipt, SendReply, SendStatus,
 };
 
 string_enum! {

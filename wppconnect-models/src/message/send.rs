@@ -58,6 +58,13 @@ impl Serialize for Recipients {
     }
 }
 
+/// No recipient yet (an empty array), for bodies built field by field.
+impl Default for Recipients {
+    fn default() -> Self {
+        Self::Many(Vec::new())
+    }
+}
+
 impl From<String> for Recipients {
     fn from(value: String) -> Self {
         Self::One(value)
@@ -184,5 +191,254 @@ impl std::fmt::Debug for DownloadedMedia {
             )
             .field("mimetype", &self.mimetype)
             .finish()
+    }
+}
+
+/// Body of the file sends: `send-image`, `send-file`, `send-file-base64`, `send-sticker`,
+/// `send-voice` and `send-voice-base64`. Exactly one of `path`, `base64` and `base64_ptt` is
+/// set, depending on the route.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SendFile {
+    /// Recipients.
+    pub phone: Recipients,
+    /// What kind of chat `phone` names.
+    #[serde(flatten)]
+    pub flags: RecipientFlags,
+    /// A URL (or server-side path) the server downloads.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// The file as a data URL (`data:<mime>;base64,<data>`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base64: Option<String>,
+    /// A voice note as a data URL (`send-voice-base64`).
+    #[serde(default, rename = "base64Ptt", skip_serializing_if = "Option::is_none")]
+    pub base64_ptt: Option<String>,
+    /// The file name shown for a document.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filename: Option<String>,
+    /// Caption.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub caption: Option<String>,
+    /// Reply to this message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quoted_message_id: Option<MessageId>,
+    /// Other fields, sent as is.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Body of `POST /api/{session}/send-location`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SendLocation {
+    /// Recipients.
+    pub phone: Recipients,
+    /// What kind of chat `phone` names.
+    #[serde(flatten)]
+    pub flags: RecipientFlags,
+    /// Latitude.
+    pub lat: f64,
+    /// Longitude.
+    pub lng: f64,
+    /// The place's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// The place's address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    /// Other fields, sent as is.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Body of `POST /api/{session}/send-link-preview`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SendLinkPreview {
+    /// Recipients.
+    pub phone: Recipients,
+    /// What kind of chat `phone` names.
+    #[serde(flatten)]
+    pub flags: RecipientFlags,
+    /// The URL to preview.
+    pub url: String,
+    /// Text sent with it (the server prepends the URL unless the caption contains it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub caption: Option<String>,
+    /// Other fields, sent as is.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Body of `POST /api/{session}/send-reply`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SendReply {
+    /// Recipients.
+    pub phone: Recipients,
+    /// What kind of chat `phone` names.
+    #[serde(flatten)]
+    pub flags: RecipientFlags,
+    /// The text.
+    pub message: String,
+    /// The message quoted.
+    pub message_id: String,
+    /// Other fields, sent as is.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// `options` of send-poll-message.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PollOptions {
+    /// How many choices one person may pick (1 = single choice).
+    pub selectable_count: u32,
+    /// Other wa-js options.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl Default for PollOptions {
+    fn default() -> Self {
+        Self {
+            selectable_count: 1,
+            extra: Map::new(),
+        }
+    }
+}
+
+/// Body of `POST /api/{session}/send-poll-message`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SendPoll {
+    /// Recipients.
+    pub phone: Recipients,
+    /// What kind of chat `phone` names.
+    #[serde(flatten)]
+    pub flags: RecipientFlags,
+    /// The question.
+    pub name: String,
+    /// The choices (at least two).
+    pub choices: Vec<String>,
+    /// Options.
+    pub options: PollOptions,
+    /// Other fields, sent as is.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Body of `POST /api/{session}/send-mentioned`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SendMentioned {
+    /// Recipients (usually a group).
+    pub phone: Recipients,
+    /// What kind of chat `phone` names.
+    #[serde(flatten)]
+    pub flags: RecipientFlags,
+    /// The text, with `@<digits>` for each mention.
+    pub message: String,
+    /// The ids mentioned (`5511999999999@c.us`).
+    pub mentioned: Vec<String>,
+    /// Other fields, sent as is.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Body of `POST /api/{session}/send-list-message`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SendList {
+    /// Recipients.
+    pub phone: Recipients,
+    /// What kind of chat `phone` names.
+    #[serde(flatten)]
+    pub flags: RecipientFlags,
+    /// The text of the button that opens the list.
+    pub button_text: String,
+    /// The text above the button.
+    pub description: String,
+    /// `[{title, rows: [{rowId, title, description}]}]`.
+    pub sections: Value,
+    /// Other fields, sent as is.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Body of `POST /api/{session}/send-status` (a text story).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SendStatus {
+    /// The text.
+    pub message: String,
+    /// Other fields, sent as is.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Body of `POST /api/{session}/forward-messages`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ForwardMessages {
+    /// Recipients.
+    pub phone: Recipients,
+    /// What kind of chat `phone` names.
+    #[serde(flatten)]
+    pub flags: RecipientFlags,
+    /// The messages: one id (a string) or several (an array), as the server takes them.
+    pub message_id: Recipients,
+    /// Other fields, sent as is.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(test)]
+mod typed_send_tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn send_bodies_use_the_servers_field_names() {
+        let file = SendFile {
+            phone: Recipients::from("5511999999999".to_owned()),
+            base64_ptt: Some("data:audio/ogg;base64,T2dnUw==".to_owned()),
+            quoted_message_id: Some(
+                "true_5511999999999@c.us_3EB0A9F8E7D6C5B4A39281"
+                    .parse()
+                    .unwrap(),
+            ),
+            ..SendFile::default()
+        };
+        assert_eq!(
+            serde_json::to_value(&file).unwrap(),
+            json!({"phone": "5511999999999", "base64Ptt": "data:audio/ogg;base64,T2dnUw==",
+                   "quotedMessageId": "true_5511999999999@c.us_3EB0A9F8E7D6C5B4A39281"})
+        );
+        let poll = SendPoll {
+            phone: Recipients::from(vec!["1203630257".to_owned(), "1203630258".to_owned()]),
+            flags: RecipientFlags {
+                is_group: true,
+                ..RecipientFlags::default()
+            },
+            name: "Horário?".to_owned(),
+            choices: vec!["Manhã".to_owned(), "Tarde".to_owned()],
+            ..SendPoll::default()
+        };
+        let value = serde_json::to_value(&poll).unwrap();
+        assert_eq!(value["options"], json!({"selectableCount": 1}));
+        assert_eq!(value["isGroup"], true);
+        assert_eq!(serde_json::from_value::<SendPoll>(value).unwrap(), poll);
+        let forward = ForwardMessages {
+            phone: Recipients::from("5511999999999".to_owned()),
+            message_id: Recipients::from(vec!["true_5511999999999@c.us_3EB0".to_owned()]),
+            ..ForwardMessages::default()
+        };
+        assert_eq!(
+            serde_json::to_value(&forward).unwrap()["messageId"],
+            "true_5511999999999@c.us_3EB0"
+        );
     }
 }
