@@ -209,6 +209,7 @@ function renderSession(session) {
   const badge = $('session-status');
   badge.textContent = `${state.session}: ${label}`;
   badge.dataset.status = label.toLowerCase();
+  $('session-phone').textContent = session && session.phoneNumber ? `+${session.phoneNumber}` : '';
   const waiting = session && session.status === 'connecting' && session.qrCode;
   show($('qr'), Boolean(waiting));
   const img = $('qr-image');
