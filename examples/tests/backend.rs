@@ -524,3 +524,74 @@ async fn health_is_up_then_503_when_the_server_is_gone() {
         "down"
     );
 }
+
+#[tokio::test]
+async fn reordered_acks_never_move_a_status_backwards() {
+    let h = Harness::new().await;
+    h.connect().await;
+    let mut events = h.events("main").await;
+    h.sim.set_faults(Faults {
+        reorder_webhooks: true,
+        webhook_events: vec!["onack".to_owned()],
+        ..Faults::default()
+    });
+    let (status, sent) = h
+        .post(
+            "/api/messages",
+            json!({"sessionName": "main", "phone": "5511999999999", "message": "fora de ordem"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{sent}");
+    let id = sent["id"].as_str().unwrap().to_owned();
+    let mut seen = Vec::new();
+    while seen.last().map(String::as_str) != Some("read") {
+        let update = next_event(&mut events, |e, d| {
+            e == "status-update" && d["data"]["id"] == id.as_str()
+        })
+        .await;
+        seen.push(update["data"]["status"].as_str().unwrap().to_owned());
+    }
+    let rank = |s: &str| {
+        ["pending", "sent", "delivered", "read"]
+            .iter()
+            .position(|r| *r == s)
+    };
+    assert!(
+        seen.windows(2).all(|w| rank(&w[0]) < rank(&w[1])),
+        "pushed statuses only move forwards: {seen:?}"
+    );
+    let (_, page) = h
+        .get("/api/conversations/5511999999999@c.us/messages?session=main")
+        .await;
+    assert_eq!(page["messages"][0]["status"], "read");
+}
+
+#[tokio::test]
+async fn a_send_that_fails_after_delivery_is_not_sent_again() {
+    let h = Harness::new().await;
+    h.connect().await;
+    h.sim.set_faults(Faults {
+        send_status: Some(502),
+        send_count: Some(1),
+        deliver_before_failing: true,
+        ..Faults::default()
+    });
+    let (status, body) = h
+        .post(
+            "/api/messages",
+            json!({"sessionName": "main", "phone": "5511999999999", "message": "só uma vez"}),
+        )
+        .await;
+    assert_eq!(status, 502, "{body}");
+    assert_eq!(body["stored"]["status"], "failed");
+    let copies = h
+        .sim
+        .messages("main")
+        .into_iter()
+        .filter(|m| m["body"] == "só uma vez")
+        .count();
+    assert_eq!(
+        copies, 1,
+        "the backend did not retry a send the server may have made"
+    );
+}
