@@ -1,0 +1,156 @@
+//! What is done to messages rather than sent: edit, react, delete, mark seen, typing, media.
+
+use reqwest::Method;
+use serde_json::{json, Value};
+use wppconnect_models::message::{DownloadedMedia, RecipientFlags};
+use wppconnect_models::{MessageId, Wrapped};
+
+use super::recipient;
+use crate::error::{Error, Result};
+use crate::session::Session;
+
+impl Session {
+    /// `POST /api/{session}/edit-message`: replaces the text of an own message.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] for a bad id or an empty text; [`Error::NotConnected`]; [`Error::Api`].
+    #[doc(alias = "edit-message")]
+    pub async fn edit_message(&self, message_id: &str, new_text: &str) -> Result<Value> {
+        let id: MessageId = message_id.parse().map_err(Error::invalid)?;
+        if new_text.trim().is_empty() {
+            return Err(Error::invalid("the new text is empty"));
+        }
+        let call = self
+            .call(
+                Method::POST,
+                "POST /api/{session}/edit-message",
+                "edit-message",
+            )
+            .json(json!({"id": id.as_str(), "newText": new_text}));
+        self.execute(call).await
+    }
+
+    /// `POST /api/{session}/typing`: shows (or stops) "typing…" in a chat.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`]; [`Error::NotConnected`]; [`Error::Api`].
+    pub async fn typing(&self, chat: &str, on: bool) -> Result<Value> {
+        let mut flags = RecipientFlags::default();
+        let phone = recipient(chat, &mut flags)?;
+        let call = self
+            .call(Method::POST, "POST /api/{session}/typing", "typing")
+            .json(json!({"phone": phone, "isGroup": flags.is_group, "value": on}))
+            .idempotent();
+        self.execute(call).await
+    }
+
+    /// `POST /api/{session}/react-message`: reacts with an emoji; `""` removes the reaction.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] for a bad id; [`Error::NotConnected`]; [`Error::Api`].
+    #[doc(alias = "react-message")]
+    pub async fn react_message(&self, message_id: &str, reaction: &str) -> Result<Value> {
+        let id: MessageId = message_id.parse().map_err(Error::invalid)?;
+        let call = self
+            .call(
+                Method::POST,
+                "POST /api/{session}/react-message",
+                "react-message",
+            )
+            .json(json!({"msgId": id.as_str(), "reaction": reaction}));
+        let answer: Wrapped<Value> = self.execute(call).await?;
+        Ok(answer.response)
+    }
+
+    /// `POST /api/{session}/delete-message`: deletes messages of one chat for everyone (own recent
+    /// messages), or only on this device with `only_local`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] for a bad id or chat; [`Error::NotConnected`]; [`Error::Api`].
+    #[doc(alias = "delete-message")]
+    pub async fn delete_message(
+        &self,
+        chat: &str,
+        message_ids: &[&str],
+        only_local: bool,
+    ) -> Result<Value> {
+        let ids = message_ids
+            .iter()
+            .map(|id| id.parse::<MessageId>().map(|id| id.as_str().to_owned()))
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(Error::invalid)?;
+        if ids.is_empty() {
+            return Err(Error::invalid("no message id"));
+        }
+        let mut flags = RecipientFlags::default();
+        let phone = recipient(chat, &mut flags)?;
+        let mut body = json!({"phone": phone, "messageId": ids, "onlyLocal": only_local});
+        if flags.is_group {
+            body["isGroup"] = Value::Bool(true);
+        }
+        let call = self
+            .call(
+                Method::POST,
+                "POST /api/{session}/delete-message",
+                "delete-message",
+            )
+            .json(body);
+        let answer: Wrapped<Value> = self.execute(call).await?;
+        Ok(answer.response)
+    }
+
+    /// `POST /api/{session}/send-seen`: marks a chat as read.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`]; [`Error::NotConnected`]; [`Error::Api`].
+    #[doc(alias = "send-seen")]
+    pub async fn send_seen(&self, chat: &str) -> Result<Value> {
+        let mut flags = RecipientFlags::default();
+        let phone = recipient(chat, &mut flags)?;
+        let mut body = json!({"phone": phone});
+        if flags.is_group {
+            body["isGroup"] = Value::Bool(true);
+        }
+        let call = self
+            .call(Method::POST, "POST /api/{session}/send-seen", "send-seen")
+            .json(body)
+            .idempotent();
+        self.execute(call).await
+    }
+
+    /// `GET /api/{session}/get-media-by-message/{messageId}`: the media of a received message.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] for a bad id; [`Error::Api`] (400: not found / no media).
+    #[doc(alias = "get-media-by-message")]
+    pub async fn get_media_by_message(&self, message_id: &str) -> Result<DownloadedMedia> {
+        let id: MessageId = message_id.parse().map_err(Error::invalid)?;
+        let call = self
+            .call(
+                Method::GET,
+                "GET /api/{session}/get-media-by-message/{messageId}",
+                "get-media-by-message",
+            )
+            .segments([id.as_str()]);
+        self.execute(call).await
+    }
+
+    /// `POST /api/{session}/download-media`: the media of a received message (needs a connected
+    /// session).
+    ///
+    /// # Errors
+    /// As [`Session::get_media_by_message`], and [`Error::NotConnected`].
+    #[doc(alias = "download-media")]
+    pub async fn download_media(&self, message_id: &str) -> Result<DownloadedMedia> {
+        let id: MessageId = message_id.parse().map_err(Error::invalid)?;
+        let call = self
+            .call(
+                Method::POST,
+                "POST /api/{session}/download-media",
+                "download-media",
+            )
+            .json(json!({"messageId": id.as_str()}))
+            .idempotent();
+        self.execute(call).await
+    }
+}
