@@ -470,6 +470,8 @@ async fn a_failing_send_shows_failed_and_is_retried_only_by_the_person() {
             1,
             "only the stalled one is still retryable"
         );
+        let shot = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("console-failed.png");
+        console.screenshot(&shot).await;
     })
     .await;
 }
