@@ -761,3 +761,47 @@ async fn a_send_builder_shows_its_body_without_sending() {
         .is_err());
     assert!(server.received_requests().await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn the_send_rate_limit_holds_each_session_alone_and_never_reads() {
+    let server = server().await;
+    for session in [SESSION, "other"] {
+        Mock::given(method("POST"))
+            .and(path(format!("/api/{session}/send-message")))
+            .respond_with(ResponseTemplate::new(201).set_body_json(fixture("send-message")))
+            .mount(&server)
+            .await;
+    }
+    Mock::given(method("GET"))
+        .and(path(format!("/api/{SESSION}/status-session")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(fixture("status-session")))
+        .mount(&server)
+        .await;
+    catch_all(&server).await;
+    let client = Client::builder(&server.uri())
+        .unwrap()
+        .secret_key(SECRET)
+        .token("other", TOKEN)
+        .unwrap()
+        .send_rate_limit(1, Duration::from_millis(1000))
+        .build()
+        .unwrap();
+    let main = client.session(SESSION).unwrap();
+    let other = client.session("other").unwrap();
+    main.send_message("5511999999999", "1").await.unwrap();
+    // main's next slot is 1 s away; another session and reads do not wait for it.
+    let started = Instant::now();
+    other.send_message("5511999999999", "1").await.unwrap();
+    main.status().await.unwrap();
+    main.status().await.unwrap();
+    assert!(
+        started.elapsed() < Duration::from_millis(700),
+        "{:?}",
+        started.elapsed()
+    );
+    main.send_message("5511999999999", "2").await.unwrap();
+    assert!(
+        started.elapsed() >= Duration::from_millis(700),
+        "main waited for its slot"
+    );
+}
