@@ -129,6 +129,8 @@ pub struct Config {
     pub bind: String,
     /// `BACKEND_USERS`: `name:argon2hash` pairs separated by `;`.
     pub users: Option<String>,
+    /// `SESSIONS`: comma-separated session names `/health` checks besides the stored ones.
+    pub sessions: Vec<String>,
     /// `LOG_FORMAT=json` for JSON logs.
     pub json_logs: bool,
 }
@@ -148,6 +150,9 @@ impl Config {
             public_url: var("PUBLIC_URL"),
             bind: var("BIND").unwrap_or_else(|| "127.0.0.1:3000".to_owned()),
             users: var("BACKEND_USERS"),
+            sessions: var("SESSIONS")
+                .map(|v| split_sessions(&v))
+                .unwrap_or_default(),
             json_logs: var("LOG_FORMAT").is_some_and(|f| f.eq_ignore_ascii_case("json")),
         }
     }
@@ -188,6 +193,7 @@ impl Config {
                 "--public-url" => config.public_url = Some(value),
                 "--bind" => config.bind = value,
                 "--users" => config.users = Some(value),
+                "--sessions" => config.sessions = split_sessions(&value),
                 "--log-format" => config.json_logs = value.eq_ignore_ascii_case("json"),
                 other => return Err(Some(format!("unknown flag {other} (see --help)"))),
             }
@@ -273,7 +279,8 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error + Send 
         Auth::new(users, &jwt_secret),
         &public_url,
         &webhook_secret,
-    );
+    )
+    .with_sessions(config.sessions.clone());
     let listener = tokio::net::TcpListener::bind(&config.bind).await?;
     let addr = listener.local_addr()?;
     println!();
@@ -296,6 +303,14 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error + Send 
         sim.shutdown().await;
     }
     Ok(())
+}
+
+fn split_sessions(list: &str) -> Vec<String> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 /// Ctrl-C, or SIGTERM on Unix (what `docker stop` and systemd send).
@@ -342,12 +357,15 @@ mod tests {
             "http://wpp:21465",
             "--log-format",
             "json",
+            "--sessions",
+            "main, loja,",
         ]))
         .unwrap();
         assert_eq!(config.bind, "127.0.0.1:4000");
         assert_eq!(config.database_url, "sqlite::memory:");
         assert_eq!(config.wppconnect_url.as_deref(), Some("http://wpp:21465"));
         assert!(config.json_logs);
+        assert_eq!(config.sessions, ["main", "loja"]);
         assert!(matches!(
             Config::from_env_and_args(args(&["--help"])),
             Err(None)

@@ -4,7 +4,7 @@
 //!
 //! With no `WPPCONNECT_URL` it starts a simulator of WPPConnect Server in-process. See the
 //! README for `WPPCONNECT_URL`, `WPPCONNECT_SECRET_KEY`, `DATABASE_URL`, `JWT_SECRET`,
-//! `WEBHOOK_SECRET`, `PUBLIC_URL`, `BIND`, `BACKEND_USERS` and `LOG_FORMAT`, or run it with
+//! `WEBHOOK_SECRET`, `PUBLIC_URL`, `BIND`, `BACKEND_USERS`, `SESSIONS` and `LOG_FORMAT`, or run it with
 //! `--help` for the flags that override them.
 
 use std::process::ExitCode;
@@ -48,6 +48,7 @@ usage: backend [--flag value]...   (each flag overrides its environment variable
   --public-url URL         PUBLIC_URL             where the server reaches this backend; default http://BIND
   --bind ADDR              BIND                   default 127.0.0.1:3000
   --users SPEC             BACKEND_USERS          name:argon2hash;... (default: admin, random password)
+  --sessions a,b           SESSIONS               sessions /health checks besides the stored ones
   --log-format json        LOG_FORMAT             JSON logs";
 
 /// `backend hash-password`: reads a password from the first line of stdin and prints its argon2
