@@ -11,6 +11,9 @@ use sqlx::Row;
 use wppconnect_models::domain::{Conversation, Message, MessageStatus, Session, SessionStatus};
 use wppconnect_models::MessageType;
 
+/// How long an ack waits for its message before it is forgotten.
+const EARLY_ACK_TTL_SECS: i64 = 24 * 60 * 60;
+
 /// A database failure.
 #[derive(Debug, thiserror::Error)]
 #[error("database error")]
@@ -269,8 +272,13 @@ impl Store {
             .await?
             .is_some();
         if !exists {
+            let now = wppconnect_models::Seconds::now().get();
+            sqlx::query("DELETE FROM early_acks WHERE received_at < ?")
+                .bind(now - EARLY_ACK_TTL_SECS)
+                .execute(&mut *conn)
+                .await?;
             sqlx::query(
-                "INSERT INTO early_acks (session, message_id, status, status_rank) VALUES (?,?,?,?) \
+                "INSERT INTO early_acks (session, message_id, status, status_rank, received_at) VALUES (?,?,?,?,?) \
                  ON CONFLICT (session, message_id) DO UPDATE SET status = excluded.status, status_rank = excluded.status_rank \
                  WHERE excluded.status_rank > early_acks.status_rank",
             )
@@ -278,6 +286,7 @@ impl Store {
             .bind(id)
             .bind(status_name(status))
             .bind(status_rank(status))
+            .bind(now)
             .execute(&mut *conn)
             .await?;
         }
