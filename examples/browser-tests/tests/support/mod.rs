@@ -317,16 +317,26 @@ impl Console {
     }
 
     /// Clicks the element matching `css` as a person would.
+    ///
+    /// Live updates re-render lists, so an element found a moment ago can be replaced before the
+    /// click lands ("stale element reference"); then it is found again, a few times at most.
     pub(crate) async fn click(&self, css: &str) {
-        let element = self
-            .browser
-            .find(Locator::Css(css))
-            .await
-            .unwrap_or_else(|e| panic!("no {css}: {e}"));
-        element
-            .click()
-            .await
-            .unwrap_or_else(|e| panic!("cannot click {css}: {e}"));
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            let element = self
+                .browser
+                .find(Locator::Css(css))
+                .await
+                .unwrap_or_else(|e| panic!("no {css}: {e}"));
+            match element.click().await {
+                Ok(_) => return,
+                Err(e) if attempts < 10 && e.to_string().contains("stale element") => {
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                }
+                Err(e) => panic!("cannot click {css}: {e}"),
+            }
+        }
     }
 
     /// Opens the console and logs in through the form (Enter in the password field submits).
