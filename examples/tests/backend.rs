@@ -409,6 +409,13 @@ async fn a_failed_send_is_stored_failed_and_never_retried() {
         .await;
     assert_eq!(status, 502, "{body}");
     assert_eq!(body["stored"]["status"], "failed");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("Erro ao enviar a mensagem."),
+        "the server's own reason reaches the person: {body}"
+    );
     let (status, _) = h
         .post(
             "/api/messages",

@@ -487,8 +487,10 @@ async fn send_message(
             error,
             stored: Some(stored),
         }) => {
+            // keep WPPConnect's reason (e.g. "O número … não existe.") for the person
+            let reason = error.message();
             let status = error.into_response().status();
-            let body = json!({"error": "send_failed", "message": "the message could not be sent", "stored": stored});
+            let body = json!({"error": "send_failed", "message": format!("the message could not be sent: {reason}"), "stored": stored});
             Err((status, Json(body)).into_response())
         }
     }
