@@ -164,21 +164,7 @@ impl Store {
         .rows_affected()
             == 1;
         if inserted {
-            let early =
-                sqlx::query("SELECT status FROM early_acks WHERE session = ? AND message_id = ?")
-                    .bind(session)
-                    .bind(&message.id)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            if let Some(row) = early {
-                let status = parse_status(&row.try_get::<String, _>("status")?);
-                Self::raise_status(&mut tx, session, &message.id, status).await?;
-                sqlx::query("DELETE FROM early_acks WHERE session = ? AND message_id = ?")
-                    .bind(session)
-                    .bind(&message.id)
-                    .execute(&mut *tx)
-                    .await?;
-            }
+            Self::apply_early_ack(&mut tx, session, &message.id).await?;
             let unread = i64::from(!message.is_from_me);
             let preview = if message.content.is_empty() {
                 message.message_type.as_str().to_owned()
@@ -219,6 +205,30 @@ impl Store {
             .await?
             .unwrap_or_else(|| message.clone());
         Ok((stored, inserted))
+    }
+
+    /// Applies (and forgets) an ack that arrived before the message `id` was stored.
+    async fn apply_early_ack(
+        tx: &mut sqlx::SqliteConnection,
+        session: &str,
+        id: &str,
+    ) -> Result<(), sqlx::Error> {
+        let early =
+            sqlx::query("SELECT status FROM early_acks WHERE session = ? AND message_id = ?")
+                .bind(session)
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if let Some(row) = early {
+            let status = parse_status(&row.try_get::<String, _>("status")?);
+            Self::raise_status(&mut *tx, session, id, status).await?;
+            sqlx::query("DELETE FROM early_acks WHERE session = ? AND message_id = ?")
+                .bind(session)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        Ok(())
     }
 
     async fn raise_status(
@@ -318,21 +328,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         Self::raise_status(&mut tx, session, server_id, MessageStatus::Sent).await?;
-        let early =
-            sqlx::query("SELECT status FROM early_acks WHERE session = ? AND message_id = ?")
-                .bind(session)
-                .bind(server_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-        if let Some(row) = early {
-            let status = parse_status(&row.try_get::<String, _>("status")?);
-            Self::raise_status(&mut tx, session, server_id, status).await?;
-            sqlx::query("DELETE FROM early_acks WHERE session = ? AND message_id = ?")
-                .bind(session)
-                .bind(server_id)
-                .execute(&mut *tx)
-                .await?;
-        }
+        Self::apply_early_ack(&mut tx, session, server_id).await?;
         tx.commit().await?;
         Ok(self.message(session, server_id).await?)
     }
