@@ -645,6 +645,17 @@ fn mime_of(body: &Value, key: &str) -> (String, usize) {
 }
 
 /// What one recipient of `slug` receives, or the controller's own error.
+/// The reply keys of a message quoting `quoted` (a serialized id). The stanza id is the bare id
+/// part, which `MessageId` reads even when a group participant follows it.
+fn quote(extra: &mut Obj, quoted: &str) {
+    let stanza = wppconnect_models::MessageId::from_wire(quoted)
+        .id()
+        .unwrap_or(quoted)
+        .to_owned();
+    extra.set("quotedMsgId", quoted);
+    extra.set("quotedStanzaID", stanza);
+}
+
 fn content(slug: &str, body: &Value) -> Result<Content, Obj> {
     let file_missing = || Obj::new().with("message", "Sending the file is mandatory");
     let mut extra = Obj::new();
@@ -652,9 +663,7 @@ fn content(slug: &str, body: &Value) -> Result<Content, Obj> {
         "send-message" => {
             // the deprecated way to reply: options.quotedMsg
             if let Some(quoted) = body.pointer("/options/quotedMsg").and_then(Value::as_str) {
-                let stanza = quoted.rsplit('_').next().unwrap_or_default().to_owned();
-                extra.set("quotedMsgId", quoted);
-                extra.set("quotedStanzaID", stanza);
+                quote(&mut extra, quoted);
             }
             Content {
                 kind: "chat",
@@ -665,9 +674,7 @@ fn content(slug: &str, body: &Value) -> Result<Content, Obj> {
         "send-reply" => {
             let quoted = text_of(body, "messageId");
             if !quoted.is_empty() {
-                let stanza = quoted.rsplit('_').next().unwrap_or_default().to_owned();
-                extra.set("quotedMsgId", quoted);
-                extra.set("quotedStanzaID", stanza);
+                quote(&mut extra, &quoted);
             }
             Content {
                 kind: "chat",
