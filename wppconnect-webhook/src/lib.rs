@@ -18,11 +18,10 @@ pub use crate::router::{
 };
 pub use crate::serve::{serve, serve_on};
 
-/// The snippets of the repository's `docs/webhooks.md` guide compile (checked by doctests only, so
-/// the published crate does not need the file).
-#[cfg(doctest)]
-#[doc = include_str!("../../docs/webhooks.md")]
-struct WebhooksGuide;
+/// The guide: pointing WPPConnect Server at the router, securing it, the delivery modes, consuming
+/// events, logs and scaling. Its snippets are doctests.
+#[doc = include_str!("../docs/guide.md")]
+pub mod guide {}
 
 #[cfg(test)]
 mod assertions {
