@@ -15,7 +15,6 @@ use wppconnect_models::{ErrorBody, ErrorKind, SessionName};
 
 use crate::config::{RateLimit, RetryPolicy, SecretKey, Token};
 use crate::error::{Error, Result, TimeoutKind};
-use crate::redact::redact;
 use crate::session::{BoxFuture, Session};
 
 /// Default timeout of one request (one attempt).
@@ -266,6 +265,10 @@ impl Client {
     /// decode snippets, HTML error pages); use it on any other server text you show or log.
     #[must_use]
     pub fn redact(&self, text: &str) -> String {
+        self.redact_to(text, crate::redact::REDACTED)
+    }
+
+    fn redact_to(&self, text: &str, replacement: &str) -> String {
         let tokens: Vec<Token> = {
             let slots = match self.inner.tokens.lock() {
                 Ok(slots) => slots,
@@ -277,7 +280,7 @@ impl Client {
         if let Some(secret) = &self.inner.secret {
             secrets.push(secret.expose());
         }
-        redact(text, &secrets)
+        crate::redact::redact_to(text, &secrets, replacement)
     }
 
     /// `GET /api/{secretkey}/show-all-sessions`: the session names in the server's token store.
@@ -566,8 +569,13 @@ impl Client {
         };
         // Servers echo what they were sent (Express: `Cannot POST /api/<SECRET_KEY>/…`): cut the
         // secrets out before the text goes into an error or a log.
-        let text = self.redact(&String::from_utf8_lossy(&bytes));
-        let body = ErrorBody::parse(content_type.as_deref(), text.as_bytes());
+        // (A stand-in first: `<redacted>` would read as a tag in an HTML page.)
+        let text = self.redact_to(&String::from_utf8_lossy(&bytes), crate::redact::MARK);
+        let mut body = ErrorBody::parse(content_type.as_deref(), text.as_bytes());
+        crate::redact::unmark(&mut body.body);
+        if let Some(message) = &mut body.message {
+            *message = message.replace(crate::redact::MARK, crate::redact::REDACTED);
+        }
         let message = body.message.clone();
         let session_name = || {
             session
@@ -745,5 +753,76 @@ impl Call {
     pub(crate) fn not_idempotent(mut self) -> Self {
         self.idempotent = false;
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+    use wppconnect_models::SessionName;
+
+    use super::*;
+
+    const KEY: &str = "THISISMYSECURETOKEN";
+
+    fn client(base: &str) -> Client {
+        Client::builder(base)
+            .unwrap()
+            .secret_key(KEY)
+            .build()
+            .unwrap()
+    }
+
+    /// The path segments of the URL the client builds, after writing it out and parsing it
+    /// again (which applies the URL standard's normalisation).
+    fn segments(client: &Client, call: &Call) -> Result<Vec<String>> {
+        let url = Url::parse(client.url(call)?.as_str()).unwrap();
+        Ok(url.path_segments().unwrap().map(str::to_owned).collect())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1024))]
+
+        /// Whatever name the rule accepts stays one segment of the client's own URLs, and
+        /// decodes back to itself; the secret key stays in its own segment after it.
+        #[test]
+        fn an_accepted_name_is_one_segment_of_the_clients_urls(
+            name in prop_oneof![
+                "[a-zA-Z0-9çã._%;?#/\\\\: -]{0,50}",
+                "[a-zA-Z0-9ç][a-zA-Z0-9çã._-]{0,30}",
+                "\\PC{0,30}",
+            ],
+            prefix in prop_oneof![Just("http://h"), Just("http://h/"), Just("http://h/wpp/")],
+        ) {
+            let Ok(name) = SessionName::new(name.as_str()) else { return Ok(()); };
+            let client = client(prefix);
+            let call = Call::new(Method::POST, "POST /api/{session}/{secretkey}/generate-token")
+                .segments([name.as_str(), KEY, "generate-token"]);
+            let mut got = segments(&client, &call).unwrap();
+            if prefix.ends_with("/wpp/") {
+                prop_assert_eq!(got.remove(0), "wpp");
+            }
+            prop_assert_eq!(
+                &got,
+                &vec!["api".to_owned(), name.path_segment(), KEY.to_owned(), "generate-token".to_owned()]
+            );
+            let decoded = percent_encoding::percent_decode_str(&got[1]).decode_utf8().unwrap();
+            prop_assert_eq!(decoded.as_ref(), name.as_str());
+        }
+    }
+
+    #[test]
+    fn dot_and_empty_segments_are_refused_before_any_request() {
+        let client = client("http://h/");
+        for bad in [".", "..", ""] {
+            let call = Call::new(
+                Method::POST,
+                "POST /api/{session}/{secretkey}/generate-token",
+            )
+            .segments([bad, KEY, "generate-token"]);
+            let err = client.url(&call).unwrap_err();
+            assert!(matches!(err, Error::InvalidInput { .. }), "{bad:?}");
+            assert!(!err.to_string().contains(KEY));
+        }
     }
 }

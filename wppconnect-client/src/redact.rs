@@ -31,6 +31,34 @@ pub const REDACTED: &str = "<redacted>";
 /// ```
 #[must_use]
 pub fn redact(text: &str, secrets: &[&str]) -> String {
+    redact_to(text, secrets, REDACTED)
+}
+
+/// A stand-in for [`REDACTED`] while a text is still to be parsed: it holds no `<`, `>`,
+/// whitespace or JSON-escaped character, so HTML stripping and JSON parsing keep it whole.
+pub(crate) const MARK: &str = "\u{E000}redacted\u{E001}";
+
+/// Replaces each [`MARK`] by [`REDACTED`] in every string and key of a parsed body.
+pub(crate) fn unmark(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::String(text) if text.contains(MARK) => *text = text.replace(MARK, REDACTED),
+        Value::Array(items) => items.iter_mut().for_each(unmark),
+        Value::Object(map) => {
+            let marked: Vec<String> = map.keys().filter(|k| k.contains(MARK)).cloned().collect();
+            for key in marked {
+                if let Some(item) = map.remove(&key) {
+                    map.insert(key.replace(MARK, REDACTED), item);
+                }
+            }
+            map.values_mut().for_each(unmark);
+        }
+        _ => {}
+    }
+}
+
+/// [`redact`] with another replacement.
+pub(crate) fn redact_to(text: &str, secrets: &[&str], replacement: &str) -> String {
     let patterns = variants(secrets);
     if patterns.is_empty() {
         return text.to_owned();
@@ -39,9 +67,9 @@ pub fn redact(text: &str, secrets: &[&str]) -> String {
         .match_kind(MatchKind::LeftmostLongest)
         .build(&patterns)
     {
-        Ok(matcher) => matcher.replace_all(text, &vec![REDACTED; patterns.len()]),
+        Ok(matcher) => matcher.replace_all(text, &vec![replacement; patterns.len()]),
         // Only reachable with absurdly many or long secrets: hide the whole text rather than leak.
-        Err(_) => REDACTED.to_owned(),
+        Err(_) => replacement.to_owned(),
     }
 }
 
