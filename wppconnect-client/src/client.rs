@@ -259,7 +259,7 @@ impl Client {
     }
 
     /// `text` with the secret key and every token this client knows (given to the builder or
-    /// minted) cut out, in every encoding a server may echo them in (see [`redact`]).
+    /// minted) cut out, in every encoding a server may echo them in (see [`redact`](crate::redact())).
     ///
     /// The client applies it to every text it keeps from the server (error messages and bodies,
     /// decode snippets, HTML error pages); use it on any other server text you show or log.

@@ -493,7 +493,7 @@ async fn wait_until_connected_ends_at_once_when_the_session_is_closed() {
     let updates: Vec<_> = session
         .wait_until_connected(
             std::time::Duration::from_millis(5),
-            std::time::Duration::from_secs(600),
+            std::time::Duration::from_secs(60),
         )
         .collect()
         .await;

@@ -53,7 +53,11 @@ proptest! {
     /// Names made of what the rule allows, and of the characters that are dangerous in a path.
     #[test]
     fn an_accepted_name_is_exactly_one_path_segment(
-        name in "[a-zA-Z0-9çãé._%;?#/\\\\:~ -]{0,50}"
+        name in prop_oneof![
+            "[a-zA-Z0-9çãé._%;?#/\\\\:~ -]{0,50}",
+            // short names of the dangerous characters, so `.`, `%2e` and `a.` come up often
+            "[.%2eE/a]{1,4}",
+        ]
     ) {
         if let Ok(name) = SessionName::new(name.as_str()) {
             assert_one_segment(&name)?;
