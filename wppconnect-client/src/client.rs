@@ -498,7 +498,7 @@ impl Client {
                 },
                 Err(e) => transport(call.route, e),
             };
-            let deadline_passed = matches!(
+            let out_of_time = matches!(
                 error,
                 Error::Timeout {
                     kind: TimeoutKind::Deadline,
@@ -506,7 +506,7 @@ impl Client {
                 }
             );
             let safe = error.is_not_sent() || (call.idempotent && error.is_retryable());
-            if safe && !deadline_passed && attempt < self.inner.retry.max_retries {
+            if safe && !out_of_time && attempt < self.inner.retry.max_retries {
                 attempt += 1;
                 let delay = self.inner.retry.backoff(attempt);
                 if tokio::time::Instant::now() + delay >= deadline {
@@ -574,7 +574,7 @@ impl Client {
         let mut body = ErrorBody::parse(content_type.as_deref(), text.as_bytes());
         crate::redact::unmark(&mut body.body);
         if let Some(message) = &mut body.message {
-            *message = message.replace(crate::redact::MARK, crate::redact::REDACTED);
+            *message = crate::redact::unmark_text(message);
         }
         let message = body.message.clone();
         let session_name = || {

@@ -38,11 +38,22 @@ pub fn redact(text: &str, secrets: &[&str]) -> String {
 /// whitespace or JSON-escaped character, so HTML stripping and JSON parsing keep it whole.
 pub(crate) const MARK: &str = "\u{E000}redacted\u{E001}";
 
+/// Replaces each [`MARK`] by [`REDACTED`] in a text; a mark cut off by a length limit (a
+/// message keeps only the start of a page) becomes [`REDACTED`] too.
+pub(crate) fn unmark_text(text: &str) -> String {
+    let mut out = text.replace(MARK, REDACTED);
+    if let Some(cut) = out.find('\u{E000}') {
+        out.truncate(cut);
+        out.push_str(REDACTED);
+    }
+    out
+}
+
 /// Replaces each [`MARK`] by [`REDACTED`] in every string and key of a parsed body.
 pub(crate) fn unmark(value: &mut serde_json::Value) {
     use serde_json::Value;
     match value {
-        Value::String(text) if text.contains(MARK) => *text = text.replace(MARK, REDACTED),
+        Value::String(text) if text.contains('\u{E000}') => *text = unmark_text(text),
         Value::Array(items) => items.iter_mut().for_each(unmark),
         Value::Object(map) => {
             let marked: Vec<String> = map.keys().filter(|k| k.contains(MARK)).cloned().collect();
@@ -218,6 +229,21 @@ mod tests {
             &[TOKEN],
         );
         assert_eq!(out, "/api/main:<redacted>/x and /api/main:<redacted>/y");
+    }
+
+    #[test]
+    fn marks_become_redacted_even_when_cut_off() {
+        let marked = redact_to(&format!("a {KEY} b {KEY}"), &[KEY], MARK);
+        assert!(!marked.contains(KEY));
+        assert_eq!(unmark_text(&marked), "a <redacted> b <redacted>");
+        let cut: String = marked.chars().take(marked.chars().count() - 3).collect();
+        assert_eq!(unmark_text(&cut), "a <redacted> b <redacted>");
+        let mut value = serde_json::json!({ marked.clone(): [marked.clone(), 1] });
+        unmark(&mut value);
+        assert_eq!(
+            value,
+            serde_json::json!({"a <redacted> b <redacted>": ["a <redacted> b <redacted>", 1]})
+        );
     }
 
     #[test]
