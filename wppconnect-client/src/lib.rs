@@ -11,16 +11,18 @@ mod group;
 pub mod message;
 mod profile;
 pub mod qr;
+mod redact;
 pub mod session;
 
 #[doc(no_inline)]
 pub use wppconnect_models as models;
 
 pub use crate::api::WppApi;
-pub use crate::client::{Client, ClientBuilder, DEFAULT_TIMEOUT};
+pub use crate::client::{Client, ClientBuilder, DEFAULT_DEADLINE, DEFAULT_TIMEOUT};
 pub use crate::config::{RateLimit, RetryPolicy, SecretKey, Token};
-pub use crate::error::{Error, Result};
+pub use crate::error::{Error, Result, TimeoutKind};
 pub use crate::message::File;
+pub use crate::redact::{redact, REDACTED};
 pub use crate::session::{LoginUpdate, QrCodeImage, Session};
 
 #[cfg(test)]
