@@ -427,10 +427,9 @@ async fn bad_session_names_in_the_path_get_400_over_real_http() {
     assert!(buffered_id(&mut events).is_some());
 }
 
-/// `.` and over-long names are refused by the tightened `SessionName` rule of the models
-/// (another branch); until it is merged, `SessionName::new` accepts them.
+/// `.` (which would put the next segment, the secret key, in the session's place) and over-long
+/// names are refused by the models' `SessionName` rule.
 #[tokio::test]
-#[ignore = "needs the tightened SessionName rule (refuses '.' and over-long names)"]
 async fn a_dot_and_a_5000_character_session_name_get_400_over_real_http() {
     let (router, hub) = Webhook::builder().build();
     let mut events = hub.subscribe();
