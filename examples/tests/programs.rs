@@ -9,7 +9,8 @@ use tokio::process::{Child, ChildStdout, Command};
 use wppconnect_client::{Client, RetryPolicy};
 use wppconnect_sim::{RunningSimulator, SessionStatus, Simulator};
 
-const WAIT: Duration = Duration::from_secs(15);
+/// Only stops a hang: every wait below ends as soon as its condition holds.
+const WAIT: Duration = Duration::from_secs(60);
 
 async fn simulator() -> RunningSimulator {
     Simulator::builder()

@@ -1,11 +1,14 @@
 //! The REST API, SSE, `/health` and the web console's files.
 
-use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::RwLock;
+use std::time::Duration;
 
+use axum::extract::connect_info::ConnectInfo;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request, State};
 use axum::http::request::Parts;
-use axum::http::{header, StatusCode};
+use axum::http::{header, Extensions, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -15,8 +18,65 @@ use serde_json::{json, Value};
 use wppconnect_models::domain::{self, MessageStatus, SessionStatus};
 use wppconnect_models::{PhoneNumber, SessionName};
 
+use super::auth::{LoginError, MAX_USERNAME_BYTES};
 use super::store::StoreError;
 use super::AppState;
+
+/// The secrets [`redact`] cuts out, registered by [`register_secret`].
+static SECRETS: RwLock<Vec<String>> = RwLock::new(Vec::new());
+
+/// Secrets shorter than this are not registered: cutting every `a` out of a text hides nothing.
+const MIN_SECRET_LEN: usize = 4;
+
+/// Adds a secret (the server's secret key, the webhook secret) to those [`redact`] cuts out of
+/// upstream text, in every form it can take in a URL. Process-wide: each backend in the process
+/// registers its own, so text is never shown with any of them.
+pub fn register_secret(secret: &str) {
+    if secret.len() < MIN_SECRET_LEN {
+        return;
+    }
+    let forms = [
+        secret.to_owned(),
+        percent_encoding::utf8_percent_encode(secret, percent_encoding::NON_ALPHANUMERIC)
+            .to_string(),
+        url::form_urlencoded::byte_serialize(secret.as_bytes()).collect(),
+    ];
+    let mut secrets = SECRETS
+        .write()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    for form in forms {
+        if !secrets.contains(&form) {
+            secrets.push(form);
+        }
+    }
+    // the longest first, so a secret inside another is not cut out of it halfway
+    secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+}
+
+/// `text` with every [registered](register_secret) secret replaced by `<redacted>`: applied to
+/// all upstream text (WPPConnect's error messages, client errors) before it reaches an answer or
+/// a log line.
+#[must_use]
+pub fn redact(text: &str) -> String {
+    let secrets = SECRETS
+        .read()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut text = text.to_owned();
+    for secret in secrets.iter() {
+        if text.contains(secret.as_str()) {
+            text = text.replace(secret.as_str(), "<redacted>");
+        }
+    }
+    text
+}
+
+/// At most `max` characters of `text`, with `…` when cut.
+fn shorten(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_owned(),
+    }
+}
 
 pub(super) fn routes() -> Router<AppState> {
     Router::new()
@@ -48,6 +108,7 @@ pub(super) fn routes() -> Router<AppState> {
             }),
         )
         .route("/health", get(health))
+        .route("/api/health", get(health_details))
         .route("/api/auth/login", post(login))
         .route("/api/sessions", get(list_sessions))
         .route("/api/sessions/{name}", get(get_session))
@@ -89,11 +150,14 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
     }
 }
 
-/// An error answer: `{"error": <code>, "message": <text>}` with its status.
+/// An error answer: `{"error": <code>, "reason": <text>, "message": <text>}` with its status
+/// (`message` is the same text as `reason`, kept for existing clients).
 #[derive(Debug)]
 pub(super) enum ApiError {
     BadRequest(String),
     Unauthorized(&'static str),
+    TooManyRequests(Duration),
+    Unavailable(&'static str),
     NotFound(String),
     NotConnected(String),
     Upstream(wppconnect_client::Error),
@@ -137,6 +201,19 @@ impl ApiError {
                 "unauthorized",
                 (*message).to_owned(),
             ),
+            Self::TooManyRequests(wait) => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_requests",
+                format!(
+                    "too many login attempts; try again in {} s",
+                    retry_after_secs(*wait)
+                ),
+            ),
+            Self::Unavailable(message) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                (*message).to_owned(),
+            ),
             Self::NotFound(message) => (StatusCode::NOT_FOUND, "not_found", message.clone()),
             Self::NotConnected(session) => (
                 StatusCode::CONFLICT,
@@ -153,7 +230,11 @@ impl ApiError {
                 } else {
                     format!("{message}: WPPConnect Server unreachable")
                 };
-                (StatusCode::BAD_GATEWAY, "wppconnect_error", message)
+                (
+                    StatusCode::BAD_GATEWAY,
+                    "wppconnect_error",
+                    redact(&message),
+                )
             }
             Self::Database(_) => (
                 StatusCode::SERVICE_UNAVAILABLE,
@@ -164,15 +245,34 @@ impl ApiError {
     }
 }
 
+/// Whole seconds for `Retry-After`, rounded up (never 0).
+fn retry_after_secs(wait: Duration) -> u64 {
+    (wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1)
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         match &self {
-            Self::Upstream(error) => tracing::warn!(%error, "WPPConnect call failed"),
+            Self::Upstream(error) => {
+                let error = redact(&error.to_string());
+                tracing::warn!(%error, "WPPConnect call failed");
+            }
             Self::Database(error) => tracing::error!(error = ?error, "database failure"),
             _ => {}
         }
         let (status, code, message) = self.parts();
-        (status, Json(json!({"error": code, "message": message}))).into_response()
+        let mut response = (
+            status,
+            Json(json!({"error": code, "reason": message, "message": message})),
+        )
+            .into_response();
+        if let Self::TooManyRequests(wait) = self {
+            response.headers_mut().insert(
+                header::RETRY_AFTER,
+                HeaderValue::from(retry_after_secs(wait)),
+            );
+        }
+        response
     }
 }
 
@@ -191,7 +291,7 @@ impl FromRequestParts<AppState> for AuthUser {
             .headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
+            .and_then(bearer_token)
             .map(str::to_owned);
         let from_query = parts.uri.query().and_then(|q| {
             url::form_urlencoded::parse(q.as_bytes())
@@ -209,8 +309,37 @@ impl FromRequestParts<AppState> for AuthUser {
     }
 }
 
-fn session_name(name: &str) -> Result<SessionName, ApiError> {
-    SessionName::new(name).map_err(|e| ApiError::BadRequest(e.to_string()))
+/// The token of an `Authorization` value whose scheme is `Bearer`, in any case (RFC 9110
+/// makes auth schemes case-insensitive).
+fn bearer_token(value: &str) -> Option<&str> {
+    let (scheme, token) = value.trim().split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
+}
+
+/// A request that may carry a valid JWT: `/health` answers details only with one.
+pub(super) struct MaybeUser(pub(super) Option<AuthUser>);
+
+impl FromRequestParts<AppState> for MaybeUser {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(Self(AuthUser::from_request_parts(parts, state).await.ok()))
+    }
+}
+
+/// Validates a session name from a path, a query, a socket.io event or a body with
+/// [`SessionName::new`]: what it refuses never reaches the client, a log or the store.
+pub(super) fn session_name(name: &str) -> Result<SessionName, ApiError> {
+    SessionName::new(name).map_err(|e| ApiError::BadRequest(shorten(&e.to_string(), 200)))
+}
+
+/// The `?session=` of a query, validated when present.
+fn optional_session(session: Option<&str>) -> Result<Option<SessionName>, ApiError> {
+    session.map(session_name).transpose()
 }
 
 #[derive(Deserialize)]
@@ -221,12 +350,36 @@ struct Login {
 
 async fn login(
     State(state): State<AppState>,
+    extensions: Extensions,
     ApiJson(login): ApiJson<Login>,
 ) -> Result<Json<Value>, ApiError> {
-    let token = state
+    if login.username.len() > MAX_USERNAME_BYTES {
+        return Err(ApiError::BadRequest(format!(
+            "the user name is longer than {MAX_USERNAME_BYTES} bytes"
+        )));
+    }
+    // present when served with `into_make_service_with_connect_info` (as `run` does); without
+    // it every client shares one per-address limit
+    let address = extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|info| info.0.ip());
+    let token = match state
         .auth
-        .login(&login.username, &login.password)
-        .ok_or(ApiError::Unauthorized("wrong user name or password"))?;
+        .login(&login.username, &login.password, address)
+        .await
+    {
+        Ok(token) => token,
+        Err(LoginError::WrongCredentials) => {
+            return Err(ApiError::Unauthorized("wrong user name or password"))
+        }
+        Err(LoginError::Throttled { retry_after }) => {
+            tracing::warn!(?address, "login throttled");
+            return Err(ApiError::TooManyRequests(retry_after));
+        }
+        Err(LoginError::Unavailable) => {
+            return Err(ApiError::Unavailable("logins are unavailable"))
+        }
+    };
     Ok(Json(
         json!({"token": token, "expiresIn": super::auth::TOKEN_TTL_SECS}),
     ))
@@ -289,7 +442,10 @@ async fn current_session(
                         session.phone_number = Some(phone.digits().to_owned());
                     }
                 }
-                Err(error) => tracing::debug!(%error, "get-phone-number failed"),
+                Err(error) => {
+                    let error = redact(&error.to_string());
+                    tracing::debug!(%error, "get-phone-number failed");
+                }
             }
         }
     }
@@ -508,8 +664,12 @@ async fn conversations(
     _user: AuthUser,
     ApiQuery(query): ApiQuery<SessionQuery>,
 ) -> Result<Json<Vec<domain::Conversation>>, ApiError> {
+    let session = optional_session(query.session.as_deref())?;
     Ok(Json(
-        state.store.conversations(query.session.as_deref()).await?,
+        state
+            .store
+            .conversations(session.as_ref().map(SessionName::as_str))
+            .await?,
     ))
 }
 
@@ -519,10 +679,11 @@ async fn messages(
     Path(id): Path<String>,
     ApiQuery(query): ApiQuery<SessionQuery>,
 ) -> Result<Json<super::store::Page>, ApiError> {
+    let session = optional_session(query.session.as_deref())?;
     let page = state
         .store
         .messages(
-            query.session.as_deref(),
+            session.as_ref().map(SessionName::as_str),
             &id,
             query.page.unwrap_or(1),
             query.limit.unwrap_or(50),
@@ -537,13 +698,22 @@ async fn mark_read(
     Path(id): Path<String>,
     ApiQuery(query): ApiQuery<SessionQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    if !state.store.mark_read(query.session.as_deref(), &id).await? {
-        return Err(ApiError::NotFound(format!("no conversation {id}")));
+    let session = optional_session(query.session.as_deref())?;
+    if !state
+        .store
+        .mark_read(session.as_ref().map(SessionName::as_str), &id)
+        .await?
+    {
+        return Err(ApiError::NotFound(format!(
+            "no conversation {}",
+            shorten(&id, 100)
+        )));
     }
-    if let Some(session) = query.session.as_deref() {
+    if let Some(session) = &session {
         // best effort: the blue ticks on the contact's phone
-        if let Ok(handle) = state.client.session(session) {
+        if let Ok(handle) = state.client.session(session.as_str()) {
             if let Err(error) = handle.send_seen(&id).await {
+                let error = redact(&error.to_string());
                 tracing::debug!(%error, "send-seen failed");
             }
         }
@@ -555,49 +725,37 @@ async fn events(
     State(state): State<AppState>,
     _user: AuthUser,
     ApiQuery(query): ApiQuery<SessionQuery>,
-) -> impl IntoResponse {
-    state.realtime.sse(query.session)
+) -> Result<impl IntoResponse, ApiError> {
+    let session = optional_session(query.session.as_deref())?;
+    Ok(state.realtime.sse(session.map(String::from)))
 }
 
-async fn health(State(state): State<AppState>) -> Response {
-    let mut names: Vec<String> = state.store.session_names().await.unwrap_or_default();
-    names.extend(state.inner.sessions.iter().cloned());
-    names.sort();
-    names.dedup();
-    if names.is_empty() {
-        names.push("main".to_owned());
-    }
-    let mut sessions = BTreeMap::new();
-    let mut reachable = false;
-    for name in &names {
-        let Ok(session) = state.client.session(name) else {
-            continue;
-        };
-        match session.check_connection().await {
-            Ok(connected) => {
-                reachable = true;
-                sessions.insert(name.clone(), json!({"connected": connected}));
-            }
-            Err(error) => {
-                sessions.insert(
-                    name.clone(),
-                    json!({"connected": false, "error": error.to_string()}),
-                );
-            }
-        }
-    }
-    let database = state.store.ping().await;
-    let healthy = reachable && database;
-    let body = json!({
-        "status": if healthy { "up" } else { "down" },
-        "wppconnect": {"status": if reachable { "up" } else { "down" }, "sessions": sessions},
-        "database": {"status": if database { "up" } else { "down" }},
-        "realtime": {"status": "up", "clients": state.realtime.clients()},
-    });
-    let status = if healthy {
+/// `GET /health`: `{"status": "up"|"down"}` (503 when down) for anyone; the details
+/// (WPPConnect per session, database, real-time) only with a valid JWT. See [`super::health`].
+async fn health(State(state): State<AppState>, MaybeUser(user): MaybeUser) -> Response {
+    let report = state.health.report(&state).await;
+    let status = if report.healthy {
         StatusCode::OK
     } else {
         StatusCode::SERVICE_UNAVAILABLE
     };
-    (status, Json(body)).into_response()
+    match user {
+        Some(_) => (status, Json(report.details.clone())).into_response(),
+        None => (
+            status,
+            Json(json!({"status": if report.healthy { "up" } else { "down" }})),
+        )
+            .into_response(),
+    }
+}
+
+/// `GET /api/health`: the details of `/health`, and 401 without a valid JWT.
+async fn health_details(State(state): State<AppState>, _user: AuthUser) -> Response {
+    let report = state.health.report(&state).await;
+    let status = if report.healthy {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (status, Json(report.details.clone())).into_response()
 }
