@@ -9,18 +9,33 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 use wppconnect_examples::backend::auth::hash_password;
 use wppconnect_examples::backend::{run, Command, Config};
 
-#[tokio::main]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
+    // An empty variable counts as unset (`JWT_SECRET=` in a compose file): forget those before
+    // clap reads them, while no other thread exists to read the environment.
+    for arg in Config::command().get_arguments() {
+        if let Some(name) = arg.get_env() {
+            if std::env::var(name).is_ok_and(|value| value.trim().is_empty()) {
+                std::env::remove_var(name);
+            }
+        }
+    }
     // `--help`, `--version` and usage errors (exit code 2) are clap's
     let config = Config::parse();
     if config.command == Some(Command::HashPassword) {
         return hash_password_from_stdin();
     }
-    match run(config).await {
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("backend: cannot start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(config)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("backend: {error}");
