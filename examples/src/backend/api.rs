@@ -70,6 +70,39 @@ pub fn redact(text: &str) -> String {
     text
 }
 
+/// A log writer that [redacts](redact) what it writes: `run` logs through it, so a secret in
+/// any crate's log line (the client's retries quote the server) is cut out too. Wraps any
+/// `tracing_subscriber` writer: `fmt().with_writer(RedactLogs(std::io::stdout))`. The formatter
+/// writes each event in one piece, so a secret is never split between two writes.
+#[derive(Debug, Clone, Copy)]
+pub struct RedactLogs<M>(pub M);
+
+impl<'a, M: tracing_subscriber::fmt::MakeWriter<'a>> tracing_subscriber::fmt::MakeWriter<'a>
+    for RedactLogs<M>
+{
+    type Writer = RedactWrite<M::Writer>;
+
+    fn make_writer(&'a self) -> Self::Writer {
+        RedactWrite(self.0.make_writer())
+    }
+}
+
+/// The writer of [`RedactLogs`].
+#[derive(Debug)]
+pub struct RedactWrite<W>(W);
+
+impl<W: std::io::Write> std::io::Write for RedactWrite<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let text = String::from_utf8_lossy(buf);
+        self.0.write_all(redact(&text).as_bytes())?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush()
+    }
+}
+
 /// At most `max` characters of `text`, with `…` when cut.
 fn shorten(text: &str, max: usize) -> String {
     match text.char_indices().nth(max) {

@@ -23,7 +23,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use wppconnect_client::Client;
 use wppconnect_webhook::Webhook;
 
-pub use self::api::{redact, register_secret};
+pub use self::api::{redact, register_secret, RedactLogs, RedactWrite};
 pub use self::auth::Auth;
 pub use self::events::Realtime;
 pub use self::store::Store;
@@ -344,13 +344,28 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error + Send 
     let filter =
         tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
     config.check()?;
+    // cut out of every log line and upstream text shown, from the first log line on
+    for secret in [
+        &config.secret_key,
+        &config.jwt_secret,
+        &config.webhook_secret,
+    ]
+    .into_iter()
+    .flatten()
+    {
+        register_secret(secret);
+    }
     if config.log_format == LogFormat::Json {
         let _ = tracing_subscriber::fmt()
             .json()
             .with_env_filter(filter)
+            .with_writer(RedactLogs(std::io::stdout))
             .try_init();
     } else {
-        let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_writer(RedactLogs(std::io::stdout))
+            .try_init();
     }
     let mut simulator = None;
     let (url, secret_key) = match &config.wppconnect_url {
