@@ -436,13 +436,22 @@ async fn current_session(
     state: &AppState,
     name: &SessionName,
 ) -> Result<domain::Session, ApiError> {
+    let stored = state.store.session(name.as_str()).await?;
     let server = state.client.session(name.as_str())?.status().await?;
     let mut session = domain::Session::from_state(name.as_str(), &server);
     if session.status != SessionStatus::Connecting {
         // a QR code only means something while the session waits for a scan
         session.qr_code = None;
     }
-    let stored = state.store.session(name.as_str()).await?;
+    let shown = |s: &domain::Session| (s.status, s.qr_code.clone());
+    if stored.as_ref().map(shown) != Some(shown(&session)) {
+        // A webhook may have moved the session on while the server was asked (a scan during a
+        // start): when the store changed meanwhile, it is newer than this answer; keep it.
+        let now = state.store.session(name.as_str()).await?;
+        if let Some(now) = now.filter(|now| stored.as_ref().map(shown) != Some(shown(now))) {
+            return Ok(now);
+        }
+    }
     if let Some(stored) = &stored {
         session.last_connected = stored.last_connected;
         session.phone_number.clone_from(&stored.phone_number);
