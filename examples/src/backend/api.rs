@@ -543,9 +543,9 @@ async fn start_session(
             .set_session(name.as_str(), session.status, None)
             .await?;
     }
-    state
-        .realtime
-        .push(name.as_str(), "session-status", &session);
+    // No `session-status` push from here: this state was read from the server a moment ago,
+    // and the webhooks (QR code, scan, connected) push newer ones in order. Pushing it could
+    // land after them and show a connected session as waiting for a scan.
     Ok(Json(session))
 }
 
