@@ -11,6 +11,7 @@ mod group;
 pub mod message;
 mod profile;
 pub mod qr;
+pub mod routes;
 pub mod session;
 
 #[doc(no_inline)]
