@@ -6,6 +6,7 @@ use wppconnect_models::session::{StartSession, StatusMessage, TokenResponse};
 use wppconnect_models::{Message, SessionState};
 
 use crate::error::{Error, Result};
+use crate::routes;
 use crate::session::Session;
 
 /// The core operations of one session. [`Session`] implements it; a test can implement it with a
@@ -34,13 +35,7 @@ impl WppApi for Session {
 
     async fn start(&self, options: StartSession) -> Result<SessionState> {
         let value = serde_json::to_value(&options).map_err(Error::invalid)?;
-        let call = self
-            .call(
-                reqwest::Method::POST,
-                "POST /api/{session}/start-session",
-                "start-session",
-            )
-            .json(value);
+        let call = self.call(&routes::START_SESSION, &[])?.json(value);
         self.execute(call).await
     }
 

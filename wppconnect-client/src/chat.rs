@@ -3,11 +3,11 @@
 //! Reads are safe to repeat: the client retries them on transport errors, timeouts and 5xx.
 
 use futures::Stream;
-use reqwest::Method;
 use serde_json::{json, Value};
 use wppconnect_models::{Chat, ChatId, Message, MessageId, PhoneNumber, Wrapped};
 
 use crate::error::{Error, Result};
+use crate::routes;
 use crate::session::Session;
 
 pub(crate) fn chat_id(input: &str) -> Result<ChatId> {
@@ -38,10 +38,7 @@ impl Session {
         if let Some(count) = count {
             body["count"] = count.into();
         }
-        let call = self
-            .call(Method::POST, "POST /api/{session}/list-chats", "list-chats")
-            .json(body)
-            .idempotent();
+        let call = self.call(&routes::LIST_CHATS, &[])?.json(body);
         self.execute(call).await
     }
 
@@ -52,9 +49,7 @@ impl Session {
     /// [`Error::NotConnected`], [`Error::Api`], transport errors.
     #[doc(alias = "all-chats")]
     pub async fn all_chats(&self) -> Result<Vec<Chat>> {
-        let answer: Wrapped<Vec<Chat>> = self
-            .execute(self.call(Method::GET, "GET /api/{session}/all-chats", "all-chats"))
-            .await?;
+        let answer: Wrapped<Vec<Chat>> = self.execute(self.call(&routes::ALL_CHATS, &[])?).await?;
         Ok(answer.response)
     }
 
@@ -66,13 +61,7 @@ impl Session {
     #[doc(alias = "chat-by-id")]
     pub async fn chat_by_id(&self, chat: &str) -> Result<Chat> {
         let id = chat_id(chat)?;
-        let mut call = self
-            .call(
-                Method::GET,
-                "GET /api/{session}/chat-by-id/{phone}",
-                "chat-by-id",
-            )
-            .segments([id.user()]);
+        let mut call = self.call(&routes::CHAT_BY_ID, &[id.user()])?;
         if id.is_group() {
             call = call.query("isGroup", "true");
         }
@@ -93,12 +82,7 @@ impl Session {
     ) -> Result<Vec<Message>> {
         let id = chat_id(chat)?;
         let mut call = self
-            .call(
-                Method::GET,
-                "GET /api/{session}/get-messages/{chatId}",
-                "get-messages",
-            )
-            .segments([id.as_str()])
+            .call(&routes::GET_MESSAGES, &[id.as_str()])?
             .query("count", count)
             .query("direction", "before");
         if let Some(before) = before {
@@ -115,13 +99,7 @@ impl Session {
     #[doc(alias = "all-messages-in-chat")]
     pub async fn all_messages_in_chat(&self, chat: &str) -> Result<Vec<Message>> {
         let id = chat_id(chat)?;
-        let mut call = self
-            .call(
-                Method::GET,
-                "GET /api/{session}/all-messages-in-chat/{phone}",
-                "all-messages-in-chat",
-            )
-            .segments([id.user()]);
+        let mut call = self.call(&routes::ALL_MESSAGES_IN_CHAT, &[id.user()])?;
         if id.is_group() {
             call = call.query("isGroup", "true");
         }
@@ -173,13 +151,7 @@ impl Session {
     #[doc(alias = "message-by-id")]
     pub async fn message_by_id(&self, message_id: &str) -> Result<Message> {
         let id: MessageId = message_id.parse().map_err(Error::invalid)?;
-        let call = self
-            .call(
-                Method::GET,
-                "GET /api/{session}/message-by-id/{messageId}",
-                "message-by-id",
-            )
-            .segments([id.as_str()]);
+        let call = self.call(&routes::MESSAGE_BY_ID, &[id.as_str()])?;
         let answer: Wrapped<Value> = self.execute(call).await?;
         // `{"message", "contact", "session", "data": <Message>}`; older servers sent the message.
         let mut response = answer.response;
@@ -190,7 +162,7 @@ impl Session {
         serde_path_to_error::deserialize(&data).map_err(|e| {
             let snippet: String = data.to_string().chars().take(200).collect();
             Error::Decode {
-                route: "GET /api/{session}/message-by-id/{messageId}",
+                route: routes::MESSAGE_BY_ID.label(),
                 path: format!("response.data.{}", e.path()),
                 snippet,
                 source: e.into_inner(),

@@ -15,6 +15,7 @@ use wppconnect_models::{ErrorBody, ErrorKind, SessionName};
 
 use crate::config::{RateLimit, RetryPolicy, SecretKey, Token};
 use crate::error::{Error, Result};
+use crate::routes;
 use crate::session::{BoxFuture, Session};
 
 /// Default per-request timeout.
@@ -231,8 +232,7 @@ impl Client {
     #[doc(alias = "show-all-sessions")]
     pub async fn show_all_sessions(&self) -> Result<Vec<SessionName>> {
         let secret = self.inner.secret.as_ref().ok_or(Error::MissingSecretKey)?;
-        let call = Call::new(Method::GET, "GET /api/{secretkey}/show-all-sessions")
-            .segments([secret.expose(), "show-all-sessions"]);
+        let call = Call::to(&routes::SHOW_ALL_SESSIONS, None, Some(secret.expose()), &[])?;
         let list: SessionList = self.execute(None, call).await?;
         Ok(list.response)
     }
@@ -246,9 +246,7 @@ impl Client {
     #[doc(alias = "start-all")]
     pub async fn start_all(&self) -> Result<Value> {
         let secret = self.inner.secret.as_ref().ok_or(Error::MissingSecretKey)?;
-        let call = Call::new(Method::POST, "POST /api/{secretkey}/start-all")
-            .segments([secret.expose(), "start-all"])
-            .not_idempotent();
+        let call = Call::to(&routes::START_ALL, None, Some(secret.expose()), &[])?;
         self.execute(None, call).await
     }
 
@@ -256,12 +254,13 @@ impl Client {
     fn mint_token<'a>(&'a self, session: &'a SessionName) -> BoxFuture<'a, Result<TokenResponse>> {
         Box::pin(async move {
             let secret = self.inner.secret.as_ref().ok_or(Error::MissingSecretKey)?;
-            let call = Call::new(
-                Method::POST,
-                "POST /api/{session}/{secretkey}/generate-token",
-            )
-            .segments([session.as_str(), secret.expose(), "generate-token"])
-            .idempotent(); // minting a token changes nothing on the server
+            // minting a token changes nothing on the server: the table marks it safe to repeat
+            let call = Call::to(
+                &routes::GENERATE_TOKEN,
+                Some(session.as_str()),
+                Some(secret.expose()),
+                &[],
+            )?;
             self.execute(None, call).await
         })
     }
@@ -600,16 +599,5 @@ impl Call {
     pub(crate) fn body_of(mut self, body: &impl serde::Serialize) -> Result<Self> {
         self.body = Some(serde_json::to_vec(body).map_err(Error::invalid)?.into());
         Ok(self)
-    }
-
-    /// A POST that only reads or whose repetition is harmless.
-    pub(crate) fn idempotent(mut self) -> Self {
-        self.idempotent = true;
-        self
-    }
-
-    pub(crate) fn not_idempotent(mut self) -> Self {
-        self.idempotent = false;
-        self
     }
 }

@@ -3,12 +3,12 @@
 //!
 //! Reads are safe to repeat: the client retries them on transport errors, timeouts and 5xx.
 
-use reqwest::Method;
 use serde_json::{json, Value};
 use wppconnect_models::{ChatId, ChatKind, Contact, NumberStatus, Wrapped};
 
 use crate::chat::{chat_id, digits};
 use crate::error::Result;
+use crate::routes::{self, Route};
 use crate::session::Session;
 
 impl Session {
@@ -18,13 +18,8 @@ impl Session {
     /// [`Error::NotConnected`](crate::Error::NotConnected), [`Error::Api`](crate::Error::Api), transport errors.
     #[doc(alias = "all-contacts")]
     pub async fn all_contacts(&self) -> Result<Vec<Contact>> {
-        let answer: Wrapped<Vec<Contact>> = self
-            .execute(self.call(
-                Method::GET,
-                "GET /api/{session}/all-contacts",
-                "all-contacts",
-            ))
-            .await?;
+        let answer: Wrapped<Vec<Contact>> =
+            self.execute(self.call(&routes::ALL_CONTACTS, &[])?).await?;
         Ok(answer.response)
     }
 
@@ -33,9 +28,7 @@ impl Session {
     /// # Errors
     /// [`Error::InvalidInput`](crate::Error::InvalidInput), [`Error::NotConnected`](crate::Error::NotConnected), [`Error::Api`](crate::Error::Api).
     pub async fn contact(&self, phone: &str) -> Result<Contact> {
-        let call = self
-            .call(Method::GET, "GET /api/{session}/contact/{phone}", "contact")
-            .segments([digits(phone)?]);
+        let call = self.call(&routes::CONTACT, &[&digits(phone)?])?;
         let answer: Wrapped<Contact> = self.execute(call).await?;
         Ok(answer.response)
     }
@@ -46,13 +39,7 @@ impl Session {
     /// [`Error::InvalidInput`](crate::Error::InvalidInput), [`Error::NotConnected`](crate::Error::NotConnected), [`Error::Api`](crate::Error::Api).
     #[doc(alias = "check-number-status")]
     pub async fn check_number_status(&self, phone: &str) -> Result<NumberStatus> {
-        let call = self
-            .call(
-                Method::GET,
-                "GET /api/{session}/check-number-status/{phone}",
-                "check-number-status",
-            )
-            .segments([digits(phone)?]);
+        let call = self.call(&routes::CHECK_NUMBER_STATUS, &[&digits(phone)?])?;
         let answer: Wrapped<NumberStatus> = self.execute(call).await?;
         Ok(answer.response)
     }
@@ -81,13 +68,7 @@ impl Session {
                 "{id} is neither a phone-number id nor a LID"
             )));
         }
-        let call = self
-            .call(
-                Method::GET,
-                "GET /api/{session}/contact/pn-lid/{pnLid}",
-                "contact",
-            )
-            .segments(["pn-lid", id.as_str()]);
+        let call = self.call(&routes::CONTACT_PN_LID, &[id.as_str()])?;
         self.execute(call).await
     }
 
@@ -98,8 +79,7 @@ impl Session {
     /// [`Error::NotConnected`](crate::Error::NotConnected), [`Error::Api`](crate::Error::Api).
     #[doc(alias = "block-contact")]
     pub async fn block_contact(&self, phone: &str) -> Result<Value> {
-        self.block("POST /api/{session}/block-contact", "block-contact", phone)
-            .await
+        self.block(&routes::BLOCK_CONTACT, phone).await
     }
 
     /// `POST /api/{session}/unblock-contact`: unblocks a number.
@@ -109,20 +89,14 @@ impl Session {
     /// [`Error::NotConnected`](crate::Error::NotConnected), [`Error::Api`](crate::Error::Api).
     #[doc(alias = "unblock-contact")]
     pub async fn unblock_contact(&self, phone: &str) -> Result<Value> {
-        self.block(
-            "POST /api/{session}/unblock-contact",
-            "unblock-contact",
-            phone,
-        )
-        .await
+        self.block(&routes::UNBLOCK_CONTACT, phone).await
     }
 
-    async fn block(&self, route: &'static str, slug: &str, phone: &str) -> Result<Value> {
-        // Blocking twice leaves the same state: safe to repeat.
+    async fn block(&self, route: &'static Route, phone: &str) -> Result<Value> {
+        // Blocking twice leaves the same state: the table marks both routes safe to repeat.
         let call = self
-            .call(Method::POST, route, slug)
-            .json(json!({"phone": digits(phone)?}))
-            .idempotent();
+            .call(route, &[])?
+            .json(json!({"phone": digits(phone)?}));
         self.execute(call).await
     }
 
@@ -133,11 +107,7 @@ impl Session {
     #[doc(alias = "get-phone-number")]
     pub async fn get_phone_number(&self) -> Result<ChatId> {
         let answer: Wrapped<ChatId> = self
-            .execute(self.call(
-                Method::GET,
-                "GET /api/{session}/get-phone-number",
-                "get-phone-number",
-            ))
+            .execute(self.call(&routes::GET_PHONE_NUMBER, &[])?)
             .await?;
         Ok(answer.response)
     }

@@ -4,11 +4,11 @@
 //! Reads are retried; changes (create, add, remove, leave) are never retried once they may have
 //! reached the server.
 
-use reqwest::Method;
 use serde_json::{json, Value};
 use wppconnect_models::{ChatId, Contact, PhoneNumber, Wrapped};
 
 use crate::error::{Error, Result};
+use crate::routes::{self, Route};
 use crate::session::Session;
 
 impl Session {
@@ -18,9 +18,8 @@ impl Session {
     /// [`Error::NotConnected`], [`Error::Api`], transport errors.
     #[doc(alias = "all-groups")]
     pub async fn all_groups(&self) -> Result<Vec<Value>> {
-        let answer: Wrapped<Vec<Value>> = self
-            .execute(self.call(Method::GET, "GET /api/{session}/all-groups", "all-groups"))
-            .await?;
+        let answer: Wrapped<Vec<Value>> =
+            self.execute(self.call(&routes::ALL_GROUPS, &[])?).await?;
         Ok(answer.response)
     }
 
@@ -31,13 +30,7 @@ impl Session {
     #[doc(alias = "group-members")]
     pub async fn group_members(&self, group: &str) -> Result<Vec<Contact>> {
         let id = group_id(group)?;
-        let call = self
-            .call(
-                Method::GET,
-                "GET /api/{session}/group-members/{groupId}",
-                "group-members",
-            )
-            .segments([id.as_str()]);
+        let call = self.call(&routes::GROUP_MEMBERS, &[id.as_str()])?;
         let answer: Wrapped<Vec<Contact>> = self.execute(call).await?;
         Ok(answer.response)
     }
@@ -49,13 +42,7 @@ impl Session {
     #[doc(alias = "group-info")]
     pub async fn group_info(&self, group: &str) -> Result<Value> {
         let id = group_id(group)?;
-        let call = self
-            .call(
-                Method::GET,
-                "GET /api/{session}/group-info/{groupId}",
-                "group-info",
-            )
-            .segments([id.as_str()]);
+        let call = self.call(&routes::GROUP_INFO, &[id.as_str()])?;
         let answer: Wrapped<Value> = self.execute(call).await?;
         Ok(answer.response)
     }
@@ -68,13 +55,7 @@ impl Session {
     #[doc(alias = "group-invite-link")]
     pub async fn group_invite_link(&self, group: &str) -> Result<String> {
         let id = group_id(group)?;
-        let call = self
-            .call(
-                Method::GET,
-                "GET /api/{session}/group-invite-link/{groupId}",
-                "group-invite-link",
-            )
-            .segments([id.as_str()]);
+        let call = self.call(&routes::GROUP_INVITE_LINK, &[id.as_str()])?;
         let answer: Wrapped<String> = self.execute(call).await?;
         Ok(answer.response)
     }
@@ -93,11 +74,7 @@ impl Session {
         }
         let phones = phones(participants)?;
         let call = self
-            .call(
-                Method::POST,
-                "POST /api/{session}/create-group",
-                "create-group",
-            )
+            .call(&routes::CREATE_GROUP, &[])?
             .json(json!({"name": name, "participants": phones}));
         let answer: Wrapped<Value> = self.execute(call).await?;
         Ok(answer.response)
@@ -110,13 +87,8 @@ impl Session {
     /// [`Error::InvalidInput`], [`Error::NotConnected`], [`Error::Api`].
     #[doc(alias = "add-participant-group")]
     pub async fn add_participant_group(&self, group: &str, participants: &[&str]) -> Result<Value> {
-        self.participants(
-            "POST /api/{session}/add-participant-group",
-            "add-participant-group",
-            group,
-            participants,
-        )
-        .await
+        self.participants(&routes::ADD_PARTICIPANT_GROUP, group, participants)
+            .await
     }
 
     /// `POST /api/{session}/remove-participant-group`: removes numbers from a group.
@@ -129,26 +101,20 @@ impl Session {
         group: &str,
         participants: &[&str],
     ) -> Result<Value> {
-        self.participants(
-            "POST /api/{session}/remove-participant-group",
-            "remove-participant-group",
-            group,
-            participants,
-        )
-        .await
+        self.participants(&routes::REMOVE_PARTICIPANT_GROUP, group, participants)
+            .await
     }
 
     async fn participants(
         &self,
-        route: &'static str,
-        slug: &str,
+        route: &'static Route,
         group: &str,
         participants: &[&str],
     ) -> Result<Value> {
         let id = group_id(group)?;
         let phones = phones(participants)?;
         let call = self
-            .call(Method::POST, route, slug)
+            .call(route, &[])?
             .json(json!({"groupId": id.as_str(), "phone": phones}));
         let answer: Wrapped<Value> = self.execute(call).await?;
         Ok(answer.response)
@@ -162,11 +128,7 @@ impl Session {
     pub async fn leave_group(&self, group: &str) -> Result<Value> {
         let id = group_id(group)?;
         let call = self
-            .call(
-                Method::POST,
-                "POST /api/{session}/leave-group",
-                "leave-group",
-            )
+            .call(&routes::LEAVE_GROUP, &[])?
             .json(json!({"groupId": id.as_str()}));
         let answer: Wrapped<Value> = self.execute(call).await?;
         Ok(answer.response)

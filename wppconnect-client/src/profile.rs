@@ -1,10 +1,10 @@
 //! Profiles: the picture of a contact or group (profile-pic).
 
-use reqwest::Method;
 use wppconnect_models::{ProfilePic, Wrapped};
 
 use crate::chat::chat_id;
 use crate::error::Result;
+use crate::routes;
 use crate::session::Session;
 
 impl Session {
@@ -16,13 +16,7 @@ impl Session {
     #[doc(alias = "profile-pic")]
     pub async fn profile_pic(&self, chat: &str) -> Result<Option<ProfilePic>> {
         let id = chat_id(chat)?;
-        let mut call = self
-            .call(
-                Method::GET,
-                "GET /api/{session}/profile-pic/{phone}",
-                "profile-pic",
-            )
-            .segments([id.user()]);
+        let mut call = self.call(&routes::PROFILE_PIC, &[id.user()])?;
         if id.is_group() {
             call = call.query("isGroup", "true");
         }

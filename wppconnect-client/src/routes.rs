@@ -33,6 +33,9 @@
 
 use std::fmt;
 
+use crate::client::Call;
+use crate::error::{Error, Result};
+
 /// An HTTP method of a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -288,6 +291,48 @@ impl Route {
         self.path.split('/').filter_map(|s| s.strip_prefix(':'))
     }
 
+    /// The last literal segment (`group-info`): the server's name of the operation.
+    pub(crate) fn slug(&self) -> &'static str {
+        self.segments()
+            .filter(|s| !s.starts_with(':'))
+            .last()
+            .unwrap_or(self.path)
+    }
+
+    /// The path segments after `/api` for a call: `:session` and `:secretkey` filled in from
+    /// `session` and `secret`, the other parameters from `args` in order.
+    pub(crate) fn fill(
+        &self,
+        session: Option<&str>,
+        secret: Option<&str>,
+        args: &[&str],
+    ) -> Result<Vec<String>> {
+        let mut args = args.iter();
+        let mut out = Vec::new();
+        for segment in self
+            .segments()
+            .skip(usize::from(self.path.starts_with("/api/")))
+        {
+            let value = match segment {
+                ":session" => session
+                    .ok_or_else(|| Error::invalid(format!("{} needs a session", self.label)))?,
+                ":secretkey" => secret.ok_or(Error::MissingSecretKey)?,
+                param if param.starts_with(':') => *args.next().ok_or_else(|| {
+                    Error::invalid(format!("{} needs its {param} argument", self.label))
+                })?,
+                literal => literal,
+            };
+            out.push(value.to_owned());
+        }
+        if args.next().is_some() {
+            return Err(Error::invalid(format!(
+                "{} was given too many arguments",
+                self.label
+            )));
+        }
+        Ok(out)
+    }
+
     /// The path segments, without the leading `/` (`["api", ":session", "group-info", ":groupId"]`).
     pub(crate) fn segments(&self) -> impl Iterator<Item = &'static str> {
         self.path.split('/').filter(|s| !s.is_empty())
@@ -319,6 +364,22 @@ pub fn find(method: HttpMethod, path: &str) -> Option<&'static Route> {
                 }
             })
     })
+}
+
+impl Call {
+    /// A call of `route` with its path parameters: the route's method, its label for errors
+    /// and spans, and its retry class.
+    pub(crate) fn to(
+        route: &'static Route,
+        session: Option<&str>,
+        secret: Option<&str>,
+        args: &[&str],
+    ) -> Result<Self> {
+        let mut call = Self::new(route.method.into(), route.label)
+            .segments(route.fill(session, secret, args)?);
+        call.idempotent = route.retry.is_safe();
+        Ok(call)
+    }
 }
 
 /// One segment of a concrete request path, for [`matching`].

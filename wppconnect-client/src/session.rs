@@ -12,6 +12,7 @@ use wppconnect_models::{PhoneNumber, SessionName, SessionState, SessionStatus};
 
 use crate::client::{Call, Client};
 use crate::error::{Error, Result};
+use crate::routes::{self, Route};
 
 /// The handle of one WhatsApp session on the server: owned, cheap to clone, `'static` (it can go
 /// into `tokio::spawn` and axum state). Get one with [`Client::session`].
@@ -59,8 +60,9 @@ impl Session {
         &self.client
     }
 
-    pub(crate) fn call(&self, method: Method, route: &'static str, slug: &str) -> Call {
-        Call::new(method, route).segments([self.name.as_str(), slug])
+    /// A call of `route` for this session, with the route's other path parameters in order.
+    pub(crate) fn call(&self, route: &'static Route, args: &[&str]) -> Result<Call> {
+        Call::to(route, Some(self.name.as_str()), None, args)
     }
 
     pub(crate) async fn execute<T: serde::de::DeserializeOwned>(&self, call: Call) -> Result<T> {
@@ -109,12 +111,7 @@ impl Session {
     /// [`Error::Unauthorized`], transport errors.
     #[doc(alias = "status-session")]
     pub async fn status(&self) -> Result<SessionState> {
-        self.execute(self.call(
-            Method::GET,
-            "GET /api/{session}/status-session",
-            "status-session",
-        ))
-        .await
+        self.execute(self.call(&routes::STATUS_SESSION, &[])?).await
     }
 
     /// `GET /api/{session}/qrcode-session`: the QR code as PNG, or why there is none.
@@ -123,14 +120,9 @@ impl Session {
     /// [`Error::Unauthorized`], transport errors.
     #[doc(alias = "qrcode-session")]
     pub async fn qrcode(&self) -> Result<QrCodeImage> {
-        let route = "GET /api/{session}/qrcode-session";
-        let response = self
-            .client
-            .send(
-                Some(&self.name),
-                self.call(Method::GET, route, "qrcode-session"),
-            )
-            .await?;
+        let route = routes::QRCODE_SESSION.label();
+        let call = self.call(&routes::QRCODE_SESSION, &[])?;
+        let response = self.client.send(Some(&self.name), call).await?;
         let is_png = response
             .headers()
             .get(reqwest::header::CONTENT_TYPE)
@@ -155,11 +147,7 @@ impl Session {
     /// [`Error::Unauthorized`], transport errors.
     #[doc(alias = "check-connection-session")]
     pub async fn check_connection(&self) -> Result<bool> {
-        let call = self.call(
-            Method::GET,
-            "GET /api/{session}/check-connection-session",
-            "check-connection-session",
-        );
+        let call = self.call(&routes::CHECK_CONNECTION_SESSION, &[])?;
         let answer: StatusMessage = self.execute(call).await?;
         Ok(answer.status)
     }
@@ -170,12 +158,7 @@ impl Session {
     /// [`Error::NotConnected`] when the session is not connected, transport errors.
     #[doc(alias = "logout-session")]
     pub async fn logout(&self) -> Result<StatusMessage> {
-        self.execute(self.call(
-            Method::POST,
-            "POST /api/{session}/logout-session",
-            "logout-session",
-        ))
-        .await
+        self.execute(self.call(&routes::LOGOUT_SESSION, &[])?).await
     }
 
     /// `POST /api/{session}/close-session`: closes the browser, keeping the login.
@@ -191,13 +174,7 @@ impl Session {
     /// errors.
     #[doc(alias = "close-session")]
     pub async fn close(&self) -> Result<StatusMessage> {
-        let answer = self
-            .execute(self.call(
-                Method::POST,
-                "POST /api/{session}/close-session",
-                "close-session",
-            ))
-            .await;
+        let answer = self.execute(self.call(&routes::CLOSE_SESSION, &[])?).await;
         let Err(Error::Api { status, body, .. }) = &answer else {
             return answer;
         };
@@ -339,14 +316,7 @@ impl IntoFuture for StartSessionRequest {
         Box::pin(async move {
             let body = self.body?;
             let value = serde_json::to_value(&body).map_err(Error::invalid)?;
-            let call = self
-                .session
-                .call(
-                    Method::POST,
-                    "POST /api/{session}/start-session",
-                    "start-session",
-                )
-                .json(value);
+            let call = self.session.call(&routes::START_SESSION, &[])?.json(value);
             self.session.execute(call).await
         })
     }

@@ -805,3 +805,53 @@ async fn the_send_rate_limit_holds_each_session_alone_and_never_reads() {
         "main waited for its slot"
     );
 }
+
+#[tokio::test]
+async fn voice_notes_and_stickers_from_urls_go_to_the_path_routes() {
+    let server = server().await;
+    Mock::given(method("POST"))
+        .and(path(format!("/api/{SESSION}/send-voice")))
+        .and(bearer())
+        .and(body_json(json!({
+            "phone": "5511999999999",
+            "path": "https://cdn.example.com/nota.ogg",
+            "filename": "nota.ogg"
+        })))
+        .respond_with(ResponseTemplate::new(201).set_body_json(fixture("send-file")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(format!("/api/{SESSION}/send-sticker")))
+        .and(bearer())
+        .and(body_json(json!({
+            "phone": "5511999999999",
+            "path": "https://cdn.example.com/gato.png",
+            "filename": "gato.png"
+        })))
+        .respond_with(ResponseTemplate::new(201).set_body_json(fixture("send-file")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    catch_all(&server).await;
+    let session = client(&server).session(SESSION).unwrap();
+    let voice = session
+        .send_voice(
+            "5511999999999",
+            File::url("https://cdn.example.com/nota.ogg"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(voice[0].ack.map(i64::from), Some(1));
+    let sticker = session
+        .send_sticker(
+            "5511999999999",
+            File::url("https://cdn.example.com/gato.png"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        sticker[0].id.as_str(),
+        "true_5511999999999@c.us_3EB05E6F7A8B9C0D1E2F3A"
+    );
+}

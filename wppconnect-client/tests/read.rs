@@ -293,3 +293,45 @@ async fn a_message_by_id_of_the_wrong_shape_names_the_field() {
         other => panic!("expected Decode, got {other:?}"),
     }
 }
+
+#[tokio::test]
+async fn all_messages_in_chat_reads_a_private_chat_and_a_group() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path(format!(
+            "/api/{SESSION}/all-messages-in-chat/5511999999999"
+        )))
+        .and(bearer())
+        .respond_with(ResponseTemplate::new(200).set_body_json(fixture("get-messages")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!(
+            "/api/{SESSION}/all-messages-in-chat/120363025746331234"
+        )))
+        .and(query_param("isGroup", "true"))
+        .and(bearer())
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"status": "success", "response": []})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    catch_all(&server).await;
+    let session = client(&server).session(SESSION).unwrap();
+    let messages = session
+        .all_messages_in_chat("+55 11 99999-9999")
+        .await
+        .unwrap();
+    assert!(!messages.is_empty());
+    assert_eq!(
+        messages[0].id.as_str(),
+        "false_5511999999999@c.us_A1C9E2F64B0D3E8F7A6B5C4D3E2F1A0B"
+    );
+    let group = session
+        .all_messages_in_chat("120363025746331234@g.us")
+        .await
+        .unwrap();
+    assert!(group.is_empty());
+}

@@ -69,3 +69,41 @@ fn every_route_has_its_coverage_and_methods_consistent() {
     assert!(routes::find(HttpMethod::Delete, "/api/:session/newsletter/:id").is_some());
     assert!(routes::find(HttpMethod::Get, "/api/:session/newsletter/:id").is_none());
 }
+
+mod support;
+
+use support::{bearer, catch_all, client, server, SESSION};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, ResponseTemplate};
+
+#[tokio::test]
+async fn the_tables_retry_class_decides_whether_a_post_is_repeated() {
+    let server = server().await;
+    // list-chats is a POST that only reads: the table marks it safe, so a 502 is retried.
+    Mock::given(method("POST"))
+        .and(path(format!("/api/{SESSION}/list-chats")))
+        .and(bearer())
+        .respond_with(ResponseTemplate::new(502))
+        .expect(3)
+        .mount(&server)
+        .await;
+    // create-group would create a second group: the table marks it never, so one request.
+    Mock::given(method("POST"))
+        .and(path(format!("/api/{SESSION}/create-group")))
+        .and(bearer())
+        .respond_with(ResponseTemplate::new(502))
+        .expect(1)
+        .mount(&server)
+        .await;
+    catch_all(&server).await;
+    let session = client(&server).session(SESSION).unwrap();
+    assert_eq!(routes::LIST_CHATS.retry(), routes::Retry::Safe);
+    assert_eq!(routes::CREATE_GROUP.retry(), routes::Retry::Never);
+    let err = session.list_chats(None).await.unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(502));
+    let err = session
+        .create_group("Loja", &["5511999999999"])
+        .await
+        .unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(502));
+}

@@ -1,12 +1,12 @@
 //! What is done to messages rather than sent: edit, react, delete, mark seen, typing, media.
 
-use reqwest::Method;
 use serde_json::{json, Value};
 use wppconnect_models::message::{DownloadedMedia, RecipientFlags};
 use wppconnect_models::{MessageId, Wrapped};
 
 use super::recipient;
 use crate::error::{Error, Result};
+use crate::routes;
 use crate::session::Session;
 
 impl Session {
@@ -21,11 +21,7 @@ impl Session {
             return Err(Error::invalid("the new text is empty"));
         }
         let call = self
-            .call(
-                Method::POST,
-                "POST /api/{session}/edit-message",
-                "edit-message",
-            )
+            .call(&routes::EDIT_MESSAGE, &[])?
             .json(json!({"id": id.as_str(), "newText": new_text}));
         self.execute(call).await
     }
@@ -38,9 +34,8 @@ impl Session {
         let mut flags = RecipientFlags::default();
         let phone = recipient(chat, &mut flags)?;
         let call = self
-            .call(Method::POST, "POST /api/{session}/typing", "typing")
-            .json(json!({"phone": phone, "isGroup": flags.is_group, "value": on}))
-            .idempotent();
+            .call(&routes::TYPING, &[])?
+            .json(json!({"phone": phone, "isGroup": flags.is_group, "value": on}));
         self.execute(call).await
     }
 
@@ -52,11 +47,7 @@ impl Session {
     pub async fn react_message(&self, message_id: &str, reaction: &str) -> Result<Value> {
         let id: MessageId = message_id.parse().map_err(Error::invalid)?;
         let call = self
-            .call(
-                Method::POST,
-                "POST /api/{session}/react-message",
-                "react-message",
-            )
+            .call(&routes::REACT_MESSAGE, &[])?
             .json(json!({"msgId": id.as_str(), "reaction": reaction}));
         let answer: Wrapped<Value> = self.execute(call).await?;
         Ok(answer.response)
@@ -88,13 +79,7 @@ impl Session {
         if flags.is_group {
             body["isGroup"] = Value::Bool(true);
         }
-        let call = self
-            .call(
-                Method::POST,
-                "POST /api/{session}/delete-message",
-                "delete-message",
-            )
-            .json(body);
+        let call = self.call(&routes::DELETE_MESSAGE, &[])?.json(body);
         let answer: Wrapped<Value> = self.execute(call).await?;
         Ok(answer.response)
     }
@@ -111,10 +96,7 @@ impl Session {
         if flags.is_group {
             body["isGroup"] = Value::Bool(true);
         }
-        let call = self
-            .call(Method::POST, "POST /api/{session}/send-seen", "send-seen")
-            .json(body)
-            .idempotent();
+        let call = self.call(&routes::SEND_SEEN, &[])?.json(body);
         self.execute(call).await
     }
 
@@ -125,13 +107,7 @@ impl Session {
     #[doc(alias = "get-media-by-message")]
     pub async fn get_media_by_message(&self, message_id: &str) -> Result<DownloadedMedia> {
         let id: MessageId = message_id.parse().map_err(Error::invalid)?;
-        let call = self
-            .call(
-                Method::GET,
-                "GET /api/{session}/get-media-by-message/{messageId}",
-                "get-media-by-message",
-            )
-            .segments([id.as_str()]);
+        let call = self.call(&routes::GET_MEDIA_BY_MESSAGE, &[id.as_str()])?;
         self.execute(call).await
     }
 
@@ -144,13 +120,8 @@ impl Session {
     pub async fn download_media(&self, message_id: &str) -> Result<DownloadedMedia> {
         let id: MessageId = message_id.parse().map_err(Error::invalid)?;
         let call = self
-            .call(
-                Method::POST,
-                "POST /api/{session}/download-media",
-                "download-media",
-            )
-            .json(json!({"messageId": id.as_str()}))
-            .idempotent();
+            .call(&routes::DOWNLOAD_MEDIA, &[])?
+            .json(json!({"messageId": id.as_str()}));
         self.execute(call).await
     }
 }

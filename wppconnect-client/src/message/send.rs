@@ -4,7 +4,6 @@
 use std::future::IntoFuture;
 use std::marker::PhantomData;
 
-use reqwest::Method;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use wppconnect_models::message::{
@@ -14,8 +13,8 @@ use wppconnect_models::message::{
 use wppconnect_models::{ChatId, Message, MessageId, Wrapped};
 
 use super::{resolve, File};
-use crate::client::Call;
 use crate::error::{Error, Result};
+use crate::routes::{self, Route};
 use crate::session::{BoxFuture, Session};
 
 /// The typed body of a send other than `send-message` (a struct of
@@ -57,8 +56,7 @@ impl SendBody for SendStatus {
 #[derive(Debug)]
 pub struct SendRequest<B, T> {
     session: Session,
-    route: &'static str,
-    slug: &'static str,
+    route: &'static Route,
     phones: Vec<String>,
     flags: RecipientFlags,
     body: B,
@@ -79,17 +77,10 @@ enum FileField {
 }
 
 impl<B: SendBody, T> SendRequest<B, T> {
-    fn new(
-        session: &Session,
-        route: &'static str,
-        slug: &'static str,
-        phone: Option<&str>,
-        body: B,
-    ) -> Self {
+    fn new(session: &Session, route: &'static Route, phone: Option<&str>, body: B) -> Self {
         Self {
             session: session.clone(),
             route,
-            slug,
             phones: phone.map(str::to_owned).into_iter().collect(),
             flags: RecipientFlags::default(),
             body,
@@ -136,18 +127,17 @@ impl<B: SendBody, T> SendRequest<B, T> {
     where
         B: WithFile,
     {
-        let (_, _, slug, body) = self.body().await?;
-        Ok((slug, body))
+        let (_, route, body) = self.body().await?;
+        Ok((route.slug(), body))
     }
 
-    async fn body(mut self) -> Result<(Session, &'static str, &'static str, B)>
+    async fn body(mut self) -> Result<(Session, &'static Route, B)>
     where
         B: WithFile,
     {
         if let Some(error) = self.error {
             return Err(error);
         }
-        let mut slug = self.slug;
         let mut route = self.route;
         if !self.phones.is_empty() {
             let (phone, flags) = resolve(&self.phones, self.flags)?;
@@ -172,14 +162,13 @@ impl<B: SendBody, T> SendRequest<B, T> {
                     ));
                 }
                 (FileField::Voice, None) => {
-                    slug = "send-voice-base64";
-                    route = "POST /api/{session}/send-voice-base64";
+                    route = &routes::SEND_VOICE_BASE64;
                     body.base64_ptt = file.data_url().await?;
                 }
                 (FileField::Document, None) => body.base64 = file.data_url().await?,
             }
         }
-        Ok((self.session, route, slug, self.body))
+        Ok((self.session, route, self.body))
     }
 }
 
@@ -274,10 +263,8 @@ where
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
-            let (session, route, slug, body) = self.body().await?;
-            let call = Call::new(Method::POST, route)
-                .segments([session.name.as_str(), slug])
-                .body_of(&body)?;
+            let (session, route, body) = self.body().await?;
+            let call = session.call(route, &[])?.body_of(&body)?;
             session.client.send_slot(&session.name).await;
             let answer: Wrapped<T> = session.execute(call).await?;
             Ok(answer.response)
@@ -297,13 +284,8 @@ impl Session {
     /// As [`Session::send_message`]; [`Error::InvalidInput`] for an unreadable file.
     #[doc(alias = "send-image")]
     pub fn send_image(&self, phone: &str, file: File) -> SendRequest<SendFile, Receipts> {
-        let mut request = SendRequest::new(
-            self,
-            "POST /api/{session}/send-image",
-            "send-image",
-            Some(phone),
-            SendFile::default(),
-        );
+        let mut request =
+            SendRequest::new(self, &routes::SEND_IMAGE, Some(phone), SendFile::default());
         request.file = Some((file, FileField::Document));
         request
     }
@@ -316,13 +298,8 @@ impl Session {
     #[doc(alias = "send-file")]
     #[doc(alias = "send-file-base64")]
     pub fn send_file(&self, phone: &str, file: File) -> SendRequest<SendFile, Receipts> {
-        let mut request = SendRequest::new(
-            self,
-            "POST /api/{session}/send-file",
-            "send-file",
-            Some(phone),
-            SendFile::default(),
-        );
+        let mut request =
+            SendRequest::new(self, &routes::SEND_FILE, Some(phone), SendFile::default());
         request.file = Some((file, FileField::Document));
         request
     }
@@ -335,13 +312,8 @@ impl Session {
     #[doc(alias = "send-voice")]
     #[doc(alias = "send-voice-base64")]
     pub fn send_voice(&self, phone: &str, file: File) -> SendRequest<SendFile, Receipts> {
-        let mut request = SendRequest::new(
-            self,
-            "POST /api/{session}/send-voice",
-            "send-voice",
-            Some(phone),
-            SendFile::default(),
-        );
+        let mut request =
+            SendRequest::new(self, &routes::SEND_VOICE, Some(phone), SendFile::default());
         request.file = Some((file, FileField::Voice));
         request
     }
@@ -355,8 +327,7 @@ impl Session {
     pub fn send_sticker(&self, phone: &str, file: File) -> SendRequest<SendFile, Receipts> {
         let mut request = SendRequest::new(
             self,
-            "POST /api/{session}/send-sticker",
-            "send-sticker",
+            &routes::SEND_STICKER,
             Some(phone),
             SendFile::default(),
         );
@@ -378,8 +349,7 @@ impl Session {
     ) -> SendRequest<SendLocation, Receipts> {
         let mut request = SendRequest::new(
             self,
-            "POST /api/{session}/send-location",
-            "send-location",
+            &routes::SEND_LOCATION,
             Some(phone),
             SendLocation {
                 lat,
@@ -408,8 +378,7 @@ impl Session {
     ) -> SendRequest<SendLinkPreview, Vec<Value>> {
         let mut request = SendRequest::new(
             self,
-            "POST /api/{session}/send-link-preview",
-            "send-link-preview",
+            &routes::SEND_LINK_PREVIEW,
             Some(phone),
             SendLinkPreview {
                 url: url.to_owned(),
@@ -436,8 +405,7 @@ impl Session {
     ) -> SendRequest<SendReply, Vec<Message>> {
         let mut request = SendRequest::new(
             self,
-            "POST /api/{session}/send-reply",
-            "send-reply",
+            &routes::SEND_REPLY,
             Some(phone),
             SendReply {
                 message: message.to_owned(),
@@ -468,8 +436,7 @@ impl Session {
     ) -> SendRequest<SendPoll, Vec<Message>> {
         let mut request = SendRequest::new(
             self,
-            "POST /api/{session}/send-poll-message",
-            "send-poll-message",
+            &routes::SEND_POLL_MESSAGE,
             Some(phone),
             SendPoll {
                 name: name.to_owned(),
@@ -498,8 +465,7 @@ impl Session {
     ) -> SendRequest<SendMentioned, Value> {
         let mut request = SendRequest::new(
             self,
-            "POST /api/{session}/send-mentioned",
-            "send-mentioned",
+            &routes::SEND_MENTIONED,
             Some(phone),
             SendMentioned {
                 message: message.to_owned(),
@@ -537,8 +503,7 @@ impl Session {
         let empty = sections.as_array().is_none_or(|s| s.is_empty());
         let mut request = SendRequest::new(
             self,
-            "POST /api/{session}/send-list-message",
-            "send-list-message",
+            &routes::SEND_LIST_MESSAGE,
             Some(phone),
             SendList {
                 button_text: button_text.to_owned(),
@@ -562,8 +527,7 @@ impl Session {
     pub fn send_status(&self, message: &str) -> SendRequest<SendStatus, Vec<Message>> {
         let mut request = SendRequest::new(
             self,
-            "POST /api/{session}/send-status",
-            "send-status",
+            &routes::SEND_STATUS,
             None,
             SendStatus {
                 message: message.to_owned(),
@@ -590,8 +554,7 @@ impl Session {
         let ids: Vec<String> = message_ids.iter().map(|id| (*id).to_owned()).collect();
         let mut request = SendRequest::new(
             self,
-            "POST /api/{session}/forward-messages",
-            "forward-messages",
+            &routes::FORWARD_MESSAGES,
             Some(phone),
             ForwardMessages::default(),
         );
