@@ -17,6 +17,7 @@ use crate::config::{RateLimit, RetryPolicy, SecretKey, Token};
 use crate::error::{Error, Result};
 use crate::routes;
 use crate::session::{BoxFuture, Session};
+use crate::upload::Multipart;
 
 /// Default per-request timeout.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -384,6 +385,9 @@ impl Client {
                     .header(reqwest::header::CONTENT_TYPE, "application/json")
                     .body(body.clone());
             }
+            if let Some(form) = &call.multipart {
+                request = request.multipart(form.form().await?);
+            }
             let result = request.send().await;
             let span = tracing::Span::current();
             span.record(
@@ -414,7 +418,9 @@ impl Client {
                 Err(e) if e.is_timeout() => Error::Timeout { route: call.route },
                 Err(e) => transport(call.route, e),
             };
-            let safe = error.is_not_sent() || (call.idempotent && error.is_retryable());
+            // a streamed upload is gone after one attempt: it cannot be repeated
+            let safe = (error.is_not_sent() || (call.idempotent && error.is_retryable()))
+                && call.multipart.as_ref().is_none_or(Multipart::repeatable);
             if safe && attempt < self.inner.retry.max_retries {
                 attempt += 1;
                 let delay = self.inner.retry.backoff(attempt);
@@ -435,7 +441,10 @@ impl Client {
             let mut segments = url
                 .path_segments_mut()
                 .map_err(|()| Error::invalid("the base URL cannot take a path"))?;
-            segments.pop_if_empty().push("api");
+            segments.pop_if_empty();
+            if call.under_api {
+                segments.push("api");
+            }
             for segment in &call.segments {
                 segments.push(segment);
             }
@@ -551,7 +560,8 @@ impl TokenSlot {
     }
 }
 
-/// One request: method, route template, path segments under `/api`, body, retry safety.
+/// One request: method, route template, path segments (under `/api` unless `under_api` is
+/// false), JSON or multipart body, retry safety.
 #[derive(Debug)]
 pub(crate) struct Call {
     pub(crate) method: Method,
@@ -559,6 +569,8 @@ pub(crate) struct Call {
     pub(crate) segments: Vec<String>,
     pub(crate) query: Vec<(String, String)>,
     pub(crate) body: Option<bytes::Bytes>,
+    pub(crate) multipart: Option<Multipart>,
+    pub(crate) under_api: bool,
     pub(crate) idempotent: bool,
 }
 
@@ -572,6 +584,8 @@ impl Call {
             segments: Vec::new(),
             query: Vec::new(),
             body: None,
+            multipart: None,
+            under_api: true,
             idempotent,
         }
     }

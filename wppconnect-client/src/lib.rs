@@ -11,8 +11,10 @@ mod group;
 pub mod message;
 mod profile;
 pub mod qr;
+mod raw;
 pub mod routes;
 pub mod session;
+mod upload;
 
 #[doc(no_inline)]
 pub use wppconnect_models as models;
@@ -22,7 +24,9 @@ pub use crate::client::{Client, ClientBuilder, DEFAULT_TIMEOUT};
 pub use crate::config::{RateLimit, RetryPolicy, SecretKey, Token};
 pub use crate::error::{Error, Result};
 pub use crate::message::File;
+pub use crate::raw::{RawRequest, RawResponse};
 pub use crate::session::{LoginUpdate, QrCodeImage, Session};
+pub use crate::upload::{Multipart, Upload};
 
 #[cfg(test)]
 mod assertions {

@@ -6,7 +6,6 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use futures::Stream;
-use reqwest::Method;
 use wppconnect_models::session::{QrCodeUnavailable, StartSession, StatusMessage, TokenResponse};
 use wppconnect_models::{PhoneNumber, SessionName, SessionState, SessionStatus};
 
@@ -319,38 +318,5 @@ impl IntoFuture for StartSessionRequest {
             let call = self.session.call(&routes::START_SESSION, &[])?.json(value);
             self.session.execute(call).await
         })
-    }
-}
-
-/// The raw escape hatch, for routes the typed API does not cover yet.
-impl Session {
-    /// `GET /api/{session}/{path}` with this session's auth, retries and errors; `path` is split
-    /// on `/` and each part percent-encoded.
-    ///
-    /// # Errors
-    /// As every call.
-    pub async fn get<T: serde::de::DeserializeOwned>(&self, path: &str) -> Result<T> {
-        let call = Call::new(Method::GET, "GET /api/{session}/…")
-            .segments([self.name.as_str()])
-            .segments(path.split('/').filter(|s| !s.is_empty()));
-        self.execute(call).await
-    }
-
-    /// `POST /api/{session}/{path}` with a JSON body. Never retried once it may have reached the
-    /// server.
-    ///
-    /// # Errors
-    /// As every call.
-    pub async fn post<T: serde::de::DeserializeOwned>(
-        &self,
-        path: &str,
-        body: &impl serde::Serialize,
-    ) -> Result<T> {
-        let body = serde_json::to_value(body).map_err(Error::invalid)?;
-        let call = Call::new(Method::POST, "POST /api/{session}/…")
-            .segments([self.name.as_str()])
-            .segments(path.split('/').filter(|s| !s.is_empty()))
-            .json(body);
-        self.execute(call).await
     }
 }

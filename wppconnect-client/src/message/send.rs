@@ -16,6 +16,7 @@ use super::{resolve, File};
 use crate::error::{Error, Result};
 use crate::routes::{self, Route};
 use crate::session::{BoxFuture, Session};
+use crate::upload::{Multipart, Upload};
 
 /// The typed body of a send other than `send-message` (a struct of
 /// [`wppconnect_models::message`]): the builder fills in the recipients.
@@ -119,7 +120,8 @@ impl<B: SendBody, T> SendRequest<B, T> {
     }
 
     /// The route slug and the body this request would send (recipients resolved, files read and
-    /// encoded as data URLs), without sending anything: for logging, fakes and tests.
+    /// encoded as data URLs), without sending anything: for logging, fakes and tests. For a
+    /// [`File::Upload`] the body holds the form's text fields; the file goes in the field `file`.
     ///
     /// # Errors
     /// The first invalid input given to the builder; an unreadable file.
@@ -127,11 +129,11 @@ impl<B: SendBody, T> SendRequest<B, T> {
     where
         B: WithFile,
     {
-        let (_, route, body) = self.body().await?;
+        let (_, route, body, _) = self.body().await?;
         Ok((route.slug(), body))
     }
 
-    async fn body(mut self) -> Result<(Session, &'static Route, B)>
+    async fn body(mut self) -> Result<(Session, &'static Route, B, Option<Upload>)>
     where
         B: WithFile,
     {
@@ -139,6 +141,7 @@ impl<B: SendBody, T> SendRequest<B, T> {
             return Err(error);
         }
         let mut route = self.route;
+        let mut upload = None;
         if !self.phones.is_empty() {
             let (phone, flags) = resolve(&self.phones, self.flags)?;
             self.body.set_recipients(phone, flags);
@@ -154,6 +157,15 @@ impl<B: SendBody, T> SendRequest<B, T> {
                 File::Url(url) => Some(url.clone()),
                 _ => None,
             };
+            if let File::Upload(file) = file {
+                if matches!(field, FileField::Voice) {
+                    return Err(Error::invalid(
+                        "the voice routes read no uploaded file: use File::path, File::bytes or File::url",
+                    ));
+                }
+                upload = Some(file);
+                return Ok((self.session, route, self.body, upload));
+            }
             match (field, url) {
                 (_, Some(url)) => body.path = Some(url),
                 (FileField::PathOnly, None) => {
@@ -168,7 +180,7 @@ impl<B: SendBody, T> SendRequest<B, T> {
                 (FileField::Document, None) => body.base64 = file.data_url().await?,
             }
         }
-        Ok((self.session, route, self.body))
+        Ok((self.session, route, self.body, upload))
     }
 }
 
@@ -263,8 +275,16 @@ where
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
-            let (session, route, body) = self.body().await?;
-            let call = session.call(route, &[])?.body_of(&body)?;
+            let (session, route, body, upload) = self.body().await?;
+            let mut call = session.call(route, &[])?;
+            call = match upload {
+                // the server's multer reads the file from the form field `file`
+                Some(upload) => {
+                    call.multipart = Some(Multipart::from_body(&body)?.file("file", upload));
+                    call
+                }
+                None => call.body_of(&body)?,
+            };
             session.client.send_slot(&session.name).await;
             let answer: Wrapped<T> = session.execute(call).await?;
             Ok(answer.response)
@@ -276,9 +296,10 @@ where
 pub type Receipts = Vec<SendReceipt>;
 
 impl Session {
-    /// `POST /api/{session}/send-image`: an image, with `.caption(…)`. Bytes, a local path or
-    /// base64 are sent as the data URL the server expects; a URL is downloaded by the server.
-    /// Never retried after it may have reached the server.
+    /// `POST /api/{session}/send-image`: an image, with `.caption(…)`. A [`File::Upload`] goes
+    /// as a multipart form (field `file`, streamed); bytes, a local path or base64 are sent as
+    /// the data URL the server expects; a URL is downloaded by the server. Never retried after it
+    /// may have reached the server.
     ///
     /// # Errors
     /// As [`Session::send_message`]; [`Error::InvalidInput`] for an unreadable file.
@@ -290,8 +311,20 @@ impl Session {
         request
     }
 
-    /// `POST /api/{session}/send-file`: a document, with `.filename(…)` and `.caption(…)`.
-    /// Never retried after it may have reached the server.
+    /// `POST /api/{session}/send-file`: a document, with `.filename(…)` and `.caption(…)`. A
+    /// [`File::Upload`] goes as a multipart form (field `file`, streamed from a path or an
+    /// `AsyncRead`, never base64); other files as in [`Session::send_image`]. Never retried
+    /// after it may have reached the server.
+    ///
+    /// ```no_run
+    /// # async fn run(session: wppconnect_client::Session) -> wppconnect_client::Result<()> {
+    /// use wppconnect_client::{File, Upload};
+    /// session
+    ///     .send_file("5511999999999", File::upload(Upload::path("/srv/notas/nota.pdf")))
+    ///     .caption("Sua nota fiscal")
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// As [`Session::send_image`].
@@ -305,7 +338,8 @@ impl Session {
     }
 
     /// `POST /api/{session}/send-voice` (a URL) or `/send-voice-base64` (bytes, path, base64):
-    /// a voice note. Never retried after it may have reached the server.
+    /// a voice note. Neither route reads an uploaded file, so a [`File::Upload`] is refused.
+    /// Never retried after it may have reached the server.
     ///
     /// # Errors
     /// As [`Session::send_image`].
@@ -318,11 +352,13 @@ impl Session {
         request
     }
 
-    /// `POST /api/{session}/send-sticker`: a sticker from a URL the server downloads and
-    /// converts. Never retried after it may have reached the server.
+    /// `POST /api/{session}/send-sticker`: a sticker from a URL the server downloads, or a
+    /// [`File::Upload`] (multipart field `file`); the server converts it. Never retried after it
+    /// may have reached the server.
     ///
     /// # Errors
-    /// [`Error::InvalidInput`] for anything but [`File::Url`]; as [`Session::send_message`].
+    /// [`Error::InvalidInput`] for anything but [`File::Url`] and [`File::Upload`]; as
+    /// [`Session::send_message`].
     #[doc(alias = "send-sticker")]
     pub fn send_sticker(&self, phone: &str, file: File) -> SendRequest<SendFile, Receipts> {
         let mut request = SendRequest::new(
