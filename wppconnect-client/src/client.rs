@@ -11,7 +11,7 @@ use serde_json::Value;
 use tracing::Instrument;
 use url::Url;
 use wppconnect_models::session::{SessionList, TokenResponse};
-use wppconnect_models::{ErrorBody, ErrorKind, SessionName};
+use wppconnect_models::{Confirmation, ErrorBody, ErrorKind, SessionName};
 
 use crate::config::{RateLimit, RetryPolicy, SecretKey, Token};
 use crate::error::{Error, Result};
@@ -245,7 +245,7 @@ impl Client {
     /// # Errors
     /// [`Error::MissingSecretKey`], [`Error::WrongSecretKey`], transport errors.
     #[doc(alias = "start-all")]
-    pub async fn start_all(&self) -> Result<Value> {
+    pub async fn start_all(&self) -> Result<Confirmation> {
         let secret = self.inner.secret.as_ref().ok_or(Error::MissingSecretKey)?;
         let call = Call::to(&routes::START_ALL, None, Some(secret.expose()), &[])?;
         self.execute(None, call).await

@@ -3,8 +3,8 @@
 //!
 //! Reads are safe to repeat: the client retries them on transport errors, timeouts and 5xx.
 
-use serde_json::{json, Value};
-use wppconnect_models::{ChatId, ChatKind, Contact, NumberStatus, Wrapped};
+use serde_json::json;
+use wppconnect_models::{ChatId, ChatKind, Confirmation, Contact, NumberStatus, PnLid, Wrapped};
 
 use crate::chat::{chat_id, digits};
 use crate::error::Result;
@@ -54,14 +54,13 @@ impl Session {
         Ok(status.number_exists.then(|| status.id.into_plain()))
     }
     /// `GET /api/{session}/contact/pn-lid/{pnLid}`: maps a phone-number id (`…@c.us`) to its
-    /// `@lid` and back: `{"lid", "phoneNumber", "contact"}` as the server sends it (JSON, not
-    /// typed yet).
+    /// `@lid` and back (either may be unknown), with the contact when WhatsApp Web has it.
     ///
     /// # Errors
     /// [`Error::InvalidInput`](crate::Error::InvalidInput) (not a `@c.us` or `@lid` id),
     /// [`Error::NotConnected`](crate::Error::NotConnected), [`Error::Api`](crate::Error::Api).
     #[doc(alias = "contact/pn-lid")]
-    pub async fn contact_pn_lid(&self, id: &str) -> Result<Value> {
+    pub async fn contact_pn_lid(&self, id: &str) -> Result<PnLid> {
         let id = chat_id(id)?;
         if !matches!(id.kind(), ChatKind::Contact | ChatKind::Lid) {
             return Err(crate::Error::invalid(format!(
@@ -78,7 +77,7 @@ impl Session {
     /// [`Error::InvalidInput`](crate::Error::InvalidInput),
     /// [`Error::NotConnected`](crate::Error::NotConnected), [`Error::Api`](crate::Error::Api).
     #[doc(alias = "block-contact")]
-    pub async fn block_contact(&self, phone: &str) -> Result<Value> {
+    pub async fn block_contact(&self, phone: &str) -> Result<Confirmation> {
         self.block(&routes::BLOCK_CONTACT, phone).await
     }
 
@@ -88,16 +87,17 @@ impl Session {
     /// [`Error::InvalidInput`](crate::Error::InvalidInput),
     /// [`Error::NotConnected`](crate::Error::NotConnected), [`Error::Api`](crate::Error::Api).
     #[doc(alias = "unblock-contact")]
-    pub async fn unblock_contact(&self, phone: &str) -> Result<Value> {
+    pub async fn unblock_contact(&self, phone: &str) -> Result<Confirmation> {
         self.block(&routes::UNBLOCK_CONTACT, phone).await
     }
 
-    async fn block(&self, route: &'static Route, phone: &str) -> Result<Value> {
+    async fn block(&self, route: &'static Route, phone: &str) -> Result<Confirmation> {
         // Blocking twice leaves the same state: the table marks both routes safe to repeat.
         let call = self
             .call(route, &[])?
             .json(json!({"phone": digits(phone)?}));
-        self.execute(call).await
+        let answer: Wrapped<Confirmation> = self.execute(call).await?;
+        Ok(answer.response)
     }
 
     /// `GET /api/{session}/get-phone-number`: the session's own id (`5511…@c.us`).

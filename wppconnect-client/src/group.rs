@@ -4,8 +4,12 @@
 //! Reads are retried; changes (create, add, remove, leave) are never retried once they may have
 //! reached the server.
 
-use serde_json::{json, Value};
-use wppconnect_models::{ChatId, Contact, PhoneNumber, Wrapped};
+use serde::de::DeserializeOwned;
+use serde_json::json;
+use wppconnect_models::group::{
+    CreatedGroups, GroupInfo, LeftGroup, ParticipantsAdded, ParticipantsRemoved,
+};
+use wppconnect_models::{Chat, ChatId, Contact, PhoneNumber, Wrapped};
 
 use crate::error::{Error, Result};
 use crate::routes::{self, Route};
@@ -17,9 +21,8 @@ impl Session {
     /// # Errors
     /// [`Error::NotConnected`], [`Error::Api`], transport errors.
     #[doc(alias = "all-groups")]
-    pub async fn all_groups(&self) -> Result<Vec<Value>> {
-        let answer: Wrapped<Vec<Value>> =
-            self.execute(self.call(&routes::ALL_GROUPS, &[])?).await?;
+    pub async fn all_groups(&self) -> Result<Vec<Chat>> {
+        let answer: Wrapped<Vec<Chat>> = self.execute(self.call(&routes::ALL_GROUPS, &[])?).await?;
         Ok(answer.response)
     }
 
@@ -34,16 +37,16 @@ impl Session {
         let answer: Wrapped<Vec<Contact>> = self.execute(call).await?;
         Ok(answer.response)
     }
-    /// `GET /api/{session}/group-info/{groupId}`: name, description, subject, dates and
-    /// participants (`{id, isAdmin}`), as the server sends them (JSON; not typed yet).
+    /// `GET /api/{session}/group-info/{groupId}`: name, description, subject, dates (ISO-8601
+    /// strings) and participants (`{id, isAdmin}`).
     ///
     /// # Errors
     /// [`Error::InvalidInput`], [`Error::NotConnected`], [`Error::Api`].
     #[doc(alias = "group-info")]
-    pub async fn group_info(&self, group: &str) -> Result<Value> {
+    pub async fn group_info(&self, group: &str) -> Result<GroupInfo> {
         let id = group_id(group)?;
         let call = self.call(&routes::GROUP_INFO, &[id.as_str()])?;
-        let answer: Wrapped<Value> = self.execute(call).await?;
+        let answer: Wrapped<GroupInfo> = self.execute(call).await?;
         Ok(answer.response)
     }
 
@@ -61,14 +64,15 @@ impl Session {
     }
 
     /// `POST /api/{session}/create-group`: creates a group named `name` with these participants
-    /// (numbers as people type them). The answer (`groupInfo` with the new id) is JSON, not typed
-    /// yet. Never retried once it may have reached the server (it would create a second group).
+    /// (numbers as people type them). The answer lists the group created with its id (without
+    /// `@g.us`; see [`CreatedGroup::chat_id`](wppconnect_models::group::CreatedGroup::chat_id)).
+    /// Never retried once it may have reached the server (it would create a second group).
     ///
     /// # Errors
     /// [`Error::InvalidInput`] (empty name, no or bad participant), [`Error::NotConnected`],
     /// [`Error::Api`].
     #[doc(alias = "create-group")]
-    pub async fn create_group(&self, name: &str, participants: &[&str]) -> Result<Value> {
+    pub async fn create_group(&self, name: &str, participants: &[&str]) -> Result<CreatedGroups> {
         if name.trim().is_empty() {
             return Err(Error::invalid("the group name is empty"));
         }
@@ -76,17 +80,21 @@ impl Session {
         let call = self
             .call(&routes::CREATE_GROUP, &[])?
             .json(json!({"name": name, "participants": phones}));
-        let answer: Wrapped<Value> = self.execute(call).await?;
+        let answer: Wrapped<CreatedGroups> = self.execute(call).await?;
         Ok(answer.response)
     }
 
     /// `POST /api/{session}/add-participant-group`: adds numbers to a group. The answer says, per
-    /// number, whether it was added or needs an invitation (JSON, not typed yet).
+    /// number, whether it was added or needs an invitation (the library's result per number).
     ///
     /// # Errors
     /// [`Error::InvalidInput`], [`Error::NotConnected`], [`Error::Api`].
     #[doc(alias = "add-participant-group")]
-    pub async fn add_participant_group(&self, group: &str, participants: &[&str]) -> Result<Value> {
+    pub async fn add_participant_group(
+        &self,
+        group: &str,
+        participants: &[&str],
+    ) -> Result<ParticipantsAdded> {
         self.participants(&routes::ADD_PARTICIPANT_GROUP, group, participants)
             .await
     }
@@ -100,23 +108,23 @@ impl Session {
         &self,
         group: &str,
         participants: &[&str],
-    ) -> Result<Value> {
+    ) -> Result<ParticipantsRemoved> {
         self.participants(&routes::REMOVE_PARTICIPANT_GROUP, group, participants)
             .await
     }
 
-    async fn participants(
+    async fn participants<T: DeserializeOwned>(
         &self,
         route: &'static Route,
         group: &str,
         participants: &[&str],
-    ) -> Result<Value> {
+    ) -> Result<T> {
         let id = group_id(group)?;
         let phones = phones(participants)?;
         let call = self
             .call(route, &[])?
             .json(json!({"groupId": id.as_str(), "phone": phones}));
-        let answer: Wrapped<Value> = self.execute(call).await?;
+        let answer: Wrapped<T> = self.execute(call).await?;
         Ok(answer.response)
     }
 
@@ -125,12 +133,12 @@ impl Session {
     /// # Errors
     /// [`Error::InvalidInput`], [`Error::NotConnected`], [`Error::Api`].
     #[doc(alias = "leave-group")]
-    pub async fn leave_group(&self, group: &str) -> Result<Value> {
+    pub async fn leave_group(&self, group: &str) -> Result<LeftGroup> {
         let id = group_id(group)?;
         let call = self
             .call(&routes::LEAVE_GROUP, &[])?
             .json(json!({"groupId": id.as_str()}));
-        let answer: Wrapped<Value> = self.execute(call).await?;
+        let answer: Wrapped<LeftGroup> = self.execute(call).await?;
         Ok(answer.response)
     }
 }

@@ -257,6 +257,8 @@ async fn one_chat_message_contact_picture_group_and_media() {
     assert_eq!(session.profile_pic("5521988887777").await.unwrap(), None);
     let groups = session.all_groups().await.unwrap();
     assert_eq!(groups.len(), 1);
+    assert_eq!(groups[0].id.as_str(), "120363025746331234@g.us");
+    assert_eq!(groups[0].name.as_deref(), Some("Equipe"));
     let members = session.group_members("120363025746331234").await.unwrap();
     assert_eq!(members[0].name.as_deref(), Some("Maria Silva"));
     let media = session.get_media_by_message(&message_id).await.unwrap();

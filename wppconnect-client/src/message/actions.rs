@@ -1,8 +1,8 @@
 //! What is done to messages rather than sent: edit, react, delete, mark seen, typing, media.
 
 use serde_json::{json, Value};
-use wppconnect_models::message::{DownloadedMedia, RecipientFlags};
-use wppconnect_models::{MessageId, Wrapped};
+use wppconnect_models::message::{DownloadedMedia, RecipientFlags, SendReceipt};
+use wppconnect_models::{Confirmation, MessageId, Wrapped};
 
 use super::recipient;
 use crate::error::{Error, Result};
@@ -15,7 +15,7 @@ impl Session {
     /// # Errors
     /// [`Error::InvalidInput`] for a bad id or an empty text; [`Error::NotConnected`]; [`Error::Api`].
     #[doc(alias = "edit-message")]
-    pub async fn edit_message(&self, message_id: &str, new_text: &str) -> Result<Value> {
+    pub async fn edit_message(&self, message_id: &str, new_text: &str) -> Result<SendReceipt> {
         let id: MessageId = message_id.parse().map_err(Error::invalid)?;
         if new_text.trim().is_empty() {
             return Err(Error::invalid("the new text is empty"));
@@ -23,20 +23,23 @@ impl Session {
         let call = self
             .call(&routes::EDIT_MESSAGE, &[])?
             .json(json!({"id": id.as_str(), "newText": new_text}));
-        self.execute(call).await
+        let answer: Wrapped<SendReceipt> = self.execute(call).await?;
+        Ok(answer.response)
     }
 
     /// `POST /api/{session}/typing`: shows (or stops) "typing…" in a chat.
     ///
     /// # Errors
     /// [`Error::InvalidInput`]; [`Error::NotConnected`]; [`Error::Api`].
-    pub async fn typing(&self, chat: &str, on: bool) -> Result<Value> {
+    pub async fn typing(&self, chat: &str, on: bool) -> Result<()> {
         let mut flags = RecipientFlags::default();
         let phone = recipient(chat, &mut flags)?;
         let call = self
             .call(&routes::TYPING, &[])?
             .json(json!({"phone": phone, "isGroup": flags.is_group, "value": on}));
-        self.execute(call).await
+        // `{"status":"success"}` (the library's answer is empty)
+        let _: Confirmation = self.execute(call).await?;
+        Ok(())
     }
 
     /// `POST /api/{session}/react-message`: reacts with an emoji; `""` removes the reaction.
@@ -44,12 +47,12 @@ impl Session {
     /// # Errors
     /// [`Error::InvalidInput`] for a bad id; [`Error::NotConnected`]; [`Error::Api`].
     #[doc(alias = "react-message")]
-    pub async fn react_message(&self, message_id: &str, reaction: &str) -> Result<Value> {
+    pub async fn react_message(&self, message_id: &str, reaction: &str) -> Result<Confirmation> {
         let id: MessageId = message_id.parse().map_err(Error::invalid)?;
         let call = self
             .call(&routes::REACT_MESSAGE, &[])?
             .json(json!({"msgId": id.as_str(), "reaction": reaction}));
-        let answer: Wrapped<Value> = self.execute(call).await?;
+        let answer: Wrapped<Confirmation> = self.execute(call).await?;
         Ok(answer.response)
     }
 
@@ -64,7 +67,7 @@ impl Session {
         chat: &str,
         message_ids: &[&str],
         only_local: bool,
-    ) -> Result<Value> {
+    ) -> Result<Confirmation> {
         let ids = message_ids
             .iter()
             .map(|id| id.parse::<MessageId>().map(|id| id.as_str().to_owned()))
@@ -80,7 +83,7 @@ impl Session {
             body["isGroup"] = Value::Bool(true);
         }
         let call = self.call(&routes::DELETE_MESSAGE, &[])?.json(body);
-        let answer: Wrapped<Value> = self.execute(call).await?;
+        let answer: Wrapped<Confirmation> = self.execute(call).await?;
         Ok(answer.response)
     }
 
@@ -89,7 +92,7 @@ impl Session {
     /// # Errors
     /// [`Error::InvalidInput`]; [`Error::NotConnected`]; [`Error::Api`].
     #[doc(alias = "send-seen")]
-    pub async fn send_seen(&self, chat: &str) -> Result<Value> {
+    pub async fn send_seen(&self, chat: &str) -> Result<()> {
         let mut flags = RecipientFlags::default();
         let phone = recipient(chat, &mut flags)?;
         let mut body = json!({"phone": phone});
@@ -97,7 +100,9 @@ impl Session {
             body["isGroup"] = Value::Bool(true);
         }
         let call = self.call(&routes::SEND_SEEN, &[])?.json(body);
-        self.execute(call).await
+        // 201 `{"status":"Success","response":{"message","contact","session","data"}}`
+        let _: Confirmation = self.execute(call).await?;
+        Ok(())
     }
 
     /// `GET /api/{session}/get-media-by-message/{messageId}`: the media of a received message.

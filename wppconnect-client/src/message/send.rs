@@ -411,7 +411,7 @@ impl Session {
         &self,
         phone: &str,
         url: &str,
-    ) -> SendRequest<SendLinkPreview, Vec<Value>> {
+    ) -> SendRequest<SendLinkPreview, Receipts> {
         let mut request = SendRequest::new(
             self,
             &routes::SEND_LINK_PREVIEW,
@@ -498,7 +498,7 @@ impl Session {
         phone: &str,
         message: &str,
         mentioned: &[&str],
-    ) -> SendRequest<SendMentioned, Value> {
+    ) -> SendRequest<SendMentioned, SendReceipt> {
         let mut request = SendRequest::new(
             self,
             &routes::SEND_MENTIONED,
