@@ -2,13 +2,122 @@
 //!
 //! Reads are safe to repeat: the client retries them on transport errors, timeouts and 5xx.
 
+use std::future::IntoFuture;
+
 use futures::Stream;
-use serde_json::{json, Value};
+use serde_json::Value;
+use wppconnect_models::chat::ListChats;
 use wppconnect_models::{Chat, ChatId, Message, MessageId, PhoneNumber, Wrapped};
 
 use crate::error::{Error, Result};
 use crate::routes;
-use crate::session::Session;
+use crate::session::{BoxFuture, Session};
+
+/// `list-chats` with its filters. `.await` sends it; see [`Session::list_chats`].
+#[must_use = "requests do nothing unless .awaited"]
+#[derive(Debug)]
+pub struct ListChatsRequest {
+    session: Session,
+    body: Result<ListChats>,
+}
+
+impl ListChatsRequest {
+    fn with(mut self, f: impl FnOnce(&mut ListChats) -> Result<()>) -> Self {
+        if let Ok(body) = &mut self.body {
+            if let Err(error) = f(body) {
+                self.body = Err(error);
+            }
+        }
+        self
+    }
+
+    /// At most this many chats.
+    pub fn count(self, count: u32) -> Self {
+        self.with(|b| {
+            b.count = Some(count);
+            Ok(())
+        })
+    }
+
+    /// The chats before this one (a phone number or a full id).
+    pub fn before(self, chat: &str) -> Self {
+        self.with(|b| {
+            b.id = Some(chat_id(chat)?.as_str().to_owned());
+            b.direction = Some("before".to_owned());
+            Ok(())
+        })
+    }
+
+    /// The chats after this one.
+    pub fn after(self, chat: &str) -> Self {
+        self.with(|b| {
+            b.id = Some(chat_id(chat)?.as_str().to_owned());
+            b.direction = Some("after".to_owned());
+            Ok(())
+        })
+    }
+
+    /// Groups only.
+    pub fn only_groups(self) -> Self {
+        self.with(|b| {
+            b.only_groups = Some(true);
+            Ok(())
+        })
+    }
+
+    /// Private chats only.
+    pub fn only_users(self) -> Self {
+        self.with(|b| {
+            b.only_users = Some(true);
+            Ok(())
+        })
+    }
+
+    /// Chats with unread messages only.
+    pub fn only_unread(self) -> Self {
+        self.with(|b| {
+            b.only_with_unread_message = Some(true);
+            Ok(())
+        })
+    }
+
+    /// Chats with these label ids only.
+    pub fn with_labels<I, S>(self, labels: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.with(|b| {
+            b.with_labels = Some(labels.into_iter().map(Into::into).collect());
+            Ok(())
+        })
+    }
+
+    /// The body this request sends.
+    ///
+    /// # Errors
+    /// The first invalid input given to a setter.
+    pub fn into_body(self) -> Result<ListChats> {
+        self.body
+    }
+}
+
+impl IntoFuture for ListChatsRequest {
+    type Output = Result<Vec<Chat>>;
+    type IntoFuture = BoxFuture<'static, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let body = self.body?;
+            // a bare array, not wrapped
+            let call = self
+                .session
+                .call(&routes::LIST_CHATS, &[])?
+                .body_of(&body)?;
+            self.session.execute(call).await
+        })
+    }
+}
 
 pub(crate) fn chat_id(input: &str) -> Result<ChatId> {
     if input.contains('@') {
@@ -28,18 +137,25 @@ pub(crate) fn digits(input: &str) -> Result<String> {
 }
 
 impl Session {
-    /// `POST /api/{session}/list-chats`: the chats, newest first; `count` limits them.
+    /// `POST /api/{session}/list-chats`: the chats, newest first, with every filter of the
+    /// server as a setter: `.count(…)`, `.before(chat)` / `.after(chat)`, `.only_groups()`,
+    /// `.only_users()`, `.only_unread()`, `.with_labels(…)`. A read: retried when it fails.
+    ///
+    /// ```no_run
+    /// # async fn run(session: wppconnect_client::Session) -> wppconnect_client::Result<()> {
+    /// let unread_groups = session.list_chats().only_groups().only_unread().count(20).await?;
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
-    /// [`Error::NotConnected`], [`Error::Api`], transport errors.
+    /// [`Error::InvalidInput`] for a bad chat id; [`Error::NotConnected`], [`Error::Api`],
+    /// transport errors.
     #[doc(alias = "list-chats")]
-    pub async fn list_chats(&self, count: Option<u32>) -> Result<Vec<Chat>> {
-        let mut body = json!({});
-        if let Some(count) = count {
-            body["count"] = count.into();
+    pub fn list_chats(&self) -> ListChatsRequest {
+        ListChatsRequest {
+            session: self.clone(),
+            body: Ok(ListChats::default()),
         }
-        let call = self.call(&routes::LIST_CHATS, &[])?.json(body);
-        self.execute(call).await
     }
 
     /// `GET /api/{session}/all-chats`: every chat (deprecated by the library; prefer

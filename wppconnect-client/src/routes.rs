@@ -548,7 +548,7 @@ routes! {
     SEND_LOCATION = POST "/api/:session/send-location", Never, Messages, typed ["Session::send_location"];
     SEND_MENTIONED = POST "/api/:session/send-mentioned", Never, Messages, typed ["Session::send_mentioned"];
     SEND_BUTTONS = POST "/api/:session/send-buttons", Never, Messages, none [];
-    SEND_LIST_MESSAGE = POST "/api/:session/send-list-message", Never, Messages, partial("sections are JSON Value") ["Session::send_list_message"];
+    SEND_LIST_MESSAGE = POST "/api/:session/send-list-message", Never, Messages, typed ["Session::send_list_message"];
     SEND_ORDER_MESSAGE = POST "/api/:session/send-order-message", Never, Messages, none [];
     SEND_POLL_MESSAGE = POST "/api/:session/send-poll-message", Never, Messages, typed ["Session::send_poll_message"];
     SEND_PIX_KEY = POST "/api/:session/send-pix-key", Never, Messages, none [];
@@ -576,7 +576,7 @@ routes! {
     GROUP_PIC = POST "/api/:session/group-pic", Never, Group, none [];
     CHANGE_PRIVACY_GROUP = POST "/api/:session/change-privacy-group", Never, Group, none [];
     ALL_CHATS = GET "/api/:session/all-chats", Safe, Chat, typed ["Session::all_chats"];
-    LIST_CHATS = POST "/api/:session/list-chats", Safe, Chat, partial("takes only count") ["Session::list_chats"];
+    LIST_CHATS = POST "/api/:session/list-chats", Safe, Chat, typed ["Session::list_chats"];
     ALL_CHATS_ARCHIVED = GET "/api/:session/all-chats-archived", Safe, Chat, none [];
     ALL_CHATS_WITH_MESSAGES = GET "/api/:session/all-chats-with-messages", Safe, Chat, none [];
     ALL_MESSAGES_IN_CHAT = GET "/api/:session/all-messages-in-chat/:phone", Safe, Chat, typed ["Session::all_messages_in_chat"];
@@ -598,7 +598,7 @@ routes! {
     DELETE_ALL_CHATS = POST "/api/:session/delete-all-chats", Never, Chat, none [];
     DELETE_MESSAGE = POST "/api/:session/delete-message", Never, Messages, typed ["Session::delete_message"];
     REACT_MESSAGE = POST "/api/:session/react-message", Never, Messages, typed ["Session::react_message"];
-    FORWARD_MESSAGES = POST "/api/:session/forward-messages", Never, Messages, partial("answers JSON Value") ["Session::forward_messages"];
+    FORWARD_MESSAGES = POST "/api/:session/forward-messages", Never, Messages, partial("answers JSON Value: the library's answer of forwardMessagesV2 is not documented") ["Session::forward_messages"];
     MARK_UNSEEN = POST "/api/:session/mark-unseen", Safe, Messages, none [];
     PIN_CHAT = POST "/api/:session/pin-chat", Safe, Chat, none [];
     CONTACT_VCARD = POST "/api/:session/contact-vcard", Never, Messages, none [];

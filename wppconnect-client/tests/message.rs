@@ -11,6 +11,7 @@ use support::{bearer, catch_all, client, fixture, server, SECRET, SESSION, TOKEN
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use wiremock::matchers::{body_json, method, path};
 use wiremock::{Mock, ResponseTemplate};
+use wppconnect_client::models::message::{ListRow, ListSection};
 use wppconnect_client::{Client, Error, File, RetryPolicy};
 
 #[tokio::test]
@@ -527,8 +528,10 @@ async fn mentions_lists_stories_forwards_edits_and_typing() {
         .await
         .unwrap();
     assert_eq!(receipt.id.as_str(), sent["id"].as_str().unwrap());
-    let sections =
-        json!([{"title": "S", "rows": [{"rowId": "1", "title": "Um", "description": "d"}]}]);
+    let sections = vec![ListSection {
+        title: "S".to_owned(),
+        rows: vec![ListRow::new("1", "Um").description("d")],
+    }];
     session
         .send_list_message("5511999999999", "Opções", "Escolha", sections)
         .await
@@ -547,7 +550,19 @@ async fn mentions_lists_stories_forwards_edits_and_typing() {
         .await
         .is_err());
     assert!(session
-        .send_list_message("5511999999999", "x", "y", json!([]))
+        .send_list_message("5511999999999", "x", "y", Vec::new())
+        .await
+        .is_err());
+    assert!(session
+        .send_list_message(
+            "5511999999999",
+            "x",
+            "y",
+            vec![ListSection {
+                title: "vazia".to_owned(),
+                rows: Vec::new()
+            }]
+        )
         .await
         .is_err());
     assert!(session.edit_message(id, " ").await.is_err());

@@ -5,7 +5,7 @@ mod support;
 use futures::StreamExt;
 use serde_json::json;
 use support::{bearer, catch_all, client, fixture, server, SECRET, SESSION, TOKEN};
-use wiremock::matchers::{method, path, query_param};
+use wiremock::matchers::{body_json, method, path, query_param};
 use wiremock::{Mock, ResponseTemplate};
 use wppconnect_client::models::ChatKind;
 use wppconnect_client::Client;
@@ -16,6 +16,7 @@ async fn chats_messages_and_numbers_are_typed() {
     Mock::given(method("POST"))
         .and(path(format!("/api/{SESSION}/list-chats")))
         .and(bearer())
+        .and(body_json(json!({"count": 10})))
         .respond_with(ResponseTemplate::new(200).set_body_json(fixture("list-chats")))
         .expect(1)
         .mount(&server)
@@ -53,7 +54,7 @@ async fn chats_messages_and_numbers_are_typed() {
         .await;
     catch_all(&server).await;
     let session = client(&server).session(SESSION).unwrap();
-    let chats = session.list_chats(Some(10)).await.unwrap();
+    let chats = session.list_chats().count(10).await.unwrap();
     assert_eq!(chats[0].id.kind(), ChatKind::Contact);
     assert!(!session.all_chats().await.unwrap().is_empty());
     let messages = session
@@ -336,4 +337,39 @@ async fn all_messages_in_chat_reads_a_private_chat_and_a_group() {
         .await
         .unwrap();
     assert!(group.is_empty());
+}
+
+#[tokio::test]
+async fn list_chats_sends_every_filter_of_the_server() {
+    let server = server().await;
+    Mock::given(method("POST"))
+        .and(path(format!("/api/{SESSION}/list-chats")))
+        .and(bearer())
+        .and(body_json(json!({
+            "id": "5511999999999@c.us",
+            "count": 5,
+            "direction": "after",
+            "onlyGroups": true,
+            "onlyWithUnreadMessage": true,
+            "withLabels": ["1", "3"]
+        })))
+        .respond_with(ResponseTemplate::new(200).set_body_json(fixture("list-chats")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    catch_all(&server).await;
+    let session = client(&server).session(SESSION).unwrap();
+    let chats = session
+        .list_chats()
+        .after("+55 11 99999-9999")
+        .count(5)
+        .only_groups()
+        .only_unread()
+        .with_labels(["1", "3"])
+        .await
+        .unwrap();
+    assert!(!chats.is_empty());
+    // a bad cursor is refused before any request
+    assert!(session.list_chats().before("abc").await.is_err());
+    assert_eq!(server.received_requests().await.unwrap().len(), 2);
 }

@@ -99,7 +99,7 @@ async fn the_tables_retry_class_decides_whether_a_post_is_repeated() {
     let session = client(&server).session(SESSION).unwrap();
     assert_eq!(routes::LIST_CHATS.retry(), routes::Retry::Safe);
     assert_eq!(routes::CREATE_GROUP.retry(), routes::Retry::Never);
-    let err = session.list_chats(None).await.unwrap_err();
+    let err = session.list_chats().await.unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(502));
     let err = session
         .create_group("Loja", &["5511999999999"])

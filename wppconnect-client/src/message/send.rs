@@ -7,8 +7,8 @@ use std::marker::PhantomData;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use wppconnect_models::message::{
-    ForwardMessages, RecipientFlags, Recipients, SendFile, SendLinkPreview, SendList, SendLocation,
-    SendMentioned, SendPoll, SendReceipt, SendReply, SendStatus,
+    ForwardMessages, ListSection, RecipientFlags, Recipients, SendFile, SendLinkPreview, SendList,
+    SendLocation, SendMentioned, SendPoll, SendReceipt, SendReply, SendStatus,
 };
 use wppconnect_models::{ChatId, Message, MessageId, Wrapped};
 
@@ -522,21 +522,33 @@ impl Session {
         request
     }
 
-    /// `POST /api/{session}/send-list-message`: a list (`sections` as the server takes them:
-    /// `[{title, rows: [{rowId, title, description}]}]`). Never retried after it may have reached
-    /// the server.
+    /// `POST /api/{session}/send-list-message`: a list of sections, each with rows a person can
+    /// pick (the answer comes back as a `list_response` message with the row's id). Never
+    /// retried after it may have reached the server.
+    ///
+    /// ```no_run
+    /// # async fn run(session: wppconnect_client::Session) -> wppconnect_client::Result<()> {
+    /// use wppconnect_client::models::message::{ListRow, ListSection};
+    /// let sections = vec![ListSection {
+    ///     title: "Horários".to_owned(),
+    ///     rows: vec![ListRow::new("manha", "Manhã").description("8h às 12h")],
+    /// }];
+    /// session.send_list_message("5511999999999", "Escolher", "Quando prefere?", sections).await?;
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
-    /// [`Error::InvalidInput`] without sections; as [`Session::send_message`].
+    /// [`Error::InvalidInput`] without sections, or with a section without rows; as
+    /// [`Session::send_message`].
     #[doc(alias = "send-list-message")]
     pub fn send_list_message(
         &self,
         phone: &str,
         button_text: &str,
         description: &str,
-        sections: Value,
+        sections: Vec<ListSection>,
     ) -> SendRequest<SendList, Vec<Message>> {
-        let empty = sections.as_array().is_none_or(|s| s.is_empty());
+        let empty = sections.is_empty() || sections.iter().any(|s| s.rows.is_empty());
         let mut request = SendRequest::new(
             self,
             &routes::SEND_LIST_MESSAGE,
@@ -549,7 +561,9 @@ impl Session {
             },
         );
         if empty {
-            request.fail(Error::invalid("a list needs at least one section"));
+            request.fail(Error::invalid(
+                "a list needs at least one section, and each section a row",
+            ));
         }
         request
     }
