@@ -17,9 +17,10 @@ use wppconnect_models::{
 };
 
 use crate::error::{Error, Result};
-use crate::message::Receipts;
+use crate::message::{File, Receipts};
 use crate::routes::{self, Route};
 use crate::session::{QrCodeImage, Session};
+use crate::upload::Upload;
 
 /// The error a fake gives for an operation it does not implement.
 fn not_faked(operation: &str) -> Error {
@@ -287,6 +288,16 @@ pub trait WppApi: Send + Sync {
         let _ = group;
         Err(not_faked("leave_group"))
     }
+    /// Sets this account's picture (`set-profile-pic`, multipart).
+    async fn set_profile_pic(&self, picture: Upload) -> Result<Confirmation> {
+        let _ = picture;
+        Err(not_faked("set_profile_pic"))
+    }
+    /// Sets a group's picture (`group-pic`).
+    async fn group_pic(&self, group: &str, picture: File) -> Result<Confirmation> {
+        let _ = (group, picture);
+        Err(not_faked("group_pic"))
+    }
 }
 
 impl Session {
@@ -512,5 +523,13 @@ impl WppApi for Session {
 
     async fn leave_group(&self, group: &str) -> Result<LeftGroup> {
         Session::leave_group(self, group).await
+    }
+
+    async fn set_profile_pic(&self, picture: Upload) -> Result<Confirmation> {
+        Session::set_profile_pic(self, picture).await
+    }
+
+    async fn group_pic(&self, group: &str, picture: File) -> Result<Confirmation> {
+        Session::group_pic(self, group, picture).await
     }
 }

@@ -9,11 +9,13 @@ use serde_json::json;
 use wppconnect_models::group::{
     CreatedGroups, GroupInfo, LeftGroup, ParticipantsAdded, ParticipantsRemoved,
 };
-use wppconnect_models::{Chat, ChatId, Contact, PhoneNumber, Wrapped};
+use wppconnect_models::{Chat, ChatId, Confirmation, Contact, PhoneNumber, Wrapped};
 
 use crate::error::{Error, Result};
+use crate::message::File;
 use crate::routes::{self, Route};
 use crate::session::Session;
+use crate::upload::Multipart;
 
 impl Session {
     /// `GET /api/{session}/all-groups`.
@@ -139,6 +141,38 @@ impl Session {
             .call(&routes::LEAVE_GROUP, &[])?
             .json(json!({"groupId": id.as_str()}));
         let answer: Wrapped<LeftGroup> = self.execute(call).await?;
+        Ok(answer.response)
+    }
+}
+
+impl Session {
+    /// `POST /api/{session}/group-pic`: the group's picture, from a URL the server downloads
+    /// ([`File::Url`]) or uploaded as a multipart form ([`File::Upload`], field `file`). Never
+    /// retried after it may have reached the server.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] for a bad group id or another kind of [`File`] (the server reads
+    /// no base64 here); [`Error::NotConnected`]; [`Error::Api`].
+    #[doc(alias = "group-pic")]
+    pub async fn group_pic(&self, group: &str, picture: File) -> Result<Confirmation> {
+        let id = group_id(group)?;
+        let mut call = self.call(&routes::GROUP_PIC, &[])?;
+        match picture {
+            File::Url(url) => call = call.json(json!({"groupId": id.as_str(), "path": url})),
+            File::Upload(upload) => {
+                call.multipart = Some(
+                    Multipart::new()
+                        .text("groupId", id.as_str())
+                        .file("file", upload),
+                );
+            }
+            _ => {
+                return Err(Error::invalid(
+                    "group-pic takes a URL (File::url) or an upload (File::upload)",
+                ))
+            }
+        }
+        let answer: Wrapped<Confirmation> = self.execute(call).await?;
         Ok(answer.response)
     }
 }

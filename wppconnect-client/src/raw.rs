@@ -387,6 +387,23 @@ impl Session {
 }
 
 impl Client {
+    /// `GET /api/{secretkey}/backup-sessions`: a ZIP of the server's tokens and browser
+    /// profiles. The secret key travels in the URL (proxy logs); errors never show it.
+    ///
+    /// # Errors
+    /// [`Error::MissingSecretKey`], [`Error::Api`] (400 wrong key, 500), transport errors.
+    #[doc(alias = "backup-sessions")]
+    pub async fn backup_sessions(&self) -> Result<Bytes> {
+        let secret = self.inner.secret.as_ref().ok_or(Error::MissingSecretKey)?;
+        let call = Call::to(&routes::BACKUP_SESSIONS, None, Some(secret.expose()), &[])?;
+        let response = self.send(None, call).await?;
+        response.bytes().await.map_err(|e| Error::Transport {
+            route: routes::BACKUP_SESSIONS.label(),
+            not_sent: false,
+            source: e.without_url(),
+        })
+    }
+
     /// The escape hatch for the routes outside a session: `/healthz`, `/metrics`,
     /// `/api/{secretkey}/backup-sessions`… See [`RawRequest`] for the path rules (`{session}`
     /// is refused here: use [`Session::request`]).

@@ -360,3 +360,112 @@ async fn a_file_is_sent_by_multipart_from_a_path_and_a_failed_upload_is_not_repe
     assert_eq!(server.received_requests().await.unwrap().len(), before);
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[tokio::test]
+async fn pictures_and_backups_have_typed_methods() {
+    let server = server().await;
+    let dir = std::env::temp_dir().join(format!("wpp-pics-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let logo = dir.join("logo.jpg");
+    std::fs::write(&logo, b"\xFF\xD8\xFFlogo").unwrap();
+    Mock::given(method("POST"))
+        .and(path(format!("/api/{SESSION}/set-profile-pic")))
+        .and(bearer())
+        .and(|req: &Request| {
+            let parts = parts(req);
+            parts.len() == 1
+                && parts[0].0.contains("name=\"file\"; filename=\"logo.jpg\"")
+                && parts[0].1 == b"\xFF\xD8\xFFlogo"
+        })
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            json!({"status": "success", "response": {"message": "Profile photo successfully changed"}}),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(format!("/api/{SESSION}/group-pic")))
+        .and(bearer())
+        .and(|req: &Request| {
+            let parts = parts(req);
+            field(&parts, "groupId").as_deref() == Some("120363025746331234@g.us")
+                && parts
+                    .iter()
+                    .any(|(h, b)| h.contains("name=\"file\"") && b == b"\xFF\xD8\xFFlogo")
+        })
+        .respond_with(ResponseTemplate::new(201).set_body_json(
+            json!({"status": "success", "response": {"message": "Group profile photo successfully changed"}}),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(format!("/api/{SESSION}/group-pic")))
+        .and(bearer())
+        .and(body_json(json!({"groupId": "120363025746331234@g.us", "path": "https://cdn.example.com/g.png"})))
+        .respond_with(ResponseTemplate::new(201).set_body_json(
+            json!({"status": "success", "response": {"message": "Group profile photo successfully changed"}}),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!("/api/{SECRET}/backup-sessions")))
+        .and(no_auth)
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("content-type", "application/zip")
+                .set_body_bytes(b"PK\x03\x04backup".to_vec()),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let message_id = "false_5511999999999@c.us_3EB0C767D71D8A4BD7A5";
+    Mock::given(method("GET"))
+        .and(path(format!(
+            "/api/{SESSION}/get-media-by-message/{message_id}"
+        )))
+        .and(bearer())
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"base64": "/9j/bG9nbw==", "mimetype": "image/jpeg"})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    catch_all(&server).await;
+    let client = client(&server);
+    let session = client.session(SESSION).unwrap();
+
+    let changed = session.set_profile_pic(Upload::path(&logo)).await.unwrap();
+    assert_eq!(
+        changed.message.as_deref(),
+        Some("Profile photo successfully changed")
+    );
+    session
+        .group_pic("120363025746331234", File::upload(Upload::path(&logo)))
+        .await
+        .unwrap();
+    session
+        .group_pic(
+            "120363025746331234@g.us",
+            File::url("https://cdn.example.com/g.png"),
+        )
+        .await
+        .unwrap();
+    let before = server.received_requests().await.unwrap().len();
+    assert!(session
+        .group_pic("120363025746331234", File::bytes(vec![1], "image/png"))
+        .await
+        .is_err());
+    assert_eq!(server.received_requests().await.unwrap().len(), before);
+
+    let zip = client.backup_sessions().await.unwrap();
+    assert!(zip.starts_with(b"PK"));
+
+    let saved = dir.join("saved.jpg");
+    let media = session.save_media(message_id, &saved).await.unwrap();
+    assert_eq!(media.mimetype, "image/jpeg");
+    assert_eq!(std::fs::read(&saved).unwrap(), b"\xFF\xD8\xFFlogo");
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -116,6 +116,38 @@ impl Session {
         self.execute(call).await
     }
 
+    /// `GET /api/{session}/get-media-by-message/{messageId}`, then writes the file's bytes to
+    /// `path`; answers the media (its `mimetype` says what was written; decode again with
+    /// [`DownloadedMedia::bytes`]).
+    ///
+    /// ```no_run
+    /// # async fn run(session: wppconnect_client::Session) -> wppconnect_client::Result<()> {
+    /// let media = session
+    ///     .save_media("false_5511999999999@c.us_3EB0C767D71D8A4BD7A5", "/tmp/foto.jpg")
+    ///     .await?;
+    /// println!("saved a {}", media.mimetype);
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Session::get_media_by_message`]; [`Error::InvalidInput`] when the server's base64 is
+    /// invalid or the file cannot be written.
+    pub async fn save_media(
+        &self,
+        message_id: &str,
+        path: impl AsRef<std::path::Path>,
+    ) -> Result<DownloadedMedia> {
+        let media = self.get_media_by_message(message_id).await?;
+        let bytes = media
+            .bytes()
+            .map_err(|e| Error::invalid(format!("the server's media is not valid base64: {e}")))?;
+        let path = path.as_ref();
+        tokio::fs::write(path, bytes)
+            .await
+            .map_err(|e| Error::invalid(format!("cannot write {}: {e}", path.display())))?;
+        Ok(media)
+    }
+
     /// `POST /api/{session}/download-media`: the media of a received message (needs a connected
     /// session).
     ///

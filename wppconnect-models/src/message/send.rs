@@ -182,6 +182,18 @@ pub struct DownloadedMedia {
     pub mimetype: String,
 }
 
+impl DownloadedMedia {
+    /// The file's bytes (decodes `base64`; a `data:` prefix is accepted too).
+    ///
+    /// # Errors
+    /// When `base64` is not valid base64.
+    pub fn bytes(&self) -> Result<Vec<u8>, base64::DecodeError> {
+        use base64::Engine as _;
+        let data = crate::session::strip_data_url(&self.base64);
+        base64::engine::general_purpose::STANDARD.decode(data.trim())
+    }
+}
+
 impl std::fmt::Debug for DownloadedMedia {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("DownloadedMedia")
