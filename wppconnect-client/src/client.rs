@@ -14,13 +14,19 @@ use wppconnect_models::session::{SessionList, TokenResponse};
 use wppconnect_models::{Confirmation, ErrorBody, ErrorKind, SessionName};
 
 use crate::config::{RateLimit, RetryPolicy, SecretKey, Token};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, TimeoutKind};
 use crate::routes;
 use crate::session::{BoxFuture, Session};
 use crate::upload::Multipart;
 
-/// Default per-request timeout.
+/// Default timeout of one request (one attempt).
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Default overall deadline of one call: all its attempts and the waits between them.
+///
+/// 45 s lets a read that hit one 30 s [`DEFAULT_TIMEOUT`] try once more, and keeps a stalled
+/// server from holding a call for the 90 s of three full attempts.
+pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(45);
 
 /// The client of one WPPConnect Server.
 ///
@@ -36,6 +42,7 @@ pub(crate) struct Inner {
     pub(crate) base: Url,
     pub(crate) secret: Option<SecretKey>,
     pub(crate) timeout: Duration,
+    pub(crate) deadline: Duration,
     pub(crate) retry: RetryPolicy,
     pub(crate) rate: Option<RateLimit>,
     /// Per-session token slot.
@@ -53,6 +60,7 @@ impl fmt::Debug for Client {
                 &self.inner.secret.as_ref().map(|_| "<redacted>"),
             )
             .field("timeout", &self.inner.timeout)
+            .field("deadline", &self.inner.deadline)
             .field("retry", &self.inner.retry)
             .field("rate", &self.inner.rate)
             .finish_non_exhaustive()
@@ -65,6 +73,7 @@ pub struct ClientBuilder {
     base: Url,
     secret: Option<SecretKey>,
     timeout: Duration,
+    deadline: Duration,
     retry: RetryPolicy,
     rate: Option<RateLimit>,
     user_agent: String,
@@ -78,6 +87,7 @@ impl fmt::Debug for ClientBuilder {
             .field("base", &self.base.as_str())
             .field("secret_key", &self.secret.as_ref().map(|_| "<redacted>"))
             .field("timeout", &self.timeout)
+            .field("deadline", &self.deadline)
             .finish_non_exhaustive()
     }
 }
@@ -90,9 +100,30 @@ impl ClientBuilder {
         self
     }
 
-    /// Timeout of each request (default 30 s). The server can hang forever on some requests.
+    /// Timeout of each request, that is of one attempt (default 30 s, [`DEFAULT_TIMEOUT`]). The
+    /// server can hang forever on some requests.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
+        self
+    }
+
+    /// Overall deadline of one call (default 45 s, [`DEFAULT_DEADLINE`]): every attempt, the
+    /// backoff between retries and the minting of a token count against it. When it passes, the
+    /// call ends with [`Error::Timeout`] of kind [`TimeoutKind::Deadline`], even when retries are
+    /// left; each attempt's own timeout is shortened to the time left. A call that is not safe
+    /// to repeat is still never repeated.
+    ///
+    /// ```no_run
+    /// # fn run() -> wppconnect_client::Result<()> {
+    /// use std::time::Duration;
+    /// let client = wppconnect_client::Client::builder("http://127.0.0.1:21465")?
+    ///     .timeout(Duration::from_secs(10))
+    ///     .deadline(Duration::from_secs(15))
+    ///     .build()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = deadline;
         self
     }
 
@@ -159,6 +190,7 @@ impl ClientBuilder {
                 base: self.base,
                 secret: self.secret,
                 timeout: self.timeout,
+                deadline: self.deadline,
                 retry: self.retry,
                 rate: self.rate,
                 tokens: Mutex::new(tokens),
@@ -187,6 +219,7 @@ impl Client {
             base,
             secret: None,
             timeout: DEFAULT_TIMEOUT,
+            deadline: DEFAULT_DEADLINE,
             retry: RetryPolicy::default(),
             rate: None,
             user_agent: concat!("wppconnect-rs/", env!("CARGO_PKG_VERSION")).to_owned(),
@@ -213,8 +246,9 @@ impl Client {
     /// The handle of one session: owned, cheap to clone, `'static`.
     ///
     /// # Errors
-    /// [`Error::InvalidInput`] when the name would break the server's routes (empty, `/`, `\`,
-    /// `:`, `..`, whitespace, control characters).
+    /// [`Error::InvalidInput`], before any request, when the name breaks the session-name rule
+    /// of [`SessionName`] (empty, `.`, `..`, `/`, `\\`, `%`, whitespace, control characters,
+    /// over [`SessionName::MAX_LEN`] bytes…).
     pub fn session(&self, name: &str) -> Result<Session> {
         let name = SessionName::new(name).map_err(Error::invalid)?;
         Ok(Session::new(self.clone(), name))
@@ -224,6 +258,31 @@ impl Client {
     #[must_use]
     pub fn base_url(&self) -> &Url {
         &self.inner.base
+    }
+
+    /// `text` with the secret key and every token this client knows (given to the builder or
+    /// minted) cut out, in every encoding a server may echo them in (see [`redact`](crate::redact())).
+    ///
+    /// The client applies it to every text it keeps from the server (error messages and bodies,
+    /// decode snippets, HTML error pages); use it on any other server text you show or log.
+    #[must_use]
+    pub fn redact(&self, text: &str) -> String {
+        self.redact_to(text, crate::redact::REDACTED)
+    }
+
+    fn redact_to(&self, text: &str, replacement: &str) -> String {
+        let tokens: Vec<Token> = {
+            let slots = match self.inner.tokens.lock() {
+                Ok(slots) => slots,
+                Err(poisoned) => poisoned.into_inner(),
+            };
+            slots.values().filter_map(|slot| slot.cached()).collect()
+        };
+        let mut secrets: Vec<&str> = tokens.iter().map(Token::expose).collect();
+        if let Some(secret) = &self.inner.secret {
+            secrets.push(secret.expose());
+        }
+        crate::redact::redact_to(text, &secrets, replacement)
     }
 
     /// `GET /api/{secretkey}/show-all-sessions`: the session names in the server's token store.
@@ -337,7 +396,7 @@ impl Client {
         let route = call.route;
         let response = self.send(session, call).await?;
         let bytes = response.bytes().await.map_err(|e| transport(route, e))?;
-        decode(route, &bytes)
+        self.decode(route, &bytes)
     }
 
     /// Sends a call and returns the successful raw answer.
@@ -353,14 +412,27 @@ impl Client {
             status = tracing::field::Empty,
             latency_ms = tracing::field::Empty,
         );
-        self.send_inner(session, call).instrument(span).await
+        let route = call.route;
+        let limit = self.inner.deadline;
+        let deadline = tokio::time::Instant::now() + limit;
+        // The attempts shorten their own timeouts to the time left; this outer bound also covers
+        // minting a token and anything else the call waits for.
+        match tokio::time::timeout_at(deadline, self.send_inner(session, call, deadline))
+            .instrument(span)
+            .await
+        {
+            Ok(result) => result,
+            Err(_elapsed) => Err(deadline_passed(route, limit)),
+        }
     }
 
     async fn send_inner(
         &self,
         session: Option<&SessionName>,
         call: Call,
+        deadline: tokio::time::Instant,
     ) -> Result<reqwest::Response> {
+        let limit = self.inner.deadline;
         let url = self.url(&call)?;
         let mut token = match session {
             Some(session) => Some(self.token(session, None).await?),
@@ -370,11 +442,17 @@ impl Client {
         let mut attempt = 0u32;
         loop {
             let started = Instant::now();
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            if left.is_zero() {
+                return Err(deadline_passed(call.route, limit));
+            }
+            // an attempt cut short by the deadline reports the deadline, not its own timeout
+            let cut_short = left < self.inner.timeout;
             let mut request = self
                 .inner
                 .http
                 .request(call.method.clone(), url.clone())
-                .timeout(self.inner.timeout);
+                .timeout(self.inner.timeout.min(left));
             if let Some(token) = &token {
                 request = request.bearer_auth(token.expose());
             }
@@ -415,15 +493,31 @@ impl Client {
                     }
                     self.error_from(session, call.route, response).await
                 }
-                Err(e) if e.is_timeout() => Error::Timeout { route: call.route },
+                Err(e) if e.is_timeout() && cut_short => deadline_passed(call.route, limit),
+                Err(e) if e.is_timeout() => Error::Timeout {
+                    route: call.route,
+                    after: self.inner.timeout,
+                    kind: TimeoutKind::Attempt,
+                },
                 Err(e) => transport(call.route, e),
             };
+            let out_of_time = matches!(
+                error,
+                Error::Timeout {
+                    kind: TimeoutKind::Deadline,
+                    ..
+                }
+            );
             // a streamed upload is gone after one attempt: it cannot be repeated
             let safe = (error.is_not_sent() || (call.idempotent && error.is_retryable()))
                 && call.multipart.as_ref().is_none_or(Multipart::repeatable);
-            if safe && attempt < self.inner.retry.max_retries {
+            if safe && !out_of_time && attempt < self.inner.retry.max_retries {
                 attempt += 1;
                 let delay = self.inner.retry.backoff(attempt);
+                if tokio::time::Instant::now() + delay >= deadline {
+                    tracing::warn!(route = call.route, error = %error, "not retried: the call's deadline would pass first");
+                    return Err(error);
+                }
                 tracing::warn!(route = call.route, attempt, ?delay, error = %error, "retrying");
                 tokio::time::sleep(delay).await;
                 continue;
@@ -446,6 +540,15 @@ impl Client {
                 segments.push("api");
             }
             for segment in &call.segments {
+                // `url` silently drops `.` and `..` (and a server would remove them): the next
+                // segment would move into this one's place (`/api/{session}/{secretkey}/…`
+                // becoming `/api/{secretkey}/…`). An empty one would be merged by proxies.
+                if matches!(segment.as_str(), "" | "." | "..") {
+                    return Err(Error::invalid(format!(
+                        "{:?} cannot be a path segment of {}",
+                        segment, call.route
+                    )));
+                }
                 segments.push(segment);
             }
         }
@@ -472,7 +575,15 @@ impl Client {
             Ok(bytes) => bytes,
             Err(e) => return transport(route, e),
         };
-        let body = ErrorBody::parse(content_type.as_deref(), &bytes);
+        // Servers echo what they were sent (Express: `Cannot POST /api/<SECRET_KEY>/…`): cut the
+        // secrets out before the text goes into an error or a log.
+        // (A stand-in first: `<redacted>` would read as a tag in an HTML page.)
+        let text = self.redact_to(&String::from_utf8_lossy(&bytes), crate::redact::MARK);
+        let mut body = ErrorBody::parse(content_type.as_deref(), text.as_bytes());
+        crate::redact::unmark(&mut body.body);
+        if let Some(message) = &mut body.message {
+            *message = crate::redact::unmark_text(message);
+        }
         let message = body.message.clone();
         let session_name = || {
             session
@@ -513,28 +624,59 @@ fn transport(route: &'static str, error: reqwest::Error) -> Error {
     }
 }
 
-/// Decodes a JSON answer, naming the field that failed.
-pub(crate) fn decode<T: DeserializeOwned>(route: &'static str, bytes: &[u8]) -> Result<T> {
-    if let Ok(value) = serde_json::from_slice(bytes) {
-        return Ok(value);
+/// The error of a call whose overall deadline passed.
+fn deadline_passed(route: &'static str, after: Duration) -> Error {
+    Error::Timeout {
+        route,
+        after,
+        kind: TimeoutKind::Deadline,
     }
-    // Only a failure pays for tracking the path of the field that failed.
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let path = e.path().to_string();
-        // The answers of the secret-key routes carry tokens: never copy them into an error.
-        let snippet = if route.contains("{secretkey}") {
-            "<redacted: the answer of a secret-key route carries a token>".to_owned()
-        } else {
-            String::from_utf8_lossy(&bytes[..bytes.len().min(200)]).into_owned()
-        };
-        Error::Decode {
-            route,
-            path,
-            snippet,
-            source: e.into_inner(),
+}
+
+/// How much of an undecodable body an error keeps.
+const SNIPPET_CHARS: usize = 200;
+
+impl Client {
+    /// Decodes a JSON answer, naming the field that failed; the error's texts are redacted.
+    pub(crate) fn decode<T: DeserializeOwned>(
+        &self,
+        route: &'static str,
+        bytes: &[u8],
+    ) -> Result<T> {
+        if let Ok(value) = serde_json::from_slice(bytes) {
+            return Ok(value);
         }
-    })
+        // Only a failure pays for tracking the path of the field that failed.
+        let mut de = serde_json::Deserializer::from_slice(bytes);
+        serde_path_to_error::deserialize(&mut de).map_err(|e| {
+            let path = self.redact(&e.path().to_string());
+            // The answers of the secret-key routes carry tokens: never copy them into an error.
+            let snippet = if route.contains("{secretkey}") {
+                "<redacted: the answer of a secret-key route carries a token>".to_owned()
+            } else {
+                // the whole body is redacted first, so a secret cut in two by the end of the
+                // snippet cannot leave its first half behind
+                self.redact(&String::from_utf8_lossy(bytes))
+                    .chars()
+                    .take(SNIPPET_CHARS)
+                    .collect()
+            };
+            // serde_json quotes the value it could not read (`invalid type: string "…"`)
+            let source = e.into_inner();
+            let message = self.redact(&source.to_string());
+            let source = if message == source.to_string() {
+                source
+            } else {
+                <serde_json::Error as serde::de::Error>::custom(message)
+            };
+            Error::Decode {
+                route,
+                path,
+                snippet,
+                source,
+            }
+        })
+    }
 }
 
 /// A session's cached token: read without waiting; minted by one caller at a time.
@@ -613,5 +755,76 @@ impl Call {
     pub(crate) fn body_of(mut self, body: &impl serde::Serialize) -> Result<Self> {
         self.body = Some(serde_json::to_vec(body).map_err(Error::invalid)?.into());
         Ok(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+    use wppconnect_models::SessionName;
+
+    use super::*;
+
+    const KEY: &str = "THISISMYSECURETOKEN";
+
+    fn client(base: &str) -> Client {
+        Client::builder(base)
+            .unwrap()
+            .secret_key(KEY)
+            .build()
+            .unwrap()
+    }
+
+    /// The path segments of the URL the client builds, after writing it out and parsing it
+    /// again (which applies the URL standard's normalisation).
+    fn segments(client: &Client, call: &Call) -> Result<Vec<String>> {
+        let url = Url::parse(client.url(call)?.as_str()).unwrap();
+        Ok(url.path_segments().unwrap().map(str::to_owned).collect())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1024))]
+
+        /// Whatever name the rule accepts stays one segment of the client's own URLs, and
+        /// decodes back to itself; the secret key stays in its own segment after it.
+        #[test]
+        fn an_accepted_name_is_one_segment_of_the_clients_urls(
+            name in prop_oneof![
+                "[a-zA-Z0-9çã._%;?#/\\\\: -]{0,50}",
+                "[a-zA-Z0-9ç][a-zA-Z0-9çã._-]{0,30}",
+                "\\PC{0,30}",
+            ],
+            prefix in prop_oneof![Just("http://h"), Just("http://h/"), Just("http://h/wpp/")],
+        ) {
+            let Ok(name) = SessionName::new(name.as_str()) else { return Ok(()); };
+            let client = client(prefix);
+            let call = Call::new(Method::POST, "POST /api/{session}/{secretkey}/generate-token")
+                .segments([name.as_str(), KEY, "generate-token"]);
+            let mut got = segments(&client, &call).unwrap();
+            if prefix.ends_with("/wpp/") {
+                prop_assert_eq!(got.remove(0), "wpp");
+            }
+            prop_assert_eq!(
+                &got,
+                &vec!["api".to_owned(), name.path_segment(), KEY.to_owned(), "generate-token".to_owned()]
+            );
+            let decoded = percent_encoding::percent_decode_str(&got[1]).decode_utf8().unwrap();
+            prop_assert_eq!(decoded.as_ref(), name.as_str());
+        }
+    }
+
+    #[test]
+    fn dot_and_empty_segments_are_refused_before_any_request() {
+        let client = client("http://h/");
+        for bad in [".", "..", ""] {
+            let call = Call::new(
+                Method::POST,
+                "POST /api/{session}/{secretkey}/generate-token",
+            )
+            .segments([bad, KEY, "generate-token"]);
+            let err = client.url(&call).unwrap_err();
+            assert!(matches!(err, Error::InvalidInput { .. }), "{bad:?}");
+            assert!(!err.to_string().contains(KEY));
+        }
     }
 }

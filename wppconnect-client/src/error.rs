@@ -1,12 +1,28 @@
 //! The client's error type.
 
+use std::time::Duration;
+
 use reqwest::StatusCode;
-use wppconnect_models::{ErrorBody, SessionName};
+use wppconnect_models::{ErrorBody, SessionName, SessionStatus};
 
 /// A `Result` whose error defaults to the client's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// Everything that can go wrong with a call. Never contains the secret key or a token.
+/// Which limit a [`Error::Timeout`] hit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TimeoutKind {
+    /// One request got no (complete) answer within the per-request timeout
+    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    Attempt,
+    /// The overall deadline passed: of a call across its attempts and backoff
+    /// ([`ClientBuilder::deadline`](crate::ClientBuilder::deadline)), or of a wait such as
+    /// [`Session::wait_until_connected`](crate::Session::wait_until_connected).
+    Deadline,
+}
+
+/// Everything that can go wrong with a call. Never contains the secret key or a token: every
+/// text from the server is cut by [`Client::redact`](crate::Client::redact) first.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -21,11 +37,19 @@ pub enum Error {
         #[source]
         source: reqwest::Error,
     },
-    /// No answer within the configured timeout.
-    #[error("request to {route} timed out")]
+    /// No answer in time: one attempt hit its timeout, or the call's overall deadline passed
+    /// (see [`TimeoutKind`]).
+    #[error("{route}: {}", match kind {
+        TimeoutKind::Attempt => format!("no answer within the request timeout of {after:?}"),
+        TimeoutKind::Deadline => format!("the overall deadline of {after:?} passed (all attempts and waits)"),
+    })]
     Timeout {
         /// The route template.
         route: &'static str,
+        /// The limit that passed.
+        after: Duration,
+        /// Which limit it was.
+        kind: TimeoutKind,
     },
     /// 401: the token was refused (after one regeneration when the client has the secret key).
     #[error("the server refused the token for session {session}")]
@@ -48,6 +72,17 @@ pub enum Error {
         session: SessionName,
         /// The server's message (`A sessão do WhatsApp não está ativa.`).
         message: Option<String>,
+    },
+    /// The session is in a state from which it cannot connect without a new start
+    /// (`CLOSED`: never started, closed, auto-closed after no scan, logged out from the phone, or
+    /// its browser gone). Returned by [`Session::wait_until_connected`](crate::Session::wait_until_connected)
+    /// as soon as the server reports it; call [`Session::start`](crate::Session::start) again.
+    #[error("session {session} is {} and cannot connect without a new start", status.as_str())]
+    SessionClosed {
+        /// The session.
+        session: SessionName,
+        /// The state the server reported.
+        status: SessionStatus,
     },
     /// Any other non-2xx answer, with the server's own message kept.
     #[error("{route} answered {status}: {}", message.as_deref().unwrap_or("no message"))]

@@ -12,6 +12,7 @@ pub mod message;
 mod profile;
 pub mod qr;
 mod raw;
+mod redact;
 pub mod routes;
 pub mod session;
 mod upload;
@@ -20,11 +21,12 @@ mod upload;
 pub use wppconnect_models as models;
 
 pub use crate::api::WppApi;
-pub use crate::client::{Client, ClientBuilder, DEFAULT_TIMEOUT};
+pub use crate::client::{Client, ClientBuilder, DEFAULT_DEADLINE, DEFAULT_TIMEOUT};
 pub use crate::config::{RateLimit, RetryPolicy, SecretKey, Token};
-pub use crate::error::{Error, Result};
+pub use crate::error::{Error, Result, TimeoutKind};
 pub use crate::message::File;
 pub use crate::raw::{RawRequest, RawResponse};
+pub use crate::redact::{redact, REDACTED};
 pub use crate::session::{LoginUpdate, QrCodeImage, Session};
 pub use crate::upload::{Multipart, Upload};
 

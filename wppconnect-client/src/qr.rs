@@ -23,9 +23,11 @@ pub fn png_bytes(qr_code: &str) -> Result<Vec<u8>> {
 }
 
 /// Renders the QR code's text (`urlcode`) with Unicode half blocks, to print in a terminal.
+/// Needs the `terminal-qr` feature (on by default).
 ///
 /// # Errors
 /// [`Error::InvalidInput`] when the text does not fit in a QR code.
+#[cfg(feature = "terminal-qr")]
 pub fn render_terminal(urlcode: &str) -> Result<String> {
     let code = qrcode::QrCode::new(urlcode.as_bytes())
         .map_err(|e| Error::invalid(format!("cannot encode QR code: {e}")))?;
@@ -57,6 +59,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "terminal-qr")]
     fn urlcode_renders_for_a_terminal() {
         let text = render_terminal("2@sM0kqv4Yf0bQpWm7y9VvXx1aZkLr3dT8uHcN5eJgPiOwE2s6tF4yBnA==,1")
             .unwrap();

@@ -167,6 +167,7 @@ impl RawRequest {
             source: e.without_url(),
         })?;
         Ok(RawResponse {
+            client: self.client,
             route: target.label,
             status,
             content_type,
@@ -189,8 +190,9 @@ impl IntoFuture for RawRequest {
 }
 
 /// A successful (2xx) answer of the escape hatch: status, content type and body.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct RawResponse {
+    client: Client,
     route: &'static str,
     status: StatusCode,
     content_type: Option<String>,
@@ -225,9 +227,10 @@ impl RawResponse {
     /// The body read as JSON into `T`.
     ///
     /// # Errors
-    /// [`Error::Decode`], naming the field that failed.
+    /// [`Error::Decode`], naming the field that failed (its snippet has the client's secrets cut
+    /// out).
     pub fn json<T: DeserializeOwned>(&self) -> Result<T> {
-        crate::client::decode(self.route, &self.body)
+        self.client.decode(self.route, &self.body)
     }
 }
 

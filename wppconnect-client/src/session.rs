@@ -6,7 +6,9 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use futures::Stream;
-use wppconnect_models::session::{QrCodeUnavailable, StartSession, StatusMessage, TokenResponse};
+use wppconnect_models::session::{
+    QrCodeUnavailable, StartSession, StatusFind, StatusMessage, TokenResponse,
+};
 use wppconnect_models::{PhoneNumber, SessionName, SessionState, SessionStatus};
 
 use crate::client::{Call, Client};
@@ -135,7 +137,9 @@ impl Session {
         if is_png || bytes.starts_with(b"\x89PNG") {
             Ok(QrCodeImage::Png(bytes))
         } else {
-            crate::client::decode(route, &bytes).map(QrCodeImage::Unavailable)
+            self.client
+                .decode(route, &bytes)
+                .map(QrCodeImage::Unavailable)
         }
     }
 
@@ -197,8 +201,23 @@ impl Session {
     }
 
     /// Polls `status-session` every `every` until the session is `CONNECTED`, yielding each new
-    /// state or QR code; fails with [`Error::Timeout`] after `timeout`. Never relies on the
-    /// server's `waitQrCode`.
+    /// state or QR code. Never relies on the server's `waitQrCode`.
+    ///
+    /// The first poll goes at once; each later one `every` after the previous one started,
+    /// whether or not the state changed. Failures worth repeating (transport errors, timeouts,
+    /// 5xx) are logged and polled through.
+    ///
+    /// The stream ends after the `CONNECTED` update, or with one error:
+    /// - [`Error::SessionClosed`] as soon as the server reports a state from which the session
+    ///   cannot connect without a new start: `CLOSED` (never started, closed, auto-closed after
+    ///   no scan, logged out from the phone), or a `status-find` word that ends a session
+    ///   (`autocloseCalled`, `disconnectedMobile`, `qrReadFail`, `browserClose`) should a server
+    ///   report one as its status. So call [`Session::start`] first: a session that was not
+    ///   started is `CLOSED`.
+    /// - [`Error::Timeout`] of kind [`TimeoutKind::Deadline`](crate::TimeoutKind::Deadline) when
+    ///   `timeout` passes first (e.g. nobody scanned the QR code).
+    /// - any other error of [`Session::status`] that is not worth repeating
+    ///   ([`Error::Unauthorized`]…).
     ///
     /// ```no_run
     /// use futures::StreamExt;
@@ -219,44 +238,93 @@ impl Session {
         every: Duration,
         timeout: Duration,
     ) -> impl Stream<Item = Result<LoginUpdate>> + Send + 'static {
+        struct Polling {
+            last: Option<SessionState>,
+            next_poll: tokio::time::Instant,
+        }
         let session = self.clone();
-        let deadline = tokio::time::Instant::now() + timeout;
-        futures::stream::unfold(Some(None::<SessionState>), move |last| {
+        let now = tokio::time::Instant::now();
+        let deadline = now + timeout;
+        let first = Polling {
+            last: None,
+            next_poll: now,
+        };
+        futures::stream::unfold(Some(first), move |polling| {
             let session = session.clone();
             async move {
-                let mut last = last?;
+                let mut polling = polling?;
+                let timed_out = || {
+                    Some((
+                        Err(Error::Timeout {
+                            route: "GET /api/{session}/status-session",
+                            after: timeout,
+                            kind: crate::TimeoutKind::Deadline,
+                        }),
+                        None,
+                    ))
+                };
                 loop {
-                    if tokio::time::Instant::now() >= deadline {
-                        return Some((
-                            Err(Error::Timeout {
-                                route: "GET /api/{session}/status-session",
-                            }),
-                            None,
-                        ));
+                    if polling.next_poll >= deadline {
+                        tokio::time::sleep_until(deadline).await;
+                        return timed_out();
                     }
+                    tokio::time::sleep_until(polling.next_poll).await;
+                    let started = tokio::time::Instant::now();
+                    if started >= deadline {
+                        return timed_out();
+                    }
+                    polling.next_poll = started + every;
                     match session.status().await {
+                        Ok(state) if is_final(&state.status) => {
+                            return Some((
+                                Err(Error::SessionClosed {
+                                    session: session.name.clone(),
+                                    status: state.status,
+                                }),
+                                None,
+                            ));
+                        }
                         Ok(state) => {
-                            let changed = last.as_ref().is_none_or(|prev| {
+                            let changed = polling.last.as_ref().is_none_or(|prev| {
                                 prev.status != state.status
                                     || prev.qrcode != state.qrcode
                                     || prev.urlcode != state.urlcode
                             });
                             if changed {
-                                let next = (!state.is_connected()).then(|| Some(state.clone()));
+                                let next = (!state.is_connected()).then(|| Polling {
+                                    last: Some(state.clone()),
+                                    next_poll: polling.next_poll,
+                                });
                                 return Some((Ok(LoginUpdate::State(state)), next));
                             }
-                            last = Some(state);
+                            polling.last = Some(state);
                         }
                         Err(error) if error.is_retryable() => {
                             tracing::warn!(%error, "status-session failed while waiting; polling on");
                         }
                         Err(error) => return Some((Err(error), None)),
                     }
-                    tokio::time::sleep_until((tokio::time::Instant::now() + every).min(deadline))
-                        .await;
                 }
             }
         })
+    }
+}
+
+/// Whether a session in this state cannot connect without a new start.
+///
+/// status-session of WPPConnect Server 2.10.4 reports `CLOSED` for every such case; the
+/// `status-find` words that end a session are accepted too, in case a server reports one.
+fn is_final(status: &SessionStatus) -> bool {
+    match status {
+        SessionStatus::Closed => true,
+        SessionStatus::Other(word) => {
+            let find = StatusFind::from(word.clone());
+            find.is_terminal()
+                || find == StatusFind::BrowserClose
+                // the server's own spelling of the library's event
+                || word == "desconnectedMobile"
+        }
+        _ => false,
     }
 }
 

@@ -615,6 +615,58 @@ async fn a_timeout_is_reported_and_only_a_read_is_repeated() {
 }
 
 #[tokio::test]
+async fn a_stalled_read_ends_at_the_calls_deadline_whatever_retries_are_left() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path(format!("/api/{SESSION}/status-session")))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(fixture("status-session"))
+                .set_delay(Duration::from_secs(20)),
+        )
+        .mount(&server)
+        .await;
+    catch_all(&server).await;
+    let max_retries = 5;
+    let client = Client::builder(&server.uri())
+        .unwrap()
+        .secret_key(SECRET)
+        .timeout(Duration::from_secs(2))
+        .deadline(Duration::from_secs(3))
+        .retry(RetryPolicy {
+            max_retries,
+            initial_backoff: Duration::from_millis(5),
+            max_backoff: Duration::from_millis(10),
+        })
+        .build()
+        .unwrap();
+    let err = client.session(SESSION).unwrap().status().await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Timeout {
+                kind: wppconnect_client::TimeoutKind::Deadline,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("deadline"), "{err}");
+    let reads = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|r| r.url.path().ends_with("status-session"))
+        .count();
+    // without the deadline every attempt would have run out its own 2 s timeout
+    assert!(
+        reads < 1 + max_retries as usize,
+        "{reads} attempts: the retries went on past the deadline"
+    );
+}
+
+#[tokio::test]
 async fn a_send_that_never_left_is_retried_until_the_server_is_up() {
     use axum::routing::post;
     // A port nobody listens on yet: connections are refused, the request never left.

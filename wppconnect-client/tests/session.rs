@@ -351,6 +351,55 @@ async fn odd_session_names_are_refused_or_percent_encoded() {
 }
 
 #[tokio::test]
+async fn a_session_named_dot_is_refused_before_any_request() {
+    // `.` used to vanish from the URL: generate-token went to /api/<SECRET_KEY>/generate-token
+    let server = MockServer::start().await;
+    Mock::given(wiremock::matchers::any())
+        .respond_with(ResponseTemplate::new(500))
+        .expect(0)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let too_long = "a".repeat(wppconnect_client::models::SessionName::MAX_LEN + 1);
+    for bad in [
+        ".",
+        "..",
+        "%2E",
+        "%2e%2e",
+        "a\\b",
+        "a;b",
+        "a?b",
+        "a#b",
+        " ",
+        "a\r\nb",
+        "a\u{0}b",
+        "a\u{7f}",
+        "--help",
+        "__proto__",
+        too_long.as_str(),
+    ] {
+        let err = client.session(bad).unwrap_err();
+        assert!(
+            matches!(err, Error::InvalidInput { .. }),
+            "{bad:?}: {err:?}"
+        );
+        assert!(!err.to_string().contains(SECRET));
+    }
+    // the escape hatch cannot smuggle a dot segment in either
+    let session = client.session(SESSION).unwrap();
+    for bad in ["..", "x/./y", "x/../../start-all"] {
+        let err = session.get::<serde_json::Value>(bad).await.unwrap_err();
+        assert!(
+            matches!(err, Error::InvalidInput { .. }),
+            "{bad:?}: {err:?}"
+        );
+    }
+    // a name the server sent back is checked again before it goes into a URL
+    let wire = wppconnect_client::models::SessionName::from_wire(".");
+    assert!(client.session(wire.as_str()).is_err());
+}
+
+#[tokio::test]
 async fn wait_until_connected_yields_each_state_then_ends() {
     let server = server().await;
     let calls = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
@@ -415,6 +464,93 @@ async fn wait_until_connected_times_out() {
         .await;
     assert_eq!(updates.len(), 2, "one QR state, then the timeout");
     assert!(matches!(updates[1], Err(Error::Timeout { .. })));
+}
+
+#[tokio::test]
+async fn wait_until_connected_ends_at_once_when_the_session_is_closed() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path(format!("/api/{SESSION}/status-session")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(fixture("status-session")))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    // after the auto-close (no scan), as 2.10.4 answers
+    Mock::given(method("GET"))
+        .and(path(format!("/api/{SESSION}/status-session")))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"status": "CLOSED", "qrcode": null, "version": "2.10.4"})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    catch_all(&server).await;
+    use futures::StreamExt;
+    let session = client(&server).session(SESSION).unwrap();
+    // the wait's own deadline is long: the stream must end because of CLOSED, not of it
+    let updates: Vec<_> = session
+        .wait_until_connected(
+            std::time::Duration::from_millis(5),
+            std::time::Duration::from_secs(60),
+        )
+        .collect()
+        .await;
+    assert_eq!(updates.len(), 2, "{updates:?}");
+    assert!(matches!(
+        &updates[0],
+        Ok(wppconnect_client::LoginUpdate::State(s)) if s.status == SessionStatus::QrCode
+    ));
+    match &updates[1] {
+        Err(Error::SessionClosed { session, status }) => {
+            assert_eq!(session.as_str(), SESSION);
+            assert_eq!(*status, SessionStatus::Closed);
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn wait_until_connected_waits_its_interval_after_a_change() {
+    let server = server().await;
+    let calls = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = calls.clone();
+    // a new QR code on every poll: each answer is a change
+    Mock::given(method("GET"))
+        .and(path(format!("/api/{SESSION}/status-session")))
+        .respond_with(move |_: &Request| {
+            let n = counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            ResponseTemplate::new(200).set_body_json(
+                json!({"status": "QRCODE", "qrcode": null, "urlcode": format!("2@qr{n}")}),
+            )
+        })
+        .mount(&server)
+        .await;
+    catch_all(&server).await;
+    use futures::StreamExt;
+    let session = client(&server).session(SESSION).unwrap();
+    // an interval far longer than the wait: only the first poll may happen
+    let updates: Vec<_> = session
+        .wait_until_connected(
+            std::time::Duration::from_secs(3600),
+            std::time::Duration::from_secs(2),
+        )
+        .collect()
+        .await;
+    assert_eq!(
+        calls.load(std::sync::atomic::Ordering::SeqCst),
+        1,
+        "polled again before the interval: {updates:?}"
+    );
+    assert_eq!(updates.len(), 2, "{updates:?}");
+    assert!(matches!(
+        updates[1],
+        Err(Error::Timeout {
+            kind: wppconnect_client::TimeoutKind::Deadline,
+            ..
+        })
+    ));
 }
 
 #[tokio::test]

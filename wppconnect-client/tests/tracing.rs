@@ -3,46 +3,14 @@
 
 mod support;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
-use support::{bearer, catch_all, client, fixture, server, SECRET, SESSION, TOKEN};
-use tracing_subscriber::fmt::format::FmtSpan;
-use tracing_subscriber::fmt::MakeWriter;
+use support::{bearer, catch_all, client, fixture, server, Capture, SECRET, SESSION, TOKEN};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, ResponseTemplate};
-
-/// Collects everything the subscriber writes.
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> MakeWriter<'a> for Capture {
-    type Writer = Self;
-    fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
-    }
-}
 
 #[tokio::test]
 async fn each_request_has_a_span_and_no_log_carries_a_secret() {
     let capture = Capture::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(capture.clone())
-        .with_ansi(false)
-        .with_span_events(FmtSpan::CLOSE)
-        .with_env_filter("trace")
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let _guard = tracing::subscriber::set_default(capture.subscriber());
 
     let server = server().await;
     Mock::given(method("GET"))
@@ -71,7 +39,7 @@ async fn each_request_has_a_span_and_no_log_carries_a_secret() {
         .unwrap();
     client.session(SESSION).unwrap().status().await.unwrap_err();
 
-    let logs = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
+    let logs = capture.text();
     assert!(
         logs.contains("route=\"GET /api/{session}/status-session\""),
         "{logs}"

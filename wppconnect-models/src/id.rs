@@ -31,8 +31,9 @@ pub enum IdError {
         /// Which kind of id.
         what: &'static str,
     },
-    /// A phone number that is not 2 to 15 digits starting with 1-9 (E.164).
-    #[error("invalid phone number {input:?}: expected 2 to 15 digits, not starting with 0, optionally after '+'")]
+    /// A phone number that is not 7 to 15 digits starting with 1-9 (E.164: country code and
+    /// national number).
+    #[error("invalid phone number {input:?}: expected 7 to 15 digits (country code and number), not starting with 0, optionally after '+'")]
     Phone {
         /// The rejected input.
         input: String,
@@ -593,48 +594,199 @@ const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
 
 /// The name of a WPPConnect session (one WhatsApp account on the server).
 ///
-/// [`str::parse`] refuses what breaks the server's routes: an empty name, `/`, `\`, `:` (the
-/// server splits `session:token`), `..`, whitespace and control characters. Everything else is
-/// allowed and percent-encoded in paths by [`SessionName::path_segment`]. Names read from the
-/// server are taken as they are.
+/// # The rule
+///
+/// [`SessionName::new`], [`str::parse`] and `TryFrom<String>` accept a name when **all** of these
+/// hold, and refuse it with [`IdError::Empty`] or [`IdError::Session`] (which says why) otherwise:
+///
+/// 1. It is 1 to [`SessionName::MAX_LEN`] (48) **bytes** of UTF-8.
+/// 2. Every character is a letter or digit (Unicode alphanumeric, so `ção` is fine), `-`, `_` or
+///    `.`.
+/// 3. It starts with a letter or digit, and does not end with `.`.
+/// 4. It is not a Windows device name (`con`, `prn`, `aux`, `nul`, `com0`–`com9`, `lpt0`–`lpt9`,
+///    any case, alone or before a `.`).
+/// 5. It is not the name of a property of every JavaScript array or object (`length`,
+///    `constructor`, `map`, `toString`, `__proto__`…).
+///
+/// # Why
+///
+/// The name travels in three places, and each sets limits:
+///
+/// - **The URL path** (`/api/{session}/…`). The name must stay exactly one path segment after any
+///   URL normalisation, so that `/api/{session}/{secretkey}/generate-token` can never become
+///   `/api/{secretkey}/generate-token` (a server answering `Cannot POST /api/<SECRET_KEY>/…`
+///   leaks the key). Character by character:
+///   - `/` and `\` separate segments (`\` in WHATWG URL parsers and on Windows): refused.
+///   - `.` and `..` are dot segments, removed by normalisation (the `url` crate even drops them
+///     silently when pushing a segment): refused by rules 2–3 (a name may hold a `.`, never start
+///     or end with one, so it is never all dots).
+///   - `%` is refused: a name such as `%2e%2e` or `%2F` is percent-encoded once by the client
+///     (`%252e%252e`) and is harmless to a server that decodes once, but any layer that decodes
+///     twice (a proxy, a backend that forwards a decoded path) would see `..` or `/`.
+///   - `;` is refused: Java-style servers and some proxies cut `;…` off a segment as a path
+///     parameter.
+///   - `?` and `#` end the path: the client percent-encodes them, but they are refused so that a
+///     name can be pasted into a URL by hand, or logged, without changing its meaning.
+///   - Spaces, control characters (C0, C1, including CR, LF, NUL, DEL) and invisible format
+///     characters (bidirectional overrides, zero-width spaces) are refused: they split log
+///     lines, make two names look alike, or are stripped by the server (see below).
+///   - Every other character is refused too (rule 2 is a list of what is allowed), so no
+///     character whose meaning in a URL is unknown today can slip in.
+/// - **The server's file system.** WPPConnect Server 2.10.4 keeps each session in a token file
+///   `tokens/<sanitize(name)>.data.json` and a browser profile folder `userDataDir/<name>`.
+///   `sanitize` (the `sanitize-filename` package) strips `/ ? < > \ : * | "` and control
+///   characters, trailing dots and spaces, all-dot names and Windows device names, so two
+///   names that differ only there share one token file, and a name like `../x` put the browser
+///   profile outside its folder while its token was stored as `..x` (a second session appeared
+///   after a restart). Rules 2–4 make `sanitize` a no-op on every accepted name. A file name is
+///   at most 255 bytes; the token file adds 10 bytes (`.data.json`), so 245 bytes is the hard
+///   limit, well above ours.
+/// - **The server's token.** The token is `bcrypt(name + SECRET_KEY)`, and bcrypt reads only
+///   the first 72 bytes: with a long name the secret key stops counting, and a name of 72 bytes
+///   or more gets a token that anyone can compute without the key. [`SessionName::MAX_LEN`] (48
+///   bytes) keeps at least 24 bytes of the key in every hash, and fits a UUID (36) with a
+///   prefix.
+/// - **The server's session table**, a JavaScript array indexed by name: a name such as
+///   `__proto__`, `length` or `map` finds a property of every array instead of a session, and
+///   starting it can break the server for every session (rule 5; `_`-prefixed names are
+///   already refused by rule 3).
+///
+/// [`SessionName::from_wire`] and deserialisation take any string the server sends, without
+/// this rule: **never** put such a name in a URL, a file name or a log line meant for people
+/// without validating it again (`SessionName::new(wire.as_str())`).
 ///
 /// ```
 /// use wppconnect_models::SessionName;
 /// let name: SessionName = "loja-centro".parse()?;
 /// assert_eq!(name.as_str(), "loja-centro");
-/// assert!("a:b".parse::<SessionName>().is_err());
 /// assert_eq!("ção".parse::<SessionName>()?.path_segment(), "%C3%A7%C3%A3o");
+/// for bad in ["", ".", "..", "a/b", "a\\b", "a:b", "%2e%2e", "a;b", "a b", " ", "a\nb", "con", "__proto__"] {
+///     assert!(bad.parse::<SessionName>().is_err(), "{bad:?}");
+/// }
+/// assert!("a".repeat(SessionName::MAX_LEN + 1).parse::<SessionName>().is_err());
 /// # Ok::<(), wppconnect_models::IdError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(transparent)]
 pub struct SessionName(String);
 
+/// Names of properties that every JavaScript array has (own, `Array.prototype` and
+/// `Object.prototype`), except those starting with `_`, which rule 3 already refuses.
+const JS_ARRAY_PROPERTIES: &[&str] = &[
+    "at",
+    "concat",
+    "constructor",
+    "copyWithin",
+    "entries",
+    "every",
+    "fill",
+    "filter",
+    "find",
+    "findIndex",
+    "findLast",
+    "findLastIndex",
+    "flat",
+    "flatMap",
+    "forEach",
+    "hasOwnProperty",
+    "includes",
+    "indexOf",
+    "isPrototypeOf",
+    "join",
+    "keys",
+    "lastIndexOf",
+    "length",
+    "map",
+    "pop",
+    "propertyIsEnumerable",
+    "push",
+    "reduce",
+    "reduceRight",
+    "reverse",
+    "shift",
+    "slice",
+    "some",
+    "sort",
+    "splice",
+    "toLocaleString",
+    "toReversed",
+    "toSorted",
+    "toSpliced",
+    "toString",
+    "unshift",
+    "valueOf",
+    "values",
+    "with",
+];
+
+/// Whether `name` is a Windows device name, alone or before an extension (`con`, `COM1.txt`).
+fn is_windows_device(name: &str) -> bool {
+    let stem = name.split('.').next().unwrap_or(name).to_ascii_lowercase();
+    match stem.as_bytes() {
+        b"con" | b"prn" | b"aux" | b"nul" => true,
+        [b'c', b'o', b'm', d] | [b'l', b'p', b't', d] => d.is_ascii_digit(),
+        _ => false,
+    }
+}
+
+/// Why `name` breaks the session-name rule, if it does.
+fn session_name_problem(name: &str) -> Option<&'static str> {
+    if name.len() > SessionName::MAX_LEN {
+        return Some(
+            "longer than 48 bytes (the server's bcrypt reads only 72 bytes of name + secret key)",
+        );
+    }
+    if name.chars().all(char::is_whitespace) {
+        return Some("only whitespace");
+    }
+    if name.chars().all(|c| c == '.') {
+        return Some("'.' and '..' are dot segments that URL normalisation removes");
+    }
+    if let Some(bad) = name
+        .chars()
+        .find(|&c| !(c.is_alphanumeric() || matches!(c, '-' | '_' | '.')))
+    {
+        return Some(match bad {
+            '/' | '\\' => "contains '/' or '\\' (a path separator)",
+            ':' => "contains ':' (the server splits session:token on it)",
+            '%' => "contains '%' (a layer that decodes twice would see another name)",
+            ';' | '?' | '#' => "contains ';', '?' or '#' (they end a URL path segment)",
+            c if c.is_whitespace() => "contains whitespace",
+            c if c.is_control() => "contains a control character",
+            _ => "contains a character other than letters, digits, '-', '_' and '.'",
+        });
+    }
+    if !name.chars().next().is_some_and(char::is_alphanumeric) {
+        return Some("does not start with a letter or digit");
+    }
+    if name.ends_with('.') {
+        return Some("ends with '.' (the server's file names drop it)");
+    }
+    if is_windows_device(name) {
+        return Some("is a Windows device name (the server's file names drop it)");
+    }
+    if JS_ARRAY_PROPERTIES.contains(&name) {
+        return Some("is a property of every JavaScript array (the server's session table)");
+    }
+    None
+}
+
 impl SessionName {
-    /// Validates a session name (same as [`str::parse`]).
+    /// The longest accepted name, in bytes of UTF-8 (see [the rule](SessionName#the-rule)).
+    pub const MAX_LEN: usize = 48;
+
+    /// Validates a session name (same as [`str::parse`]) against [the rule](SessionName#the-rule).
     ///
     /// # Errors
     /// [`IdError::Empty`] or [`IdError::Session`].
     pub fn new(name: impl Into<String>) -> Result<Self, IdError> {
         let name = name.into();
-        let reason = if name.is_empty() {
+        if name.is_empty() {
             return Err(IdError::Empty {
                 what: "session name",
             });
-        } else if name.contains('/') || name.contains('\\') {
-            Some("contains '/' or '\\'")
-        } else if name.contains(':') {
-            Some("contains ':' (the server splits session:token on it)")
-        } else if name.contains("..") {
-            Some("contains '..'")
-        } else if name.chars().any(char::is_whitespace) {
-            Some("contains whitespace")
-        } else if name.chars().any(char::is_control) {
-            Some("contains a control character")
-        } else {
-            None
-        };
-        match reason {
+        }
+        match session_name_problem(&name) {
             Some(reason) => Err(IdError::Session {
                 input: name,
                 reason,
@@ -643,7 +795,11 @@ impl SessionName {
         }
     }
 
-    /// Takes a name the server sent, without validation.
+    /// Takes a name the server sent, without validation (deserialisation does the same).
+    ///
+    /// For wire input only: such a name may be `..`, hold `/` or a line break. It must **not** be
+    /// used to build a URL, a file name or a store key, nor be logged for people, before it is
+    /// checked with [`SessionName::new`].
     #[must_use]
     pub fn from_wire(name: impl Into<String>) -> Self {
         Self(name.into())
@@ -655,7 +811,9 @@ impl SessionName {
         &self.0
     }
 
-    /// The name percent-encoded for use as one URL path segment.
+    /// The name percent-encoded for use as one URL path segment: everything but ASCII letters,
+    /// digits, `-`, `_`, `.` and `~` is encoded. For a name that passed [`SessionName::new`] this
+    /// is the same text the `url` crate's `path_segments_mut().push()` writes.
     #[must_use]
     pub fn path_segment(&self) -> String {
         utf8_percent_encode(&self.0, PATH_SEGMENT).to_string()
@@ -712,8 +870,15 @@ impl<'de> Deserialize<'de> for SessionName {
 
 /// A phone number in E.164 form, stored as its digits (no `+`).
 ///
-/// Follows the product design's `^\+?[1-9]\d{1,14}$` after removing the spaces, dashes, dots and
-/// parentheses a person types.
+/// A person may type `+`, spaces, dashes, dots and parentheses; what remains must be
+/// [`PhoneNumber::MIN_DIGITS`] (7) to [`PhoneNumber::MAX_DIGITS`] (15) digits, not starting with
+/// `0`: the country code followed by the national number.
+///
+/// The bounds are those of real numbers. ITU-T E.164 caps a number at 15 digits. The shortest
+/// numbers in service have 7: a 3-digit country code and a 4-digit subscriber number (Niue
+/// `+683 4002`, Tokelau `+690 3101`); no country has a shorter one. So a country code alone
+/// (`55`, `+55`), or a country code and an area code (`+55 11`), is refused: a program given
+/// `+55 11 99999-9999` split on spaces must not send to the number `55`.
 ///
 /// ```
 /// use wppconnect_models::PhoneNumber;
@@ -728,6 +893,11 @@ impl<'de> Deserialize<'de> for SessionName {
 pub struct PhoneNumber(String);
 
 impl PhoneNumber {
+    /// The fewest digits of a real number (country code included).
+    pub const MIN_DIGITS: usize = 7;
+    /// The most digits E.164 allows (country code included).
+    pub const MAX_DIGITS: usize = 15;
+
     /// Validates a number typed by a person (same as [`str::parse`]).
     ///
     /// # Errors
@@ -758,7 +928,7 @@ impl PhoneNumber {
     }
 
     fn from_digits(digits: &str) -> Option<Self> {
-        let valid = (2..=15).contains(&digits.len())
+        let valid = (Self::MIN_DIGITS..=Self::MAX_DIGITS).contains(&digits.len())
             && digits.bytes().all(|b| b.is_ascii_digit())
             && !digits.starts_with('0');
         valid.then(|| Self(digits.to_owned()))
@@ -947,18 +1117,97 @@ mod tests {
     }
 
     #[test]
-    fn session_names_refuse_what_breaks_routes() {
-        for good in ["NERDWHATS_AMERICA", "loja-centro", "ção", "a.b", "x%y"] {
-            assert!(SessionName::new(good).is_ok(), "{good}");
-        }
-        for bad in [
-            "", "a/b", "a\\b", "a:b", "..", "../x", "a b", "a\tb", "a\u{0}b", "a\nb",
+    fn session_names_follow_one_rule() {
+        let longest = "a".repeat(SessionName::MAX_LEN);
+        let longest_unicode = "ç".repeat(SessionName::MAX_LEN / 2);
+        for good in [
+            "NERDWHATS_AMERICA",
+            "loja-centro",
+            "ção",
+            "a.b",
+            "main",
+            "9",
+            "a_",
+            "a-",
+            "v1.2.3",
+            "3f2b8c1e-9d4a-4f6b-8e2a-1c5d7e9f0a1b",
+            "Map",
+            "mapa",
+            "com10",
+            "console",
+            longest.as_str(),
+            longest_unicode.as_str(),
         ] {
-            assert!(SessionName::new(bad).is_err(), "{bad:?}");
+            let name = SessionName::new(good).unwrap_or_else(|e| panic!("{good:?}: {e}"));
+            assert_eq!(name.as_str(), good);
+            assert_eq!(good.parse::<SessionName>().unwrap(), name);
+            assert_eq!(SessionName::try_from(good.to_owned()).unwrap(), name);
         }
-        assert_eq!(SessionName::new("a%b").unwrap().path_segment(), "a%25b");
+        let too_long = "a".repeat(SessionName::MAX_LEN + 1);
+        let too_long_unicode = format!("{}a", "ç".repeat(SessionName::MAX_LEN / 2));
+        for bad in [
+            "",
+            ".",
+            "..",
+            "...",
+            ".x",
+            "x.",
+            "a/b",
+            "/",
+            "a\\b",
+            "a:b",
+            "../x",
+            "..%2Fx",
+            "%2E",
+            "%2e%2e",
+            "a%b",
+            "a;b",
+            "a?b",
+            "a#b",
+            "a b",
+            " ",
+            "   ",
+            "\t",
+            "a\tb",
+            "a\u{0}b",
+            "a\nb",
+            "a\rb",
+            "a\u{7f}",
+            "a\u{85}b",
+            "a\u{202e}b",
+            "a\u{200b}b",
+            "-x",
+            "--help",
+            "_x",
+            "__proto__",
+            "constructor",
+            "length",
+            "map",
+            "toString",
+            "con",
+            "CON",
+            "nul.txt",
+            "com1",
+            "LPT9",
+            "a*b",
+            "a<b",
+            "a\"b",
+            "a|b",
+            "a@b",
+            too_long.as_str(),
+            too_long_unicode.as_str(),
+        ] {
+            assert!(SessionName::new(bad).is_err(), "{bad:?} should be refused");
+            assert!(bad.parse::<SessionName>().is_err(), "{bad:?}");
+            assert!(SessionName::try_from(bad.to_owned()).is_err(), "{bad:?}");
+        }
+        assert!(matches!(SessionName::new(""), Err(IdError::Empty { .. })));
+        let err = SessionName::new(".").unwrap_err().to_string();
+        assert!(err.contains("dot segment"), "{err}");
+        // wire input stays lenient
         let wire: SessionName = serde_json::from_value(json!("")).unwrap();
         assert_eq!(wire.as_str(), "");
+        assert_eq!(SessionName::from_wire("..").as_str(), "..");
     }
 
     #[test]
@@ -967,7 +1216,7 @@ mod tests {
             ("+55 11 98888-7777", "5511988887777"),
             ("(11) 98888.7777", "11988887777"),
             ("5511999999999", "5511999999999"),
-            ("12", "12"),
+            ("+683 4002", "6834002"),
             ("123456789012345", "123456789012345"),
         ];
         for (input, digits) in table {
@@ -978,6 +1227,11 @@ mod tests {
             "+",
             "0123",
             "1",
+            "12",
+            "55",
+            "+55",
+            "+55 11",
+            "551199",
             "1234567890123456",
             "55 11 abc",
             "+55+11",

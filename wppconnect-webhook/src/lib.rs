@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used))]
 
+mod awaited;
 mod dedupe;
 mod hub;
 mod router;
@@ -9,6 +10,7 @@ mod serve;
 #[doc(no_inline)]
 pub use wppconnect_models as models;
 
+pub use crate::awaited::{AwaitedHandler, HandlerError, HandlerFuture};
 pub use crate::hub::{EventHub, EventStream, Lagged};
 pub use crate::router::{
     Webhook, WebhookBuilder, DEFAULT_BODY_LIMIT, DEFAULT_CAPACITY, DEFAULT_HEADER,
@@ -16,11 +18,10 @@ pub use crate::router::{
 };
 pub use crate::serve::{serve, serve_on};
 
-/// The snippets of the repository's `docs/webhooks.md` guide compile (checked by doctests only, so
-/// the published crate does not need the file).
-#[cfg(doctest)]
-#[doc = include_str!("../../docs/webhooks.md")]
-struct WebhooksGuide;
+/// The guide: pointing WPPConnect Server at the router, securing it, the delivery modes, consuming
+/// events, logs and scaling. Its snippets are doctests.
+#[doc = include_str!("../docs/guide.md")]
+pub mod guide {}
 
 #[cfg(test)]
 mod assertions {
@@ -31,6 +32,9 @@ mod assertions {
     fn public_types_have_the_promised_bounds() {
         assert_send_sync::<crate::EventHub>();
         assert_send_sync::<crate::WebhookBuilder>();
+        fn assert_send<T: Send + 'static>() {}
+        assert_send::<crate::HandlerError>();
+        assert_send::<crate::HandlerFuture>();
         assert_stream_bounds::<crate::EventStream>();
     }
 }
