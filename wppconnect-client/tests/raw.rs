@@ -469,3 +469,47 @@ async fn pictures_and_backups_have_typed_methods() {
     assert_eq!(std::fs::read(&saved).unwrap(), b"\xFF\xD8\xFFlogo");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[tokio::test]
+async fn the_escape_hatch_keeps_the_secret_key_out_of_its_errors() {
+    let server = server().await;
+    // Express's page for a route it does not have repeats the raw path, key included.
+    Mock::given(method("GET"))
+        .and(path(format!("/api/{SECRET}/no-such-admin-route")))
+        .respond_with(|req: &Request| {
+            ResponseTemplate::new(404).set_body_raw(
+                format!("<pre>Cannot GET {}</pre>", req.url.path()),
+                "text/html; charset=utf-8",
+            )
+        })
+        .expect(1)
+        .mount(&server)
+        .await;
+    // A 2xx answer that is not what the caller asked for: the decode snippet is redacted too.
+    Mock::given(method("GET"))
+        .and(path(format!("/api/{SECRET}/backup-sessions")))
+        .respond_with(ResponseTemplate::new(200).set_body_string(format!("not json {SECRET}")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    catch_all(&server).await;
+    let client = client(&server);
+    let err = client
+        .request(HttpMethod::Get, "/api/{secretkey}/no-such-admin-route")
+        .await
+        .unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(404));
+    let text = support::error_text(&err);
+    assert!(!text.contains(SECRET), "{text}");
+    let err = client
+        .request(HttpMethod::Get, "/api/{secretkey}/backup-sessions")
+        .decode::<serde_json::Value>()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, wppconnect_client::Error::Decode { .. }),
+        "{err:?}"
+    );
+    let text = support::error_text(&err);
+    assert!(!text.contains(SECRET), "{text}");
+}
