@@ -288,6 +288,39 @@ pub trait WppApi: Send + Sync {
         let _ = group;
         Err(not_faked("leave_group"))
     }
+    /// The archived chats (`all-chats-archived`).
+    async fn all_chats_archived(&self) -> Result<Vec<Chat>> {
+        Err(not_faked("all_chats_archived"))
+    }
+    /// Archives or unarchives a chat (`archive-chat`).
+    async fn archive_chat(&self, chat: &str, archive: bool) -> Result<()> {
+        let _ = (chat, archive);
+        Err(not_faked("archive_chat"))
+    }
+    /// Pins or unpins a chat (`pin-chat`).
+    async fn pin_chat(&self, chat: &str, pin: bool) -> Result<Confirmation> {
+        let _ = (chat, pin);
+        Err(not_faked("pin_chat"))
+    }
+    /// Marks a chat unread (`mark-unseen`).
+    async fn mark_unseen(&self, chat: &str) -> Result<Confirmation> {
+        let _ = chat;
+        Err(not_faked("mark_unseen"))
+    }
+    /// The blocked numbers (`blocklist`).
+    async fn blocklist(&self) -> Result<Vec<String>> {
+        Err(not_faked("blocklist"))
+    }
+    /// A group's member ids (`group-members-ids`).
+    async fn group_members_ids(&self, group: &str) -> Result<Vec<ChatId>> {
+        let _ = group;
+        Err(not_faked("group_members_ids"))
+    }
+    /// Revokes a group's invite link and answers the new one (`group-revoke-link`).
+    async fn group_revoke_link(&self, group: &str) -> Result<String> {
+        let _ = group;
+        Err(not_faked("group_revoke_link"))
+    }
     /// Sets this account's picture (`set-profile-pic`, multipart).
     async fn set_profile_pic(&self, picture: Upload) -> Result<Confirmation> {
         let _ = picture;
@@ -527,6 +560,34 @@ impl WppApi for Session {
 
     async fn set_profile_pic(&self, picture: Upload) -> Result<Confirmation> {
         Session::set_profile_pic(self, picture).await
+    }
+
+    async fn all_chats_archived(&self) -> Result<Vec<Chat>> {
+        Session::all_chats_archived(self).await
+    }
+
+    async fn archive_chat(&self, chat: &str, archive: bool) -> Result<()> {
+        Session::archive_chat(self, chat, archive).await
+    }
+
+    async fn pin_chat(&self, chat: &str, pin: bool) -> Result<Confirmation> {
+        Session::pin_chat(self, chat, pin).await
+    }
+
+    async fn mark_unseen(&self, chat: &str) -> Result<Confirmation> {
+        Session::mark_unseen(self, chat).await
+    }
+
+    async fn blocklist(&self) -> Result<Vec<String>> {
+        Session::blocklist(self).await
+    }
+
+    async fn group_members_ids(&self, group: &str) -> Result<Vec<ChatId>> {
+        Session::group_members_ids(self, group).await
+    }
+
+    async fn group_revoke_link(&self, group: &str) -> Result<String> {
+        Session::group_revoke_link(self, group).await
     }
 
     async fn group_pic(&self, group: &str, picture: File) -> Result<Confirmation> {

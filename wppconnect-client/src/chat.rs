@@ -7,9 +7,11 @@ use std::future::IntoFuture;
 use futures::Stream;
 use serde_json::Value;
 use wppconnect_models::chat::ListChats;
-use wppconnect_models::{Chat, ChatId, Message, MessageId, PhoneNumber, Wrapped};
+use wppconnect_models::message::RecipientFlags;
+use wppconnect_models::{Chat, ChatId, Confirmation, Message, MessageId, PhoneNumber, Wrapped};
 
 use crate::error::{Error, Result};
+use crate::message::recipient;
 use crate::routes;
 use crate::session::{BoxFuture, Session};
 
@@ -284,5 +286,76 @@ impl Session {
                 source: e.into_inner(),
             }
         })
+    }
+}
+
+/// The `phone` (and `isGroup`) of the chat routes that take one chat.
+fn one_chat(chat: &str) -> Result<serde_json::Map<String, Value>> {
+    let mut flags = RecipientFlags::default();
+    let phone = recipient(chat, &mut flags)?;
+    let mut body = serde_json::Map::new();
+    body.insert("phone".to_owned(), Value::String(phone));
+    if flags.is_group {
+        body.insert("isGroup".to_owned(), Value::Bool(true));
+    }
+    Ok(body)
+}
+
+impl Session {
+    /// `GET /api/{session}/all-chats-archived`: the archived chats.
+    ///
+    /// # Errors
+    /// [`Error::NotConnected`], [`Error::Api`], transport errors.
+    #[doc(alias = "all-chats-archived")]
+    pub async fn all_chats_archived(&self) -> Result<Vec<Chat>> {
+        // a bare array, answered with 201
+        self.execute(self.call(&routes::ALL_CHATS_ARCHIVED, &[])?)
+            .await
+    }
+
+    /// `POST /api/{session}/archive-chat`: archives (or, with `false`, unarchives) a chat. Sets
+    /// a state, so it is retried like a read.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`]; [`Error::NotConnected`]; [`Error::Api`].
+    #[doc(alias = "archive-chat")]
+    pub async fn archive_chat(&self, chat: &str, archive: bool) -> Result<()> {
+        let mut body = one_chat(chat)?;
+        body.insert("value".to_owned(), Value::Bool(archive));
+        let call = self
+            .call(&routes::ARCHIVE_CHAT, &[])?
+            .json(Value::Object(body));
+        // `{"status":"success","response":<the library's answer>}`
+        let _: Confirmation = self.execute(call).await?;
+        Ok(())
+    }
+
+    /// `POST /api/{session}/pin-chat`: pins (or unpins) a chat. The server pins only when
+    /// `state` is the **string** `"true"`; this method sends it that way.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`]; [`Error::NotConnected`]; [`Error::Api`] (500 with WhatsApp's
+    /// reason, e.g. too many pinned chats).
+    #[doc(alias = "pin-chat")]
+    pub async fn pin_chat(&self, chat: &str, pin: bool) -> Result<Confirmation> {
+        let mut body = one_chat(chat)?;
+        body.insert("state".to_owned(), Value::String(pin.to_string()));
+        let call = self.call(&routes::PIN_CHAT, &[])?.json(Value::Object(body));
+        let answer: Wrapped<Confirmation> = self.execute(call).await?;
+        Ok(answer.response)
+    }
+
+    /// `POST /api/{session}/mark-unseen`: marks a chat as unread.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`]; [`Error::NotConnected`]; [`Error::Api`].
+    #[doc(alias = "mark-unseen")]
+    pub async fn mark_unseen(&self, chat: &str) -> Result<Confirmation> {
+        let body = one_chat(chat)?;
+        let call = self
+            .call(&routes::MARK_UNSEEN, &[])?
+            .json(Value::Object(body));
+        let answer: Wrapped<Confirmation> = self.execute(call).await?;
+        Ok(answer.response)
     }
 }

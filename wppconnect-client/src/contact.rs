@@ -4,7 +4,9 @@
 //! Reads are safe to repeat: the client retries them on transport errors, timeouts and 5xx.
 
 use serde_json::json;
-use wppconnect_models::{ChatId, ChatKind, Confirmation, Contact, NumberStatus, PnLid, Wrapped};
+use wppconnect_models::{
+    Blocked, ChatId, ChatKind, Confirmation, Contact, NumberStatus, PnLid, Wrapped,
+};
 
 use crate::chat::{chat_id, digits};
 use crate::error::Result;
@@ -110,5 +112,15 @@ impl Session {
             .execute(self.call(&routes::GET_PHONE_NUMBER, &[])?)
             .await?;
         Ok(answer.response)
+    }
+
+    /// `GET /api/{session}/blocklist`: the blocked numbers (digits, as the server cuts them).
+    ///
+    /// # Errors
+    /// [`Error::NotConnected`](crate::Error::NotConnected), [`Error::Api`](crate::Error::Api).
+    pub async fn blocklist(&self) -> Result<Vec<String>> {
+        let answer: Wrapped<Vec<Blocked>> =
+            self.execute(self.call(&routes::BLOCKLIST, &[])?).await?;
+        Ok(answer.response.into_iter().map(|b| b.phone).collect())
     }
 }

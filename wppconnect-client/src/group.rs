@@ -177,6 +177,33 @@ impl Session {
     }
 }
 
+impl Session {
+    /// `GET /api/{session}/group-members-ids/{groupId}`: the members' ids.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`], [`Error::NotConnected`], [`Error::Api`].
+    #[doc(alias = "group-members-ids")]
+    pub async fn group_members_ids(&self, group: &str) -> Result<Vec<ChatId>> {
+        let id = group_id(group)?;
+        let call = self.call(&routes::GROUP_MEMBERS_IDS, &[id.as_str()])?;
+        let answer: Wrapped<Vec<ChatId>> = self.execute(call).await?;
+        Ok(answer.response)
+    }
+
+    /// `GET /api/{session}/group-revoke-link/{groupId}`: revokes the invite link and answers the
+    /// new one. A GET that changes state: never retried once it may have reached the server.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`], [`Error::NotConnected`], [`Error::Api`] (400 when it failed).
+    #[doc(alias = "group-revoke-link")]
+    pub async fn group_revoke_link(&self, group: &str) -> Result<String> {
+        let id = group_id(group)?;
+        let call = self.call(&routes::GROUP_REVOKE_LINK, &[id.as_str()])?;
+        let answer: Wrapped<String> = self.execute(call).await?;
+        Ok(answer.response)
+    }
+}
+
 /// A group id from `120363…` or `120363…@g.us`.
 fn group_id(group: &str) -> Result<ChatId> {
     ChatId::group(group.trim()).map_err(Error::invalid)

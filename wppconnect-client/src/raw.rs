@@ -6,7 +6,7 @@ use std::future::IntoFuture;
 use bytes::Bytes;
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
-use wppconnect_models::SessionName;
+use wppconnect_models::{Health, SessionName};
 
 use crate::client::{Call, Client};
 use crate::error::{Error, Result};
@@ -390,6 +390,22 @@ impl Session {
 }
 
 impl Client {
+    /// `GET /healthz`: whether the server process is alive (it says nothing about WhatsApp;
+    /// ask a session's [`Session::status`] for that). No auth.
+    ///
+    /// # Errors
+    /// Transport errors, [`Error::Api`].
+    pub async fn healthz(&self) -> Result<Health> {
+        let call = Call::to(&routes::HEALTHZ, None, None, &[])?;
+        let response = self.send(None, call).await?;
+        let bytes = response.bytes().await.map_err(|e| Error::Transport {
+            route: routes::HEALTHZ.label(),
+            not_sent: false,
+            source: e.without_url(),
+        })?;
+        self.decode(routes::HEALTHZ.label(), &bytes)
+    }
+
     /// `GET /api/{secretkey}/backup-sessions`: a ZIP of the server's tokens and browser
     /// profiles. The secret key travels in the URL (proxy logs); errors never show it.
     ///

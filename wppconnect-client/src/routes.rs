@@ -378,6 +378,7 @@ impl Call {
         let mut call = Self::new(route.method.into(), route.label)
             .segments(route.fill(session, secret, args)?);
         call.idempotent = route.retry.is_safe();
+        call.under_api = route.path.starts_with("/api/");
         Ok(call)
     }
 }
@@ -559,8 +560,8 @@ routes! {
     GROUP_ADMINS = GET "/api/:session/group-admins/:groupId", Safe, Group, none [];
     GROUP_INFO = GET "/api/:session/group-info/:groupId", Safe, Group, typed ["Session::group_info", "WppApi::group_info"];
     GROUP_INVITE_LINK = GET "/api/:session/group-invite-link/:groupId", Safe, Group, typed ["Session::group_invite_link", "WppApi::group_invite_link"];
-    GROUP_REVOKE_LINK = GET "/api/:session/group-revoke-link/:groupId", Never, Group, none [];
-    GROUP_MEMBERS_IDS = GET "/api/:session/group-members-ids/:groupId", Safe, Group, none [];
+    GROUP_REVOKE_LINK = GET "/api/:session/group-revoke-link/:groupId", Never, Group, typed ["Session::group_revoke_link", "WppApi::group_revoke_link"];
+    GROUP_MEMBERS_IDS = GET "/api/:session/group-members-ids/:groupId", Safe, Group, typed ["Session::group_members_ids", "WppApi::group_members_ids"];
     CREATE_GROUP = POST "/api/:session/create-group", Never, Group, typed ["Session::create_group", "WppApi::create_group"];
     LEAVE_GROUP = POST "/api/:session/leave-group", Never, Group, typed ["Session::leave_group", "WppApi::leave_group"];
     JOIN_CODE = POST "/api/:session/join-code", Never, Group, none [];
@@ -577,7 +578,7 @@ routes! {
     CHANGE_PRIVACY_GROUP = POST "/api/:session/change-privacy-group", Never, Group, none [];
     ALL_CHATS = GET "/api/:session/all-chats", Safe, Chat, typed ["Session::all_chats", "WppApi::all_chats"];
     LIST_CHATS = POST "/api/:session/list-chats", Safe, Chat, typed ["Session::list_chats"];
-    ALL_CHATS_ARCHIVED = GET "/api/:session/all-chats-archived", Safe, Chat, none [];
+    ALL_CHATS_ARCHIVED = GET "/api/:session/all-chats-archived", Safe, Chat, typed ["Session::all_chats_archived", "WppApi::all_chats_archived"];
     ALL_CHATS_WITH_MESSAGES = GET "/api/:session/all-chats-with-messages", Safe, Chat, none [];
     ALL_MESSAGES_IN_CHAT = GET "/api/:session/all-messages-in-chat/:phone", Safe, Chat, typed ["Session::all_messages_in_chat", "WppApi::all_messages_in_chat"];
     ALL_NEW_MESSAGES = GET "/api/:session/all-new-messages", Safe, Chat, none [];
@@ -590,7 +591,7 @@ routes! {
     LIST_MUTES = GET "/api/:session/list-mutes/:type", Safe, Chat, none [];
     LOAD_MESSAGES_IN_CHAT = GET "/api/:session/load-messages-in-chat/:phone", Safe, Chat, none [];
     GET_MESSAGES = GET "/api/:session/get-messages/:phone", Safe, Messages, typed ["Session::get_messages", "WppApi::get_messages", "Session::messages_pages"];
-    ARCHIVE_CHAT = POST "/api/:session/archive-chat", Safe, Chat, none [];
+    ARCHIVE_CHAT = POST "/api/:session/archive-chat", Safe, Chat, typed ["Session::archive_chat", "WppApi::archive_chat"];
     ARCHIVE_ALL_CHATS = POST "/api/:session/archive-all-chats", Never, Chat, none [];
     CLEAR_CHAT = POST "/api/:session/clear-chat", Never, Chat, none [];
     CLEAR_ALL_CHATS = POST "/api/:session/clear-all-chats", Never, Chat, none [];
@@ -599,8 +600,8 @@ routes! {
     DELETE_MESSAGE = POST "/api/:session/delete-message", Never, Messages, typed ["Session::delete_message", "WppApi::delete_message"];
     REACT_MESSAGE = POST "/api/:session/react-message", Never, Messages, typed ["Session::react_message", "WppApi::react_message"];
     FORWARD_MESSAGES = POST "/api/:session/forward-messages", Never, Messages, partial("answers JSON Value: the library's answer of forwardMessagesV2 is not documented") ["Session::forward_messages"];
-    MARK_UNSEEN = POST "/api/:session/mark-unseen", Safe, Messages, none [];
-    PIN_CHAT = POST "/api/:session/pin-chat", Safe, Chat, none [];
+    MARK_UNSEEN = POST "/api/:session/mark-unseen", Safe, Messages, typed ["Session::mark_unseen", "WppApi::mark_unseen"];
+    PIN_CHAT = POST "/api/:session/pin-chat", Safe, Chat, typed ["Session::pin_chat", "WppApi::pin_chat"];
     CONTACT_VCARD = POST "/api/:session/contact-vcard", Never, Messages, none [];
     SEND_MUTE = POST "/api/:session/send-mute", Safe, Chat, none [];
     SEND_SEEN = POST "/api/:session/send-seen", Safe, Chat, typed ["Session::send_seen", "WppApi::send_seen"];
@@ -642,7 +643,7 @@ routes! {
     PROFILE = GET "/api/:session/profile/:phone", Safe, Chat, none [];
     PROFILE_PIC = GET "/api/:session/profile-pic/:phone", Safe, Contact, typed ["Session::profile_pic", "WppApi::profile_pic"];
     PROFILE_STATUS = GET "/api/:session/profile-status/:phone", Safe, Contact, none [];
-    BLOCKLIST = GET "/api/:session/blocklist", Safe, Misc, none [];
+    BLOCKLIST = GET "/api/:session/blocklist", Safe, Misc, typed ["Session::blocklist", "WppApi::blocklist"];
     BLOCK_CONTACT = POST "/api/:session/block-contact", Safe, Misc, typed ["Session::block_contact", "WppApi::block_contact"];
     UNBLOCK_CONTACT = POST "/api/:session/unblock-contact", Safe, Misc, typed ["Session::unblock_contact", "WppApi::unblock_contact"];
     GET_BATTERY_LEVEL = GET "/api/:session/get-battery-level", Safe, Misc, none [];
@@ -671,7 +672,7 @@ routes! {
     MUTE_NEWSLETTER = POST "/api/:session/mute-newsletter/:id", Never, Newsletter, none [];
     CHATWOOT = POST "/api/:session/chatwoot", Never, Misc, none [];
     API_DOCS = GET "/api-docs", Safe, Misc, none [];
-    HEALTHZ = GET "/healthz", Safe, Misc, none [];
+    HEALTHZ = GET "/healthz", Safe, Misc, typed ["Client::healthz"];
     UNHEALTHY = GET "/unhealthy", Never, Misc, none [];
     METRICS = GET "/metrics", Safe, Misc, none [];
 

@@ -80,3 +80,24 @@ async fn lid_mapping_blocking_and_own_number() {
         .is_err());
     assert!(session.block_contact("abc").await.is_err());
 }
+
+#[tokio::test]
+async fn the_blocklist_is_the_blocked_numbers() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path(format!("/api/{SESSION}/blocklist")))
+        .and(bearer())
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "status": "success",
+            "response": [{"phone": "5521988887777"}, {"phone": "215589463728541"}]
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    catch_all(&server).await;
+    let session = client(&server).session(SESSION).unwrap();
+    assert_eq!(
+        session.blocklist().await.unwrap(),
+        ["5521988887777", "215589463728541"]
+    );
+}

@@ -166,3 +166,56 @@ async fn create_and_add_answers_are_typed() {
     assert_eq!(added.groups[0].as_str(), GROUP);
     assert_eq!(added.result[0]["5531977776666@c.us"]["code"], 200);
 }
+
+#[tokio::test]
+async fn member_ids_and_a_revoked_link() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path(format!("/api/{SESSION}/group-members-ids/{GROUP}")))
+        .and(bearer())
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "status": "success",
+            "response": [{"server": "c.us", "user": "5511999999999", "_serialized": "5511999999999@c.us"}]
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    // revoking is a GET that changes state: a 502 is not repeated
+    Mock::given(method("GET"))
+        .and(path(format!("/api/{SESSION}/group-revoke-link/{GROUP}")))
+        .and(bearer())
+        .respond_with(ResponseTemplate::new(502))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    catch_all(&server).await;
+    let session = client(&server).session(SESSION).unwrap();
+    let ids = session.group_members_ids(GROUP).await.unwrap();
+    assert_eq!(ids[0].as_str(), "5511999999999@c.us");
+    let err = session.group_revoke_link(GROUP).await.unwrap_err();
+    assert_eq!(err.status(), Some(reqwest::StatusCode::BAD_GATEWAY));
+}
+
+#[tokio::test]
+async fn a_revoked_link_is_the_new_link() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path(format!("/api/{SESSION}/group-revoke-link/{GROUP}")))
+        .and(bearer())
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            json!({"status": "Success", "response": "https://chat.whatsapp.com/NewCode456"}),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    catch_all(&server).await;
+    let session = client(&server).session(SESSION).unwrap();
+    assert_eq!(
+        session
+            .group_revoke_link("120363025746331234")
+            .await
+            .unwrap(),
+        "https://chat.whatsapp.com/NewCode456"
+    );
+}

@@ -513,3 +513,20 @@ async fn the_escape_hatch_keeps_the_secret_key_out_of_its_errors() {
     let text = support::error_text(&err);
     assert!(!text.contains(SECRET), "{text}");
 }
+
+#[tokio::test]
+async fn healthz_is_typed_and_takes_no_auth() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path("/healthz"))
+        .and(no_auth)
+        .respond_with(ResponseTemplate::new(200).set_body_json(fixture("healthz")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    catch_all(&server).await;
+    let health = client(&server).healthz().await.unwrap();
+    assert_eq!(health.message, "OK");
+    assert!(health.uptime > 5000.0);
+    assert_eq!(health.timestamp.0, 1_795_526_512_215);
+}

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::{ChatId, Contact};
+use crate::{ChatId, Contact, Millis};
 
 /// A confirmation: `{"message": "Reaction sended"}` inside `response` (react-message,
 /// delete-message, block-contact, unblock-contact), or a whole body such as start-all's
@@ -38,4 +38,22 @@ pub struct PnLid {
     /// Every other field, kept as is.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
+}
+
+/// `GET /healthz`: the server process is alive (it says nothing about WhatsApp).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Health {
+    /// Seconds since the process started.
+    pub uptime: f64,
+    /// `OK`.
+    pub message: String,
+    /// The server's clock, milliseconds.
+    pub timestamp: Millis,
+}
+
+/// An entry of `GET /api/{session}/blocklist`: a blocked number's digits.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Blocked {
+    /// The digits of the blocked id (the part before `@`).
+    pub phone: String,
 }

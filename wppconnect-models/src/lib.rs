@@ -16,7 +16,7 @@ pub mod profile;
 pub mod session;
 pub mod time;
 
-pub use crate::answer::{Confirmation, PnLid};
+pub use crate::answer::{Blocked, Confirmation, Health, PnLid};
 pub use crate::chat::{Chat, Wrapped};
 pub use crate::contact::{Contact, NumberStatus};
 pub use crate::error::{ErrorBody, ErrorKind};

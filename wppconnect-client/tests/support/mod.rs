@@ -55,6 +55,7 @@ pub fn fixture(name: &str) -> Value {
         "create-group" => include_str!("../fixtures/create-group.json"),
         "add-participant-group" => include_str!("../fixtures/add-participant-group.json"),
         "start-all" => include_str!("../fixtures/start-all.json"),
+        "healthz" => include_str!("../fixtures/healthz.json"),
         other => panic!("no fixture {other}"),
     };
     serde_json::from_str(text).unwrap()
