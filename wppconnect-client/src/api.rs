@@ -6,6 +6,7 @@ use serde::de::DeserializeOwned;
 use wppconnect_models::group::{
     CreatedGroups, GroupInfo, LeftGroup, ParticipantsAdded, ParticipantsRemoved,
 };
+use wppconnect_models::label::{Label, LabelChange};
 use wppconnect_models::message::{
     DownloadedMedia, SendFile, SendLinkPreview, SendLocation, SendMentioned, SendMessage, SendPoll,
     SendReceipt, SendReply, SendStatus,
@@ -321,6 +322,29 @@ pub trait WppApi: Send + Sync {
         let _ = group;
         Err(not_faked("group_revoke_link"))
     }
+    /// Every label (`get-all-labels`).
+    async fn get_all_labels(&self) -> Result<Vec<Label>> {
+        Err(not_faked("get_all_labels"))
+    }
+    /// Creates a label (`add-new-label`).
+    async fn add_new_label(&self, name: &str, color: Option<u32>) -> Result<Label> {
+        let _ = (name, color);
+        Err(not_faked("add_new_label"))
+    }
+    /// Puts labels on chats and takes others off (`add-or-remove-label`).
+    async fn add_or_remove_labels(&self, chats: &[&str], changes: &[LabelChange]) -> Result<()> {
+        let _ = (chats, changes);
+        Err(not_faked("add_or_remove_labels"))
+    }
+    /// Deletes a label (`delete-label`).
+    async fn delete_label(&self, label_id: &str) -> Result<()> {
+        let _ = label_id;
+        Err(not_faked("delete_label"))
+    }
+    /// Deletes every label (`delete-all-labels`).
+    async fn delete_all_labels(&self) -> Result<()> {
+        Err(not_faked("delete_all_labels"))
+    }
     /// Sets this account's picture (`set-profile-pic`, multipart).
     async fn set_profile_pic(&self, picture: Upload) -> Result<Confirmation> {
         let _ = picture;
@@ -560,6 +584,26 @@ impl WppApi for Session {
 
     async fn set_profile_pic(&self, picture: Upload) -> Result<Confirmation> {
         Session::set_profile_pic(self, picture).await
+    }
+
+    async fn get_all_labels(&self) -> Result<Vec<Label>> {
+        Session::get_all_labels(self).await
+    }
+
+    async fn add_new_label(&self, name: &str, color: Option<u32>) -> Result<Label> {
+        Session::add_new_label(self, name, color).await
+    }
+
+    async fn add_or_remove_labels(&self, chats: &[&str], changes: &[LabelChange]) -> Result<()> {
+        Session::add_or_remove_labels(self, chats, changes).await
+    }
+
+    async fn delete_label(&self, label_id: &str) -> Result<()> {
+        Session::delete_label(self, label_id).await
+    }
+
+    async fn delete_all_labels(&self) -> Result<()> {
+        Session::delete_all_labels(self).await
     }
 
     async fn all_chats_archived(&self) -> Result<Vec<Chat>> {

@@ -631,11 +631,11 @@ routes! {
     SEND_TEXT_STORIE = POST "/api/:session/send-text-storie", Never, StatusStories, none [];
     SEND_IMAGE_STORIE = POST "/api/:session/send-image-storie", Never, StatusStories, none [];
     SEND_VIDEO_STORIE = POST "/api/:session/send-video-storie", Never, StatusStories, none [];
-    ADD_NEW_LABEL = POST "/api/:session/add-new-label", Never, Labels, none [];
-    ADD_OR_REMOVE_LABEL = POST "/api/:session/add-or-remove-label", Safe, Labels, none [];
-    GET_ALL_LABELS = GET "/api/:session/get-all-labels", Safe, Labels, none [];
-    DELETE_ALL_LABELS = PUT "/api/:session/delete-all-labels", Never, Labels, none [];
-    DELETE_LABEL = PUT "/api/:session/delete-label/:id", Never, Labels, none [];
+    ADD_NEW_LABEL = POST "/api/:session/add-new-label", Never, Labels, typed ["Session::add_new_label", "WppApi::add_new_label"];
+    ADD_OR_REMOVE_LABEL = POST "/api/:session/add-or-remove-label", Safe, Labels, typed ["Session::add_or_remove_labels", "WppApi::add_or_remove_labels"];
+    GET_ALL_LABELS = GET "/api/:session/get-all-labels", Safe, Labels, typed ["Session::get_all_labels", "WppApi::get_all_labels"];
+    DELETE_ALL_LABELS = PUT "/api/:session/delete-all-labels", Never, Labels, typed ["Session::delete_all_labels", "WppApi::delete_all_labels"];
+    DELETE_LABEL = PUT "/api/:session/delete-label/:id", Never, Labels, typed ["Session::delete_label", "WppApi::delete_label"];
     CHECK_NUMBER_STATUS = GET "/api/:session/check-number-status/:phone", Safe, Misc, typed ["Session::check_number_status", "WppApi::check_number_status", "Session::resolve_number"];
     ALL_CONTACTS = GET "/api/:session/all-contacts", Safe, Contact, typed ["Session::all_contacts", "WppApi::all_contacts"];
     CONTACT = GET "/api/:session/contact/:phone", Safe, Chat, typed ["Session::contact", "WppApi::contact"];

@@ -11,6 +11,7 @@ pub mod error;
 pub mod event;
 pub mod group;
 pub mod id;
+pub mod label;
 pub mod message;
 pub mod profile;
 pub mod session;
