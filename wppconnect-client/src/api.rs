@@ -345,6 +345,26 @@ pub trait WppApi: Send + Sync {
     async fn delete_all_labels(&self) -> Result<()> {
         Err(not_faked("delete_all_labels"))
     }
+    /// Posts a text story (`send-text-storie`).
+    async fn send_text_storie(
+        &self,
+        text: &str,
+        background_color: Option<&str>,
+        font: Option<u8>,
+    ) -> Result<()> {
+        let _ = (text, background_color, font);
+        Err(not_faked("send_text_storie"))
+    }
+    /// Posts an image story (`send-image-storie`).
+    async fn send_image_storie(&self, image: File) -> Result<()> {
+        let _ = image;
+        Err(not_faked("send_image_storie"))
+    }
+    /// Posts a video story (`send-video-storie`).
+    async fn send_video_storie(&self, video: File) -> Result<()> {
+        let _ = video;
+        Err(not_faked("send_video_storie"))
+    }
     /// Sets this account's picture (`set-profile-pic`, multipart).
     async fn set_profile_pic(&self, picture: Upload) -> Result<Confirmation> {
         let _ = picture;
@@ -584,6 +604,23 @@ impl WppApi for Session {
 
     async fn set_profile_pic(&self, picture: Upload) -> Result<Confirmation> {
         Session::set_profile_pic(self, picture).await
+    }
+
+    async fn send_text_storie(
+        &self,
+        text: &str,
+        background_color: Option<&str>,
+        font: Option<u8>,
+    ) -> Result<()> {
+        Session::send_text_storie(self, text, background_color, font).await
+    }
+
+    async fn send_image_storie(&self, image: File) -> Result<()> {
+        Session::send_image_storie(self, image).await
+    }
+
+    async fn send_video_storie(&self, video: File) -> Result<()> {
+        Session::send_video_storie(self, video).await
     }
 
     async fn get_all_labels(&self) -> Result<Vec<Label>> {

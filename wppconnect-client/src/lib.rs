@@ -16,6 +16,7 @@ mod raw;
 mod redact;
 pub mod routes;
 pub mod session;
+mod status;
 mod upload;
 
 #[doc(no_inline)]

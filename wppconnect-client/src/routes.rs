@@ -628,9 +628,9 @@ routes! {
     SEND_LINK_CATALOG = POST "/api/:session/send-link-catalog", Never, Messages, none [];
     SET_PRODUCT_VISIBILITY = POST "/api/:session/set-product-visibility", Safe, CatalogBusiness, none [];
     SET_CART_ENABLED = POST "/api/:session/set-cart-enabled", Safe, CatalogBusiness, none [];
-    SEND_TEXT_STORIE = POST "/api/:session/send-text-storie", Never, StatusStories, none [];
-    SEND_IMAGE_STORIE = POST "/api/:session/send-image-storie", Never, StatusStories, none [];
-    SEND_VIDEO_STORIE = POST "/api/:session/send-video-storie", Never, StatusStories, none [];
+    SEND_TEXT_STORIE = POST "/api/:session/send-text-storie", Never, StatusStories, typed ["Session::send_text_storie", "WppApi::send_text_storie"];
+    SEND_IMAGE_STORIE = POST "/api/:session/send-image-storie", Never, StatusStories, typed ["Session::send_image_storie", "WppApi::send_image_storie"];
+    SEND_VIDEO_STORIE = POST "/api/:session/send-video-storie", Never, StatusStories, typed ["Session::send_video_storie", "WppApi::send_video_storie"];
     ADD_NEW_LABEL = POST "/api/:session/add-new-label", Never, Labels, typed ["Session::add_new_label", "WppApi::add_new_label"];
     ADD_OR_REMOVE_LABEL = POST "/api/:session/add-or-remove-label", Safe, Labels, typed ["Session::add_or_remove_labels", "WppApi::add_or_remove_labels"];
     GET_ALL_LABELS = GET "/api/:session/get-all-labels", Safe, Labels, typed ["Session::get_all_labels", "WppApi::get_all_labels"];
