@@ -43,6 +43,12 @@ fn the_table_has_exactly_the_servers_routes() {
 fn the_coverage_doc_is_the_rendering_of_the_table() {
     let rendered = routes::coverage_markdown();
     let path = coverage_doc();
+    // The doc is the repository's, not the crate's: a packaged crate (`.ci/package`) has no
+    // `../docs`, and there is nothing to compare. In the repository the folder always exists.
+    if path.parent().is_some_and(|docs| !docs.is_dir()) {
+        eprintln!("no repository docs folder next to the crate: coverage doc not compared");
+        return;
+    }
     if std::env::var_os("UPDATE_COVERAGE").is_some() {
         std::fs::write(&path, &rendered).expect("write docs/api-coverage.md");
         return;
