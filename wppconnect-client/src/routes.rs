@@ -407,7 +407,8 @@ pub(crate) fn matching(method: HttpMethod, segments: &[Segment<'_>]) -> Option<&
                 .all(|(template, given)| match (template, given) {
                     (":session", Segment::Session) | (":secretkey", Segment::SecretKey) => true,
                     (":session" | ":secretkey", _) => false,
-                    (t, Segment::Literal(_)) if t.starts_with(':') => true,
+                    // a parameter takes any text, the session's own name included
+                    (t, Segment::Literal(_) | Segment::Session) if t.starts_with(':') => true,
                     (t, Segment::Literal(g)) => t == *g,
                     _ => false,
                 })
@@ -895,6 +896,19 @@ mod tests {
         assert_eq!(
             route(HttpMethod::Get, &[Literal("healthz")]),
             Some("HEALTHZ")
+        );
+        // a group id that happens to be the session's name is still the group id
+        assert_eq!(
+            route(
+                HttpMethod::Get,
+                &[
+                    Literal("api"),
+                    Session,
+                    Literal("group-revoke-link"),
+                    Session
+                ]
+            ),
+            Some("GROUP_REVOKE_LINK")
         );
         assert_eq!(
             route(HttpMethod::Get, &[Literal("api"), Session, Literal("nope")]),
