@@ -530,3 +530,39 @@ async fn healthz_is_typed_and_takes_no_auth() {
     assert!(health.uptime > 5000.0);
     assert_eq!(health.timestamp.0, 1_795_526_512_215);
 }
+
+#[tokio::test]
+async fn a_streamed_upload_that_never_left_is_reported_not_replayed() {
+    // a port nobody listens on: the connection is refused, the request certainly never left
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let client = wppconnect_client::Client::builder(&format!("http://127.0.0.1:{port}"))
+        .unwrap()
+        .token(SESSION, "a-token")
+        .unwrap()
+        .retry(wppconnect_client::RetryPolicy {
+            max_retries: 3,
+            initial_backoff: std::time::Duration::from_millis(5),
+            max_backoff: std::time::Duration::from_millis(10),
+        })
+        .build()
+        .unwrap();
+    let session = client.session(SESSION).unwrap();
+    let err = session
+        .send_file(
+            "5511999999999",
+            File::upload(Upload::reader(&b"%PDF-1.7"[..], "nota.pdf")),
+        )
+        .await
+        .unwrap_err();
+    // the connection error itself, not a second attempt's "stream already sent"
+    assert!(
+        matches!(
+            err,
+            wppconnect_client::Error::Transport { not_sent: true, .. }
+        ),
+        "{err:?}"
+    );
+}
