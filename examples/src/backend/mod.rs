@@ -7,12 +7,14 @@
 mod api;
 pub mod auth;
 pub mod events;
-mod ingest;
+pub mod ingest;
+mod recover;
 mod socket;
 pub mod store;
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
 use wppconnect_client::Client;
@@ -43,6 +45,8 @@ struct Settings {
     webhook_secret: String,
     /// Sessions whose connection `/health` checks, beside the stored ones.
     sessions: Vec<String>,
+    /// How long a webhook waits for its event to be committed before it is answered 503.
+    ingest_deadline: Duration,
 }
 
 impl AppState {
@@ -65,6 +69,7 @@ impl AppState {
                 public_url: public_url.trim_end_matches('/').to_owned(),
                 webhook_secret: webhook_secret.to_owned(),
                 sessions: Vec::new(),
+                ingest_deadline: ingest::DEFAULT_DEADLINE,
             }),
         }
     }
@@ -76,6 +81,23 @@ impl AppState {
             public_url: self.inner.public_url.clone(),
             webhook_secret: self.inner.webhook_secret.clone(),
             sessions,
+            ingest_deadline: self.inner.ingest_deadline,
+        };
+        Self {
+            inner: Arc::new(settings),
+            ..self
+        }
+    }
+
+    /// How long a webhook waits for its event to be committed before it is answered 503
+    /// (default 10 s). The server then knows it was not stored.
+    #[must_use]
+    pub fn with_ingest_deadline(self, deadline: Duration) -> Self {
+        let settings = Settings {
+            public_url: self.inner.public_url.clone(),
+            webhook_secret: self.inner.webhook_secret.clone(),
+            sessions: self.inner.sessions.clone(),
+            ingest_deadline: deadline,
         };
         Self {
             inner: Arc::new(settings),
@@ -96,13 +118,30 @@ impl AppState {
 }
 
 /// The whole backend: REST API, SSE, `/health`, the web console at `/`, and the webhook receiver
-/// at `POST /webhook/{session}?token=…`. Spawns the task that stores and pushes webhook events.
+/// at `POST /webhook/{session}?token=…`, which answers 200 only once the event is committed.
+///
+/// Spawns the writer task that stores and pushes webhook events, and the start-up task that
+/// checks every stored session against the server and fetches what arrived while the backend
+/// was away. Call it inside a Tokio runtime.
 pub fn app(state: AppState) -> Router {
-    let (webhook, hub) = Webhook::builder()
+    let ingest = ingest::Ingest::start(
+        state.store.clone(),
+        state.realtime.clone(),
+        state.inner.ingest_deadline,
+    );
+    let handler = {
+        let ingest = ingest.clone();
+        move |event: Arc<wppconnect_models::Event>| {
+            let ingest = ingest.clone();
+            async move { ingest.submit(event).await }
+        }
+    };
+    let (webhook, _hub) = Webhook::builder()
         .secret(&state.inner.webhook_secret)
         .dedupe_window(10_000)
+        .awaited(handler)
         .build();
-    ingest::spawn(state.clone(), hub);
+    recover::spawn(state.clone(), ingest);
     let socket_io = socket::layer(&state);
     api::routes()
         .merge(webhook)
@@ -121,7 +160,7 @@ pub struct Config {
     pub database_url: String,
     /// `JWT_SECRET`; random when unset (tokens then die with the process).
     pub jwt_secret: Option<String>,
-    /// `WEBHOOK_SECRET`; random when unset.
+    /// `WEBHOOK_SECRET`; when unset, generated once and kept in the store.
     pub webhook_secret: Option<String>,
     /// `PUBLIC_URL`, default `http://{BIND}`.
     pub public_url: Option<String>,
@@ -265,10 +304,11 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error + Send 
         .jwt_secret
         .clone()
         .unwrap_or_else(|| auth::random_secret(48));
-    let webhook_secret = config
-        .webhook_secret
-        .clone()
-        .unwrap_or_else(|| auth::random_secret(32));
+    // the URL the server holds carries the secret: a generated one is kept for the next start
+    let webhook_secret = match &config.webhook_secret {
+        Some(secret) => secret.clone(),
+        None => store.webhook_secret(|| auth::random_secret(32)).await?,
+    };
     let public_url = config
         .public_url
         .clone()
