@@ -292,6 +292,10 @@ async fn current_session(
                 Err(error) => tracing::debug!(%error, "get-phone-number failed"),
             }
         }
+        // a change learnt by polling reaches the console like one learnt by webhook
+        state
+            .realtime
+            .push(name.as_str(), "session-status", &session);
     }
     Ok(session)
 }

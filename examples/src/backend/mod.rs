@@ -309,10 +309,13 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error + Send 
         Some(secret) => secret.clone(),
         None => store.webhook_secret(|| auth::random_secret(32)).await?,
     };
+    let listener = tokio::net::TcpListener::bind(&config.bind).await?;
+    let addr = listener.local_addr()?;
+    // the address actually bound (BIND may say port 0)
     let public_url = config
         .public_url
         .clone()
-        .unwrap_or_else(|| format!("http://{}", config.bind));
+        .unwrap_or_else(|| format!("http://{addr}"));
     let state = AppState::new(
         client,
         store,
@@ -321,8 +324,6 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error + Send 
         &webhook_secret,
     )
     .with_sessions(config.sessions.clone());
-    let listener = tokio::net::TcpListener::bind(&config.bind).await?;
-    let addr = listener.local_addr()?;
     println!();
     println!("  WPPConnect reference backend on http://{addr}");
     if let Some(password) = generated {
