@@ -101,3 +101,90 @@ async fn a_database_file_is_created_on_start_and_reopened() {
     assert!(reopened.message("main", "kept").await.unwrap().is_some());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+fn temp_url(name: &str) -> (std::path::PathBuf, String) {
+    let dir = std::env::temp_dir().join(format!(
+        "wpp-store-{name}-{}-{}",
+        std::process::id(),
+        wppconnect_examples::backend::auth::random_secret(8)
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let url = format!("sqlite://{}", dir.join("backend.db").display());
+    (dir, url)
+}
+
+#[tokio::test]
+async fn a_database_file_runs_in_wal_mode_and_full_sync_is_an_option() {
+    let (dir, url) = temp_url("wal");
+    let store = Store::open(&url).await.unwrap();
+    let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+        .fetch_one(&sqlx::SqlitePool::connect(&url).await.unwrap())
+        .await
+        .unwrap();
+    assert_eq!(mode, "wal", "readers never wait for the writer");
+    drop(store);
+    assert!(Store::open(&format!("{url}?synchronous=full")).await.is_ok());
+    assert!(Store::open(&format!("{url}?mode=rwc&synchronous=NORMAL"))
+        .await
+        .is_ok());
+    assert!(
+        Store::open(&format!("{url}?synchronous=off")).await.is_err(),
+        "only normal or full: off could corrupt the file at a power cut"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn the_generated_webhook_secret_is_kept_across_restarts() {
+    let (dir, url) = temp_url("secret");
+    let first = Store::open(&url)
+        .await
+        .unwrap()
+        .webhook_secret(|| "first".to_owned())
+        .await
+        .unwrap();
+    assert_eq!(first, "first");
+    let again = Store::open(&url)
+        .await
+        .unwrap()
+        .webhook_secret(|| "second".to_owned())
+        .await
+        .unwrap();
+    assert_eq!(again, "first", "the URL the server holds stays valid");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn a_batch_keeps_all_of_its_writes_or_none() {
+    let store = Store::open("sqlite::memory:").await.unwrap();
+    let mut batch = store.begin().await.unwrap();
+    for id in ["a", "b"] {
+        assert!(batch
+            .insert_message("main", &message(id, MessageStatus::Sent))
+            .await
+            .unwrap()
+            .is_some());
+    }
+    assert!(
+        batch
+            .insert_message("main", &message("a", MessageStatus::Sent))
+            .await
+            .unwrap()
+            .is_none(),
+        "the same id twice in a batch is stored once"
+    );
+    drop(batch); // never committed
+    assert!(store.message("main", "a").await.unwrap().is_none());
+    let mut batch = store.begin().await.unwrap();
+    batch
+        .insert_message("main", &message("a", MessageStatus::Sent))
+        .await
+        .unwrap();
+    batch
+        .apply_status("main", "a", MessageStatus::Delivered)
+        .await
+        .unwrap();
+    batch.commit().await.unwrap();
+    let stored = store.message("main", "a").await.unwrap().unwrap();
+    assert_eq!(stored.status, MessageStatus::Delivered);
+}
