@@ -59,16 +59,48 @@ impl Dedupe {
         }
     }
 
-    /// Whether the event is new (and remembers it).
+    /// Whether the event is new, and remembers it if it is, in one step: the fire-and-forget
+    /// mode, where admission is delivery (into the subscribers' buffers).
     pub(crate) fn admit(&self, event: &Event) -> bool {
         let Some(key) = key(event) else {
             return true;
         };
-        let mut window = match self.inner.lock() {
+        let mut window = self.window();
+        if !window.is_new(&key) {
+            return false;
+        }
+        window.insert(key, self.capacity);
+        true
+    }
+
+    /// Whether the event is new, without remembering it: the awaited mode asks this before its
+    /// handler runs and calls [`Dedupe::remember`] only once the handler succeeded, so an event
+    /// that was not stored can be sent again. Two copies that race may both pass.
+    pub(crate) fn is_new(&self, event: &Event) -> bool {
+        match key(event) {
+            Some(key) => self.window().is_new(&key),
+            None => true,
+        }
+    }
+
+    /// Remembers a delivered event, so later copies are refused by [`Dedupe::is_new`].
+    pub(crate) fn remember(&self, event: &Event) {
+        if let Some(key) = key(event) {
+            self.window().insert(key, self.capacity);
+        }
+    }
+
+    fn window(&self) -> std::sync::MutexGuard<'_, Window> {
+        match self.inner.lock() {
             Ok(window) => window,
             Err(poisoned) => poisoned.into_inner(),
-        };
-        if window.seen.contains(&key) {
+        }
+    }
+}
+
+impl Window {
+    fn is_new(&self, key: &Key) -> bool {
+        if self.seen.contains(key) {
             return false;
         }
         // A `ciphertext` copy that arrives after its decrypted twin (order is not guaranteed)
@@ -78,18 +110,26 @@ impl Dedupe {
                 detail: "false".to_owned(),
                 ..key.clone()
             };
-            if window.seen.contains(&decrypted) {
+            if self.seen.contains(&decrypted) {
                 return false;
             }
         }
-        if window.order.len() >= self.capacity {
-            if let Some(oldest) = window.order.pop_front() {
-                window.seen.remove(&oldest);
+        true
+    }
+
+    /// Adds a key (once), forgetting the oldest beyond `capacity`.
+    fn insert(&mut self, key: Key, capacity: usize) {
+        if self.seen.contains(&key) {
+            // two racing copies were both delivered (awaited mode): keep one entry
+            return;
+        }
+        if self.order.len() >= capacity {
+            if let Some(oldest) = self.order.pop_front() {
+                self.seen.remove(&oldest);
             }
         }
-        window.seen.insert(key.clone());
-        window.order.push_back(key);
-        true
+        self.seen.insert(key.clone());
+        self.order.push_back(key);
     }
 }
 
@@ -161,5 +201,44 @@ mod tests {
             "A fell out of the window"
         );
         assert!(!d.admit(&message("onmessage", "false_1@c.us_C", "chat")));
+    }
+
+    #[test]
+    fn is_new_does_not_remember_until_remember_is_called() {
+        let d = Dedupe::new(8);
+        let id = "false_5511999999999@c.us_AWAIT";
+        let chat = message("onmessage", id, "chat");
+        assert!(d.is_new(&chat));
+        assert!(d.is_new(&chat), "asking twice remembers nothing");
+        d.remember(&chat);
+        assert!(!d.is_new(&chat));
+        assert!(!d.admit(&chat));
+        assert!(
+            !d.is_new(&message("unreadmessages", id, "chat")),
+            "the replay class is shared"
+        );
+        assert!(
+            !d.is_new(&message("onmessage", id, "ciphertext")),
+            "a late ciphertext copy is refused once its decrypted twin is remembered"
+        );
+        // a ciphertext copy remembered first still lets the decrypted one through
+        let other = "false_5511999999999@c.us_AWAIT2";
+        d.remember(&message("onmessage", other, "ciphertext"));
+        assert!(d.is_new(&message("onmessage", other, "chat")));
+    }
+
+    #[test]
+    fn remembering_twice_keeps_one_entry_of_the_window() {
+        let d = Dedupe::new(2);
+        let a = message("onmessage", "false_1@c.us_A", "chat");
+        let b = message("onmessage", "false_1@c.us_B", "chat");
+        d.remember(&a);
+        d.remember(&a);
+        d.remember(&b);
+        assert!(
+            !d.is_new(&a),
+            "A still fits: its repeat took no second slot"
+        );
+        assert!(!d.is_new(&b));
     }
 }

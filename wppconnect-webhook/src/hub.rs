@@ -48,7 +48,12 @@ impl EventHub {
 
     /// Hands an event to every current subscriber; returns how many there were.
     pub fn publish(&self, event: Event) -> usize {
-        self.sender.send(Arc::new(event)).unwrap_or(0)
+        self.publish_shared(Arc::new(event))
+    }
+
+    /// [`EventHub::publish`] of an event already shared with an awaited handler.
+    pub(crate) fn publish_shared(&self, event: Arc<Event>) -> usize {
+        self.sender.send(event).unwrap_or(0)
     }
 
     /// How many subscribers there are now.

@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used))]
 
+mod awaited;
 mod dedupe;
 mod hub;
 mod router;
@@ -9,6 +10,7 @@ mod serve;
 #[doc(no_inline)]
 pub use wppconnect_models as models;
 
+pub use crate::awaited::{AwaitedHandler, HandlerError, HandlerFuture};
 pub use crate::hub::{EventHub, EventStream, Lagged};
 pub use crate::router::{
     Webhook, WebhookBuilder, DEFAULT_BODY_LIMIT, DEFAULT_CAPACITY, DEFAULT_HEADER,
@@ -31,6 +33,9 @@ mod assertions {
     fn public_types_have_the_promised_bounds() {
         assert_send_sync::<crate::EventHub>();
         assert_send_sync::<crate::WebhookBuilder>();
+        fn assert_send<T: Send + 'static>() {}
+        assert_send::<crate::HandlerError>();
+        assert_send::<crate::HandlerFuture>();
         assert_stream_bounds::<crate::EventStream>();
     }
 }

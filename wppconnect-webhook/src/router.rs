@@ -2,7 +2,7 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::body::Body;
 use axum::extract::rejection::PathRejection;
@@ -14,8 +14,9 @@ use axum::{Json, Router};
 use serde_json::json;
 use subtle::ConstantTimeEq;
 use tracing::Instrument;
-use wppconnect_models::{Event, EventError, SessionName};
+use wppconnect_models::{Event, EventError, IdError, SessionName};
 
+use crate::awaited::{AwaitedHandler, SharedHandler};
 use crate::dedupe::Dedupe;
 use crate::hub::EventHub;
 
@@ -71,6 +72,8 @@ pub struct WebhookBuilder {
     capacity: usize,
     dedupe: Option<usize>,
     hub: Option<EventHub>,
+    awaited: Option<SharedHandler>,
+    awaited_timeout: Option<Duration>,
 }
 
 impl Default for WebhookBuilder {
@@ -85,6 +88,8 @@ impl Default for WebhookBuilder {
             capacity: DEFAULT_CAPACITY,
             dedupe: None,
             hub: None,
+            awaited: None,
+            awaited_timeout: None,
         }
     }
 }
@@ -154,6 +159,12 @@ impl WebhookBuilder {
     /// `ciphertext` is never dropped, nor a new ack level of a message; a `ciphertext` copy that
     /// arrives after its decrypted twin is. A dropped repeat is still answered 200
     /// (`{"status":"duplicate"}`), so the server does not log a failure.
+    ///
+    /// An event is remembered once it is delivered: in the fire-and-forget mode when it is
+    /// handed to the subscribers' buffers (so an event a lagging subscriber then misses is
+    /// still a duplicate when sent again); in the [awaited](WebhookBuilder::awaited) mode only
+    /// once the handler returned `Ok` (so an event answered 503 or 500 is taken again; two
+    /// copies that arrive at the same time may both reach the handler).
     pub fn dedupe_window(mut self, events: usize) -> Self {
         self.dedupe = Some(events);
         self
@@ -162,6 +173,39 @@ impl WebhookBuilder {
     /// Publishes into an existing hub instead of a new one.
     pub fn hub(mut self, hub: EventHub) -> Self {
         self.hub = Some(hub);
+        self
+    }
+
+    /// The router awaits `handler` for each admitted event before it answers.
+    ///
+    /// - `Ok` → `200 {"status":"received"}`; the event is then published to the hub's
+    ///   subscribers and remembered by the [duplicate window](WebhookBuilder::dedupe_window).
+    /// - `Err` → `503 {"error":"not stored","reason":"the event handler failed"}` (the error's
+    ///   own text goes to a `tracing::warn!`, never to the sender); the event is neither
+    ///   published nor remembered, so the same event sent again is taken.
+    /// - a panic → `500 {"error":"not stored","reason":"the event handler panicked"}`, logged;
+    ///   the router goes on with the next request.
+    ///
+    /// The handler runs on a task of its own (`tokio::spawn`) and always runs to its end, even
+    /// when the sender hangs up before the answer. WPPConnect Server never retries: a 503 means
+    /// the event is lost unless the sender sends it again. The handler must be idempotent: two
+    /// copies of one event that arrive at the same time may both reach it. Calling this again
+    /// replaces the handler.
+    pub fn awaited<H>(mut self, handler: H) -> Self
+    where
+        H: AwaitedHandler,
+    {
+        self.awaited = Some(SharedHandler(Arc::new(handler)));
+        self
+    }
+
+    /// In the [awaited](WebhookBuilder::awaited) mode, answers
+    /// `503 {"error":"not stored","reason":"the event handler did not finish in time"}` when the
+    /// handler takes longer than `limit`. The handler still runs to its end; if it then
+    /// succeeds, the event is published and remembered as if it had been in time (so a resend
+    /// is answered `duplicate` when the duplicate window is on). Default: no limit.
+    pub fn awaited_timeout(mut self, limit: Duration) -> Self {
+        self.awaited_timeout = Some(limit);
         self
     }
 
@@ -181,7 +225,9 @@ impl WebhookBuilder {
             query_param: self.query_param,
             header: self.header,
             body_limit: self.body_limit,
-            dedupe: self.dedupe.map(Dedupe::new),
+            dedupe: self.dedupe.map(|events| Arc::new(Dedupe::new(events))),
+            awaited: self.awaited,
+            awaited_timeout: self.awaited_timeout,
         });
         let bare = {
             let state = state.clone();
@@ -268,7 +314,9 @@ struct Receiver {
     query_param: String,
     header: String,
     body_limit: usize,
-    dedupe: Option<Dedupe>,
+    dedupe: Option<Arc<Dedupe>>,
+    awaited: Option<SharedHandler>,
+    awaited_timeout: Option<Duration>,
 }
 
 /// What the path of a request carried.
@@ -313,17 +361,64 @@ fn reject(status: StatusCode, error: &str, reason: impl fmt::Display) -> Respons
         .into_response()
 }
 
+/// The JSON answer to a refused session name. The reason is the rule that failed, never the
+/// name itself (which may carry control characters or be thousands of characters long).
+fn bad_session(error: &IdError, source: &'static str) -> Response {
+    let rule = match error {
+        IdError::Empty { .. } => "it is empty".to_owned(),
+        IdError::Session { reason, .. } => reason.to_string(),
+        _ => "it breaks the session name rule".to_owned(),
+    };
+    // the rule's text is ours, but keep it one short line whatever it becomes
+    let rule: String = rule.chars().filter(|c| !c.is_control()).take(120).collect();
+    tracing::warn!(
+        outcome = "bad_request",
+        source,
+        rule,
+        "webhook refused: invalid session name"
+    );
+    reject(
+        StatusCode::BAD_REQUEST,
+        "invalid session name",
+        format!("the session name {source} is not valid: {rule}"),
+    )
+}
+
+/// What the router answers once an awaited handler has run (or not).
+enum Delivery {
+    /// The handler succeeded; the event went to this many subscribers.
+    Stored(usize),
+    /// The handler returned an error (already logged).
+    Failed,
+}
+
 impl Receiver {
     async fn receive(&self, target: Target, request: Request) -> Response {
-        // The path session (never the secret) names the request in every log line of it.
-        let span = tracing::info_span!("webhook", path_session = target.session.as_deref());
-        self.handle(target, request).instrument(span).await
+        let session = target.session.map(SessionName::new).transpose();
+        // The path session (never the secret, never an invalid name) names the request in every
+        // log line of it.
+        let span = tracing::info_span!(
+            "webhook",
+            path_session = session
+                .as_ref()
+                .ok()
+                .and_then(Option::as_ref)
+                .map(SessionName::as_str)
+        );
+        self.handle(target.token, session, request)
+            .instrument(span)
+            .await
     }
 
-    async fn handle(&self, target: Target, request: Request) -> Response {
+    async fn handle(
+        &self,
+        token: Option<String>,
+        path_session: Result<Option<SessionName>, IdError>,
+        request: Request,
+    ) -> Response {
         let started = Instant::now();
         let (parts, body) = request.into_parts();
-        if !self.authorized(target.token.as_deref(), parts.uri.query(), &parts.headers) {
+        if !self.authorized(token.as_deref(), parts.uri.query(), &parts.headers) {
             tracing::warn!(
                 outcome = "unauthorized",
                 "webhook refused: missing or wrong secret"
@@ -334,6 +429,10 @@ impl Receiver {
                 "missing or wrong webhook secret",
             );
         }
+        let path_session = match path_session {
+            Ok(session) => session,
+            Err(error) => return bad_session(&error, "in the path"),
+        };
         let bytes = match self.read_body(&parts.headers, body).await {
             Ok(bytes) => bytes,
             Err(response) => return response,
@@ -367,21 +466,44 @@ impl Receiver {
                 return reject(StatusCode::BAD_REQUEST, "invalid webhook body", reason);
             }
         };
-        if let Some(session) = target.session {
-            event.fill_session(&SessionName::from_wire(session));
+        if let Some(session) = event.session() {
+            // The server only names sessions that passed its routes; anything else in this
+            // field is not from a real session and would reach stores and file paths.
+            if let Err(error) = SessionName::new(session.as_str()) {
+                return bad_session(&error, "in the body");
+            }
+        }
+        if let Some(session) = path_session {
+            event.fill_session(&session);
         }
         let kind = event.kind();
         let session = event
             .session()
             .map(|s| s.as_str().to_owned())
             .unwrap_or_default();
-        if let Some(dedupe) = &self.dedupe {
-            if !dedupe.admit(&event) {
-                tracing::info!(%kind, session, outcome = "duplicate", "webhook duplicate dropped");
-                return answer(r#"{"status":"duplicate"}"#);
+        let subscribers = match &self.awaited {
+            None => {
+                if let Some(dedupe) = &self.dedupe {
+                    if !dedupe.admit(&event) {
+                        tracing::info!(%kind, session, outcome = "duplicate", "webhook duplicate dropped");
+                        return answer(r#"{"status":"duplicate"}"#);
+                    }
+                }
+                self.hub.publish(event)
             }
-        }
-        let subscribers = self.hub.publish(event);
+            Some(handler) => {
+                if let Some(dedupe) = &self.dedupe {
+                    if !dedupe.is_new(&event) {
+                        tracing::info!(%kind, session, outcome = "duplicate", "webhook duplicate dropped");
+                        return answer(r#"{"status":"duplicate"}"#);
+                    }
+                }
+                match self.deliver(handler, event).await {
+                    Ok(subscribers) => subscribers,
+                    Err(response) => return response,
+                }
+            }
+        };
         tracing::info!(
             %kind,
             session,
@@ -392,6 +514,80 @@ impl Receiver {
             "webhook received"
         );
         answer(r#"{"status":"received"}"#)
+    }
+
+    /// Runs the awaited handler on its own task and waits for it: `Ok(subscribers)` once it
+    /// succeeded and the event was remembered and published, or the refusal to answer.
+    async fn deliver(&self, handler: &SharedHandler, event: Event) -> Result<usize, Response> {
+        let kind = event.kind();
+        let event = Arc::new(event);
+        let handler = handler.0.clone();
+        let dedupe = self.dedupe.clone();
+        let hub = self.hub.clone();
+        // Spawned, so that the handler runs to its end when the sender hangs up (axum then drops
+        // this request's future) and so that a panic comes back as a `JoinError`. Remembering
+        // and publishing happen on the task as well: a stored event is never left unpublished.
+        let task = tokio::spawn(
+            async move {
+                match handler.handle(event.clone()).await {
+                    Ok(()) => {
+                        if let Some(dedupe) = &dedupe {
+                            dedupe.remember(&event);
+                        }
+                        Delivery::Stored(hub.publish_shared(event))
+                    }
+                    Err(error) => {
+                        tracing::warn!(%kind, outcome = "not_stored", %error, "webhook event handler failed");
+                        Delivery::Failed
+                    }
+                }
+            }
+            .in_current_span(),
+        );
+        let joined = match self.awaited_timeout {
+            None => task.await,
+            Some(limit) => match tokio::time::timeout(limit, task).await {
+                Ok(joined) => joined,
+                Err(_) => {
+                    tracing::warn!(
+                        %kind,
+                        outcome = "not_stored",
+                        limit_ms = u64::try_from(limit.as_millis()).unwrap_or(u64::MAX),
+                        "webhook event handler did not finish in time; it goes on"
+                    );
+                    return Err(reject(
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        "not stored",
+                        "the event handler did not finish in time",
+                    ));
+                }
+            },
+        };
+        match joined {
+            Ok(Delivery::Stored(subscribers)) => Ok(subscribers),
+            Ok(Delivery::Failed) => Err(reject(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "not stored",
+                "the event handler failed",
+            )),
+            Err(error) if error.is_panic() => {
+                // the panic's payload may hold event data: not logged
+                tracing::error!(%kind, outcome = "panicked", "webhook event handler panicked");
+                Err(reject(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "not stored",
+                    "the event handler panicked",
+                ))
+            }
+            Err(_) => {
+                tracing::warn!(%kind, outcome = "not_stored", "webhook event handler was cancelled");
+                Err(reject(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "not stored",
+                    "the event handler was cancelled",
+                ))
+            }
+        }
     }
 
     fn authorized(&self, in_path: Option<&str>, query: Option<&str>, headers: &HeaderMap) -> bool {

@@ -99,3 +99,98 @@ async fn every_request_is_logged_without_the_secret_or_the_body() {
         "{logs}"
     );
 }
+
+#[tokio::test]
+async fn the_awaited_handler_error_goes_to_the_log_and_a_bad_session_name_stays_out_of_it() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let calls = Arc::new(Mutex::new(0_usize));
+    let counted = calls.clone();
+    let (router, _hub) = Webhook::builder()
+        .awaited(move |_event: Arc<wppconnect_webhook::models::Event>| {
+            let counted = counted.clone();
+            async move {
+                let call = {
+                    let mut calls = counted.lock().unwrap();
+                    *calls += 1;
+                    *calls
+                };
+                match call {
+                    1 => Err("disk full at /srv/store.db".to_owned()),
+                    2 => panic!("handler panicked on purpose"),
+                    _ => Ok(()),
+                }
+            }
+        })
+        .build();
+    let request = |uri: &str| {
+        Request::post(uri)
+            .header("content-type", "application/json")
+            .body(Body::from(ONMESSAGE))
+            .unwrap()
+    };
+    let response = router
+        .clone()
+        .oneshot(request("/webhook/loja"))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    assert!(
+        !String::from_utf8_lossy(&body).contains("disk full"),
+        "the handler's error reached the sender"
+    );
+    assert_eq!(
+        status(&router, "/webhook/loja", ONMESSAGE).await,
+        StatusCode::INTERNAL_SERVER_ERROR
+    );
+    assert_eq!(
+        status(&router, "/webhook/loja", ONMESSAGE).await,
+        StatusCode::OK
+    );
+    assert_eq!(
+        status(&router, "/webhook/evil%0D%0AINFO%20forged", ONMESSAGE).await,
+        StatusCode::BAD_REQUEST
+    );
+
+    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let lines: Vec<&str> = logs.lines().collect();
+    assert!(
+        lines.iter().any(|l| l.contains("WARN")
+            && l.contains("outcome=\"not_stored\"")
+            && l.contains("disk full at /srv/store.db")
+            && l.contains("path_session=\"loja\"")),
+        "{logs}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("ERROR") && l.contains("outcome=\"panicked\"")),
+        "{logs}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("INFO") && l.contains("outcome=\"received\"")),
+        "{logs}"
+    );
+    assert!(
+        lines.iter().any(|l| l.contains("WARN")
+            && l.contains("invalid session name")
+            && l.contains("outcome=\"bad_request\"")),
+        "{logs}"
+    );
+    assert!(
+        !logs.contains("forged"),
+        "the refused name reached the log:\n{logs}"
+    );
+}

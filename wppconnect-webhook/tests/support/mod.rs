@@ -133,5 +133,38 @@ pub async fn spawn(router: Router) -> SocketAddr {
     addr
 }
 
-/// Waits at most this long for an event that should arrive.
-pub const WAIT: Duration = Duration::from_secs(10);
+/// Waits at most this long for an event that should arrive: a hang guard only.
+pub const WAIT: Duration = Duration::from_secs(60);
+
+/// POSTs `body` to `path` over a raw HTTP/1.1 connection, byte for byte: no client library
+/// normalises the path (`/.`, `/..`), so the router sees exactly what is sent. Returns the
+/// status and the JSON body.
+pub async fn raw_post(addr: SocketAddr, path: &str, body: &str) -> (u16, serde_json::Value) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::time::timeout(WAIT, tokio::net::TcpStream::connect(addr))
+        .await
+        .unwrap()
+        .unwrap();
+    let request = format!(
+        "POST {path} HTTP/1.1\r\nhost: {addr}\r\ncontent-type: application/json\r\n\
+         content-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    tokio::time::timeout(WAIT, stream.read_to_end(&mut answer))
+        .await
+        .unwrap()
+        .unwrap();
+    let answer = String::from_utf8(answer).unwrap();
+    let (head, json) = answer
+        .split_once("\r\n\r\n")
+        .unwrap_or_else(|| panic!("no HTTP answer: {answer:?}"));
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|code| code.parse().ok())
+        .unwrap_or_else(|| panic!("no status: {head:?}"));
+    let json = serde_json::from_str(json).unwrap_or_else(|_| panic!("not JSON: {answer:?}"));
+    (status, json)
+}
