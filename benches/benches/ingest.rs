@@ -23,6 +23,7 @@ use futures::StreamExt;
 use tokio::runtime::Handle;
 use wppconnect_client::Client;
 use wppconnect_examples::backend::{app, AppState, Auth, Store};
+use wppconnect_models::domain::SessionStatus;
 use wppconnect_webhook::Webhook;
 
 const BODY: &str = include_str!("onmessage.json");
@@ -150,8 +151,17 @@ async fn backend(clients: &Handle, bodies: Arc<Vec<String>>, round: usize) -> Fi
     std::fs::create_dir_all(&dir).unwrap();
     let url = format!("sqlite://{}", dir.join("backend.db").display());
     let store = Store::open(&url).await.unwrap();
-    // nothing is stored yet, so the start-up check never calls this server
-    let client = Client::builder("http://127.0.0.1:9").unwrap().build().unwrap();
+    // a session the server has connected, as in real use
+    store
+        .set_session("main", SessionStatus::Connected, None)
+        .await
+        .unwrap();
+    // the start-up check asks this (closed) port about `main`, fails, and leaves it be
+    let client = Client::builder("http://127.0.0.1:9")
+        .unwrap()
+        .retry(wppconnect_client::RetryPolicy::none())
+        .build()
+        .unwrap();
     let auth = Auth::new(HashMap::new(), "bench-jwt-secret");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
@@ -211,7 +221,10 @@ async fn run(clients: Handle) {
         durable.push(figures);
     }
     let a = report("(a) webhook router, fire-and-forget, no store", &mut bare);
-    let b = report("(b) backend /webhook, stored (SQLite WAL, group commit)", &mut durable);
+    let b = report(
+        "(b) backend /webhook, stored (SQLite WAL, group commit)",
+        &mut durable,
+    );
     println!("(b)/(a) = {:.2}", b / a);
 }
 

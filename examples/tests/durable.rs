@@ -161,7 +161,10 @@ async fn an_event_answered_503_is_stored_when_sent_again() {
     let refused = post_body().await.unwrap();
     assert_eq!(refused.status(), 503, "never a 200 for what is not stored");
     let reason: Value = refused.json().await.unwrap();
-    assert!(reason["error"].is_string() && reason["reason"].is_string(), "{reason}");
+    assert!(
+        reason["error"].is_string() && reason["reason"].is_string(),
+        "{reason}"
+    );
     sqlx::query("ROLLBACK").execute(&mut locker).await.unwrap();
     locker.close().await.unwrap();
 
@@ -213,7 +216,13 @@ async fn a_failed_send_that_the_server_delivered_is_adopted_not_sent_again() {
     let db = TempDb::new("adopt");
     let backend = InProcess::start(&sim, &db, None).await;
     let url = |path: &str| format!("{}{path}", backend.base);
-    post(&backend.http, &url("/api/sessions/main/start"), &backend.token, json!({})).await;
+    post(
+        &backend.http,
+        &url("/api/sessions/main/start"),
+        &backend.token,
+        json!({}),
+    )
+    .await;
     until("the QR code", || async {
         (sim.status("main") == wppconnect_sim::SessionStatus::QrCode).then_some(())
     })
@@ -254,7 +263,10 @@ async fn a_failed_send_that_the_server_delivered_is_adopted_not_sent_again() {
     })
     .await;
     let server_id = adopted["data"]["id"].as_str().unwrap().to_owned();
-    assert!(server_id.starts_with("true_5511999999999@c.us_"), "{adopted}");
+    assert!(
+        server_id.starts_with("true_5511999999999@c.us_"),
+        "{adopted}"
+    );
     let page = until("read", || async {
         let page = backend
             .get("/api/conversations/5511999999999@c.us/messages?session=main")
@@ -262,7 +274,10 @@ async fn a_failed_send_that_the_server_delivered_is_adopted_not_sent_again() {
         (page["messages"][0]["status"] == "read").then_some(page)
     })
     .await;
-    assert_eq!(page["total"], 1, "one message, not a failed one and a sent one");
+    assert_eq!(
+        page["total"], 1,
+        "one message, not a failed one and a sent one"
+    );
     assert_eq!(page["messages"][0]["id"], server_id.as_str());
     let sent = sim
         .messages("main")
@@ -326,7 +341,8 @@ async fn a_restarted_backend_keeps_its_webhook_url_and_fetches_what_it_missed() 
         })
         .await;
     }
-    sim.contact_writes("main", "5521988887777", "antes").unwrap();
+    sim.contact_writes("main", "5521988887777", "antes")
+        .unwrap();
     until("the first message", || async {
         (contents(&http, &backend.base, &token).await == ["antes"]).then_some(())
     })
@@ -335,8 +351,10 @@ async fn a_restarted_backend_keeps_its_webhook_url_and_fetches_what_it_missed() 
 
     // while the backend is down: two messages (their webhooks fail), and the other session's
     // browser closes
-    sim.contact_writes("main", "5521988887777", "durante 1").unwrap();
-    sim.contact_writes("main", "5521988887777", "durante 2").unwrap();
+    sim.contact_writes("main", "5521988887777", "durante 1")
+        .unwrap();
+    sim.contact_writes("main", "5521988887777", "durante 2")
+        .unwrap();
     sim.close_browser("loja").unwrap();
 
     let backend = Backend::start(&vars).await;
@@ -359,12 +377,17 @@ async fn a_restarted_backend_keeps_its_webhook_url_and_fetches_what_it_missed() 
     .await;
 
     // the webhook URL the server holds still works: same secret
-    sim.contact_writes("main", "5521988887777", "depois").unwrap();
+    sim.contact_writes("main", "5521988887777", "depois")
+        .unwrap();
     let all = until("the message after the restart", || async {
         let all = contents(&http, &backend.base, &token).await;
         (all.len() >= 4).then_some(all)
     })
     .await;
-    assert_eq!(all, ["antes", "durante 1", "durante 2", "depois"], "each once");
+    assert_eq!(
+        all,
+        ["antes", "durante 1", "durante 2", "depois"],
+        "each once"
+    );
     backend.kill().await;
 }

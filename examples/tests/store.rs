@@ -123,12 +123,16 @@ async fn a_database_file_runs_in_wal_mode_and_full_sync_is_an_option() {
         .unwrap();
     assert_eq!(mode, "wal", "readers never wait for the writer");
     drop(store);
-    assert!(Store::open(&format!("{url}?synchronous=full")).await.is_ok());
+    assert!(Store::open(&format!("{url}?synchronous=full"))
+        .await
+        .is_ok());
     assert!(Store::open(&format!("{url}?mode=rwc&synchronous=NORMAL"))
         .await
         .is_ok());
     assert!(
-        Store::open(&format!("{url}?synchronous=off")).await.is_err(),
+        Store::open(&format!("{url}?synchronous=off"))
+            .await
+            .is_err(),
         "only normal or full: off could corrupt the file at a power cut"
     );
     let _ = std::fs::remove_dir_all(&dir);
@@ -187,4 +191,43 @@ async fn a_batch_keeps_all_of_its_writes_or_none() {
     batch.commit().await.unwrap();
     let stored = store.message("main", "a").await.unwrap().unwrap();
     assert_eq!(stored.status, MessageStatus::Delivered);
+}
+
+#[tokio::test]
+async fn many_messages_in_one_statement_count_once_each_and_take_their_early_acks() {
+    let store = Store::open("sqlite::memory:").await.unwrap();
+    store
+        .apply_status("main", "b", MessageStatus::Read)
+        .await
+        .unwrap();
+    let from_contact = |id: &str| Message {
+        is_from_me: false,
+        content: format!("texto {id}"),
+        ..message(id, MessageStatus::Sent)
+    };
+    let mut batch = store.begin().await.unwrap();
+    let stored = batch
+        .insert_messages(
+            "main",
+            &[from_contact("a"), from_contact("b"), from_contact("a")],
+        )
+        .await
+        .unwrap();
+    batch.commit().await.unwrap();
+    let statuses: Vec<Option<MessageStatus>> = stored
+        .iter()
+        .map(|m| m.as_ref().map(|m| m.status))
+        .collect();
+    assert_eq!(
+        statuses,
+        [Some(MessageStatus::Sent), Some(MessageStatus::Read), None],
+        "new ones once, the early ack applied, the repeat not stored"
+    );
+    let conversations = store.conversations(Some("main")).await.unwrap();
+    assert_eq!(conversations.len(), 1);
+    assert_eq!(conversations[0].unread_count, 2);
+    assert_eq!(
+        store.message("main", "b").await.unwrap().unwrap().status,
+        MessageStatus::Read
+    );
 }

@@ -7,6 +7,7 @@
 //! behind, handlers wait (the channel is full); past the deadline they give up with an error,
 //! which the router answers `503`, so the server's event is never acknowledged and lost.
 
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
@@ -147,55 +148,169 @@ fn worth_storing(event: &Event) -> bool {
 
 async fn writer(store: Store, realtime: Realtime, mut inbox: mpsc::Receiver<Job>) {
     let mut jobs = Vec::with_capacity(BATCH);
+    let mut phones = HashMap::new();
     while inbox.recv_many(&mut jobs, BATCH).await > 0 {
-        match write(&store, &jobs).await {
+        let outcome = write(&store, &jobs, &mut phones).await;
+        match outcome {
             Ok(pushes) => {
+                answer(jobs.drain(..), true);
+                emit(&realtime, pushes);
+            }
+            Err(WriteError::Event(error)) if jobs.len() > 1 => {
+                // one event the database refuses must not sink the others: each on its own
+                tracing::warn!(%error, events = jobs.len(), "a batch failed; writing its events one by one");
                 for job in jobs.drain(..) {
-                    if let Some(reply) = job.reply {
-                        let _ = reply.send(Ok(()));
+                    match write(&store, std::slice::from_ref(&job), &mut phones).await {
+                        Ok(pushes) => {
+                            answer(std::iter::once(job), true);
+                            emit(&realtime, pushes);
+                        }
+                        Err(error) => {
+                            tracing::error!(kind = %job.event.kind(), error = %error.inner(), "could not store a webhook event; answered 503");
+                            answer(std::iter::once(job), false);
+                        }
                     }
-                }
-                for push in pushes {
-                    realtime.push(&push.session, push.event, push.data);
                 }
             }
             Err(error) => {
-                tracing::error!(%error, events = jobs.len(), "could not store webhook events; answered 503");
-                for job in jobs.drain(..) {
-                    if let Some(reply) = job.reply {
-                        let _ = reply.send(Err(IngestError::Store));
-                    }
-                }
+                tracing::error!(error = %error.inner(), events = jobs.len(), "could not store webhook events; answered 503");
+                answer(jobs.drain(..), false);
             }
         }
     }
 }
 
-/// Writes the jobs in one transaction. An event the database refuses is rolled back alone (a
-/// savepoint each) and logged, so it cannot sink the others; only a failure of the
-/// transaction itself fails them all.
-async fn write(store: &Store, jobs: &[Job]) -> Result<Vec<Push>, StoreError> {
-    let mut batch = store.begin().await?;
-    let mut pushes = Vec::new();
-    let single = jobs.len() == 1;
+fn answer(jobs: impl Iterator<Item = Job>, stored: bool) {
     for job in jobs {
-        if single {
-            apply(&mut batch, &job.event, &mut pushes).await?;
-            continue;
-        }
-        batch.savepoint().await?;
-        let before = pushes.len();
-        match apply(&mut batch, &job.event, &mut pushes).await {
-            Ok(()) => batch.release().await?,
-            Err(error) => {
-                tracing::error!(kind = %job.event.kind(), %error, "a webhook event could not be stored; skipped");
-                pushes.truncate(before);
-                batch.rollback_to().await?;
-            }
+        if let Some(reply) = job.reply {
+            let _ = reply.send(if stored {
+                Ok(())
+            } else {
+                Err(IngestError::Store)
+            });
         }
     }
-    batch.commit().await?;
+}
+
+fn emit(realtime: &Realtime, pushes: Vec<Push>) {
+    for push in pushes {
+        realtime.push(&push.session, push.event, push.data);
+    }
+}
+
+/// Why a batch failed: the transaction itself (begin, commit), or one of its events.
+enum WriteError {
+    Transaction(StoreError),
+    Event(StoreError),
+}
+
+impl WriteError {
+    fn inner(&self) -> &StoreError {
+        match self {
+            Self::Transaction(error) | Self::Event(error) => error,
+        }
+    }
+}
+
+/// A contact's message that needs nothing but an insert: the common case, written in bulk.
+fn plain_message(event: &Event) -> Option<(&str, &wppconnect_models::Message)> {
+    match event {
+        Event::Message(m) | Event::UnreadMessage(m) | Event::SelfMessage(m)
+            if !m.is_ciphertext() && !m.is_from_me() =>
+        {
+            Some((m.session.as_ref()?.as_str(), m))
+        }
+        _ => None,
+    }
+}
+
+/// Writes the jobs in one transaction: runs of plain messages of one session in a few
+/// multi-row statements, anything else event by event, then what the messages taught about the
+/// sessions' own numbers. `phones` holds the own numbers known to be stored, so the common batch
+/// does not write them again.
+async fn write(
+    store: &Store,
+    jobs: &[Job],
+    phones: &mut HashMap<String, String>,
+) -> Result<Vec<Push>, WriteError> {
+    let mut batch = store.begin().await.map_err(WriteError::Transaction)?;
+    let mut pushes = Vec::new();
+    let mut own_numbers = BTreeMap::new();
+    let mut rest = jobs;
+    while let Some(first) = rest.first() {
+        let Some((session, _)) = plain_message(&first.event) else {
+            apply(&mut batch, &first.event, &mut pushes, &mut own_numbers)
+                .await
+                .map_err(WriteError::Event)?;
+            rest = &rest[1..];
+            continue;
+        };
+        let run = rest
+            .iter()
+            .take_while(|job| plain_message(&job.event).is_some_and(|(s, _)| s == session))
+            .count();
+        let messages: Vec<domain::Message> = rest[..run]
+            .iter()
+            .filter_map(|job| plain_message(&job.event))
+            .map(|(_, m)| {
+                learn_own_number(&mut own_numbers, session, m);
+                domain::Message::from(m)
+            })
+            .collect();
+        let stored = batch
+            .insert_messages(session, &messages)
+            .await
+            .map_err(WriteError::Event)?;
+        for message in stored.into_iter().flatten() {
+            pushes.push(Push {
+                session: session.to_owned(),
+                event: "new-message",
+                data: json!(message),
+            });
+        }
+        rest = &rest[run..];
+    }
+    let mut known = Vec::new();
+    for (session, phone) in own_numbers {
+        if phones.get(&session) == Some(&phone) {
+            continue;
+        }
+        let changed = batch
+            .set_phone_number(&session, &phone)
+            .await
+            .map_err(WriteError::Event)?;
+        // a session not stored yet has no number to keep: asked again next time
+        let stored = batch.session(&session).await.map_err(WriteError::Event)?;
+        if let Some(stored) = stored {
+            if changed {
+                pushes.push(Push {
+                    session: session.clone(),
+                    event: "session-status",
+                    data: json!(stored),
+                });
+            }
+            known.push((session, phone));
+        }
+    }
+    batch.commit().await.map_err(WriteError::Transaction)?;
+    phones.extend(known);
     Ok(pushes)
+}
+
+/// A contact's message is addressed to this session's own number.
+fn learn_own_number(
+    own_numbers: &mut BTreeMap<String, String>,
+    session: &str,
+    message: &wppconnect_models::Message,
+) {
+    let own = message
+        .to
+        .as_ref()
+        .filter(|_| !message.is_from_me())
+        .and_then(wppconnect_models::ChatId::phone_number);
+    if let Some(own) = own {
+        own_numbers.insert(session.to_owned(), own.digits().to_owned());
+    }
 }
 
 fn status_update(message: &domain::Message, local_id: Option<&str>) -> Value {
@@ -207,7 +322,12 @@ fn status_update(message: &domain::Message, local_id: Option<&str>) -> Value {
 }
 
 /// One event into the batch; what to push once it commits goes to `pushes`.
-async fn apply(batch: &mut Batch, event: &Event, pushes: &mut Vec<Push>) -> Result<(), StoreError> {
+async fn apply(
+    batch: &mut Batch,
+    event: &Event,
+    pushes: &mut Vec<Push>,
+    own_numbers: &mut BTreeMap<String, String>,
+) -> Result<(), StoreError> {
     let Some(session) = event.session().map(|s| s.as_str().to_owned()) else {
         tracing::warn!(kind = %event.kind(), "webhook event without a session; ignored");
         return Ok(());
@@ -234,7 +354,8 @@ async fn apply(batch: &mut Batch, event: &Event, pushes: &mut Vec<Push>) -> Resu
                     timestamp: Some(message.timestamp),
                     status: message.status.max_with(MessageStatus::Sent),
                 };
-                if let Some((local_id, adopted)) = batch.adopt_failed_send(&session, &proof).await? {
+                if let Some((local_id, adopted)) = batch.adopt_failed_send(&session, &proof).await?
+                {
                     tracing::info!(session, id = %adopted.id, "a send answered with an error was delivered after all");
                     push("status-update", status_update(&adopted, Some(&local_id)));
                 }
@@ -242,18 +363,7 @@ async fn apply(batch: &mut Batch, event: &Event, pushes: &mut Vec<Push>) -> Resu
             if let Some(stored) = batch.insert_message(&session, &message).await? {
                 push("new-message", json!(stored));
             }
-            // a contact's message is addressed to this session's own number
-            let own =
-                m.to.as_ref()
-                    .filter(|_| !m.is_from_me())
-                    .and_then(wppconnect_models::ChatId::phone_number);
-            if let Some(own) = own {
-                if batch.set_phone_number(&session, own.digits()).await? {
-                    if let Some(stored) = batch.session(&session).await? {
-                        push("session-status", json!(stored));
-                    }
-                }
-            }
+            learn_own_number(own_numbers, &session, m);
         }
         Event::Ack(ack) => {
             let status = MessageStatus::from(ack.ack);
@@ -273,7 +383,11 @@ async fn apply(batch: &mut Batch, event: &Event, pushes: &mut Vec<Push>) -> Resu
                     if let Some((local_id, adopted)) =
                         batch.adopt_failed_send(&session, &proof).await?
                     {
-                        tracing::info!(session, id, "a send answered with an error was delivered after all");
+                        tracing::info!(
+                            session,
+                            id,
+                            "a send answered with an error was delivered after all"
+                        );
                         push("status-update", status_update(&adopted, Some(&local_id)));
                         return Ok(());
                     }

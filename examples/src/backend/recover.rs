@@ -32,11 +32,8 @@ pub(super) fn spawn(state: AppState, ingest: Ingest) -> JoinHandle<()> {
         let catch_ups = connected.into_iter().map(|session| {
             let (state, ingest) = (state.clone(), ingest.clone());
             async move {
-                match tokio::time::timeout(
-                    CATCH_UP_DEADLINE,
-                    catch_up(&state, &ingest, &session),
-                )
-                .await
+                match tokio::time::timeout(CATCH_UP_DEADLINE, catch_up(&state, &ingest, &session))
+                    .await
                 {
                     Ok(Ok(0)) => tracing::debug!(session, "catch-up: nothing missed"),
                     Ok(Ok(fetched)) => tracing::info!(
@@ -45,7 +42,9 @@ pub(super) fn spawn(state: AppState, ingest: Ingest) -> JoinHandle<()> {
                         "catch-up: fetched what arrived while the backend was away"
                     ),
                     Ok(Err(error)) => tracing::warn!(session, %error, "catch-up failed"),
-                    Err(_) => tracing::warn!(session, deadline = ?CATCH_UP_DEADLINE, "catch-up gave up"),
+                    Err(_) => {
+                        tracing::warn!(session, deadline = ?CATCH_UP_DEADLINE, "catch-up gave up")
+                    }
                 }
             }
         });
@@ -109,7 +108,9 @@ async fn check_sessions(state: &AppState) -> Vec<String> {
                 tracing::info!(session = name, status = ?session.status, "start-up check: session status brought up to date");
                 state.realtime.push(&name, "session-status", &session);
             }
-            Err(error) => tracing::warn!(session = name, %error, "start-up check: cannot store the status"),
+            Err(error) => {
+                tracing::warn!(session = name, %error, "start-up check: cannot store the status")
+            }
         }
     }
     connected

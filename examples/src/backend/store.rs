@@ -10,14 +10,17 @@
 //! may lose the last transactions since the last sync, never corrupt the file. Add
 //! `?synchronous=full` to the URL to sync at every commit.
 
+use std::collections::HashSet;
 use std::str::FromStr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
     SqliteSynchronous,
 };
-use sqlx::{Row, Sqlite, SqliteConnection, Transaction};
+use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection, Transaction};
 use wppconnect_models::domain::{Conversation, Message, MessageStatus, Session, SessionStatus};
 use wppconnect_models::MessageType;
 
@@ -27,6 +30,8 @@ const EARLY_ACK_TTL_SECS: i64 = 24 * 60 * 60;
 const ADOPT_WINDOW_SECS: i64 = 10 * 60;
 /// How long a statement waits for another connection's write lock.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+/// Messages per multi-row statement (13 parameters each, far below SQLite's 32,766).
+const ROWS_PER_STATEMENT: usize = 256;
 /// The key under which the generated webhook secret is kept.
 const WEBHOOK_SECRET_KEY: &str = "webhook_secret";
 
@@ -39,6 +44,9 @@ pub struct StoreError(#[from] sqlx::Error);
 #[derive(Debug, Clone)]
 pub struct Store {
     pool: SqlitePool,
+    /// False once a write transaction found no early ack waiting; set again (inside the write
+    /// transaction that keeps one) whenever one is kept. Spares the common insert a query.
+    early_acks: Arc<AtomicBool>,
 }
 
 fn status_name(status: MessageStatus) -> &'static str {
@@ -104,7 +112,6 @@ fn message_from_row(row: &SqliteRow) -> Result<Message, sqlx::Error> {
         media_url: row.try_get("media_url")?,
     })
 }
-
 
 /// A page of a conversation's messages, oldest first within the page.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -173,6 +180,7 @@ impl Store {
     /// Opens (creating when missing) the database at `url` (`sqlite://file.db`,
     /// `sqlite::memory:`) and runs the migrations. A file runs in WAL mode with
     /// `synchronous=NORMAL`; `sqlite://file.db?synchronous=full` syncs at every commit.
+    /// Open one `Store` per database file and clone it: the clones share what they know.
     ///
     /// # Errors
     /// [`StoreError`] when the URL is wrong or the database cannot be opened or migrated.
@@ -197,7 +205,10 @@ impl Store {
             .run(&pool)
             .await
             .map_err(sqlx::Error::from)?;
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            early_acks: Arc::new(AtomicBool::new(true)),
+        })
     }
 
     /// Whether the database answers.
@@ -214,6 +225,7 @@ impl Store {
     pub async fn begin(&self) -> Result<Batch, StoreError> {
         Ok(Batch {
             tx: self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            early_acks: self.early_acks.clone(),
         })
     }
 
@@ -516,6 +528,9 @@ impl Store {
 #[derive(Debug)]
 pub struct Batch {
     tx: Transaction<'static, Sqlite>,
+    /// The store's "an early ack may wait" flag; batches hold the write lock, so one at a time
+    /// reads and writes it.
+    early_acks: Arc<AtomicBool>,
 }
 
 impl Batch {
@@ -525,36 +540,6 @@ impl Batch {
     /// [`StoreError`]; then nothing of the batch is kept.
     pub async fn commit(self) -> Result<(), StoreError> {
         Ok(self.tx.commit().await?)
-    }
-
-    /// Marks a point to come back to with [`Batch::rollback_to`], so one failing write does not
-    /// undo the others of the batch.
-    ///
-    /// # Errors
-    /// [`StoreError`].
-    pub async fn savepoint(&mut self) -> Result<(), StoreError> {
-        sqlx::query("SAVEPOINT event").execute(&mut *self.tx).await?;
-        Ok(())
-    }
-
-    /// Forgets the savepoint, keeping what was written since.
-    ///
-    /// # Errors
-    /// [`StoreError`].
-    pub async fn release(&mut self) -> Result<(), StoreError> {
-        sqlx::query("RELEASE event").execute(&mut *self.tx).await?;
-        Ok(())
-    }
-
-    /// Undoes what was written since the savepoint.
-    ///
-    /// # Errors
-    /// [`StoreError`].
-    pub async fn rollback_to(&mut self) -> Result<(), StoreError> {
-        sqlx::query("ROLLBACK TO event; RELEASE event")
-            .execute(&mut *self.tx)
-            .await?;
-        Ok(())
     }
 
     /// Inserts a message unless its id is already stored, applies an early ack and updates the
@@ -567,71 +552,135 @@ impl Batch {
         session: &str,
         message: &Message,
     ) -> Result<Option<Message>, StoreError> {
-        let tx = &mut *self.tx;
-        let inserted = sqlx::query(
-            "INSERT OR IGNORE INTO messages (session, id, conversation_id, sender_id, sender_name, content, message_type, \
-             timestamp, status, status_rank, is_from_me, quoted_message, media_url) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        )
-        .bind(session)
-        .bind(&message.id)
-        .bind(&message.conversation_id)
-        .bind(&message.sender_id)
-        .bind(&message.sender_name)
-        .bind(&message.content)
-        .bind(message.message_type.as_str())
-        .bind(message.timestamp)
-        .bind(status_name(message.status))
-        .bind(status_rank(message.status))
-        .bind(message.is_from_me)
-        .bind(&message.quoted_message)
-        .bind(&message.media_url)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected()
-            == 1;
-        if !inserted {
-            return Ok(None);
+        let mut stored = self
+            .insert_messages(session, std::slice::from_ref(message))
+            .await?;
+        Ok(stored.pop().flatten())
+    }
+
+    /// [`Batch::insert_message`] for many messages of one session, in a few statements whatever
+    /// their number: for each message, in order, the message as stored when it is new, `None`
+    /// when its id was stored already (or came earlier in `messages`).
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    pub async fn insert_messages(
+        &mut self,
+        session: &str,
+        messages: &[Message],
+    ) -> Result<Vec<Option<Message>>, StoreError> {
+        let mut result = Vec::with_capacity(messages.len());
+        for chunk in messages.chunks(ROWS_PER_STATEMENT) {
+            result.extend(self.insert_chunk(session, chunk).await?);
         }
-        let mut stored = message.clone();
-        if let Some(status) = apply_early_ack(tx, session, &message.id).await? {
-            if message.status.can_become(status) {
-                stored.status = status;
+        Ok(result)
+    }
+
+    async fn insert_chunk(
+        &mut self,
+        session: &str,
+        messages: &[Message],
+    ) -> Result<Vec<Option<Message>>, StoreError> {
+        let tx = &mut *self.tx;
+        let mut insert = QueryBuilder::<Sqlite>::new(
+            "INSERT OR IGNORE INTO messages (session, id, conversation_id, sender_id, sender_name, content, \
+             message_type, timestamp, status, status_rank, is_from_me, quoted_message, media_url) ",
+        );
+        insert.push_values(messages, |mut row, message| {
+            row.push_bind(session)
+                .push_bind(message.id.as_str())
+                .push_bind(message.conversation_id.as_str())
+                .push_bind(message.sender_id.as_str())
+                .push_bind(message.sender_name.as_deref())
+                .push_bind(message.content.as_str())
+                .push_bind(message.message_type.as_str())
+                .push_bind(message.timestamp)
+                .push_bind(status_name(message.status))
+                .push_bind(status_rank(message.status))
+                .push_bind(message.is_from_me)
+                .push_bind(message.quoted_message.as_deref())
+                .push_bind(message.media_url.as_deref());
+        });
+        insert.push(" RETURNING id");
+        let mut inserted: HashSet<String> = insert
+            .build_query_scalar::<String>()
+            .persistent(messages.len() == 1)
+            .fetch_all(&mut *tx)
+            .await?
+            .into_iter()
+            .collect();
+        if inserted.is_empty() {
+            return Ok(vec![None; messages.len()]);
+        }
+        // each inserted id once, at its first place in `messages`
+        let mut stored: Vec<Option<Message>> = messages
+            .iter()
+            .map(|m| inserted.remove(&m.id).then(|| m.clone()))
+            .collect();
+        if self.early_acks_possible().await? {
+            let tx = &mut *self.tx;
+            for message in stored.iter_mut().flatten() {
+                if let Some(status) = apply_early_ack(tx, session, &message.id).await? {
+                    if message.status.can_become(status) {
+                        message.status = status;
+                    }
+                }
             }
         }
-        let unread = i64::from(!message.is_from_me);
-        let preview = if message.content.is_empty() {
-            message.message_type.as_str().to_owned()
-        } else {
-            message.content.clone()
-        };
-        let phone = message
-            .conversation_id
-            .strip_suffix("@c.us")
-            .map(str::to_owned);
-        let name = if message.is_from_me {
-            None
-        } else {
-            message.sender_name.clone()
-        };
-        sqlx::query(
-            "INSERT INTO conversations (session, id, name, phone_number, is_group, last_message, last_message_time, unread_count) \
-             VALUES (?,?,?,?,?,?,?,?) ON CONFLICT (session, id) DO UPDATE SET \
+        let new: Vec<&Message> = stored.iter().flatten().collect();
+        let mut conversations = QueryBuilder::<Sqlite>::new(
+            "INSERT INTO conversations (session, id, name, phone_number, is_group, last_message, last_message_time, unread_count) ",
+        );
+        conversations.push_values(new, |mut row, message| {
+            let preview = if message.content.is_empty() {
+                message.message_type.as_str()
+            } else {
+                message.content.as_str()
+            };
+            let name = if message.is_from_me {
+                None
+            } else {
+                message.sender_name.as_deref()
+            };
+            row.push_bind(session)
+                .push_bind(message.conversation_id.as_str())
+                .push_bind(name)
+                .push_bind(message.conversation_id.strip_suffix("@c.us"))
+                .push_bind(message.conversation_id.ends_with("@g.us"))
+                .push_bind(preview)
+                .push_bind(message.timestamp)
+                .push_bind(i64::from(!message.is_from_me));
+        });
+        // rows of one statement that hit the same conversation update it one after the other
+        conversations.push(
+            " ON CONFLICT (session, id) DO UPDATE SET \
              name = COALESCE(conversations.name, excluded.name), \
              last_message = CASE WHEN excluded.last_message_time >= COALESCE(conversations.last_message_time, 0) THEN excluded.last_message ELSE conversations.last_message END, \
              last_message_time = MAX(COALESCE(conversations.last_message_time, 0), excluded.last_message_time), \
              unread_count = conversations.unread_count + excluded.unread_count",
-        )
-        .bind(session)
-        .bind(&message.conversation_id)
-        .bind(name)
-        .bind(phone)
-        .bind(message.conversation_id.ends_with("@g.us"))
-        .bind(preview)
-        .bind(message.timestamp)
-        .bind(unread)
-        .execute(&mut *tx)
-        .await?;
-        Ok(Some(stored))
+        );
+        conversations
+            .build()
+            .persistent(messages.len() == 1)
+            .execute(&mut *self.tx)
+            .await?;
+        Ok(stored)
+    }
+
+    /// Whether an early ack may wait for a message: asked of the database only while the
+    /// store's flag says so, and the flag cleared when none does.
+    async fn early_acks_possible(&mut self) -> Result<bool, StoreError> {
+        if !self.early_acks.load(Ordering::Acquire) {
+            return Ok(false);
+        }
+        let possible = sqlx::query("SELECT 1 FROM early_acks LIMIT 1")
+            .fetch_optional(&mut *self.tx)
+            .await?
+            .is_some();
+        if !possible {
+            self.early_acks.store(false, Ordering::Release);
+        }
+        Ok(possible)
     }
 
     /// Whether the message `id` is stored.
@@ -653,7 +702,11 @@ impl Batch {
     ///
     /// # Errors
     /// [`StoreError`].
-    pub async fn message(&mut self, session: &str, id: &str) -> Result<Option<Message>, StoreError> {
+    pub async fn message(
+        &mut self,
+        session: &str,
+        id: &str,
+    ) -> Result<Option<Message>, StoreError> {
         Ok(select_message(&mut self.tx, session, id).await?)
     }
 
@@ -696,6 +749,7 @@ impl Batch {
             .bind(now)
             .execute(&mut *tx)
             .await?;
+            self.early_acks.store(true, Ordering::Release);
         }
         Ok(None)
     }
@@ -861,13 +915,12 @@ async fn apply_early_ack(
     session: &str,
     id: &str,
 ) -> Result<Option<MessageStatus>, sqlx::Error> {
-    let early = sqlx::query(
-        "DELETE FROM early_acks WHERE session = ? AND message_id = ? RETURNING status",
-    )
-    .bind(session)
-    .bind(id)
-    .fetch_optional(&mut *conn)
-    .await?;
+    let early =
+        sqlx::query("DELETE FROM early_acks WHERE session = ? AND message_id = ? RETURNING status")
+            .bind(session)
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?;
     let Some(row) = early else {
         return Ok(None);
     };

@@ -272,7 +272,12 @@ impl Backend {
 }
 
 /// Logs in; the bearer token.
-pub(crate) async fn login(http: &reqwest::Client, base: &str, user: &str, password: &str) -> String {
+pub(crate) async fn login(
+    http: &reqwest::Client,
+    base: &str,
+    user: &str,
+    password: &str,
+) -> String {
     let answer: Value = http
         .post(format!("{base}/api/auth/login"))
         .json(&json!({"username": user, "password": password}))
@@ -296,7 +301,12 @@ pub(crate) async fn get(http: &reqwest::Client, url: &str, token: &str) -> (u16,
 }
 
 /// POST a JSON body with the token: (status, JSON body or null).
-pub(crate) async fn post(http: &reqwest::Client, url: &str, token: &str, body: Value) -> (u16, Value) {
+pub(crate) async fn post(
+    http: &reqwest::Client,
+    url: &str,
+    token: &str,
+    body: Value,
+) -> (u16, Value) {
     let response = http
         .post(url)
         .bearer_auth(token)
@@ -309,7 +319,10 @@ pub(crate) async fn post(http: &reqwest::Client, url: &str, token: &str, body: V
 }
 
 /// Server-Sent Events of `url` as (event, data) pairs.
-pub(crate) async fn sse(http: &reqwest::Client, url: &str) -> mpsc::UnboundedReceiver<(String, Value)> {
+pub(crate) async fn sse(
+    http: &reqwest::Client,
+    url: &str,
+) -> mpsc::UnboundedReceiver<(String, Value)> {
     let response = http.get(url).send().await.unwrap();
     assert_eq!(response.status(), 200);
     let (tx, rx) = mpsc::unbounded_channel();
