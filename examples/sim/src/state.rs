@@ -674,7 +674,11 @@ impl Sim {
         if !self.has_client(name) {
             return Err(ControlError::UnknownSession(name.to_owned()));
         }
-        self.post(name, "status-find", Obj::new().with("status", "browserClose"));
+        self.post(
+            name,
+            "status-find",
+            Obj::new().with("status", "browserClose"),
+        );
         self.update(name, |c| {
             c.status = Some(SessionStatus::Closed);
             c.generation = 0;
