@@ -60,6 +60,9 @@ struct Job {
     reply: Option<oneshot::Sender<Result<(), IngestError>>>,
 }
 
+/// The writer's loop, as handed to its thread.
+type WriterTask = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>;
+
 /// What to push to the browsers once a batch is committed.
 struct Push {
     session: String,
@@ -83,10 +86,38 @@ impl fmt::Debug for Job {
 }
 
 impl Ingest {
-    /// Starts the writer task on the current Tokio runtime.
+    /// Starts the writer on a thread of its own (with its own single-threaded Tokio runtime), so
+    /// that its round trips to the database are not queued behind the HTTP tasks; it ends when
+    /// every `Ingest` is dropped. Falls back to a task on the current runtime if the thread
+    /// cannot be started.
     pub fn start(store: Store, realtime: Realtime, deadline: Duration) -> Self {
         let (jobs, inbox) = mpsc::channel(QUEUE);
-        tokio::spawn(writer(store, realtime, inbox));
+        let task = writer(store, realtime, inbox);
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build();
+        let thread = runtime.map_err(|e| e.to_string()).and_then(|runtime| {
+            // the task is handed over once the thread runs, so it stays ours if it cannot start
+            let (hand, take) = std::sync::mpsc::sync_channel::<WriterTask>(1);
+            std::thread::Builder::new()
+                .name("webhook-writer".to_owned())
+                .spawn(move || {
+                    if let Ok(task) = take.recv() {
+                        runtime.block_on(task);
+                    }
+                })
+                .map(|_| hand)
+                .map_err(|e| e.to_string())
+        });
+        match thread {
+            Ok(hand) => {
+                let _ = hand.send(Box::pin(task));
+            }
+            Err(error) => {
+                tracing::warn!(%error, "no thread for the webhook writer; it shares the server's");
+                tokio::spawn(task);
+            }
+        }
         Self { jobs, deadline }
     }
 

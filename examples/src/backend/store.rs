@@ -20,7 +20,7 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
     SqliteSynchronous,
 };
-use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection, Transaction};
+use sqlx::{Row, Sqlite, SqliteConnection, Transaction};
 use wppconnect_models::domain::{Conversation, Message, MessageStatus, Session, SessionStatus};
 use wppconnect_models::MessageType;
 
@@ -30,8 +30,6 @@ const EARLY_ACK_TTL_SECS: i64 = 24 * 60 * 60;
 const ADOPT_WINDOW_SECS: i64 = 10 * 60;
 /// How long a statement waits for another connection's write lock.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
-/// Messages per multi-row statement (13 parameters each, far below SQLite's 32,766).
-const ROWS_PER_STATEMENT: usize = 256;
 /// The key under which the generated webhook secret is kept.
 const WEBHOOK_SECRET_KEY: &str = "webhook_secret";
 
@@ -569,46 +567,44 @@ impl Batch {
         session: &str,
         messages: &[Message],
     ) -> Result<Vec<Option<Message>>, StoreError> {
-        let mut result = Vec::with_capacity(messages.len());
-        for chunk in messages.chunks(ROWS_PER_STATEMENT) {
-            result.extend(self.insert_chunk(session, chunk).await?);
+        if messages.is_empty() {
+            return Ok(Vec::new());
         }
-        Ok(result)
-    }
-
-    async fn insert_chunk(
-        &mut self,
-        session: &str,
-        messages: &[Message],
-    ) -> Result<Vec<Option<Message>>, StoreError> {
-        let tx = &mut *self.tx;
-        let mut insert = QueryBuilder::<Sqlite>::new(
-            "INSERT OR IGNORE INTO messages (session, id, conversation_id, sender_id, sender_name, content, \
-             message_type, timestamp, status, status_rank, is_from_me, quoted_message, media_url) ",
-        );
-        insert.push_values(messages, |mut row, message| {
-            row.push_bind(session)
-                .push_bind(message.id.as_str())
-                .push_bind(message.conversation_id.as_str())
-                .push_bind(message.sender_id.as_str())
-                .push_bind(message.sender_name.as_deref())
-                .push_bind(message.content.as_str())
-                .push_bind(message.message_type.as_str())
-                .push_bind(message.timestamp)
-                .push_bind(status_name(message.status))
-                .push_bind(status_rank(message.status))
-                .push_bind(message.is_from_me)
-                .push_bind(message.quoted_message.as_deref())
-                .push_bind(message.media_url.as_deref());
-        });
-        insert.push(" RETURNING id");
-        let mut inserted: HashSet<String> = insert
-            .build_query_scalar::<String>()
-            .persistent(messages.len() == 1)
-            .fetch_all(&mut *tx)
-            .await?
-            .into_iter()
+        // One prepared statement whatever the number of rows: the rows travel as one JSON array
+        // parameter, read back by json_each (no SQL text to parse per batch).
+        let rows: Vec<serde_json::Value> = messages
+            .iter()
+            .map(|m| {
+                serde_json::json!([
+                    m.id,
+                    m.conversation_id,
+                    m.sender_id,
+                    m.sender_name,
+                    m.content,
+                    m.message_type.as_str(),
+                    m.timestamp,
+                    status_name(m.status),
+                    status_rank(m.status),
+                    m.is_from_me,
+                    m.quoted_message,
+                    m.media_url,
+                ])
+            })
             .collect();
+        let rows = serde_json::Value::Array(rows).to_string();
+        let mut inserted: HashSet<String> = sqlx::query_scalar::<_, String>(
+            "INSERT OR IGNORE INTO messages (session, id, conversation_id, sender_id, sender_name, content, \
+             message_type, timestamp, status, status_rank, is_from_me, quoted_message, media_url) \
+             SELECT ?1, r.value ->> 0, r.value ->> 1, r.value ->> 2, r.value ->> 3, r.value ->> 4, \
+             r.value ->> 5, r.value ->> 6, r.value ->> 7, r.value ->> 8, r.value ->> 9, r.value ->> 10, r.value ->> 11 \
+             FROM json_each(?2) AS r ORDER BY r.key RETURNING id",
+        )
+        .bind(session)
+        .bind(&rows)
+        .fetch_all(&mut *self.tx)
+        .await?
+        .into_iter()
+        .collect();
         if inserted.is_empty() {
             return Ok(vec![None; messages.len()]);
         }
@@ -627,43 +623,47 @@ impl Batch {
                 }
             }
         }
-        let new: Vec<&Message> = stored.iter().flatten().collect();
-        let mut conversations = QueryBuilder::<Sqlite>::new(
-            "INSERT INTO conversations (session, id, name, phone_number, is_group, last_message, last_message_time, unread_count) ",
-        );
-        conversations.push_values(new, |mut row, message| {
-            let preview = if message.content.is_empty() {
-                message.message_type.as_str()
-            } else {
-                message.content.as_str()
-            };
-            let name = if message.is_from_me {
-                None
-            } else {
-                message.sender_name.as_deref()
-            };
-            row.push_bind(session)
-                .push_bind(message.conversation_id.as_str())
-                .push_bind(name)
-                .push_bind(message.conversation_id.strip_suffix("@c.us"))
-                .push_bind(message.conversation_id.ends_with("@g.us"))
-                .push_bind(preview)
-                .push_bind(message.timestamp)
-                .push_bind(i64::from(!message.is_from_me));
-        });
-        // rows of one statement that hit the same conversation update it one after the other
-        conversations.push(
-            " ON CONFLICT (session, id) DO UPDATE SET \
+        let rows: Vec<serde_json::Value> = stored
+            .iter()
+            .flatten()
+            .map(|m| {
+                let preview = if m.content.is_empty() {
+                    m.message_type.as_str()
+                } else {
+                    m.content.as_str()
+                };
+                let name = if m.is_from_me {
+                    None
+                } else {
+                    m.sender_name.as_deref()
+                };
+                serde_json::json!([
+                    m.conversation_id,
+                    name,
+                    m.conversation_id.strip_suffix("@c.us"),
+                    m.conversation_id.ends_with("@g.us"),
+                    preview,
+                    m.timestamp,
+                    i64::from(!m.is_from_me),
+                ])
+            })
+            .collect();
+        let rows = serde_json::Value::Array(rows).to_string();
+        // rows that hit the same conversation update it one after the other, in order
+        sqlx::query(
+            "INSERT INTO conversations (session, id, name, phone_number, is_group, last_message, last_message_time, unread_count) \
+             SELECT ?1, r.value ->> 0, r.value ->> 1, r.value ->> 2, r.value ->> 3, r.value ->> 4, r.value ->> 5, r.value ->> 6 \
+             FROM json_each(?2) AS r WHERE true ORDER BY r.key \
+             ON CONFLICT (session, id) DO UPDATE SET \
              name = COALESCE(conversations.name, excluded.name), \
              last_message = CASE WHEN excluded.last_message_time >= COALESCE(conversations.last_message_time, 0) THEN excluded.last_message ELSE conversations.last_message END, \
              last_message_time = MAX(COALESCE(conversations.last_message_time, 0), excluded.last_message_time), \
              unread_count = conversations.unread_count + excluded.unread_count",
-        );
-        conversations
-            .build()
-            .persistent(messages.len() == 1)
-            .execute(&mut *self.tx)
-            .await?;
+        )
+        .bind(session)
+        .bind(&rows)
+        .execute(&mut *self.tx)
+        .await?;
         Ok(stored)
     }
 
