@@ -224,6 +224,9 @@ fn answer(jobs: impl Iterator<Item = Job>, stored: bool) {
 }
 
 fn emit(realtime: &Realtime, pushes: Vec<Push>) {
+    if pushes.is_empty() || realtime.clients() == 0 {
+        return; // nobody listens: spare the serialising
+    }
     for push in pushes {
         realtime.push(&push.session, push.event, push.data);
     }
