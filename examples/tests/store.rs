@@ -231,3 +231,48 @@ async fn many_messages_in_one_statement_count_once_each_and_take_their_early_ack
         MessageStatus::Read
     );
 }
+
+#[tokio::test]
+async fn a_batch_leaves_each_conversation_as_one_message_at_a_time_would() {
+    let store = Store::open("sqlite::memory:").await.unwrap();
+    let to = |id: &str, chat: &str, t: i64, text: &str| Message {
+        conversation_id: chat.to_owned(),
+        is_from_me: false,
+        sender_name: (id != "x1").then(|| format!("nome {id}")),
+        content: text.to_owned(),
+        timestamp: t,
+        ..message(id, MessageStatus::Sent)
+    };
+    let mut batch = store.begin().await.unwrap();
+    batch
+        .insert_messages(
+            "main",
+            &[
+                to("x1", "111111@c.us", 10, "primeira"),
+                to("y1", "222222@c.us", 5, "outra"),
+                to("x2", "111111@c.us", 10, "segunda, mesmo segundo"),
+                to("x3", "111111@c.us", 9, "atrasada"),
+            ],
+        )
+        .await
+        .unwrap();
+    batch.commit().await.unwrap();
+    let conversations = store.conversations(Some("main")).await.unwrap();
+    let one = conversations
+        .iter()
+        .find(|c| c.id == "111111@c.us")
+        .unwrap();
+    assert_eq!(one.unread_count, 3);
+    assert_eq!(one.last_message.as_deref(), Some("segunda, mesmo segundo"));
+    assert_eq!(one.last_message_time, Some(10));
+    assert_eq!(one.name.as_deref(), Some("nome x2"), "the first name known");
+    assert_eq!(one.phone_number.as_deref(), Some("111111"));
+    let other = conversations
+        .iter()
+        .find(|c| c.id == "222222@c.us")
+        .unwrap();
+    assert_eq!(
+        (other.unread_count, other.last_message.as_deref()),
+        (1, Some("outra"))
+    );
+}

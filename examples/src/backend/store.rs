@@ -521,6 +521,15 @@ impl Store {
     }
 }
 
+/// What a run of new messages changes in one conversation.
+struct ConversationUpdate<'a> {
+    id: &'a str,
+    name: Option<&'a str>,
+    preview: &'a str,
+    time: i64,
+    unread: i64,
+}
+
 /// Writes that commit together: one SQLite transaction. Dropping it without
 /// [`Batch::commit`] rolls everything back.
 #[derive(Debug)]
@@ -623,33 +632,53 @@ impl Batch {
                 }
             }
         }
-        let rows: Vec<serde_json::Value> = stored
-            .iter()
-            .flatten()
-            .map(|m| {
-                let preview = if m.content.is_empty() {
-                    m.message_type.as_str()
-                } else {
-                    m.content.as_str()
-                };
-                let name = if m.is_from_me {
-                    None
-                } else {
-                    m.sender_name.as_deref()
-                };
-                serde_json::json!([
-                    m.conversation_id,
+        // One row per conversation, as the upserts of its messages one after the other would
+        // leave it: the first name known, the latest message (the later one on a tie), the
+        // unread ones added up.
+        let mut touched: Vec<ConversationUpdate<'_>> = Vec::new();
+        for m in stored.iter().flatten() {
+            let preview = if m.content.is_empty() {
+                m.message_type.as_str()
+            } else {
+                m.content.as_str()
+            };
+            let name = (!m.is_from_me)
+                .then_some(m.sender_name.as_deref())
+                .flatten();
+            let unread = i64::from(!m.is_from_me);
+            match touched.iter_mut().find(|c| c.id == m.conversation_id) {
+                Some(update) => {
+                    update.name = update.name.or(name);
+                    if m.timestamp >= update.time {
+                        update.time = m.timestamp;
+                        update.preview = preview;
+                    }
+                    update.unread += unread;
+                }
+                None => touched.push(ConversationUpdate {
+                    id: &m.conversation_id,
                     name,
-                    m.conversation_id.strip_suffix("@c.us"),
-                    m.conversation_id.ends_with("@g.us"),
                     preview,
-                    m.timestamp,
-                    i64::from(!m.is_from_me),
+                    time: m.timestamp,
+                    unread,
+                }),
+            }
+        }
+        let rows: Vec<serde_json::Value> = touched
+            .iter()
+            .map(|c| {
+                serde_json::json!([
+                    c.id,
+                    c.name,
+                    c.id.strip_suffix("@c.us"),
+                    c.id.ends_with("@g.us"),
+                    c.preview,
+                    c.time,
+                    c.unread,
                 ])
             })
             .collect();
         let rows = serde_json::Value::Array(rows).to_string();
-        // rows that hit the same conversation update it one after the other, in order
         sqlx::query(
             "INSERT INTO conversations (session, id, name, phone_number, is_group, last_message, last_message_time, unread_count) \
              SELECT ?1, r.value ->> 0, r.value ->> 1, r.value ->> 2, r.value ->> 3, r.value ->> 4, r.value ->> 5, r.value ->> 6 \
