@@ -192,7 +192,10 @@ impl Store {
             // readers never wait for the writer, and a commit is one append to the log
             options = options
                 .journal_mode(SqliteJournalMode::Wal)
-                .synchronous(synchronous);
+                .synchronous(synchronous)
+                // 16 MiB of pages per connection (default 2 MiB): the indexes of a busy store
+                // stay in memory instead of being read back from the OS at every batch
+                .pragma("cache_size", "-16384");
         }
         let pool = SqlitePoolOptions::new()
             // an in-memory database lives in one connection
