@@ -3,12 +3,13 @@
 //!
 //! (a) the bare `wppconnect-webhook` router (secret, duplicate window, the hub with one
 //!     subscriber draining it): answers 200 before anything is stored;
+//! (a') the same router in awaited mode with a handler that does nothing (what awaiting costs);
 //! (b) the reference backend's `/webhook/{session}` route: the router in awaited mode, the
 //!     backend's writer task committing in groups to SQLite (WAL, `synchronous=NORMAL`) on a
 //!     temporary file, answering 200 only after the commit.
 //!
 //! Reports events/s, p99 POST→answer, and for (b) the stored count, which must equal its 2xx
-//! count. Rounds interleave (a) and (b) so background load on the machine hits both alike.
+//! count. Rounds interleave the three so background load on the machine hits them alike.
 //!
 //! `cargo bench -p wppconnect-benches --bench ingest`
 
@@ -144,6 +145,19 @@ async fn bare_router(clients: &Handle, bodies: Arc<Vec<String>>) -> Figures {
     figures
 }
 
+/// (a') the router in awaited mode with a handler that does nothing: what awaiting costs by
+/// itself, without a store.
+async fn awaited_noop(clients: &Handle, bodies: Arc<Vec<String>>) -> Figures {
+    let (router, _hub) = Webhook::builder()
+        .secret(SECRET)
+        .dedupe_window(10_000)
+        .awaited(|_event: Arc<wppconnect_models::Event>| async { Ok::<(), String>(()) })
+        .build();
+    let server = serve(router).await;
+    let url = format!("{}/webhook/main?token={SECRET}", server.base);
+    load(clients, url, bodies).await
+}
+
 /// (b) the backend's route, with its durable store on a temporary file.
 async fn backend(clients: &Handle, bodies: Arc<Vec<String>>, round: usize) -> Figures {
     let dir = std::env::temp_dir().join(format!("wpp-bench-ingest-{}-{round}", std::process::id()));
@@ -208,10 +222,11 @@ async fn run(clients: Handle) {
         "{EVENTS} onmessage events of {} bytes over {CONNECTIONS} connections, {ROUNDS} interleaved rounds; median round shown",
         BODY.len()
     );
-    let (mut bare, mut durable) = (Vec::new(), Vec::new());
+    let (mut bare, mut noop, mut durable) = (Vec::new(), Vec::new(), Vec::new());
     for round in 0..ROUNDS {
         let bodies = Arc::new(bodies(round));
         bare.push(bare_router(&clients, bodies.clone()).await);
+        noop.push(awaited_noop(&clients, bodies.clone()).await);
         let figures = backend(&clients, bodies, round).await;
         assert_eq!(
             figures.stored,
@@ -221,6 +236,10 @@ async fn run(clients: Handle) {
         durable.push(figures);
     }
     let a = report("(a) webhook router, fire-and-forget, no store", &mut bare);
+    report(
+        "(a') webhook router, awaited, handler does nothing",
+        &mut noop,
+    );
     let b = report(
         "(b) backend /webhook, stored (SQLite WAL, group commit)",
         &mut durable,
