@@ -276,3 +276,36 @@ async fn a_batch_leaves_each_conversation_as_one_message_at_a_time_would() {
         (1, Some("outra"))
     );
 }
+
+#[tokio::test]
+async fn a_polled_session_state_never_overwrites_a_newer_one() {
+    use wppconnect_models::domain::SessionStatus;
+    let store = Store::open("sqlite::memory:").await.unwrap();
+    let first = store
+        .replace_session("main", None, SessionStatus::Connecting, Some("data:qr"))
+        .await
+        .unwrap()
+        .expect("nothing stored yet: written");
+    // a webhook stores `connected` while a poll that read `connecting` waits for the server
+    store
+        .set_session("main", SessionStatus::Connected, None)
+        .await
+        .unwrap();
+    let stale = store
+        .replace_session(
+            "main",
+            Some(&first),
+            SessionStatus::Connecting,
+            Some("data:qr"),
+        )
+        .await
+        .unwrap();
+    assert!(stale.is_none(), "the older answer is dropped");
+    let now = store.session("main").await.unwrap().unwrap();
+    assert_eq!(now.status, SessionStatus::Connected);
+    let closed = store
+        .replace_session("main", Some(&now), SessionStatus::Disconnected, None)
+        .await
+        .unwrap();
+    assert_eq!(closed.unwrap().status, SessionStatus::Disconnected);
+}

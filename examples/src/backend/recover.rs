@@ -63,15 +63,17 @@ async fn check_sessions(state: &AppState) -> Vec<String> {
         }
     };
     let checks = names.into_iter().map(|name| async move {
+        // read before asking the server, so a webhook that lands meanwhile is seen as newer
+        let stored = state.store.session(&name).await;
         let call = async {
             let handle = state.client.session(&name)?;
             handle.status().await
         };
         let result = tokio::time::timeout(CHECK_DEADLINE, call).await;
-        (name, result)
+        (name, stored, result)
     });
     let mut connected = Vec::new();
-    for (name, result) in futures::future::join_all(checks).await {
+    for (name, stored, result) in futures::future::join_all(checks).await {
         let server = match result {
             Ok(Ok(server)) => server,
             Ok(Err(error)) => {
@@ -87,7 +89,7 @@ async fn check_sessions(state: &AppState) -> Vec<String> {
         if now.status == SessionStatus::Connected {
             connected.push(name.clone());
         }
-        let stored = match state.store.session(&name).await {
+        let stored = match stored {
             Ok(stored) => stored,
             Err(error) => {
                 tracing::warn!(session = name, %error, "start-up check: cannot read the session");
@@ -103,11 +105,16 @@ async fn check_sessions(state: &AppState) -> Vec<String> {
         {
             continue;
         }
-        match state.store.set_session(&name, now.status, qr).await {
-            Ok(session) => {
+        match state
+            .store
+            .replace_session(&name, stored.as_ref(), now.status, qr)
+            .await
+        {
+            Ok(Some(session)) => {
                 tracing::info!(session = name, status = ?session.status, "start-up check: session status brought up to date");
                 state.realtime.push(&name, "session-status", &session);
             }
+            Ok(None) => {} // a webhook told something newer meanwhile
             Err(error) => {
                 tracing::warn!(session = name, %error, "start-up check: cannot store the status")
             }

@@ -488,6 +488,29 @@ impl Store {
         Ok(session)
     }
 
+    /// [`Store::set_session`], but only while the stored state is still `expected` (its status
+    /// and QR code; `None`: no row yet). Returns the session as stored, or `None` when another
+    /// writer changed it first (then nothing is written).
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    pub async fn replace_session(
+        &self,
+        name: &str,
+        expected: Option<&Session>,
+        status: SessionStatus,
+        qr_code: Option<&str>,
+    ) -> Result<Option<Session>, StoreError> {
+        let mut batch = self.begin().await?;
+        let now = batch.session(name).await?;
+        if now.as_ref().map(shown) != expected.map(shown) {
+            return Ok(None); // dropped: rolled back
+        }
+        let session = batch.set_session(name, status, qr_code).await?;
+        batch.commit().await?;
+        Ok(Some(session))
+    }
+
     /// Records the session's own phone number (digits); whether it changed. A session not
     /// stored yet is left alone.
     ///
@@ -522,6 +545,11 @@ impl Store {
             .collect::<Result<_, _>>()
             .map_err(StoreError)
     }
+}
+
+/// What a session shows: its status and QR code.
+fn shown(session: &Session) -> (SessionStatus, Option<&str>) {
+    (session.status, session.qr_code.as_deref())
 }
 
 /// What a run of new messages changes in one conversation.
