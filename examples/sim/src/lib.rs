@@ -338,6 +338,16 @@ impl RunningSimulator {
         self.sim.stalled()
     }
 
+    /// The session's browser closes, as when the real server auto-closes a start nobody
+    /// scanned (about 60 s after it) or shuts down: `status-find` `browserClose` is posted and
+    /// the session becomes CLOSED.
+    ///
+    /// # Errors
+    /// [`ControlError::UnknownSession`].
+    pub fn close_browser(&self, session: &str) -> Result<(), ControlError> {
+        self.sim.browser_close(session)
+    }
+
     /// Replaces the faults the simulator injects.
     pub fn set_faults(&self, faults: Faults) {
         self.sim.set_faults(faults);

@@ -28,6 +28,7 @@ pub(crate) fn app(sim: Arc<Sim>) -> Router {
         .route("/sim/faults", get(get_faults).post(set_faults))
         .route("/sim/{session}/scan", post(control_scan))
         .route("/sim/{session}/incoming", post(control_incoming))
+        .route("/sim/{session}/browser-close", post(control_browser_close))
         .route("/sim/{session}/messages", get(control_messages))
         .fallback(fallback)
         // the server's `express.json({ limit: '50mb' })`
@@ -910,6 +911,13 @@ async fn control_scan(State(sim): Shared, Path(session): Path<String>) -> Respon
     }
     match sim.scan(&session) {
         Ok(()) => axum::Json(json!({"status": SessionStatus::Connected.as_str()})).into_response(),
+        Err(error) => control_error(&error),
+    }
+}
+
+async fn control_browser_close(State(sim): Shared, Path(session): Path<String>) -> Response {
+    match sim.browser_close(&session) {
+        Ok(()) => axum::Json(json!({"status": SessionStatus::Closed.as_str()})).into_response(),
         Err(error) => control_error(&error),
     }
 }

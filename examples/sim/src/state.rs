@@ -685,6 +685,25 @@ impl Sim {
         }
     }
 
+    /// The session's browser closes, as when the real server auto-closes a start that was never
+    /// scanned (about 60 s) or shuts down: `status-find` `browserClose`, then the session is
+    /// CLOSED.
+    pub(crate) fn browser_close(&self, name: &str) -> Result<(), ControlError> {
+        if !self.has_client(name) {
+            return Err(ControlError::UnknownSession(name.to_owned()));
+        }
+        self.post(
+            name,
+            "status-find",
+            Obj::new().with("status", "browserClose"),
+        );
+        self.update(name, |c| {
+            c.status = Some(SessionStatus::Closed);
+            c.generation = 0;
+        });
+        Ok(())
+    }
+
     /// logout-session on a connected session: `logoutsession`, then the entry is removed.
     pub(crate) fn logout(&self, name: &str) {
         self.post(

@@ -436,21 +436,13 @@ async fn current_session(
     state: &AppState,
     name: &SessionName,
 ) -> Result<domain::Session, ApiError> {
+    // read before asking the server, so a webhook that lands meanwhile is seen as newer
     let stored = state.store.session(name.as_str()).await?;
     let server = state.client.session(name.as_str())?.status().await?;
     let mut session = domain::Session::from_state(name.as_str(), &server);
     if session.status != SessionStatus::Connecting {
         // a QR code only means something while the session waits for a scan
         session.qr_code = None;
-    }
-    let shown = |s: &domain::Session| (s.status, s.qr_code.clone());
-    if stored.as_ref().map(shown) != Some(shown(&session)) {
-        // A webhook may have moved the session on while the server was asked (a scan during a
-        // start): when the store changed meanwhile, it is newer than this answer; keep it.
-        let now = state.store.session(name.as_str()).await?;
-        if let Some(now) = now.filter(|now| stored.as_ref().map(shown) != Some(shown(now))) {
-            return Ok(now);
-        }
     }
     if let Some(stored) = &stored {
         session.last_connected = stored.last_connected;
@@ -463,10 +455,21 @@ async fn current_session(
         .as_ref()
         .is_none_or(|s| s.status != session.status || s.qr_code != session.qr_code);
     if changed {
-        state
+        // only over the state this poll started from: a webhook that stored (and pushed) a
+        // newer one meanwhile wins, and this older answer is neither stored nor pushed
+        let replaced = state
             .store
-            .set_session(name.as_str(), session.status, session.qr_code.as_deref())
+            .replace_session(
+                name.as_str(),
+                stored.as_ref(),
+                session.status,
+                session.qr_code.as_deref(),
+            )
             .await?;
+        let Some(replaced) = replaced else {
+            return Ok(state.store.session(name.as_str()).await?.unwrap_or(session));
+        };
+        session.last_connected = replaced.last_connected;
         if session.status == SessionStatus::Connected && session.phone_number.is_none() {
             // once per connection: the server knows the account's number
             match state
@@ -490,6 +493,10 @@ async fn current_session(
                 }
             }
         }
+        // a change learnt by polling reaches the console like one learnt by webhook
+        state
+            .realtime
+            .push(name.as_str(), "session-status", &session);
     }
     Ok(session)
 }
