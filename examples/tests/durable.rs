@@ -321,7 +321,7 @@ async fn a_restarted_backend_keeps_its_webhook_url_and_fetches_what_it_missed() 
         ("DATABASE_URL", db.url.as_str()),
         ("BIND", bind.as_str()),
         ("BACKEND_USERS", users.as_str()),
-        ("JWT_SECRET", "jwt-secret"),
+        ("JWT_SECRET", "a-jwt-secret-of-at-least-32-bytes"),
     ];
     let backend = Backend::start(&vars).await;
     let http = reqwest::Client::new();
