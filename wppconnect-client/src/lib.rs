@@ -28,7 +28,7 @@ pub use crate::config::{RateLimit, RetryPolicy, SecretKey, Token};
 pub use crate::error::{Error, Result, TimeoutKind};
 pub use crate::message::File;
 pub use crate::raw::{RawRequest, RawResponse};
-pub use crate::redact::{redact, REDACTED};
+pub use crate::redact::{redact, Redactor, REDACTED};
 pub use crate::session::{LoginUpdate, QrCodeImage, Session};
 pub use crate::upload::{Multipart, Upload};
 
