@@ -4,7 +4,8 @@
 use async_trait::async_trait;
 use serde::de::DeserializeOwned;
 use wppconnect_models::group::{
-    CreatedGroups, GroupInfo, LeftGroup, ParticipantsAdded, ParticipantsRemoved,
+    AdminsChanged, CreatedGroups, GroupInfo, GroupProperty, InviteGroupInfo, JoinedGroup,
+    LeftGroup, ParticipantsAdded, ParticipantsRemoved,
 };
 use wppconnect_models::label::{Label, LabelChange};
 use wppconnect_models::message::{
@@ -288,6 +289,78 @@ pub trait WppApi: Send + Sync {
     async fn leave_group(&self, group: &str) -> Result<LeftGroup> {
         let _ = group;
         Err(not_faked("leave_group"))
+    }
+    /// The groups shared with a contact (`common-groups`).
+    async fn common_groups(&self, contact: &str) -> Result<Vec<ChatId>> {
+        let _ = contact;
+        Err(not_faked("common_groups"))
+    }
+    /// A group's admins (`group-admins`).
+    async fn group_admins(&self, group: &str) -> Result<Vec<ChatId>> {
+        let _ = group;
+        Err(not_faked("group_admins"))
+    }
+    /// Joins a group by invite code (`join-code`).
+    async fn join_code(&self, invite_code: &str) -> Result<JoinedGroup> {
+        let _ = invite_code;
+        Err(not_faked("join_code"))
+    }
+    /// Makes numbers admins of a group (`promote-participant-group`).
+    async fn promote_participant_group(
+        &self,
+        group: &str,
+        participants: &[&str],
+    ) -> Result<AdminsChanged> {
+        let _ = (group, participants);
+        Err(not_faked("promote_participant_group"))
+    }
+    /// Takes the admin role from numbers of a group (`demote-participant-group`).
+    async fn demote_participant_group(
+        &self,
+        group: &str,
+        participants: &[&str],
+    ) -> Result<AdminsChanged> {
+        let _ = (group, participants);
+        Err(not_faked("demote_participant_group"))
+    }
+    /// A group's details from an invite code (`group-info-from-invite-link`).
+    async fn group_info_from_invite_link(&self, invite_code: &str) -> Result<InviteGroupInfo> {
+        let _ = invite_code;
+        Err(not_faked("group_info_from_invite_link"))
+    }
+    /// Sets a group's description (`group-description`).
+    async fn group_description(&self, group: &str, description: &str) -> Result<()> {
+        let _ = (group, description);
+        Err(not_faked("group_description"))
+    }
+    /// Renames a group (`group-subject`).
+    async fn group_subject(&self, group: &str, title: &str) -> Result<()> {
+        let _ = (group, title);
+        Err(not_faked("group_subject"))
+    }
+    /// Turns a group setting on or off (`group-property`).
+    async fn group_property(
+        &self,
+        group: &str,
+        property: GroupProperty,
+        value: bool,
+    ) -> Result<()> {
+        let _ = (group, property, value);
+        Err(not_faked("group_property"))
+    }
+    /// Whether only admins send messages in a group (`messages-admins-only`).
+    async fn messages_admins_only(&self, group: &str, admins_only: bool) -> Result<()> {
+        let _ = (group, admins_only);
+        Err(not_faked("messages_admins_only"))
+    }
+    /// Whether only admins edit a group's settings (`change-privacy-group`).
+    async fn change_privacy_group(&self, group: &str, restricted: bool) -> Result<Confirmation> {
+        let _ = (group, restricted);
+        Err(not_faked("change_privacy_group"))
+    }
+    /// The broadcast lists (`all-broadcast-list`).
+    async fn all_broadcast_list(&self) -> Result<Vec<Chat>> {
+        Err(not_faked("all_broadcast_list"))
     }
     /// The archived chats (`all-chats-archived`).
     async fn all_chats_archived(&self) -> Result<Vec<Chat>> {
@@ -600,6 +673,67 @@ impl WppApi for Session {
 
     async fn leave_group(&self, group: &str) -> Result<LeftGroup> {
         Session::leave_group(self, group).await
+    }
+
+    async fn common_groups(&self, contact: &str) -> Result<Vec<ChatId>> {
+        Session::common_groups(self, contact).await
+    }
+
+    async fn group_admins(&self, group: &str) -> Result<Vec<ChatId>> {
+        Session::group_admins(self, group).await
+    }
+
+    async fn join_code(&self, invite_code: &str) -> Result<JoinedGroup> {
+        Session::join_code(self, invite_code).await
+    }
+
+    async fn promote_participant_group(
+        &self,
+        group: &str,
+        participants: &[&str],
+    ) -> Result<AdminsChanged> {
+        Session::promote_participant_group(self, group, participants).await
+    }
+
+    async fn demote_participant_group(
+        &self,
+        group: &str,
+        participants: &[&str],
+    ) -> Result<AdminsChanged> {
+        Session::demote_participant_group(self, group, participants).await
+    }
+
+    async fn group_info_from_invite_link(&self, invite_code: &str) -> Result<InviteGroupInfo> {
+        Session::group_info_from_invite_link(self, invite_code).await
+    }
+
+    async fn group_description(&self, group: &str, description: &str) -> Result<()> {
+        Session::group_description(self, group, description).await
+    }
+
+    async fn group_subject(&self, group: &str, title: &str) -> Result<()> {
+        Session::group_subject(self, group, title).await
+    }
+
+    async fn group_property(
+        &self,
+        group: &str,
+        property: GroupProperty,
+        value: bool,
+    ) -> Result<()> {
+        Session::group_property(self, group, property, value).await
+    }
+
+    async fn messages_admins_only(&self, group: &str, admins_only: bool) -> Result<()> {
+        Session::messages_admins_only(self, group, admins_only).await
+    }
+
+    async fn change_privacy_group(&self, group: &str, restricted: bool) -> Result<Confirmation> {
+        Session::change_privacy_group(self, group, restricted).await
+    }
+
+    async fn all_broadcast_list(&self) -> Result<Vec<Chat>> {
+        Session::all_broadcast_list(self).await
     }
 
     async fn set_profile_pic(&self, picture: Upload) -> Result<Confirmation> {

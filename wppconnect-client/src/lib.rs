@@ -8,6 +8,7 @@ mod config;
 mod contact;
 mod error;
 mod group;
+mod group_admin;
 mod label;
 pub mod message;
 mod profile;
