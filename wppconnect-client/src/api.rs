@@ -3,6 +3,8 @@
 
 use async_trait::async_trait;
 use serde::de::DeserializeOwned;
+use serde_json::Value;
+use wppconnect_models::community::{CommunityCreated, CommunityDemoted, SubgroupsLinked};
 use wppconnect_models::group::{
     AdminsChanged, CreatedGroups, GroupInfo, GroupProperty, InviteGroupInfo, JoinedGroup,
     LeftGroup, ParticipantsAdded, ParticipantsRemoved,
@@ -12,6 +14,7 @@ use wppconnect_models::message::{
     DownloadedMedia, SendFile, SendLinkPreview, SendLocation, SendMentioned, SendMessage, SendPoll,
     SendReceipt, SendReply, SendStatus,
 };
+use wppconnect_models::newsletter::{CreateNewsletter, EditNewsletter, Newsletter};
 use wppconnect_models::session::{StartSession, StatusMessage, TokenResponse};
 use wppconnect_models::{
     Chat, ChatId, Confirmation, Contact, Message, MessageId, NumberStatus, PnLid, ProfilePic,
@@ -20,6 +23,7 @@ use wppconnect_models::{
 
 use crate::error::{Error, Result};
 use crate::message::{File, Receipts};
+use crate::newsletter::newsletter_id;
 use crate::routes::{self, Route};
 use crate::session::{QrCodeImage, Session};
 use crate::upload::Upload;
@@ -361,6 +365,78 @@ pub trait WppApi: Send + Sync {
     /// The broadcast lists (`all-broadcast-list`).
     async fn all_broadcast_list(&self) -> Result<Vec<Chat>> {
         Err(not_faked("all_broadcast_list"))
+    }
+    /// Creates a community (`create-community`).
+    async fn create_community(
+        &self,
+        name: &str,
+        description: &str,
+        groups: &[&str],
+    ) -> Result<CommunityCreated> {
+        let _ = (name, description, groups);
+        Err(not_faked("create_community"))
+    }
+    /// Deactivates a community (`deactivate-community`).
+    async fn deactivate_community(&self, community: &str) -> Result<Option<Value>> {
+        let _ = community;
+        Err(not_faked("deactivate_community"))
+    }
+    /// Links groups to a community (`add-community-subgroup`).
+    async fn add_community_subgroup(
+        &self,
+        community: &str,
+        groups: &[&str],
+    ) -> Result<SubgroupsLinked> {
+        let _ = (community, groups);
+        Err(not_faked("add_community_subgroup"))
+    }
+    /// Unlinks groups from a community (`remove-community-subgroup`).
+    async fn remove_community_subgroup(
+        &self,
+        community: &str,
+        groups: &[&str],
+    ) -> Result<SubgroupsLinked> {
+        let _ = (community, groups);
+        Err(not_faked("remove_community_subgroup"))
+    }
+    /// Makes members admins of a community (`promote-community-participant`).
+    async fn promote_community_participant(&self, community: &str, members: &[&str]) -> Result<()> {
+        let _ = (community, members);
+        Err(not_faked("promote_community_participant"))
+    }
+    /// Takes the admin role from members of a community (`demote-community-participant`).
+    async fn demote_community_participant(
+        &self,
+        community: &str,
+        members: &[&str],
+    ) -> Result<CommunityDemoted> {
+        let _ = (community, members);
+        Err(not_faked("demote_community_participant"))
+    }
+    /// A community's members (`community-participants`).
+    async fn community_participants(&self, community: &str) -> Result<Value> {
+        let _ = community;
+        Err(not_faked("community_participants"))
+    }
+    /// Creates a channel (`POST newsletter`).
+    async fn create_newsletter(&self, body: &CreateNewsletter) -> Result<Newsletter> {
+        let _ = body;
+        Err(not_faked("create_newsletter"))
+    }
+    /// Edits a channel (`PUT newsletter/{id}`).
+    async fn edit_newsletter(&self, id: &str, body: &EditNewsletter) -> Result<Newsletter> {
+        let _ = (id, body);
+        Err(not_faked("edit_newsletter"))
+    }
+    /// Deletes a channel (`DELETE newsletter/{id}`).
+    async fn delete_newsletter(&self, id: &str) -> Result<bool> {
+        let _ = id;
+        Err(not_faked("delete_newsletter"))
+    }
+    /// Mutes a channel (`mute-newsletter`).
+    async fn mute_newsletter(&self, id: &str) -> Result<Option<Value>> {
+        let _ = id;
+        Err(not_faked("mute_newsletter"))
     }
     /// The archived chats (`all-chats-archived`).
     async fn all_chats_archived(&self) -> Result<Vec<Chat>> {
@@ -734,6 +810,75 @@ impl WppApi for Session {
 
     async fn all_broadcast_list(&self) -> Result<Vec<Chat>> {
         Session::all_broadcast_list(self).await
+    }
+
+    async fn create_community(
+        &self,
+        name: &str,
+        description: &str,
+        groups: &[&str],
+    ) -> Result<CommunityCreated> {
+        Session::create_community(self, name, description, groups).await
+    }
+
+    async fn deactivate_community(&self, community: &str) -> Result<Option<Value>> {
+        Session::deactivate_community(self, community).await
+    }
+
+    async fn add_community_subgroup(
+        &self,
+        community: &str,
+        groups: &[&str],
+    ) -> Result<SubgroupsLinked> {
+        Session::add_community_subgroup(self, community, groups).await
+    }
+
+    async fn remove_community_subgroup(
+        &self,
+        community: &str,
+        groups: &[&str],
+    ) -> Result<SubgroupsLinked> {
+        Session::remove_community_subgroup(self, community, groups).await
+    }
+
+    async fn promote_community_participant(&self, community: &str, members: &[&str]) -> Result<()> {
+        Session::promote_community_participant(self, community, members).await
+    }
+
+    async fn demote_community_participant(
+        &self,
+        community: &str,
+        members: &[&str],
+    ) -> Result<CommunityDemoted> {
+        Session::demote_community_participant(self, community, members).await
+    }
+
+    async fn community_participants(&self, community: &str) -> Result<Value> {
+        Session::community_participants(self, community).await
+    }
+
+    async fn create_newsletter(&self, body: &CreateNewsletter) -> Result<Newsletter> {
+        if body.name.trim().is_empty() {
+            return Err(Error::invalid("the channel name is empty"));
+        }
+        self.post_json_answer(&routes::CREATE_NEWSLETTER, body)
+            .await
+    }
+
+    async fn edit_newsletter(&self, id: &str, body: &EditNewsletter) -> Result<Newsletter> {
+        let id = newsletter_id(id)?;
+        let call = self
+            .call(&routes::EDIT_NEWSLETTER, &[id.as_str()])?
+            .body_of(body)?;
+        self.execute(call).await
+    }
+
+    async fn delete_newsletter(&self, id: &str) -> Result<bool> {
+        Session::delete_newsletter(self, id).await
+    }
+
+    async fn mute_newsletter(&self, id: &str) -> Result<Option<Value>> {
+        Session::mute_newsletter(self, id).await
     }
 
     async fn set_profile_pic(&self, picture: Upload) -> Result<Confirmation> {

@@ -4,6 +4,7 @@
 mod api;
 pub mod chat;
 mod client;
+mod community;
 mod config;
 mod contact;
 mod error;
@@ -11,6 +12,7 @@ mod group;
 mod group_admin;
 mod label;
 pub mod message;
+pub mod newsletter;
 mod profile;
 pub mod qr;
 mod raw;
