@@ -600,7 +600,7 @@ routes! {
     DELETE_ALL_CHATS = POST "/api/:session/delete-all-chats", Never, Chat, none [];
     DELETE_MESSAGE = POST "/api/:session/delete-message", Never, Messages, typed ["Session::delete_message", "WppApi::delete_message"];
     REACT_MESSAGE = POST "/api/:session/react-message", Never, Messages, typed ["Session::react_message", "WppApi::react_message"];
-    FORWARD_MESSAGES = POST "/api/:session/forward-messages", Never, Messages, partial("answers JSON Value: the library's answer of forwardMessagesV2 is not documented") ["Session::forward_messages"];
+    FORWARD_MESSAGES = POST "/api/:session/forward-messages", Never, Messages, partial("answers JSON Value: the response is WhatsApp's forwardMessages result, declared only as Array<any> by wppconnect's forwardMessagesV2 and wa-js") ["Session::forward_messages"];
     MARK_UNSEEN = POST "/api/:session/mark-unseen", Safe, Messages, typed ["Session::mark_unseen", "WppApi::mark_unseen"];
     PIN_CHAT = POST "/api/:session/pin-chat", Safe, Chat, typed ["Session::pin_chat", "WppApi::pin_chat"];
     CONTACT_VCARD = POST "/api/:session/contact-vcard", Never, Messages, none [];
