@@ -3,14 +3,18 @@
 
 use async_trait::async_trait;
 use serde::de::DeserializeOwned;
+use serde_json::Value;
+use wppconnect_models::community::{CommunityCreated, CommunityDemoted, SubgroupsLinked};
 use wppconnect_models::group::{
-    CreatedGroups, GroupInfo, LeftGroup, ParticipantsAdded, ParticipantsRemoved,
+    AdminsChanged, CreatedGroups, GroupInfo, GroupProperty, InviteGroupInfo, JoinedGroup,
+    LeftGroup, ParticipantsAdded, ParticipantsRemoved,
 };
 use wppconnect_models::label::{Label, LabelChange};
 use wppconnect_models::message::{
     DownloadedMedia, SendFile, SendLinkPreview, SendLocation, SendMentioned, SendMessage, SendPoll,
     SendReceipt, SendReply, SendStatus,
 };
+use wppconnect_models::newsletter::{CreateNewsletter, EditNewsletter, Newsletter};
 use wppconnect_models::session::{StartSession, StatusMessage, TokenResponse};
 use wppconnect_models::{
     Chat, ChatId, Confirmation, Contact, Message, MessageId, NumberStatus, PnLid, ProfilePic,
@@ -19,6 +23,7 @@ use wppconnect_models::{
 
 use crate::error::{Error, Result};
 use crate::message::{File, Receipts};
+use crate::newsletter::newsletter_id;
 use crate::routes::{self, Route};
 use crate::session::{QrCodeImage, Session};
 use crate::upload::Upload;
@@ -288,6 +293,150 @@ pub trait WppApi: Send + Sync {
     async fn leave_group(&self, group: &str) -> Result<LeftGroup> {
         let _ = group;
         Err(not_faked("leave_group"))
+    }
+    /// The groups shared with a contact (`common-groups`).
+    async fn common_groups(&self, contact: &str) -> Result<Vec<ChatId>> {
+        let _ = contact;
+        Err(not_faked("common_groups"))
+    }
+    /// A group's admins (`group-admins`).
+    async fn group_admins(&self, group: &str) -> Result<Vec<ChatId>> {
+        let _ = group;
+        Err(not_faked("group_admins"))
+    }
+    /// Joins a group by invite code (`join-code`).
+    async fn join_code(&self, invite_code: &str) -> Result<JoinedGroup> {
+        let _ = invite_code;
+        Err(not_faked("join_code"))
+    }
+    /// Makes numbers admins of a group (`promote-participant-group`).
+    async fn promote_participant_group(
+        &self,
+        group: &str,
+        participants: &[&str],
+    ) -> Result<AdminsChanged> {
+        let _ = (group, participants);
+        Err(not_faked("promote_participant_group"))
+    }
+    /// Takes the admin role from numbers of a group (`demote-participant-group`).
+    async fn demote_participant_group(
+        &self,
+        group: &str,
+        participants: &[&str],
+    ) -> Result<AdminsChanged> {
+        let _ = (group, participants);
+        Err(not_faked("demote_participant_group"))
+    }
+    /// A group's details from an invite code (`group-info-from-invite-link`).
+    async fn group_info_from_invite_link(&self, invite_code: &str) -> Result<InviteGroupInfo> {
+        let _ = invite_code;
+        Err(not_faked("group_info_from_invite_link"))
+    }
+    /// Sets a group's description (`group-description`).
+    async fn group_description(&self, group: &str, description: &str) -> Result<()> {
+        let _ = (group, description);
+        Err(not_faked("group_description"))
+    }
+    /// Renames a group (`group-subject`).
+    async fn group_subject(&self, group: &str, title: &str) -> Result<()> {
+        let _ = (group, title);
+        Err(not_faked("group_subject"))
+    }
+    /// Turns a group setting on or off (`group-property`).
+    async fn group_property(
+        &self,
+        group: &str,
+        property: GroupProperty,
+        value: bool,
+    ) -> Result<()> {
+        let _ = (group, property, value);
+        Err(not_faked("group_property"))
+    }
+    /// Whether only admins send messages in a group (`messages-admins-only`).
+    async fn messages_admins_only(&self, group: &str, admins_only: bool) -> Result<()> {
+        let _ = (group, admins_only);
+        Err(not_faked("messages_admins_only"))
+    }
+    /// Whether only admins edit a group's settings (`change-privacy-group`).
+    async fn change_privacy_group(&self, group: &str, restricted: bool) -> Result<Confirmation> {
+        let _ = (group, restricted);
+        Err(not_faked("change_privacy_group"))
+    }
+    /// The broadcast lists (`all-broadcast-list`).
+    async fn all_broadcast_list(&self) -> Result<Vec<Chat>> {
+        Err(not_faked("all_broadcast_list"))
+    }
+    /// Creates a community (`create-community`).
+    async fn create_community(
+        &self,
+        name: &str,
+        description: &str,
+        groups: &[&str],
+    ) -> Result<CommunityCreated> {
+        let _ = (name, description, groups);
+        Err(not_faked("create_community"))
+    }
+    /// Deactivates a community (`deactivate-community`).
+    async fn deactivate_community(&self, community: &str) -> Result<Option<Value>> {
+        let _ = community;
+        Err(not_faked("deactivate_community"))
+    }
+    /// Links groups to a community (`add-community-subgroup`).
+    async fn add_community_subgroup(
+        &self,
+        community: &str,
+        groups: &[&str],
+    ) -> Result<SubgroupsLinked> {
+        let _ = (community, groups);
+        Err(not_faked("add_community_subgroup"))
+    }
+    /// Unlinks groups from a community (`remove-community-subgroup`).
+    async fn remove_community_subgroup(
+        &self,
+        community: &str,
+        groups: &[&str],
+    ) -> Result<SubgroupsLinked> {
+        let _ = (community, groups);
+        Err(not_faked("remove_community_subgroup"))
+    }
+    /// Makes members admins of a community (`promote-community-participant`).
+    async fn promote_community_participant(&self, community: &str, members: &[&str]) -> Result<()> {
+        let _ = (community, members);
+        Err(not_faked("promote_community_participant"))
+    }
+    /// Takes the admin role from members of a community (`demote-community-participant`).
+    async fn demote_community_participant(
+        &self,
+        community: &str,
+        members: &[&str],
+    ) -> Result<CommunityDemoted> {
+        let _ = (community, members);
+        Err(not_faked("demote_community_participant"))
+    }
+    /// A community's members (`community-participants`).
+    async fn community_participants(&self, community: &str) -> Result<Value> {
+        let _ = community;
+        Err(not_faked("community_participants"))
+    }
+    /// Creates a channel (`POST newsletter`).
+    async fn create_newsletter(&self, body: &CreateNewsletter) -> Result<Newsletter> {
+        let _ = body;
+        Err(not_faked("create_newsletter"))
+    }
+    /// Edits a channel (`PUT newsletter/{id}`).
+    async fn edit_newsletter(&self, id: &str, body: &EditNewsletter) -> Result<Newsletter> {
+        let _ = (id, body);
+        Err(not_faked("edit_newsletter"))
+    }
+    /// Deletes a channel (`DELETE newsletter/{id}`).
+    async fn delete_newsletter(&self, id: &str) -> Result<bool> {
+        let _ = id;
+        Err(not_faked("delete_newsletter"))
+    }
+    /// Mutes a channel (`mute-newsletter`).
+    async fn mute_newsletter(&self, id: &str) -> Result<Option<Value>> {
+        let _ = id;
+        Err(not_faked("mute_newsletter"))
     }
     /// The archived chats (`all-chats-archived`).
     async fn all_chats_archived(&self) -> Result<Vec<Chat>> {
@@ -600,6 +749,136 @@ impl WppApi for Session {
 
     async fn leave_group(&self, group: &str) -> Result<LeftGroup> {
         Session::leave_group(self, group).await
+    }
+
+    async fn common_groups(&self, contact: &str) -> Result<Vec<ChatId>> {
+        Session::common_groups(self, contact).await
+    }
+
+    async fn group_admins(&self, group: &str) -> Result<Vec<ChatId>> {
+        Session::group_admins(self, group).await
+    }
+
+    async fn join_code(&self, invite_code: &str) -> Result<JoinedGroup> {
+        Session::join_code(self, invite_code).await
+    }
+
+    async fn promote_participant_group(
+        &self,
+        group: &str,
+        participants: &[&str],
+    ) -> Result<AdminsChanged> {
+        Session::promote_participant_group(self, group, participants).await
+    }
+
+    async fn demote_participant_group(
+        &self,
+        group: &str,
+        participants: &[&str],
+    ) -> Result<AdminsChanged> {
+        Session::demote_participant_group(self, group, participants).await
+    }
+
+    async fn group_info_from_invite_link(&self, invite_code: &str) -> Result<InviteGroupInfo> {
+        Session::group_info_from_invite_link(self, invite_code).await
+    }
+
+    async fn group_description(&self, group: &str, description: &str) -> Result<()> {
+        Session::group_description(self, group, description).await
+    }
+
+    async fn group_subject(&self, group: &str, title: &str) -> Result<()> {
+        Session::group_subject(self, group, title).await
+    }
+
+    async fn group_property(
+        &self,
+        group: &str,
+        property: GroupProperty,
+        value: bool,
+    ) -> Result<()> {
+        Session::group_property(self, group, property, value).await
+    }
+
+    async fn messages_admins_only(&self, group: &str, admins_only: bool) -> Result<()> {
+        Session::messages_admins_only(self, group, admins_only).await
+    }
+
+    async fn change_privacy_group(&self, group: &str, restricted: bool) -> Result<Confirmation> {
+        Session::change_privacy_group(self, group, restricted).await
+    }
+
+    async fn all_broadcast_list(&self) -> Result<Vec<Chat>> {
+        Session::all_broadcast_list(self).await
+    }
+
+    async fn create_community(
+        &self,
+        name: &str,
+        description: &str,
+        groups: &[&str],
+    ) -> Result<CommunityCreated> {
+        Session::create_community(self, name, description, groups).await
+    }
+
+    async fn deactivate_community(&self, community: &str) -> Result<Option<Value>> {
+        Session::deactivate_community(self, community).await
+    }
+
+    async fn add_community_subgroup(
+        &self,
+        community: &str,
+        groups: &[&str],
+    ) -> Result<SubgroupsLinked> {
+        Session::add_community_subgroup(self, community, groups).await
+    }
+
+    async fn remove_community_subgroup(
+        &self,
+        community: &str,
+        groups: &[&str],
+    ) -> Result<SubgroupsLinked> {
+        Session::remove_community_subgroup(self, community, groups).await
+    }
+
+    async fn promote_community_participant(&self, community: &str, members: &[&str]) -> Result<()> {
+        Session::promote_community_participant(self, community, members).await
+    }
+
+    async fn demote_community_participant(
+        &self,
+        community: &str,
+        members: &[&str],
+    ) -> Result<CommunityDemoted> {
+        Session::demote_community_participant(self, community, members).await
+    }
+
+    async fn community_participants(&self, community: &str) -> Result<Value> {
+        Session::community_participants(self, community).await
+    }
+
+    async fn create_newsletter(&self, body: &CreateNewsletter) -> Result<Newsletter> {
+        if body.name.trim().is_empty() {
+            return Err(Error::invalid("the channel name is empty"));
+        }
+        self.post_json_answer(&routes::CREATE_NEWSLETTER, body)
+            .await
+    }
+
+    async fn edit_newsletter(&self, id: &str, body: &EditNewsletter) -> Result<Newsletter> {
+        let id = newsletter_id(id)?;
+        let call = self
+            .call(&routes::EDIT_NEWSLETTER, &[id.as_str()])?
+            .body_of(body)?;
+        self.execute(call).await
+    }
+
+    async fn delete_newsletter(&self, id: &str) -> Result<bool> {
+        Session::delete_newsletter(self, id).await
+    }
+
+    async fn mute_newsletter(&self, id: &str) -> Result<Option<Value>> {
+        Session::mute_newsletter(self, id).await
     }
 
     async fn set_profile_pic(&self, picture: Upload) -> Result<Confirmation> {

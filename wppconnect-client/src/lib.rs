@@ -4,12 +4,15 @@
 mod api;
 pub mod chat;
 mod client;
+mod community;
 mod config;
 mod contact;
 mod error;
 mod group;
+mod group_admin;
 mod label;
 pub mod message;
+pub mod newsletter;
 mod profile;
 pub mod qr;
 mod raw;

@@ -5,6 +5,7 @@ mod macros;
 
 pub mod answer;
 pub mod chat;
+pub mod community;
 pub mod contact;
 pub mod domain;
 pub mod error;
@@ -13,6 +14,7 @@ pub mod group;
 pub mod id;
 pub mod label;
 pub mod message;
+pub mod newsletter;
 pub mod profile;
 pub mod session;
 pub mod time;

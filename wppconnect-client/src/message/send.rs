@@ -593,6 +593,20 @@ impl Session {
     /// `POST /api/{session}/forward-messages`: forwards messages to a chat. Never retried after it
     /// may have reached the server.
     ///
+    /// The ids always go as an array: the library iterates `messageId`, so a lone string would be
+    /// read character by character (wa-js 4.4.3 `chat.forwardMessages`). Server 2.10.4 forwards
+    /// to the first recipient only (`phone[0]`). The answer is the server's `response`: the
+    /// library's `forwardMessagesV2` result, WhatsApp's own `forwardMessages` answer, which
+    /// wppconnect and wa-js declare only as `Array<any>`; it is returned as JSON.
+    ///
+    /// ```no_run
+    /// # async fn run(session: wppconnect_client::Session) -> wppconnect_client::Result<()> {
+    /// session
+    ///     .forward_messages("+55 21 98888-7777", &["true_5511999999999@c.us_3EB0A9F8E7D6C5B4A39281"])
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     /// [`Error::InvalidInput`] for a bad id; as [`Session::send_message`].
     #[doc(alias = "forward-messages")]
@@ -616,7 +630,7 @@ impl Session {
                 request.fail(Error::invalid(e));
             }
         }
-        request.body.message_id = Recipients::from(ids);
+        request.body.message_id = Recipients::Many(ids);
         request
     }
 }
