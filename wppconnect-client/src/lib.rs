@@ -8,6 +8,7 @@ mod config;
 mod contact;
 mod error;
 mod group;
+mod inbox;
 mod label;
 pub mod message;
 mod profile;
