@@ -17,7 +17,7 @@ use wppconnect_models::chat::{
 use wppconnect_models::message::RecipientFlags;
 use wppconnect_models::{Chat, Confirmation, Message, Wrapped};
 
-use crate::chat::digits;
+use crate::chat::{chat_id, digits};
 use crate::error::{Error, Result};
 use crate::message::recipient;
 use crate::routes::{self, Route};
@@ -38,6 +38,21 @@ pub(crate) fn chat_target(chat: &str) -> Result<ChatTarget> {
         phone,
         is_group: flags.is_group,
     })
+}
+
+/// The digits of a contact for the routes whose controllers append `@c.us` to the path's
+/// `phone`: a phone number as people type it, or a full `…@c.us` id.
+fn contact_digits(input: &str) -> Result<String> {
+    if input.contains('@') {
+        let id = chat_id(input)?;
+        if id.kind() != wppconnect_models::ChatKind::Contact {
+            return Err(Error::invalid(format!(
+                "this route addresses a phone number only (the server appends @c.us), not {id}"
+            )));
+        }
+        return digits(id.user());
+    }
+    digits(input)
 }
 
 impl Session {
@@ -115,11 +130,11 @@ impl Session {
     /// ```
     ///
     /// # Errors
-    /// [`Error::InvalidInput`] for anything but a phone number; [`Error::NotConnected`];
+    /// [`Error::InvalidInput`] for anything but a phone number (or its `…@c.us` id); [`Error::NotConnected`];
     /// [`Error::Api`].
     #[doc(alias = "chat-is-online")]
     pub async fn chat_is_online(&self, phone: &str) -> Result<bool> {
-        let digits = digits(phone)?;
+        let digits = contact_digits(phone)?;
         self.read_wrapped(&routes::CHAT_IS_ONLINE, &[&digits]).await
     }
 
@@ -131,7 +146,7 @@ impl Session {
     /// [`Error::InvalidInput`]; [`Error::NotConnected`]; [`Error::Api`].
     #[doc(alias = "last-seen")]
     pub async fn last_seen(&self, phone: &str) -> Result<LastSeen> {
-        let digits = digits(phone)?;
+        let digits = contact_digits(phone)?;
         self.read_wrapped(&routes::LAST_SEEN, &[&digits]).await
     }
 
@@ -174,7 +189,7 @@ impl Session {
     /// [`Error::InvalidInput`]; [`Error::NotConnected`]; [`Error::Api`].
     #[doc(alias = "load-messages-in-chat")]
     pub async fn load_messages_in_chat(&self, phone: &str) -> Result<Vec<Message>> {
-        let digits = digits(phone)?;
+        let digits = contact_digits(phone)?;
         self.read_wrapped(&routes::LOAD_MESSAGES_IN_CHAT, &[&digits])
             .await
     }
