@@ -266,9 +266,9 @@ pub struct MuteResult {
     /// The refusal's text (`This chat is already mute`), `null` on success.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
-    /// The `time` that was asked.
+    /// The `time` that was asked (absent for an unmute).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub time: Option<Value>,
+    pub time: Option<i64>,
     /// The unit that was asked (`hours`…).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_type: Option<String>,
