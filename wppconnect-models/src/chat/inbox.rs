@@ -59,12 +59,18 @@ impl PerChatResults {
 /// `getUnreadMessages`: the serialized chat plus `messages`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UnreadChat {
-    /// The new messages (oldest first).
-    #[serde(default)]
+    /// The new messages (oldest first). The library pushes what `processMessageObj` answers
+    /// without checking it, so a left-out notification arrives as `null`: those are skipped.
+    #[serde(default, deserialize_with = "skip_nulls")]
     pub messages: Vec<Message>,
     /// The chat; its unknown fields are in `chat.extra`.
     #[serde(flatten)]
     pub chat: Chat,
+}
+
+fn skip_nulls<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<Message>, D::Error> {
+    let items: Vec<Option<Message>> = Deserialize::deserialize(deserializer)?;
+    Ok(items.into_iter().flatten().collect())
 }
 
 /// `GET last-seen/{phone}`: the library answers the presence's time, or `false` when WhatsApp
