@@ -4,12 +4,18 @@
 use async_trait::async_trait;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use wppconnect_models::chat::{
+    ChatState, LastSeen, MuteFilter, MuteList, MuteResult, MuteUnit, PerChatResults, UnreadChat,
+};
 use wppconnect_models::community::{CommunityCreated, CommunityDemoted, SubgroupsLinked};
 use wppconnect_models::group::{
     AdminsChanged, CreatedGroups, GroupInfo, GroupProperty, InviteGroupInfo, JoinedGroup,
     LeftGroup, ParticipantsAdded, ParticipantsRemoved,
 };
 use wppconnect_models::label::{Label, LabelChange};
+use wppconnect_models::message::{
+    CatalogLinkSent, PollVotes, Reactions, SendButtons, SendContactVcard, SendOrder, SendPixKey,
+};
 use wppconnect_models::message::{
     DownloadedMedia, SendFile, SendLinkPreview, SendLocation, SendMentioned, SendMessage, SendPoll,
     SendReceipt, SendReply, SendStatus,
@@ -524,6 +530,147 @@ pub trait WppApi: Send + Sync {
         let _ = (group, picture);
         Err(not_faked("group_pic"))
     }
+    /// The chats (`all-chats-with-messages`).
+    async fn all_chats_with_messages(&self) -> Result<Vec<Chat>> {
+        Err(not_faked("all_chats_with_messages"))
+    }
+    /// Messages still marked new (`all-new-messages`).
+    async fn all_new_messages(&self) -> Result<Vec<Message>> {
+        Err(not_faked("all_new_messages"))
+    }
+    /// Chats with their new messages (`unread-messages`).
+    async fn unread_messages(&self) -> Result<Vec<UnreadChat>> {
+        Err(not_faked("unread_messages"))
+    }
+    /// Unread messages of every chat (`all-unread-messages`).
+    async fn all_unread_messages(&self) -> Result<Vec<Message>> {
+        Err(not_faked("all_unread_messages"))
+    }
+    /// Whether a contact is online (`chat-is-online`).
+    async fn chat_is_online(&self, phone: &str) -> Result<bool> {
+        let _ = phone;
+        Err(not_faked("chat_is_online"))
+    }
+    /// When a contact was last seen (`last-seen`).
+    async fn last_seen(&self, phone: &str) -> Result<LastSeen> {
+        let _ = phone;
+        Err(not_faked("last_seen"))
+    }
+    /// Muted chats (`list-mutes`).
+    async fn list_mutes(&self, filter: MuteFilter) -> Result<MuteList> {
+        let _ = filter;
+        Err(not_faked("list_mutes"))
+    }
+    /// A contact chat's whole history (`load-messages-in-chat`).
+    async fn load_messages_in_chat(&self, phone: &str) -> Result<Vec<Message>> {
+        let _ = phone;
+        Err(not_faked("load_messages_in_chat"))
+    }
+    /// Archives every chat (`archive-all-chats`); never retried.
+    async fn archive_all_chats(&self) -> Result<()> {
+        Err(not_faked("archive_all_chats"))
+    }
+    /// Deletes a chat's messages (`clear-chat`); never retried.
+    async fn clear_chat(&self, chat: &str) -> Result<PerChatResults> {
+        let _ = chat;
+        Err(not_faked("clear_chat"))
+    }
+    /// Deletes every chat's messages (`clear-all-chats`); never retried.
+    async fn clear_all_chats(&self) -> Result<()> {
+        Err(not_faked("clear_all_chats"))
+    }
+    /// Deletes a chat (`delete-chat`); never retried.
+    async fn delete_chat(&self, chat: &str) -> Result<PerChatResults> {
+        let _ = chat;
+        Err(not_faked("delete_chat"))
+    }
+    /// Deletes every chat (`delete-all-chats`); never retried.
+    async fn delete_all_chats(&self) -> Result<()> {
+        Err(not_faked("delete_all_chats"))
+    }
+    /// Mutes (or with `None` unmutes) a chat (`send-mute`); never retried.
+    async fn send_mute(&self, chat: &str, time: Option<(u32, MuteUnit)>) -> Result<MuteResult> {
+        let _ = (chat, time);
+        Err(not_faked("send_mute"))
+    }
+    /// Shows a chat state (`chat-state`).
+    async fn chat_state(&self, chat: &str, state: ChatState) -> Result<()> {
+        let _ = (chat, state);
+        Err(not_faked("chat_state"))
+    }
+    /// Turns disappearing messages on or off (`temporary-messages`); never retried.
+    async fn temporary_messages(&self, chat: &str, on: bool) -> Result<()> {
+        let _ = (chat, on);
+        Err(not_faked("temporary_messages"))
+    }
+    /// Shows or stops "recording audio…" (`recording`).
+    async fn recording(
+        &self,
+        chat: &str,
+        on: bool,
+        duration: Option<std::time::Duration>,
+    ) -> Result<()> {
+        let _ = (chat, on, duration);
+        Err(not_faked("recording"))
+    }
+    /// Stars or unstars a message (`star-message`).
+    async fn star_message(&self, message_id: &str, star: bool) -> Result<u64> {
+        let _ = (message_id, star);
+        Err(not_faked("star_message"))
+    }
+    /// A message's reactions (`reactions`).
+    async fn reactions(&self, message_id: &str) -> Result<Reactions> {
+        let _ = message_id;
+        Err(not_faked("reactions"))
+    }
+    /// A poll's votes (`votes`).
+    async fn votes(&self, message_id: &str) -> Result<PollVotes> {
+        let _ = message_id;
+        Err(not_faked("votes"))
+    }
+    /// Sends a contact card (`contact-vcard`); never retried after it may have reached the server.
+    async fn contact_vcard(&self, body: &SendContactVcard) -> Result<SendReceipt> {
+        let _ = body;
+        Err(not_faked("contact_vcard"))
+    }
+    /// Sends an animated sticker (`send-sticker-gif`, `path`); never retried after it may have
+    /// reached the server.
+    async fn send_sticker_gif(&self, body: &SendFile) -> Result<Receipts> {
+        let _ = body;
+        Err(not_faked("send_sticker_gif"))
+    }
+    /// Sends a file as a data URL (`send-file-base64`); never retried after it may have reached
+    /// the server.
+    async fn send_file_base64(&self, body: &SendFile) -> Result<Receipts> {
+        let _ = body;
+        Err(not_faked("send_file_base64"))
+    }
+    /// Sends a text with buttons (`send-buttons`; WhatsApp may not show them); never retried
+    /// after it may have reached the server.
+    async fn send_buttons(&self, body: &SendButtons) -> Result<Vec<ChatId>> {
+        let _ = body;
+        Err(not_faked("send_buttons"))
+    }
+    /// Sends an order (`send-order-message`); never retried after it may have reached the server.
+    async fn send_order_message(&self, body: &SendOrder) -> Result<Vec<Message>> {
+        let _ = body;
+        Err(not_faked("send_order_message"))
+    }
+    /// Sends a PIX key (`send-pix-key`); never retried after it may have reached the server.
+    async fn send_pix_key(&self, body: &SendPixKey) -> Result<Vec<Message>> {
+        let _ = body;
+        Err(not_faked("send_pix_key"))
+    }
+    /// Sends the catalog link (`send-link-catalog`); never retried after it may have reached the
+    /// server.
+    async fn send_link_catalog(
+        &self,
+        chats: &[&str],
+        message: &str,
+    ) -> Result<Vec<CatalogLinkSent>> {
+        let _ = (chats, message);
+        Err(not_faked("send_link_catalog"))
+    }
 }
 
 impl Session {
@@ -952,5 +1099,122 @@ impl WppApi for Session {
 
     async fn group_pic(&self, group: &str, picture: File) -> Result<Confirmation> {
         Session::group_pic(self, group, picture).await
+    }
+
+    async fn all_chats_with_messages(&self) -> Result<Vec<Chat>> {
+        Session::all_chats_with_messages(self).await
+    }
+
+    async fn all_new_messages(&self) -> Result<Vec<Message>> {
+        Session::all_new_messages(self).await
+    }
+
+    async fn unread_messages(&self) -> Result<Vec<UnreadChat>> {
+        Session::unread_messages(self).await
+    }
+
+    async fn all_unread_messages(&self) -> Result<Vec<Message>> {
+        Session::all_unread_messages(self).await
+    }
+
+    async fn chat_is_online(&self, phone: &str) -> Result<bool> {
+        Session::chat_is_online(self, phone).await
+    }
+
+    async fn last_seen(&self, phone: &str) -> Result<LastSeen> {
+        Session::last_seen(self, phone).await
+    }
+
+    async fn list_mutes(&self, filter: MuteFilter) -> Result<MuteList> {
+        Session::list_mutes(self, filter).await
+    }
+
+    async fn load_messages_in_chat(&self, phone: &str) -> Result<Vec<Message>> {
+        Session::load_messages_in_chat(self, phone).await
+    }
+
+    async fn archive_all_chats(&self) -> Result<()> {
+        Session::archive_all_chats(self).await
+    }
+
+    async fn clear_chat(&self, chat: &str) -> Result<PerChatResults> {
+        Session::clear_chat(self, chat).await
+    }
+
+    async fn clear_all_chats(&self) -> Result<()> {
+        Session::clear_all_chats(self).await
+    }
+
+    async fn delete_chat(&self, chat: &str) -> Result<PerChatResults> {
+        Session::delete_chat(self, chat).await
+    }
+
+    async fn delete_all_chats(&self) -> Result<()> {
+        Session::delete_all_chats(self).await
+    }
+
+    async fn send_mute(&self, chat: &str, time: Option<(u32, MuteUnit)>) -> Result<MuteResult> {
+        Session::send_mute(self, chat, time).await
+    }
+
+    async fn chat_state(&self, chat: &str, state: ChatState) -> Result<()> {
+        Session::chat_state(self, chat, state).await
+    }
+
+    async fn temporary_messages(&self, chat: &str, on: bool) -> Result<()> {
+        Session::temporary_messages(self, chat, on).await
+    }
+
+    async fn recording(
+        &self,
+        chat: &str,
+        on: bool,
+        duration: Option<std::time::Duration>,
+    ) -> Result<()> {
+        Session::recording(self, chat, on, duration).await
+    }
+
+    async fn star_message(&self, message_id: &str, star: bool) -> Result<u64> {
+        Session::star_message(self, message_id, star).await
+    }
+
+    async fn reactions(&self, message_id: &str) -> Result<Reactions> {
+        Session::reactions(self, message_id).await
+    }
+
+    async fn votes(&self, message_id: &str) -> Result<PollVotes> {
+        Session::votes(self, message_id).await
+    }
+
+    async fn contact_vcard(&self, body: &SendContactVcard) -> Result<SendReceipt> {
+        self.send_body(&routes::CONTACT_VCARD, body).await
+    }
+
+    async fn send_sticker_gif(&self, body: &SendFile) -> Result<Receipts> {
+        self.send_body(&routes::SEND_STICKER_GIF, body).await
+    }
+
+    async fn send_file_base64(&self, body: &SendFile) -> Result<Receipts> {
+        self.send_body(&routes::SEND_FILE_BASE64, body).await
+    }
+
+    async fn send_buttons(&self, body: &SendButtons) -> Result<Vec<ChatId>> {
+        self.send_body(&routes::SEND_BUTTONS, body).await
+    }
+
+    async fn send_order_message(&self, body: &SendOrder) -> Result<Vec<Message>> {
+        self.send_body(&routes::SEND_ORDER_MESSAGE, body).await
+    }
+
+    async fn send_pix_key(&self, body: &SendPixKey) -> Result<Vec<Message>> {
+        self.send_body(&routes::SEND_PIX_KEY, body).await
+    }
+
+    async fn send_link_catalog(
+        &self,
+        chats: &[&str],
+        message: &str,
+    ) -> Result<Vec<CatalogLinkSent>> {
+        Session::send_link_catalog(self, chats, message).await
     }
 }

@@ -10,6 +10,7 @@ mod contact;
 mod error;
 mod group;
 mod group_admin;
+mod inbox;
 mod label;
 pub mod message;
 pub mod newsletter;

@@ -538,10 +538,10 @@ routes! {
     EDIT_MESSAGE = POST "/api/:session/edit-message", Never, Messages, typed ["Session::edit_message", "WppApi::edit_message"];
     SEND_IMAGE = POST "/api/:session/send-image", Never, Messages, typed ["Session::send_image", "WppApi::send_image"];
     SEND_STICKER = POST "/api/:session/send-sticker", Never, Messages, typed ["Session::send_sticker", "WppApi::send_sticker"];
-    SEND_STICKER_GIF = POST "/api/:session/send-sticker-gif", Never, Messages, none [];
+    SEND_STICKER_GIF = POST "/api/:session/send-sticker-gif", Never, Messages, typed ["Session::send_sticker_gif", "WppApi::send_sticker_gif"];
     SEND_REPLY = POST "/api/:session/send-reply", Never, Messages, typed ["Session::send_reply", "WppApi::send_reply"];
     SEND_FILE = POST "/api/:session/send-file", Never, Messages, typed ["Session::send_file", "WppApi::send_file"];
-    SEND_FILE_BASE64 = POST "/api/:session/send-file-base64", Never, Messages, none [];
+    SEND_FILE_BASE64 = POST "/api/:session/send-file-base64", Never, Messages, typed ["Session::send_file_base64", "WppApi::send_file_base64"];
     SEND_VOICE = POST "/api/:session/send-voice", Never, Messages, typed ["Session::send_voice", "WppApi::send_voice"];
     SEND_VOICE_BASE64 = POST "/api/:session/send-voice-base64", Never, Messages, typed ["Session::send_voice", "WppApi::send_voice"];
     STATUS_SESSION = GET "/api/:session/status-session", Safe, Auth, typed ["Session::status", "Session::wait_until_connected", "WppApi::status"];
@@ -549,11 +549,11 @@ routes! {
     SEND_LINK_PREVIEW = POST "/api/:session/send-link-preview", Never, Messages, typed ["Session::send_link_preview", "WppApi::send_link_preview"];
     SEND_LOCATION = POST "/api/:session/send-location", Never, Messages, typed ["Session::send_location", "WppApi::send_location"];
     SEND_MENTIONED = POST "/api/:session/send-mentioned", Never, Messages, typed ["Session::send_mentioned", "WppApi::send_mentioned"];
-    SEND_BUTTONS = POST "/api/:session/send-buttons", Never, Messages, none [];
+    SEND_BUTTONS = POST "/api/:session/send-buttons", Never, Messages, typed ["Session::send_buttons", "WppApi::send_buttons"];
     SEND_LIST_MESSAGE = POST "/api/:session/send-list-message", Never, Messages, typed ["Session::send_list_message"];
-    SEND_ORDER_MESSAGE = POST "/api/:session/send-order-message", Never, Messages, none [];
+    SEND_ORDER_MESSAGE = POST "/api/:session/send-order-message", Never, Messages, typed ["Session::send_order_message", "WppApi::send_order_message"];
     SEND_POLL_MESSAGE = POST "/api/:session/send-poll-message", Never, Messages, typed ["Session::send_poll_message", "WppApi::send_poll_message"];
-    SEND_PIX_KEY = POST "/api/:session/send-pix-key", Never, Messages, none [];
+    SEND_PIX_KEY = POST "/api/:session/send-pix-key", Never, Messages, typed ["Session::send_pix_key", "WppApi::send_pix_key"];
     ALL_BROADCAST_LIST = GET "/api/:session/all-broadcast-list", Safe, Misc, typed ["Session::all_broadcast_list", "WppApi::all_broadcast_list"];
     ALL_GROUPS = GET "/api/:session/all-groups", Safe, Group, typed ["Session::all_groups", "WppApi::all_groups"];
     GROUP_MEMBERS = GET "/api/:session/group-members/:groupId", Safe, Group, typed ["Session::group_members", "WppApi::group_members"];
@@ -580,39 +580,39 @@ routes! {
     ALL_CHATS = GET "/api/:session/all-chats", Safe, Chat, typed ["Session::all_chats", "WppApi::all_chats"];
     LIST_CHATS = POST "/api/:session/list-chats", Safe, Chat, typed ["Session::list_chats"];
     ALL_CHATS_ARCHIVED = GET "/api/:session/all-chats-archived", Safe, Chat, typed ["Session::all_chats_archived", "WppApi::all_chats_archived"];
-    ALL_CHATS_WITH_MESSAGES = GET "/api/:session/all-chats-with-messages", Safe, Chat, none [];
+    ALL_CHATS_WITH_MESSAGES = GET "/api/:session/all-chats-with-messages", Safe, Chat, typed ["Session::all_chats_with_messages", "WppApi::all_chats_with_messages"];
     ALL_MESSAGES_IN_CHAT = GET "/api/:session/all-messages-in-chat/:phone", Safe, Chat, typed ["Session::all_messages_in_chat", "WppApi::all_messages_in_chat"];
-    ALL_NEW_MESSAGES = GET "/api/:session/all-new-messages", Safe, Chat, none [];
-    UNREAD_MESSAGES = GET "/api/:session/unread-messages", Safe, Messages, none [];
-    ALL_UNREAD_MESSAGES = GET "/api/:session/all-unread-messages", Safe, Chat, none [];
+    ALL_NEW_MESSAGES = GET "/api/:session/all-new-messages", Safe, Chat, typed ["Session::all_new_messages", "WppApi::all_new_messages"];
+    UNREAD_MESSAGES = GET "/api/:session/unread-messages", Safe, Messages, typed ["Session::unread_messages", "WppApi::unread_messages"];
+    ALL_UNREAD_MESSAGES = GET "/api/:session/all-unread-messages", Safe, Chat, typed ["Session::all_unread_messages", "WppApi::all_unread_messages"];
     CHAT_BY_ID = GET "/api/:session/chat-by-id/:phone", Safe, Chat, typed ["Session::chat_by_id", "WppApi::chat_by_id"];
     MESSAGE_BY_ID = GET "/api/:session/message-by-id/:messageId", Safe, Chat, typed ["Session::message_by_id", "WppApi::message_by_id"];
-    CHAT_IS_ONLINE = GET "/api/:session/chat-is-online/:phone", Safe, Chat, none [];
-    LAST_SEEN = GET "/api/:session/last-seen/:phone", Safe, Chat, none [];
-    LIST_MUTES = GET "/api/:session/list-mutes/:type", Safe, Chat, none [];
-    LOAD_MESSAGES_IN_CHAT = GET "/api/:session/load-messages-in-chat/:phone", Safe, Chat, none [];
+    CHAT_IS_ONLINE = GET "/api/:session/chat-is-online/:phone", Safe, Chat, typed ["Session::chat_is_online", "WppApi::chat_is_online"];
+    LAST_SEEN = GET "/api/:session/last-seen/:phone", Safe, Chat, typed ["Session::last_seen", "WppApi::last_seen"];
+    LIST_MUTES = GET "/api/:session/list-mutes/:type", Safe, Chat, typed ["Session::list_mutes", "WppApi::list_mutes"];
+    LOAD_MESSAGES_IN_CHAT = GET "/api/:session/load-messages-in-chat/:phone", Safe, Chat, typed ["Session::load_messages_in_chat", "WppApi::load_messages_in_chat"];
     GET_MESSAGES = GET "/api/:session/get-messages/:phone", Safe, Messages, typed ["Session::get_messages", "WppApi::get_messages", "Session::messages_pages"];
     ARCHIVE_CHAT = POST "/api/:session/archive-chat", Safe, Chat, typed ["Session::archive_chat", "WppApi::archive_chat"];
-    ARCHIVE_ALL_CHATS = POST "/api/:session/archive-all-chats", Never, Chat, none [];
-    CLEAR_CHAT = POST "/api/:session/clear-chat", Never, Chat, none [];
-    CLEAR_ALL_CHATS = POST "/api/:session/clear-all-chats", Never, Chat, none [];
-    DELETE_CHAT = POST "/api/:session/delete-chat", Never, Chat, none [];
-    DELETE_ALL_CHATS = POST "/api/:session/delete-all-chats", Never, Chat, none [];
+    ARCHIVE_ALL_CHATS = POST "/api/:session/archive-all-chats", Never, Chat, typed ["Session::archive_all_chats", "WppApi::archive_all_chats"];
+    CLEAR_CHAT = POST "/api/:session/clear-chat", Never, Chat, typed ["Session::clear_chat", "WppApi::clear_chat"];
+    CLEAR_ALL_CHATS = POST "/api/:session/clear-all-chats", Never, Chat, typed ["Session::clear_all_chats", "WppApi::clear_all_chats"];
+    DELETE_CHAT = POST "/api/:session/delete-chat", Never, Chat, typed ["Session::delete_chat", "WppApi::delete_chat"];
+    DELETE_ALL_CHATS = POST "/api/:session/delete-all-chats", Never, Chat, typed ["Session::delete_all_chats", "WppApi::delete_all_chats"];
     DELETE_MESSAGE = POST "/api/:session/delete-message", Never, Messages, typed ["Session::delete_message", "WppApi::delete_message"];
     REACT_MESSAGE = POST "/api/:session/react-message", Never, Messages, typed ["Session::react_message", "WppApi::react_message"];
     FORWARD_MESSAGES = POST "/api/:session/forward-messages", Never, Messages, partial("answers JSON Value: the response is WhatsApp's forwardMessages result, declared only as Array<any> by wppconnect's forwardMessagesV2 and wa-js") ["Session::forward_messages"];
     MARK_UNSEEN = POST "/api/:session/mark-unseen", Safe, Messages, typed ["Session::mark_unseen", "WppApi::mark_unseen"];
     PIN_CHAT = POST "/api/:session/pin-chat", Safe, Chat, typed ["Session::pin_chat", "WppApi::pin_chat"];
-    CONTACT_VCARD = POST "/api/:session/contact-vcard", Never, Messages, none [];
-    SEND_MUTE = POST "/api/:session/send-mute", Safe, Chat, none [];
+    CONTACT_VCARD = POST "/api/:session/contact-vcard", Never, Messages, typed ["Session::contact_vcard", "WppApi::contact_vcard"];
+    SEND_MUTE = POST "/api/:session/send-mute", Never, Chat, typed ["Session::send_mute", "WppApi::send_mute"];
     SEND_SEEN = POST "/api/:session/send-seen", Safe, Chat, typed ["Session::send_seen", "WppApi::send_seen"];
-    CHAT_STATE = POST "/api/:session/chat-state", Safe, Chat, none [];
-    TEMPORARY_MESSAGES = POST "/api/:session/temporary-messages", Never, Messages, none [];
+    CHAT_STATE = POST "/api/:session/chat-state", Safe, Chat, typed ["Session::chat_state", "WppApi::chat_state"];
+    TEMPORARY_MESSAGES = POST "/api/:session/temporary-messages", Never, Messages, typed ["Session::temporary_messages", "WppApi::temporary_messages"];
     TYPING = POST "/api/:session/typing", Safe, Chat, typed ["Session::typing", "WppApi::typing"];
-    RECORDING = POST "/api/:session/recording", Safe, Chat, none [];
-    STAR_MESSAGE = POST "/api/:session/star-message", Safe, Messages, none [];
-    REACTIONS = GET "/api/:session/reactions/:id", Safe, Messages, none [];
-    VOTES = GET "/api/:session/votes/:id", Safe, Messages, none [];
+    RECORDING = POST "/api/:session/recording", Safe, Chat, typed ["Session::recording", "WppApi::recording"];
+    STAR_MESSAGE = POST "/api/:session/star-message", Safe, Messages, typed ["Session::star_message", "WppApi::star_message"];
+    REACTIONS = GET "/api/:session/reactions/:id", Safe, Messages, typed ["Session::reactions", "WppApi::reactions"];
+    VOTES = GET "/api/:session/votes/:id", Safe, Messages, typed ["Session::votes", "WppApi::votes"];
     REJECT_CALL = POST "/api/:session/reject-call", Never, Misc, none [];
     GET_PRODUCTS = GET "/api/:session/get-products", Safe, CatalogBusiness, none [];
     GET_PRODUCT_BY_ID = GET "/api/:session/get-product-by-id", Safe, CatalogBusiness, none [];
@@ -626,7 +626,7 @@ routes! {
     CREATE_COLLECTION = POST "/api/:session/create-collection", Never, CatalogBusiness, none [];
     EDIT_COLLECTION = POST "/api/:session/edit-collection", Never, CatalogBusiness, none [];
     DEL_COLLECTION = POST "/api/:session/del-collection", Never, CatalogBusiness, none [];
-    SEND_LINK_CATALOG = POST "/api/:session/send-link-catalog", Never, Messages, none [];
+    SEND_LINK_CATALOG = POST "/api/:session/send-link-catalog", Never, Messages, typed ["Session::send_link_catalog", "WppApi::send_link_catalog"];
     SET_PRODUCT_VISIBILITY = POST "/api/:session/set-product-visibility", Safe, CatalogBusiness, none [];
     SET_CART_ENABLED = POST "/api/:session/set-cart-enabled", Safe, CatalogBusiness, none [];
     SEND_TEXT_STORIE = POST "/api/:session/send-text-storie", Never, StatusStories, typed ["Session::send_text_storie", "WppApi::send_text_storie"];
@@ -842,7 +842,7 @@ mod tests {
                 .rsplit('/')
                 .find(|s| !s.starts_with(':'))
                 .unwrap_or("");
-            if slug.starts_with("send-") && !matches!(slug, "send-seen" | "send-mute") {
+            if slug.starts_with("send-") && slug != "send-seen" {
                 assert_eq!(route.retry, Retry::Never, "{route}");
             }
         }
