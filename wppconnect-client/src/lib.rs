@@ -2,10 +2,12 @@
 #![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used))]
 
 mod api;
+mod business;
 pub mod chat;
 mod client;
 mod config;
 mod contact;
+mod device;
 mod error;
 mod group;
 mod label;
@@ -23,6 +25,7 @@ mod upload;
 pub use wppconnect_models as models;
 
 pub use crate::api::WppApi;
+pub use crate::business::AddProductRequest;
 pub use crate::client::{Client, ClientBuilder, DEFAULT_DEADLINE, DEFAULT_TIMEOUT};
 pub use crate::config::{RateLimit, RetryPolicy, SecretKey, Token};
 pub use crate::error::{Error, Result, TimeoutKind};

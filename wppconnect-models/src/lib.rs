@@ -4,8 +4,10 @@
 mod macros;
 
 pub mod answer;
+pub mod business;
 pub mod chat;
 pub mod contact;
+pub mod device;
 pub mod domain;
 pub mod error;
 pub mod event;
