@@ -136,7 +136,7 @@ impl Session {
             return Err(Error::invalid("the product's name or picture is empty"));
         }
         // the server refuses a zero price (`!price`); a negative or NaN one makes no sense
-        if !(body.price > 0.0) || !body.price.is_finite() {
+        if !body.price.is_finite() || body.price <= 0.0 {
             return Err(Error::invalid("the product's price must be positive"));
         }
         let call = self.call(&routes::ADD_PRODUCT, &[])?.body_of(body)?;

@@ -15,7 +15,7 @@ impl Session {
     /// `…@g.us` id), or `None` when there is none.
     ///
     /// # Errors
-    /// [`Error::InvalidInput`](crate::Error::InvalidInput), [`Error::NotConnected`](crate::Error::NotConnected), [`Error::Api`](crate::Error::Api).
+    /// [`Error::InvalidInput`], [`Error::NotConnected`], [`Error::Api`].
     #[doc(alias = "profile-pic")]
     pub async fn profile_pic(&self, chat: &str) -> Result<Option<ProfilePic>> {
         let id = chat_id(chat)?;
@@ -39,8 +39,8 @@ impl Session {
     /// ```
     ///
     /// # Errors
-    /// [`Error::InvalidInput`](crate::Error::InvalidInput) for an unreadable file,
-    /// [`Error::NotConnected`](crate::Error::NotConnected), [`Error::Api`](crate::Error::Api).
+    /// [`Error::InvalidInput`] for an unreadable file,
+    /// [`Error::NotConnected`], [`Error::Api`].
     #[doc(alias = "set-profile-pic")]
     pub async fn set_profile_pic(&self, picture: Upload) -> Result<Confirmation> {
         let mut call = self.call(&routes::SET_PROFILE_PIC, &[])?;
