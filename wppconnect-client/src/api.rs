@@ -4,10 +4,15 @@
 use async_trait::async_trait;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use wppconnect_models::business::{
+    AddProduct, BusinessProfile, CatalogProduct, Collection, CollectionChanges, DeletedProducts,
+    EditBusinessProfile, Order, OrderAnswer, Product, ProductChanges,
+};
 use wppconnect_models::chat::{
     ChatState, LastSeen, MuteFilter, MuteList, MuteResult, MuteUnit, PerChatResults, UnreadChat,
 };
 use wppconnect_models::community::{CommunityCreated, CommunityDemoted, SubgroupsLinked};
+use wppconnect_models::device::{HostDevice, Platform, Screenshot};
 use wppconnect_models::group::{
     AdminsChanged, CreatedGroups, GroupInfo, GroupProperty, InviteGroupInfo, JoinedGroup,
     LeftGroup, ParticipantsAdded, ParticipantsRemoved,
@@ -21,6 +26,7 @@ use wppconnect_models::message::{
     SendReceipt, SendReply, SendStatus,
 };
 use wppconnect_models::newsletter::{CreateNewsletter, EditNewsletter, Newsletter};
+use wppconnect_models::profile::ContactStatus;
 use wppconnect_models::session::{StartSession, StatusMessage, TokenResponse};
 use wppconnect_models::{
     Chat, ChatId, Confirmation, Contact, Message, MessageId, NumberStatus, PnLid, ProfilePic,
@@ -671,6 +677,169 @@ pub trait WppApi: Send + Sync {
         let _ = (chats, message);
         Err(not_faked("send_link_catalog"))
     }
+
+    // -- catalog & business, profile, operations (issue 13) --
+
+    /// A business's catalog products (`get-products`).
+    async fn get_products(
+        &self,
+        business: &str,
+        count: Option<u32>,
+    ) -> Result<Vec<CatalogProduct>> {
+        let _ = (business, count);
+        Err(not_faked("get_products"))
+    }
+    /// One catalog product (`get-product-by-id`).
+    async fn get_product_by_id(&self, business: &str, product_id: &str) -> Result<CatalogProduct> {
+        let _ = (business, product_id);
+        Err(not_faked("get_product_by_id"))
+    }
+    /// Adds a product (`add-product`); never retried after it may have reached the server.
+    async fn add_product(&self, body: &AddProduct) -> Result<Product> {
+        let _ = body;
+        Err(not_faked("add_product"))
+    }
+    /// Edits a product (`edit-product`).
+    async fn edit_product(&self, product_id: &str, changes: ProductChanges) -> Result<Product> {
+        let _ = (product_id, changes);
+        Err(not_faked("edit_product"))
+    }
+    /// Deletes products (`del-products`).
+    async fn del_products(&self, product_ids: &[&str]) -> Result<DeletedProducts> {
+        let _ = product_ids;
+        Err(not_faked("del_products"))
+    }
+    /// Replaces a product's main picture (`change-product-image`).
+    async fn change_product_image(&self, product_id: &str, image_base64: &str) -> Result<Product> {
+        let _ = (product_id, image_base64);
+        Err(not_faked("change_product_image"))
+    }
+    /// Adds a picture to a product (`add-product-image`).
+    async fn add_product_image(&self, product_id: &str, image_base64: &str) -> Result<Product> {
+        let _ = (product_id, image_base64);
+        Err(not_faked("add_product_image"))
+    }
+    /// Removes an additional picture (`remove-product-image`).
+    async fn remove_product_image(&self, product_id: &str, index: u32) -> Result<Product> {
+        let _ = (product_id, index);
+        Err(not_faked("remove_product_image"))
+    }
+    /// A business's collections (`get-collections`).
+    async fn get_collections(
+        &self,
+        business: &str,
+        count: Option<u32>,
+        max_products: Option<u32>,
+    ) -> Result<Vec<Collection>> {
+        let _ = (business, count, max_products);
+        Err(not_faked("get_collections"))
+    }
+    /// Creates a collection (`create-collection`).
+    async fn create_collection(
+        &self,
+        name: &str,
+        product_ids: &[&str],
+    ) -> Result<serde_json::Value> {
+        let _ = (name, product_ids);
+        Err(not_faked("create_collection"))
+    }
+    /// Edits a collection (`edit-collection`).
+    async fn edit_collection(
+        &self,
+        collection_id: &str,
+        changes: CollectionChanges,
+    ) -> Result<serde_json::Value> {
+        let _ = (collection_id, changes);
+        Err(not_faked("edit_collection"))
+    }
+    /// Deletes a collection (`del-collection`).
+    async fn del_collection(&self, collection_id: &str) -> Result<String> {
+        let _ = collection_id;
+        Err(not_faked("del_collection"))
+    }
+    /// Hides or shows a product (`set-product-visibility`).
+    async fn set_product_visibility(&self, product_id: &str, hidden: bool) -> Result<Product> {
+        let _ = (product_id, hidden);
+        Err(not_faked("set_product_visibility"))
+    }
+    /// Turns the cart on or off (`set-cart-enabled`).
+    async fn set_cart_enabled(&self, enabled: bool) -> Result<serde_json::Value> {
+        let _ = enabled;
+        Err(not_faked("set_cart_enabled"))
+    }
+    /// A business's products (`get-business-profiles-products`).
+    async fn get_business_profiles_products(
+        &self,
+        business: &str,
+    ) -> Result<OrderAnswer<Vec<serde_json::Value>>> {
+        let _ = business;
+        Err(not_faked("get_business_profiles_products"))
+    }
+    /// The order an `order` message carries (`get-order-by-messageId`).
+    async fn get_order_by_message_id(&self, message_id: &str) -> Result<Order> {
+        let _ = message_id;
+        Err(not_faked("get_order_by_message_id"))
+    }
+    /// Edits this account's business profile (`edit-business-profile`).
+    async fn edit_business_profile(
+        &self,
+        profile: &EditBusinessProfile,
+    ) -> Result<BusinessProfile> {
+        let _ = profile;
+        Err(not_faked("edit_business_profile"))
+    }
+    /// Whether a number has WhatsApp (`profile/{phone}`).
+    async fn profile(&self, phone: &str) -> Result<NumberStatus> {
+        let _ = phone;
+        Err(not_faked("profile"))
+    }
+    /// A contact's "about" text (`GET profile-status/{phone}`).
+    async fn profile_status(&self, phone: &str) -> Result<ContactStatus> {
+        let _ = phone;
+        Err(not_faked("profile_status"))
+    }
+    /// This account's "about" text (`POST profile-status`).
+    async fn set_profile_status(&self, status: &str) -> Result<()> {
+        let _ = status;
+        Err(not_faked("set_profile_status"))
+    }
+    /// This account's profile name (`change-username`).
+    async fn change_username(&self, name: &str) -> Result<()> {
+        let _ = name;
+        Err(not_faked("change_username"))
+    }
+    /// The device a message was sent from (`get-platform-from-message`).
+    async fn get_platform_from_message(&self, message_id: &str) -> Result<Platform> {
+        let _ = message_id;
+        Err(not_faked("get_platform_from_message"))
+    }
+    /// Subscribes to the presence of chats (`subscribe-presence`).
+    async fn subscribe_presence(&self, chats: &[&str]) -> Result<Confirmation> {
+        let _ = chats;
+        Err(not_faked("subscribe_presence"))
+    }
+    /// Shows this account online or offline (`set-online-presence`).
+    async fn set_online_presence(&self, online: bool) -> Result<Confirmation> {
+        let _ = online;
+        Err(not_faked("set_online_presence"))
+    }
+    /// The phone's battery (`get-battery-level`).
+    async fn get_battery_level(&self) -> Result<Option<u8>> {
+        Err(not_faked("get_battery_level"))
+    }
+    /// The connected phone (`host-device`).
+    async fn host_device(&self) -> Result<HostDevice> {
+        Err(not_faked("host_device"))
+    }
+    /// A PNG of the browser page (`take-screenshot`).
+    async fn take_screenshot(&self) -> Result<Screenshot> {
+        Err(not_faked("take_screenshot"))
+    }
+    /// Rejects a ringing call, or all (`reject-call`).
+    async fn reject_call(&self, call_id: Option<&str>) -> Result<u32> {
+        let _ = call_id;
+        Err(not_faked("reject_call"))
+    }
 }
 
 impl Session {
@@ -1216,5 +1385,139 @@ impl WppApi for Session {
         message: &str,
     ) -> Result<Vec<CatalogLinkSent>> {
         Session::send_link_catalog(self, chats, message).await
+    }
+    async fn get_products(
+        &self,
+        business: &str,
+        count: Option<u32>,
+    ) -> Result<Vec<CatalogProduct>> {
+        Session::get_products(self, business, count).await
+    }
+
+    async fn get_product_by_id(&self, business: &str, product_id: &str) -> Result<CatalogProduct> {
+        Session::get_product_by_id(self, business, product_id).await
+    }
+
+    async fn add_product(&self, body: &AddProduct) -> Result<Product> {
+        self.add_product_body(body).await
+    }
+
+    async fn edit_product(&self, product_id: &str, changes: ProductChanges) -> Result<Product> {
+        Session::edit_product(self, product_id, changes).await
+    }
+
+    async fn del_products(&self, product_ids: &[&str]) -> Result<DeletedProducts> {
+        Session::del_products(self, product_ids).await
+    }
+
+    async fn change_product_image(&self, product_id: &str, image_base64: &str) -> Result<Product> {
+        Session::change_product_image(self, product_id, image_base64).await
+    }
+
+    async fn add_product_image(&self, product_id: &str, image_base64: &str) -> Result<Product> {
+        Session::add_product_image(self, product_id, image_base64).await
+    }
+
+    async fn remove_product_image(&self, product_id: &str, index: u32) -> Result<Product> {
+        Session::remove_product_image(self, product_id, index).await
+    }
+
+    async fn get_collections(
+        &self,
+        business: &str,
+        count: Option<u32>,
+        max_products: Option<u32>,
+    ) -> Result<Vec<Collection>> {
+        Session::get_collections(self, business, count, max_products).await
+    }
+
+    async fn create_collection(
+        &self,
+        name: &str,
+        product_ids: &[&str],
+    ) -> Result<serde_json::Value> {
+        Session::create_collection(self, name, product_ids).await
+    }
+
+    async fn edit_collection(
+        &self,
+        collection_id: &str,
+        changes: CollectionChanges,
+    ) -> Result<serde_json::Value> {
+        Session::edit_collection(self, collection_id, changes).await
+    }
+
+    async fn del_collection(&self, collection_id: &str) -> Result<String> {
+        Session::del_collection(self, collection_id).await
+    }
+
+    async fn set_product_visibility(&self, product_id: &str, hidden: bool) -> Result<Product> {
+        Session::set_product_visibility(self, product_id, hidden).await
+    }
+
+    async fn set_cart_enabled(&self, enabled: bool) -> Result<serde_json::Value> {
+        Session::set_cart_enabled(self, enabled).await
+    }
+
+    async fn get_business_profiles_products(
+        &self,
+        business: &str,
+    ) -> Result<OrderAnswer<Vec<serde_json::Value>>> {
+        Session::get_business_profiles_products(self, business).await
+    }
+
+    async fn get_order_by_message_id(&self, message_id: &str) -> Result<Order> {
+        Session::get_order_by_message_id(self, message_id).await
+    }
+
+    async fn edit_business_profile(
+        &self,
+        profile: &EditBusinessProfile,
+    ) -> Result<BusinessProfile> {
+        Session::edit_business_profile(self, profile).await
+    }
+
+    async fn profile(&self, phone: &str) -> Result<NumberStatus> {
+        Session::profile(self, phone).await
+    }
+
+    async fn profile_status(&self, phone: &str) -> Result<ContactStatus> {
+        Session::profile_status(self, phone).await
+    }
+
+    async fn set_profile_status(&self, status: &str) -> Result<()> {
+        Session::set_profile_status(self, status).await
+    }
+
+    async fn change_username(&self, name: &str) -> Result<()> {
+        Session::change_username(self, name).await
+    }
+
+    async fn get_platform_from_message(&self, message_id: &str) -> Result<Platform> {
+        Session::get_platform_from_message(self, message_id).await
+    }
+
+    async fn subscribe_presence(&self, chats: &[&str]) -> Result<Confirmation> {
+        Session::subscribe_presence(self, chats).await
+    }
+
+    async fn set_online_presence(&self, online: bool) -> Result<Confirmation> {
+        Session::set_online_presence(self, online).await
+    }
+
+    async fn get_battery_level(&self) -> Result<Option<u8>> {
+        Session::get_battery_level(self).await
+    }
+
+    async fn host_device(&self) -> Result<HostDevice> {
+        Session::host_device(self).await
+    }
+
+    async fn take_screenshot(&self) -> Result<Screenshot> {
+        Session::take_screenshot(self).await
+    }
+
+    async fn reject_call(&self, call_id: Option<&str>) -> Result<u32> {
+        Session::reject_call(self, call_id).await
     }
 }

@@ -2,11 +2,13 @@
 #![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used))]
 
 mod api;
+mod business;
 pub mod chat;
 mod client;
 mod community;
 mod config;
 mod contact;
+mod device;
 mod error;
 mod group;
 mod group_admin;
@@ -27,6 +29,7 @@ mod upload;
 pub use wppconnect_models as models;
 
 pub use crate::api::WppApi;
+pub use crate::business::AddProductRequest;
 pub use crate::client::{Client, ClientBuilder, DEFAULT_DEADLINE, DEFAULT_TIMEOUT};
 pub use crate::config::{RateLimit, RetryPolicy, SecretKey, Token};
 pub use crate::error::{Error, Result, TimeoutKind};

@@ -4,9 +4,11 @@
 mod macros;
 
 pub mod answer;
+pub mod business;
 pub mod chat;
 pub mod community;
 pub mod contact;
+pub mod device;
 pub mod domain;
 pub mod error;
 pub mod event;
