@@ -28,9 +28,15 @@ pub(crate) struct Config {
     pub(crate) qr_after: Duration,
     pub(crate) connect_after: Option<Duration>,
     pub(crate) qr_refresh: Option<Duration>,
+    /// A start nobody scans closes this long after it (`None`: never).
+    pub(crate) auto_close: Option<Duration>,
     pub(crate) ack_step: Duration,
     pub(crate) unknown_numbers: HashSet<String>,
     pub(crate) webhook_url: Option<String>,
+    /// Accept every session name, as the real server does (default: the models' rule).
+    pub(crate) any_session_name: bool,
+    /// `NODE_ENV=production`: error pages without the stack trace.
+    pub(crate) production: bool,
 }
 
 impl std::fmt::Debug for Config {
@@ -41,6 +47,7 @@ impl std::fmt::Debug for Config {
             .field("qr_after", &self.qr_after)
             .field("connect_after", &self.connect_after)
             .field("qr_refresh", &self.qr_refresh)
+            .field("auto_close", &self.auto_close)
             .field("ack_step", &self.ack_step)
             .field("unknown_numbers", &self.unknown_numbers)
             .field("webhook_url", &self.webhook_url.as_ref().map(|_| "<set>"))
@@ -139,6 +146,47 @@ fn msg_key(serialized: &str) -> Value {
     json!({"fromMe": from_me, "remote": remote, "id": id, "_serialized": serialized})
 }
 
+/// The token store's key for a session: the file `tokens/<key>.data.json` of the real server's
+/// file token store, whose name goes through the `sanitize-filename` package. It removes
+/// `/ ? < > \ : * | "` and control characters, an all-dot name, a Windows device name and
+/// trailing dots and spaces, then keeps at most 255 bytes. `../x` is stored as `..x`, so
+/// show-all-sessions lists `..x` and start-all starts a session of that name.
+pub(crate) fn token_store_key(name: &str) -> String {
+    let mut key: String = name
+        .chars()
+        .filter(|c| {
+            !matches!(c, '/' | '?' | '<' | '>' | '\\' | ':' | '*' | '|' | '"')
+                && !matches!(u32::from(*c), 0x00..=0x1f | 0x80..=0x9f)
+        })
+        .collect();
+    if !key.is_empty() && key.chars().all(|c| c == '.') {
+        key.clear();
+    }
+    let stem = key
+        .split('.')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let device = match stem.as_bytes() {
+        b"con" | b"prn" | b"aux" | b"nul" => true,
+        [b'c', b'o', b'm', d] | [b'l', b'p', b't', d] => d.is_ascii_digit(),
+        _ => false,
+    };
+    if device {
+        key.clear();
+    }
+    let trimmed = key.trim_end_matches(['.', ' ']).len();
+    key.truncate(trimmed);
+    if key.len() > 255 {
+        let mut end = 255;
+        while !key.is_char_boundary(end) {
+            end -= 1;
+        }
+        key.truncate(end);
+    }
+    key
+}
+
 /// What a sent message carries besides its text.
 #[derive(Debug, Default)]
 pub(crate) struct Content {
@@ -183,6 +231,27 @@ impl Sim {
 
     pub(crate) fn stop(&self) {
         self.stopped.send_replace(true);
+    }
+
+    /// What the real server does at SIGTERM/SIGINT: every open browser closes, so each session
+    /// that was started and not closed posts `status-find` `browserClose`. Waits (at most
+    /// `limit`) until those webhooks are answered.
+    pub(crate) async fn close_browsers(&self, limit: Duration) {
+        let open: Vec<String> = self
+            .inner()
+            .clients
+            .iter()
+            .filter(|(_, c)| {
+                c.status
+                    .as_ref()
+                    .is_some_and(|s| *s != SessionStatus::Closed)
+            })
+            .map(|(name, _)| name.clone())
+            .collect();
+        for name in open {
+            let _ = self.browser_close(&name);
+        }
+        self.poster.drain(limit).await;
     }
 
     fn is_stopped(&self) -> bool {
@@ -359,7 +428,7 @@ impl Sim {
         let inner = self.inner();
         let own = match inner.clients.get(name) {
             Some(client) => client.webhook.clone(),
-            None => inner.stored.get(name).cloned().flatten(),
+            None => inner.stored.get(&token_store_key(name)).cloned().flatten(),
         };
         own.or_else(|| self.config.webhook_url.clone())
     }
@@ -406,13 +475,14 @@ impl Sim {
         let was_placeholder = previous.as_ref().is_some_and(|c| c.status.is_none());
         // an empty body re-uses the stored config; any other body replaces it
         let has_body = body.as_object().is_some_and(|o| !o.is_empty());
-        if has_body || !inner.stored.contains_key(name) {
+        let key = token_store_key(name);
+        if has_body || !inner.stored.contains_key(&key) {
             let webhook = body
                 .get("webhook")
                 .and_then(Value::as_str)
                 .filter(|w| !w.is_empty())
                 .map(str::to_owned);
-            inner.stored.insert(name.to_owned(), webhook);
+            inner.stored.insert(key.clone(), webhook);
         }
         let restart = previous
             .as_ref()
@@ -420,7 +490,7 @@ impl Sim {
         if restart {
             inner.next_generation += 1;
             let generation = inner.next_generation;
-            let webhook = inner.stored.get(name).cloned().flatten();
+            let webhook = inner.stored.get(&key).cloned().flatten();
             inner.clients.insert(
                 name.to_owned(),
                 Client {
@@ -487,7 +557,16 @@ impl Sim {
     }
 
     async fn login_flow(self: Arc<Self>, name: String, generation: u64, phone: Option<String>) {
-        tokio::time::sleep(self.config.qr_after).await;
+        let started = tokio::time::Instant::now();
+        let close_at = self.config.auto_close.map(|after| started + after);
+        let qr_at = started + self.config.qr_after;
+        if close_at.is_some_and(|close| close <= qr_at) {
+            // the auto-close comes before the first code
+            tokio::time::sleep_until(close_at.unwrap_or(qr_at)).await;
+            self.auto_close(&name, generation);
+            return;
+        }
+        tokio::time::sleep_until(qr_at).await;
         if !self.is_current(&name, generation) {
             return;
         }
@@ -519,23 +598,52 @@ impl Sim {
                 .qr_refresh
                 .filter(|_| self.status(&name) == SessionStatus::QrCode)
                 .map(|every| tokio::time::Instant::now() + every);
-            let next = match (connect_at, refresh_at) {
-                (Some(c), Some(r)) => c.min(r),
-                (Some(at), None) | (None, Some(at)) => at,
-                (None, None) => return,
+            let Some(next) = [connect_at, refresh_at, close_at]
+                .into_iter()
+                .flatten()
+                .min()
+            else {
+                return;
             };
             tokio::time::sleep_until(next).await;
             if !self.is_current(&name, generation) {
                 return;
             }
-            if connect_at.is_some_and(|at| at <= tokio::time::Instant::now()) {
+            let now = tokio::time::Instant::now();
+            if connect_at.is_some_and(|at| at <= now) {
                 let _ = self.scan(&name);
+                return;
+            }
+            if close_at.is_some_and(|at| at <= now) {
+                self.auto_close(&name, generation);
                 return;
             }
             if self.status(&name) != SessionStatus::QrCode {
                 return;
             }
             self.show_qr(&name, generation);
+        }
+    }
+
+    /// The real server's auto-close of a start nobody scanned: the browser closes
+    /// (`status-find` `browserClose`) and the session is CLOSED. A scan (or a close) that came
+    /// first wins.
+    fn auto_close(&self, name: &str, generation: u64) {
+        let waiting = [
+            SessionStatus::Initializing,
+            SessionStatus::QrCode,
+            SessionStatus::PhoneCode,
+        ];
+        let closed = self.advance(name, generation, &waiting, |c| {
+            c.status = Some(SessionStatus::Closed);
+            c.generation = 0;
+        });
+        if closed {
+            self.post(
+                name,
+                "status-find",
+                Obj::new().with("status", "browserClose"),
+            );
         }
     }
 
@@ -659,9 +767,14 @@ impl Sim {
         match status {
             None | Some(SessionStatus::Closed) => Ok(()),
             Some(SessionStatus::Initializing) => {
-                // no library client yet: the server throws, and the session ends up CLOSED
+                // The handler first replaces the entry with `{status: null}`, then calls
+                // `close()` on the old entry, which has none yet: it throws (500) and leaves
+                // the nameless placeholder (status-session: CLOSED without `version`; the next
+                // close-session answers 200).
                 self.update(name, |c| {
-                    c.status = Some(SessionStatus::Closed);
+                    c.status = None;
+                    c.named = false;
+                    c.urlcode = None;
                     c.generation = 0;
                 });
                 Err(())
@@ -997,6 +1110,25 @@ mod tests {
             json!({"fromMe": true, "remote": "5511999999999@c.us", "id": "3EB0ABC",
                    "_serialized": "true_5511999999999@c.us_3EB0ABC"})
         );
+    }
+
+    #[test]
+    fn token_store_keys_are_sanitised_as_sanitize_filename_does() {
+        for (name, key) in [
+            ("../x", "..x"),
+            ("mysession", "mysession"),
+            ("a b", "a b"),
+            ("ção", "ção"),
+            ("a:b*c?", "abc"),
+            ("..", ""),
+            ("name. .", "name"),
+            ("con", ""),
+            ("COM1.txt", ""),
+            ("a\nb", "ab"),
+        ] {
+            assert_eq!(token_store_key(name), key, "{name:?}");
+        }
+        assert_eq!(token_store_key(&"é".repeat(200)).len(), 254);
     }
 
     #[test]
