@@ -187,6 +187,28 @@ pub(crate) fn token_store_key(name: &str) -> String {
     key
 }
 
+/// Who a message goes between, and how it is shown.
+#[derive(Debug, Clone, Copy)]
+struct Parties<'a> {
+    from: &'a str,
+    to: &'a str,
+    chat: &'a str,
+    from_me: bool,
+    /// The sender's push name.
+    notify_name: &'a str,
+}
+
+/// One chat of list-chats, summed up from its messages.
+#[derive(Debug)]
+struct ChatSummary {
+    id: String,
+    /// The time of its last message.
+    t: i64,
+    unread: i64,
+    /// The contact's push name (empty until they write).
+    name: String,
+}
+
 /// What a sent message carries besides its text.
 #[derive(Debug, Default)]
 pub(crate) struct Content {
@@ -842,18 +864,14 @@ impl Sim {
     }
 
     /// A message as the library's serializer gives it (onmessage, send-message, get-messages).
-    #[allow(clippy::too_many_arguments)]
-    fn message(
-        &self,
-        id: &str,
-        content: &Content,
-        from: &str,
-        to: &str,
-        chat: &str,
-        from_me: bool,
-        notify_name: &str,
-        ack: i64,
-    ) -> Obj {
+    fn message(&self, id: &str, content: &Content, parties: &Parties<'_>, ack: i64) -> Obj {
+        let Parties {
+            from,
+            to,
+            chat,
+            from_me,
+            notify_name,
+        } = *parties;
         let t = Seconds::now().get();
         let mut message = Obj::new()
             .with("id", id)
@@ -939,16 +957,15 @@ impl Sim {
             body: body.to_owned(),
             extra: Obj::new(),
         };
-        let message = self.message(
-            &id,
-            &content,
-            &from_id,
-            &self.own_id(),
-            &from_id,
-            false,
-            &name,
-            1,
-        );
+        let own = self.own_id();
+        let parties = Parties {
+            from: &from_id,
+            to: &own,
+            chat: &from_id,
+            from_me: false,
+            notify_name: &name,
+        };
+        let message = self.message(&id, &content, &parties, 1);
         self.store(session, message.clone());
         self.post(session, "onmessage", message);
         Ok(id)
@@ -958,16 +975,14 @@ impl Sim {
     pub(crate) fn send_one(self: &Arc<Self>, session: &str, chat: &str, content: &Content) -> Obj {
         let id = format!("true_{chat}_3EB0{}", hex(18));
         let own = self.own_id();
-        let message = self.message(
-            &id,
-            content,
-            &own,
+        let parties = Parties {
+            from: &own,
+            to: chat,
             chat,
-            chat,
-            true,
-            &self.config.own_name,
-            1,
-        );
+            from_me: true,
+            notify_name: &self.config.own_name,
+        };
+        let message = self.message(&id, content, &parties, 1);
         self.store(session, message.clone());
         let mut ack_payload = message.clone();
         for key in [
@@ -1021,7 +1036,7 @@ impl Sim {
     /// The chats of the session (REST shape), most recent first.
     pub(crate) fn chats(&self, session: &str) -> Vec<Obj> {
         let messages = self.messages(session);
-        let mut chats: Vec<(String, i64, i64, String)> = Vec::new(); // id, t, unread, name
+        let mut chats: Vec<ChatSummary> = Vec::new();
         for message in &messages {
             let Some(chat) = message.get("chatId").and_then(Value::as_str) else {
                 continue;
@@ -1036,65 +1051,72 @@ impl Sim {
                 .and_then(Value::as_str)
                 .unwrap_or_default()
                 .to_owned();
-            match chats.iter_mut().find(|c| c.0 == chat) {
+            match chats.iter_mut().find(|c| c.id == chat) {
                 Some(entry) => {
-                    entry.1 = t;
+                    entry.t = t;
                     // answering a chat reads it
-                    entry.2 = if from_me { 0 } else { entry.2 + 1 };
+                    entry.unread = if from_me { 0 } else { entry.unread + 1 };
                     if !from_me {
-                        entry.3 = name;
+                        entry.name = name;
                     }
                 }
-                None => chats.push((
-                    chat.to_owned(),
+                None => chats.push(ChatSummary {
+                    id: chat.to_owned(),
                     t,
-                    i64::from(!from_me),
-                    if from_me { String::new() } else { name },
-                )),
+                    unread: i64::from(!from_me),
+                    name: if from_me { String::new() } else { name },
+                }),
             }
         }
         chats.reverse();
-        chats.sort_by_key(|c| std::cmp::Reverse(c.1));
+        chats.sort_by_key(|c| std::cmp::Reverse(c.t));
         chats
             .into_iter()
-            .map(|(id, t, unread, name)| {
-                let group = id.ends_with("@g.us");
-                let name = if name.is_empty() {
-                    id.split('@').next().unwrap_or_default().to_owned()
-                } else {
-                    name
-                };
-                Obj::new()
-                    .with("id", wid(&id))
-                    .with("t", t)
-                    .with("unreadCount", unread)
-                    .with("archive", false)
-                    .with("isReadOnly", false)
-                    .with("muteExpiration", 0)
-                    .with("name", name.clone())
-                    .with("notSpam", true)
-                    .with("pin", 0)
-                    .with("ephemeralDuration", 0)
-                    .with("unreadMentionCount", 0)
-                    .with("hasUnreadMention", false)
-                    .with("kind", if group { "group" } else { "chat" })
-                    .with("isBroadcast", false)
-                    .with("isGroup", group)
-                    .with("isUser", !group)
-                    .with(
-                        "contact",
-                        json!({
-                            "id": wid(&id), "name": name, "pushname": name, "type": "in",
-                            "isBusiness": false, "isEnterprise": false, "labels": [],
-                            "formattedName": name, "isMe": false, "isMyContact": true,
-                            "isPSA": false, "isUser": !group, "isWAContact": true,
-                            "profilePicThumbObj": {}, "msgs": null
-                        }),
-                    )
-                    .with("groupMetadata", Value::Null)
-                    .with("presence", json!({"id": wid(&id), "chatstates": []}))
-                    .with("msgs", Value::Null)
-            })
+            .map(
+                |ChatSummary {
+                     id,
+                     t,
+                     unread,
+                     name,
+                 }| {
+                    let group = id.ends_with("@g.us");
+                    let name = if name.is_empty() {
+                        id.split('@').next().unwrap_or_default().to_owned()
+                    } else {
+                        name
+                    };
+                    Obj::new()
+                        .with("id", wid(&id))
+                        .with("t", t)
+                        .with("unreadCount", unread)
+                        .with("archive", false)
+                        .with("isReadOnly", false)
+                        .with("muteExpiration", 0)
+                        .with("name", name.clone())
+                        .with("notSpam", true)
+                        .with("pin", 0)
+                        .with("ephemeralDuration", 0)
+                        .with("unreadMentionCount", 0)
+                        .with("hasUnreadMention", false)
+                        .with("kind", if group { "group" } else { "chat" })
+                        .with("isBroadcast", false)
+                        .with("isGroup", group)
+                        .with("isUser", !group)
+                        .with(
+                            "contact",
+                            json!({
+                                "id": wid(&id), "name": name, "pushname": name, "type": "in",
+                                "isBusiness": false, "isEnterprise": false, "labels": [],
+                                "formattedName": name, "isMe": false, "isMyContact": true,
+                                "isPSA": false, "isUser": !group, "isWAContact": true,
+                                "profilePicThumbObj": {}, "msgs": null
+                            }),
+                        )
+                        .with("groupMetadata", Value::Null)
+                        .with("presence", json!({"id": wid(&id), "chatstates": []}))
+                        .with("msgs", Value::Null)
+                },
+            )
             .collect()
     }
 }
