@@ -38,6 +38,39 @@ impl std::fmt::Debug for ServerArgs {
     }
 }
 
+/// Where a webhook receiver listens, and the secret it requires.
+#[derive(Clone, clap::Args)]
+pub struct ReceiverArgs {
+    /// The address the webhook receiver listens on.
+    #[arg(
+        long,
+        env = "BIND",
+        value_name = "ADDR",
+        default_value = "127.0.0.1:8080"
+    )]
+    pub bind: String,
+    /// The secret WPPConnect Server sends as `?token=`; unset: no check.
+    #[arg(
+        long,
+        env = "WEBHOOK_SECRET",
+        value_name = "SECRET",
+        hide_env_values = true
+    )]
+    pub webhook_secret: Option<String>,
+}
+
+impl std::fmt::Debug for ReceiverArgs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ReceiverArgs")
+            .field("bind", &self.bind)
+            .field(
+                "webhook_secret",
+                &self.webhook_secret.as_ref().map(|_| "<redacted>"),
+            )
+            .finish()
+    }
+}
+
 impl ServerArgs {
     /// The client for this server.
     ///

@@ -9,7 +9,7 @@
 use std::sync::Arc;
 
 use clap::Parser;
-use wppconnect_examples::cli::ServerArgs;
+use wppconnect_examples::cli::{ReceiverArgs, ServerArgs};
 use wppconnect_webhook::models::Event;
 use wppconnect_webhook::{serve_on, Webhook};
 
@@ -17,22 +17,8 @@ use wppconnect_webhook::{serve_on, Webhook};
 #[derive(Debug, Parser)]
 #[command(version)]
 struct Args {
-    /// The address the webhook receiver listens on.
-    #[arg(
-        long,
-        env = "BIND",
-        value_name = "ADDR",
-        default_value = "127.0.0.1:8080"
-    )]
-    bind: String,
-    /// The secret WPPConnect Server sends as `?token=`; unset: no check.
-    #[arg(
-        long,
-        env = "WEBHOOK_SECRET",
-        value_name = "SECRET",
-        hide_env_values = true
-    )]
-    webhook_secret: Option<String>,
+    #[command(flatten)]
+    receiver: ReceiverArgs,
     #[command(flatten)]
     server: ServerArgs,
 }
@@ -45,7 +31,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .init();
     let client = args.server.client()?;
     let (router, hub) = Webhook::builder()
-        .secret(args.webhook_secret.unwrap_or_default())
+        .secret(args.receiver.webhook_secret.unwrap_or_default())
         .dedupe_window(1000)
         .build();
     hub.on(
@@ -71,7 +57,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
         },
     );
-    let listener = tokio::net::TcpListener::bind(&args.bind).await?;
+    let listener = tokio::net::TcpListener::bind(&args.receiver.bind).await?;
     println!(
         "echo bot listening on http://{}/webhook/<session>",
         listener.local_addr()?

@@ -8,28 +8,15 @@
 
 use clap::Parser;
 use futures::StreamExt;
+use wppconnect_examples::cli::ReceiverArgs;
 use wppconnect_webhook::{serve_on, Lagged, Webhook};
 
 /// Prints every webhook event of WPPConnect Server as it arrives.
 #[derive(Debug, Parser)]
 #[command(version)]
 struct Args {
-    /// The address the webhook receiver listens on.
-    #[arg(
-        long,
-        env = "BIND",
-        value_name = "ADDR",
-        default_value = "127.0.0.1:8080"
-    )]
-    bind: String,
-    /// The secret WPPConnect Server sends as `?token=`; unset: no check.
-    #[arg(
-        long,
-        env = "WEBHOOK_SECRET",
-        value_name = "SECRET",
-        hide_env_values = true
-    )]
-    webhook_secret: Option<String>,
+    #[command(flatten)]
+    receiver: ReceiverArgs,
 }
 
 #[tokio::main]
@@ -39,7 +26,7 @@ async fn main() -> std::io::Result<()> {
         .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
         .init();
     let (router, hub) = Webhook::builder()
-        .secret(args.webhook_secret.unwrap_or_default())
+        .secret(args.receiver.webhook_secret.unwrap_or_default())
         .build();
     let mut events = hub.subscribe();
     tokio::spawn(async move {
@@ -61,7 +48,7 @@ async fn main() -> std::io::Result<()> {
             }
         }
     });
-    let listener = tokio::net::TcpListener::bind(&args.bind).await?;
+    let listener = tokio::net::TcpListener::bind(&args.receiver.bind).await?;
     println!(
         "webhook listener on http://{}/webhook/<session>",
         listener.local_addr()?
