@@ -596,9 +596,11 @@ async fn reordered_acks_never_move_a_status_backwards() {
             .iter()
             .position(|r| *r == s)
     };
+    // The send's own answer pushes the status it finds, with the `localId` the page needs, so a
+    // status an ack pushed first may come twice; it never goes back.
     assert!(
-        seen.windows(2).all(|w| rank(&w[0]) < rank(&w[1])),
-        "pushed statuses only move forwards: {seen:?}"
+        seen.windows(2).all(|w| rank(&w[0]) <= rank(&w[1])),
+        "pushed statuses never move backwards: {seen:?}"
     );
     let (_, page) = h
         .get("/api/conversations/5511999999999@c.us/messages?session=main")
