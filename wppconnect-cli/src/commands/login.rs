@@ -1,0 +1,173 @@
+//! `login`: start a session, show each new QR code (or the pairing code), end once connected.
+
+use std::pin::pin;
+
+use futures::StreamExt;
+use wppconnect_client::models::{PhoneNumber, SessionState, SessionStatus};
+use wppconnect_client::{qr, Error, LoginUpdate, Session, TimeoutKind};
+
+use crate::cli::LoginArgs;
+use crate::config::Settings;
+use crate::failure::{code, Failure};
+use crate::output::{json_line, spin, spinner};
+
+/// Starts the session and polls its state until it is `CONNECTED` (exit 0), the server closes
+/// it (exit 3), or `--wait` passes (exit 3).
+pub(crate) async fn run(settings: &Settings, args: LoginArgs, json: bool) -> Result<u8, Failure> {
+    let name = args.session.clone();
+    // checked before anything is sent
+    let pairing = match &args.pairing_code {
+        Some(phone) => Some(
+            PhoneNumber::new(phone)
+                .map_err(|e| Failure::usage(format!("invalid phone for --pairing-code: {e}")))?,
+        ),
+        None => None,
+    };
+    let session = settings.client(Some(&name))?.session(name.as_str())?;
+
+    match &pairing {
+        Some(phone) => start_with_pairing_code(&session, &args, phone, json).await?,
+        None => {
+            let mut start = session.start();
+            if let Some(url) = &args.webhook {
+                start = start.webhook(url);
+            }
+            spin(format!("starting session {name}"), start).await?;
+        }
+    }
+
+    let bar = spinner(format!("waiting for session {name}"));
+    let mut updates = pin!(session.wait_until_connected(args.interval, args.wait));
+    let mut shown_qr: Option<String> = None;
+    let mut codes = 0_u32;
+    while let Some(update) = updates.next().await {
+        let state = match update {
+            Ok(LoginUpdate::State(state)) => state,
+            Ok(_) => continue,
+            Err(Error::Timeout {
+                kind: TimeoutKind::Deadline,
+                after,
+                ..
+            }) => {
+                bar.finish_and_clear();
+                return Err(Failure::not_connected(format!(
+                    "session {name} was not connected within {after:?}"
+                ))
+                .hint(
+                    "nobody scanned in time; run the login again, or give it longer with --wait",
+                ));
+            }
+            Err(error) => {
+                bar.finish_and_clear();
+                return Err(error.into());
+            }
+        };
+        if json {
+            bar.suspend(|| json_line(&state));
+        }
+        if state.is_connected() {
+            bar.finish_and_clear();
+            if !json {
+                println!("session {name} is connected");
+            }
+            return Ok(code::OK);
+        }
+        if state.status == SessionStatus::QrCode {
+            if let Some(urlcode) = state.urlcode.as_deref() {
+                if shown_qr.as_deref() != Some(urlcode) {
+                    shown_qr = Some(urlcode.to_owned());
+                    codes += 1;
+                    if !json {
+                        let drawn = qr::render_terminal(urlcode)?;
+                        bar.suspend(|| {
+                            println!("{drawn}");
+                            println!(
+                                "QR code {codes} of session {name}: scan it with WhatsApp > Linked devices > Link a device"
+                            );
+                        });
+                    }
+                }
+            }
+        }
+        bar.set_message(format!("session {name}: {}", describe(&state)));
+    }
+    bar.finish_and_clear();
+    Err(Failure::failure(format!(
+        "the wait for session {name} ended without a connection"
+    )))
+}
+
+/// The pairing code comes only in the held answer of start-session with `waitQrCode` (the
+/// status route never shows it), and only when the session starts from nothing.
+async fn start_with_pairing_code(
+    session: &Session,
+    args: &LoginArgs,
+    phone: &PhoneNumber,
+    json: bool,
+) -> Result<(), Failure> {
+    let name = session.name();
+    let before = spin(format!("asking for the state of {name}"), session.status()).await?;
+    if before.is_connected() {
+        return Ok(());
+    }
+    if before.status != SessionStatus::Closed {
+        eprintln!(
+            "warning: session {name} is already {}: its pairing code was given when it started \
+             (the server does not show it again); to get a new one, run `wppconnect close {name}` \
+             and log in again",
+            before.status
+        );
+        return Ok(());
+    }
+    let mut start = session.start().phone(phone.digits()).wait_qr_code(true);
+    if let Some(url) = &args.webhook {
+        start = start.webhook(url);
+    }
+    let answer = match spin(
+        format!("asking the server for a pairing code for {name}"),
+        start,
+    )
+    .await
+    {
+        Ok(answer) => answer,
+        // the server holds the answer forever when the stored profile logs in by itself
+        Err(Error::Timeout { .. }) => {
+            eprintln!(
+                "warning: the server did not answer with a pairing code (a stored login may be \
+                 in use); waiting for the session"
+            );
+            return Ok(());
+        }
+        Err(error) => return Err(error.into()),
+    };
+    if json {
+        json_line(&answer);
+    }
+    match answer.phone_code.as_deref() {
+        Some(code) if !json => println!(
+            "pairing code of session {name}: {code}\non the phone {}: WhatsApp > Linked devices > Link a device > Link with phone number instead",
+            phone.digits()
+        ),
+        Some(_) => {}
+        None => eprintln!(
+            "warning: the server gave no pairing code ({}); it also posts it in the `phoneCode` \
+             webhook (see `wppconnect listen`)",
+            answer.status
+        ),
+    }
+    Ok(())
+}
+
+/// What the spinner says about a state.
+fn describe(state: &SessionState) -> String {
+    match &state.status {
+        SessionStatus::QrCode | SessionStatus::QrCodeLowercase => {
+            "waiting for the QR code to be scanned".to_owned()
+        }
+        SessionStatus::PhoneCode | SessionStatus::PhoneCodeCamel => {
+            "waiting for the pairing code to be typed on the phone".to_owned()
+        }
+        SessionStatus::Initializing => "starting WhatsApp Web".to_owned(),
+        other => other.to_string(),
+    }
+}
