@@ -46,7 +46,7 @@ impl Failure {
     }
 
     /// A failure of the server or the network (exit 1).
-    pub(crate) fn failure(message: impl Into<String>) -> Self {
+    pub(crate) fn server(message: impl Into<String>) -> Self {
         Self {
             code: code::FAILURE,
             message: message.into(),
@@ -110,11 +110,11 @@ impl From<Error> for Failure {
                 "give the server's secret key with WPPCONNECT_SECRET_KEY, --secret-key or \
                  `secret_key` in the config file",
             ),
-            Error::WrongSecretKey { .. } => Self::failure(message).hint(
+            Error::WrongSecretKey { .. } => Self::server(message).hint(
                 "check the secret key (WPPCONNECT_SECRET_KEY, --secret-key or the config file) \
                  against the server's SECRET_KEY",
             ),
-            Error::Unauthorized { .. } => Self::failure(message).hint(
+            Error::Unauthorized { .. } => Self::server(message).hint(
                 "the token is not valid for this session; give the secret key instead so a \
                  token is generated",
             ),
@@ -127,9 +127,9 @@ impl From<Error> for Failure {
                 "nobody scanned in time, or the session was closed or logged out; run \
                  `wppconnect login {session}` again"
             )),
-            Error::Transport { .. } => Self::failure(message)
+            Error::Transport { .. } => Self::server(message)
                 .hint("is WPPConnect Server running at that address? (WPPCONNECT_URL, --url)"),
-            _ => Self::failure(message),
+            _ => Self::server(message),
         }
     }
 }
@@ -157,7 +157,7 @@ mod tests {
 
     #[test]
     fn rendering_cuts_secrets_out() {
-        let failure = Failure::failure("Cannot POST /api/THISISMYSECURETOKEN/generate-token");
+        let failure = Failure::server("Cannot POST /api/THISISMYSECURETOKEN/generate-token");
         let text = failure.render(&["THISISMYSECURETOKEN", ""]);
         assert!(!text.contains("THISISMYSECURETOKEN"), "{text}");
         assert!(text.starts_with("error: "), "{text}");

@@ -25,10 +25,10 @@ pub(crate) async fn run(args: ListenArgs, json: bool) -> Result<u8, Failure> {
     drop(hub);
     let listener = tokio::net::TcpListener::bind(bind)
         .await
-        .map_err(|e| Failure::failure(format!("cannot listen on {bind}: {e}")))?;
+        .map_err(|e| Failure::server(format!("cannot listen on {bind}: {e}")))?;
     let addr = listener
         .local_addr()
-        .map_err(|e| Failure::failure(format!("cannot listen on {bind}: {e}")))?;
+        .map_err(|e| Failure::server(format!("cannot listen on {bind}: {e}")))?;
     let path = args.path.trim_matches('/');
     let base = if path.is_empty() {
         format!("http://{addr}")
@@ -55,7 +55,7 @@ pub(crate) async fn run(args: ListenArgs, json: bool) -> Result<u8, Failure> {
     });
     serve_on(listener, router, stop())
         .await
-        .map_err(|e| Failure::failure(format!("the webhook listener failed: {e}")))?;
+        .map_err(|e| Failure::server(format!("the webhook listener failed: {e}")))?;
     // the router is gone: the stream ends once the buffered events are printed
     let _ = printer.await;
     Ok(code::OK)

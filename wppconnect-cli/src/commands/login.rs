@@ -92,7 +92,7 @@ pub(crate) async fn run(settings: &Settings, args: LoginArgs, json: bool) -> Res
         bar.set_message(format!("session {name}: {}", describe(&state)));
     }
     bar.finish_and_clear();
-    Err(Failure::failure(format!(
+    Err(Failure::server(format!(
         "the wait for session {name} ended without a connection"
     )))
 }

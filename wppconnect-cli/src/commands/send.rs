@@ -49,7 +49,7 @@ pub(crate) async fn run(settings: &Settings, args: SendArgs, json: bool) -> Resu
         }
     };
     if sent.is_empty() {
-        return Err(Failure::failure(
+        return Err(Failure::server(
             "the server answered without a message: nothing was sent",
         ));
     }

@@ -1,0 +1,588 @@
+//! The `wppconnect` binary, run as a user would, against the simulator on loopback.
+
+mod support;
+
+use predicates::prelude::*;
+use serde_json::Value;
+use wppconnect_sim::SessionStatus;
+
+use support::*;
+
+const ONMESSAGE: &str = include_str!("fixtures/onmessage-text.json");
+
+fn drew_a_qr_code(lines: &[String]) -> bool {
+    lines
+        .iter()
+        .filter(|l| l.contains('█') || l.contains('▀') || l.contains('▄'))
+        .count()
+        > 10
+}
+
+// ---------------------------------------------------------------------------------------------
+// login
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn login_draws_the_qr_code_and_ends_once_connected() {
+    let sim = simulator().await;
+    let mut login = spawn(Some(&sim), &["login", "main", "--interval", "50ms"]);
+    let mut out = lines(login.stdout.take());
+    let before_scan = read_until(&mut out, |l| l.contains("scan it with WhatsApp")).await;
+    assert!(drew_a_qr_code(&before_scan), "{before_scan:#?}");
+
+    sim.scan("main").unwrap();
+    assert_eq!(exit_code(&mut login).await, Some(0));
+    let after = rest(&mut out).await;
+    assert_eq!(
+        after.last().map(String::as_str),
+        Some("session main is connected"),
+        "{after:#?}"
+    );
+    assert_eq!(sim.status("main"), SessionStatus::Connected);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn login_with_a_pairing_code_prints_the_code() {
+    let sim = simulator().await;
+    let mut login = spawn(
+        Some(&sim),
+        &[
+            "login",
+            "main",
+            "--pairing-code",
+            "+55 11 99999-9999",
+            "--interval",
+            "50ms",
+        ],
+    );
+    let mut out = lines(login.stdout.take());
+    let seen = read_until(&mut out, |l| {
+        l.starts_with("pairing code of session main: ")
+    })
+    .await;
+    let code = seen.last().unwrap().rsplit(' ').next().unwrap().to_owned();
+    assert!(code.len() >= 8, "an 8-character code: {code:?}");
+    assert!(!drew_a_qr_code(&seen), "no QR code in a pairing-code login");
+
+    sim.scan("main").unwrap(); // the code typed on the phone
+    assert_eq!(exit_code(&mut login).await, Some(0));
+    assert_eq!(sim.status("main"), SessionStatus::Connected);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn login_exits_3_with_a_clear_message_when_the_server_gives_up() {
+    let sim = simulator().await;
+    let mut login = spawn(Some(&sim), &["login", "main", "--interval", "50ms"]);
+    let mut out = lines(login.stdout.take());
+    let mut err = lines(login.stderr.take());
+    read_until(&mut out, |l| l.contains("scan it with WhatsApp")).await;
+
+    // the session ends before anyone scans (as when the server auto-closes it)
+    run(wpp(&sim).args(["close", "main"])).await.success();
+    assert_eq!(exit_code(&mut login).await, Some(3));
+    let stderr = rest(&mut err).await.join("\n");
+    assert!(stderr.contains("gave up"), "{stderr}");
+    assert!(stderr.contains("wppconnect login main"), "a hint: {stderr}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn login_exits_3_when_nobody_scans_in_time() {
+    let sim = simulator().await;
+    let assert =
+        run(wpp(&sim).args(["login", "main", "--wait", "1s", "--interval", "100ms"])).await;
+    assert
+        .code(3)
+        .stdout(predicate::str::contains("scan it with WhatsApp"))
+        .stderr(predicate::str::contains("not connected within"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// sessions, status, logout, close
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn status_exit_code_tells_whether_the_session_is_connected() {
+    let sim = simulator().await;
+    run(wpp(&sim).args(["status", "main"]))
+        .await
+        .code(3)
+        .stdout("CLOSED\n");
+    connect(&sim).await;
+    run(wpp(&sim).args(["status", "main"]))
+        .await
+        .success()
+        .stdout("CONNECTED\n");
+    let json = run(wpp(&sim).args(["status", "main", "--json"])).await;
+    let state: Value = serde_json::from_slice(&json.get_output().stdout).unwrap();
+    assert_eq!(state["status"], "CONNECTED");
+
+    run(wpp(&sim).args(["sessions"]))
+        .await
+        .success()
+        .stdout("main\n");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn logout_and_close() {
+    let sim = simulator().await;
+    run(wpp(&sim).args(["logout", "main"]))
+        .await
+        .code(3)
+        .stderr(predicate::str::contains("not connected"));
+    connect(&sim).await;
+    run(wpp(&sim).args(["logout", "main"]))
+        .await
+        .success()
+        .stdout(predicate::str::starts_with("main logged out"));
+    assert_ne!(sim.status("main"), SessionStatus::Connected);
+
+    connect(&sim).await;
+    run(wpp(&sim).args(["close", "main"]))
+        .await
+        .success()
+        .stdout(predicate::str::starts_with("main closed"));
+    assert_eq!(sim.status("main"), SessionStatus::Closed);
+}
+
+// ---------------------------------------------------------------------------------------------
+// send
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn send_sends_once_and_the_message_is_delivered() {
+    let sim = simulator().await;
+    connect(&sim).await;
+    let assert = run(wpp(&sim).args(["send", "main", "+55 11 99999-9999", "Olá do terminal"]))
+        .await
+        .success();
+    let stdout = text(&assert.get_output().stdout);
+    assert!(
+        stdout.starts_with("sent true_5511999999999@c.us_"),
+        "{stdout}"
+    );
+    let id = stdout.trim().trim_start_matches("sent ").to_owned();
+
+    // recorded once, then delivered (ack 2) and read (ack 3) by the simulated phone
+    let messages = until_messages(&sim, |m| {
+        m.iter()
+            .any(|m| m["id"] == id.as_str() && m["ack"].as_i64() >= Some(2))
+    })
+    .await;
+    let sent: Vec<&Value> = messages
+        .iter()
+        .filter(|m| m["body"] == "Olá do terminal")
+        .collect();
+    assert_eq!(sent.len(), 1, "sent exactly once: {messages:#?}");
+    assert_eq!(sent[0]["to"], "5511999999999@c.us");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn send_json_reply_and_file() {
+    let sim = simulator().await;
+    connect(&sim).await;
+    let incoming = sim
+        .contact_writes("main", "5521988887777", "tem catálogo?")
+        .unwrap();
+
+    // a reply, printed as a JSON line
+    let assert = run(wpp(&sim).args([
+        "send",
+        "main",
+        "5521988887777",
+        "segue",
+        "--reply-to",
+        &incoming,
+        "--json",
+    ]))
+    .await
+    .success();
+    let line: Value = serde_json::from_slice(&assert.get_output().stdout).unwrap();
+    let reply_id = line["id"].as_str().unwrap().to_owned();
+    assert!(reply_id.starts_with("true_5521988887777@c.us_"), "{line}");
+    let messages = sim.messages("main");
+    let reply = messages
+        .iter()
+        .find(|m| m["id"] == reply_id.as_str())
+        .unwrap();
+    assert_eq!(reply["quotedMsgId"], incoming.as_str(), "{reply}");
+
+    // a file, with the text as its caption
+    let dir = empty_dir("send-file");
+    let path = dir.join("catalogo.pdf");
+    std::fs::write(&path, b"%PDF-1.4 not much of a catalogue").unwrap();
+    run(wpp(&sim)
+        .arg("send")
+        .arg("main")
+        .arg("5521988887777")
+        .arg("o catálogo")
+        .arg("--file")
+        .arg(&path))
+    .await
+    .success()
+    .stdout(predicate::str::starts_with("sent true_5521988887777@c.us_"));
+    let messages = sim.messages("main");
+    let file = messages.iter().find(|m| m["type"] == "document").unwrap();
+    assert_eq!(file["filename"], "catalogo.pdf", "{file}");
+    assert_eq!(file["caption"], "o catálogo", "{file}");
+    assert_eq!(file["mimetype"], "application/pdf", "{file}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_invalid_phone_exits_2_and_sends_nothing() {
+    let sim = simulator().await;
+    connect(&sim).await;
+    let before = sim.messages("main").len();
+    run(wpp(&sim).args(["send", "main", "12ab", "oi"]))
+        .await
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains("invalid"));
+    run(wpp(&sim).args([
+        "send",
+        "main",
+        "5511999999999",
+        "oi",
+        "--reply-to",
+        "not-an-id",
+    ]))
+    .await
+    .code(2);
+    run(wpp(&sim).args([
+        "send",
+        "main",
+        "5511999999999",
+        "--file",
+        "/no/such/file.pdf",
+    ]))
+    .await
+    .code(2);
+    assert_eq!(sim.messages("main").len(), before, "nothing was sent");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_send_on_a_disconnected_session_exits_3() {
+    let sim = simulator().await;
+    run(wpp(&sim).args(["send", "main", "5511999999999", "oi"]))
+        .await
+        .code(3)
+        .stderr(predicate::str::contains("wppconnect login main"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// usage, secrets, configuration
+
+#[test]
+fn bad_arguments_give_usage_and_exit_2() {
+    bare()
+        .args(["send", "main"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("Usage:"));
+    bare()
+        .arg("frobnicate")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("Usage:"));
+    bare()
+        .args(["status", "../etc"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("invalid session name"));
+    bare()
+        .args(["login", "main", "--wait", "soon"])
+        .assert()
+        .code(2);
+    bare().arg("--help").assert().success();
+    bare()
+        .arg("--help")
+        .assert()
+        .stdout(predicate::str::contains("Exit codes"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wrong_secret_key_is_a_clear_error_that_never_shows_the_key() {
+    let sim = simulator().await;
+    const WRONG: &str = "NOT-THE-KEY-8f3a1c";
+    for args in [vec!["status", "main"], vec!["sessions"]] {
+        let assert = run(wpp(&sim).env("WPPCONNECT_SECRET_KEY", WRONG).args(&args))
+            .await
+            .code(1)
+            .stderr(predicate::str::contains(
+                "the server refused the secret key",
+            ));
+        let output = assert.get_output();
+        assert!(!text(&output.stderr).contains(WRONG), "{output:?}");
+        assert!(!text(&output.stdout).contains(WRONG), "{output:?}");
+    }
+    // the same key given as a flag
+    let assert = run(wpp(&sim).args(["--secret-key", WRONG, "sessions"]))
+        .await
+        .code(1);
+    assert!(!text(&assert.get_output().stderr).contains(WRONG));
+    // and never in the help, even when set in the environment
+    let help = run(wpp(&sim)
+        .env("WPPCONNECT_SECRET_KEY", WRONG)
+        .env("WPPCONNECT_WEBHOOK_SECRET", WRONG)
+        .arg("--help"))
+    .await
+    .success();
+    assert!(!text(&help.get_output().stdout).contains(WRONG));
+    let help = run(wpp(&sim)
+        .env("WPPCONNECT_WEBHOOK_SECRET", WRONG)
+        .args(["listen", "--help"]))
+    .await
+    .success();
+    assert!(!text(&help.get_output().stdout).contains(WRONG));
+}
+
+#[test]
+fn without_a_secret_key_the_error_says_where_to_give_it() {
+    bare()
+        .env("WPPCONNECT_URL", "http://127.0.0.1:9")
+        .arg("sessions")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("WPPCONNECT_SECRET_KEY"));
+}
+
+#[test]
+fn an_unreachable_server_exits_1() {
+    bare()
+        .env("WPPCONNECT_URL", "http://127.0.0.1:9")
+        .env("WPPCONNECT_SECRET_KEY", "k")
+        .args(["--timeout", "20s", "status", "main"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("is WPPConnect Server running"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_config_file_is_read_and_env_and_flags_win_over_it() {
+    let sim = simulator().await;
+    let dir = empty_dir("config");
+    let path = dir.join("config.toml");
+    std::fs::write(
+        &path,
+        format!(
+            "url = \"{}\"\nsecret_key = \"{}\"\n",
+            sim.url(),
+            sim.secret_key()
+        ),
+    )
+    .unwrap();
+    let config = path.to_str().unwrap();
+
+    // the file alone is enough
+    run(bare().args(["--config", config, "sessions"]))
+        .await
+        .success();
+    // the default place: $XDG_CONFIG_HOME/wppconnect/config.toml
+    let home = empty_dir("xdg");
+    std::fs::create_dir_all(home.join("wppconnect")).unwrap();
+    std::fs::copy(&path, home.join("wppconnect/config.toml")).unwrap();
+    run(bare().env("XDG_CONFIG_HOME", &home).arg("sessions"))
+        .await
+        .success();
+    // the environment wins over the file
+    run(bare()
+        .env("WPPCONNECT_CONFIG", config)
+        .env("WPPCONNECT_SECRET_KEY", "wrong")
+        .arg("sessions"))
+    .await
+    .code(1);
+    // a flag wins over the environment
+    run(bare()
+        .env("WPPCONNECT_CONFIG", config)
+        .env("WPPCONNECT_SECRET_KEY", "wrong")
+        .args(["--secret-key", sim.secret_key(), "sessions"]))
+    .await
+    .success();
+    run(bare()
+        .env("WPPCONNECT_CONFIG", config)
+        .args(["--url", "http://127.0.0.1:9", "sessions"]))
+    .await
+    .code(1);
+
+    // a broken file is a usage error naming the line, without quoting the secret
+    std::fs::write(&path, "url = \"http://x\"\nsecret_key = 4242424242\n").unwrap();
+    let assert = run(bare().args(["--config", config, "sessions"]))
+        .await
+        .code(2)
+        .stderr(predicate::str::contains("line 2"));
+    assert!(!text(&assert.get_output().stderr).contains("4242424242"));
+    run(bare().args(["--config", "/no/such/config.toml", "sessions"]))
+        .await
+        .code(2);
+}
+
+// ---------------------------------------------------------------------------------------------
+// listen
+
+/// Starts `wppconnect listen` and reads the address it prints; never sleeps.
+async fn listening(
+    args: &[&str],
+) -> (
+    tokio::process::Child,
+    tokio::io::Lines<tokio::io::BufReader<tokio::process::ChildStdout>>,
+    String,
+) {
+    let mut child = spawn(None, &[&["listen", "--bind", "127.0.0.1:0"], args].concat());
+    let mut err = lines(child.stderr.take());
+    let seen = read_until(&mut err, |l| l.starts_with("listening for webhooks on ")).await;
+    let base = seen
+        .last()
+        .unwrap()
+        .trim_start_matches("listening for webhooks on ")
+        .trim_end_matches("/<session>")
+        .to_owned();
+    // keep reading stderr so the child never blocks on a full pipe
+    tokio::spawn(async move { while let Ok(Some(_)) = err.next_line().await {} });
+    let out = lines(child.stdout.take());
+    (child, out, base)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn listen_prints_a_posted_event() {
+    let (_listen, mut out, base) = listening(&["--secret", "hook-s3cret"]).await;
+    let http = reqwest::Client::new();
+
+    let refused = http
+        .post(format!("{base}/main?token=wrong"))
+        .header("content-type", "application/json")
+        .body(ONMESSAGE)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 401);
+
+    let taken = http
+        .post(format!("{base}/main?token=hook-s3cret"))
+        .header("content-type", "application/json")
+        .body(ONMESSAGE)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(taken.status(), 200);
+    let seen = read_until(&mut out, |l| l.contains("onmessage")).await;
+    assert_eq!(seen.len(), 1, "the refused post printed nothing: {seen:#?}");
+    assert_eq!(
+        seen[0],
+        "[main] onmessage from 5511999999999@c.us: Olá! Vocês abrem amanhã? \
+         (false_5511999999999@c.us_A1C9E2F64B0D3E8F7A6B5C4D3E2F1A0B)"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn listen_json_prints_one_parsable_object_per_line() {
+    let (_listen, mut out, base) = listening(&["--json"]).await;
+    let http = reqwest::Client::new();
+    for _ in 0..2 {
+        let answer = http
+            .post(format!("{base}/main"))
+            .header("content-type", "application/json")
+            .body(ONMESSAGE)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 200);
+    }
+    let sent: Value = serde_json::from_str(ONMESSAGE).unwrap();
+    for _ in 0..2 {
+        let line = read_until(&mut out, |_| true).await.remove(0);
+        let event: Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(event, sent, "the event as the server sent it");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn listen_shows_the_acks_of_a_send() {
+    let sim = simulator().await;
+    let (_listen, mut out, base) = listening(&[]).await;
+    let webhook = format!("{base}/main");
+    let mut login = spawn(
+        Some(&sim),
+        &["login", "main", "--webhook", &webhook, "--interval", "50ms"],
+    );
+    let mut login_out = lines(login.stdout.take());
+    read_until(&mut login_out, |l| l.contains("scan it with WhatsApp")).await;
+    sim.scan("main").unwrap();
+    assert_eq!(exit_code(&mut login).await, Some(0));
+
+    let assert = run(wpp(&sim).args(["send", "main", "5511999999999", "chegou?"]))
+        .await
+        .success();
+    let id = text(&assert.get_output().stdout)
+        .trim()
+        .trim_start_matches("sent ")
+        .to_owned();
+    let seen = read_until(&mut out, |l| l.contains(&id) && l.contains("ack 2")).await;
+    assert!(
+        seen.iter().any(|l| l.starts_with("[main] status-find")),
+        "{seen:#?}"
+    );
+}
+
+#[test]
+fn listen_reports_a_busy_address() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    bare()
+        .args(["listen", "--bind", &addr])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("cannot listen on"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// call, completions
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn call_reaches_any_route() {
+    let sim = simulator().await;
+    connect(&sim).await;
+    let assert = run(wpp(&sim).args([
+        "call",
+        "GET",
+        "/api/main/check-connection-session",
+        "--json",
+    ]))
+    .await
+    .success();
+    let answer: Value = serde_json::from_slice(&assert.get_output().stdout).unwrap();
+    assert_eq!(answer["status"], true, "{answer}");
+
+    let assert = run(wpp(&sim).args([
+        "call",
+        "post",
+        "main/send-message",
+        "--data",
+        r#"{"phone":"5511999999999","message":"pelo call"}"#,
+    ]))
+    .await
+    .success();
+    let answer: Value = serde_json::from_slice(&assert.get_output().stdout).unwrap();
+    assert_eq!(answer["status"], "success", "{answer}");
+    let sent = sim
+        .messages("main")
+        .into_iter()
+        .filter(|m| m["body"] == "pelo call")
+        .count();
+    assert_eq!(sent, 1);
+
+    run(wpp(&sim).args(["call", "DELETE", "main/send-message"]))
+        .await
+        .code(2);
+    run(wpp(&sim).args(["call", "POST", "main/send-message", "--data", "{oops"]))
+        .await
+        .code(2);
+    run(wpp(&sim).args(["call", "GET", "main/no-such-route"]))
+        .await
+        .code(1)
+        .stderr(predicate::str::contains("404"));
+}
+
+#[test]
+fn completions_are_printed() {
+    bare()
+        .args(["completions", "bash"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("wppconnect"));
+}
