@@ -83,7 +83,7 @@ pub(crate) enum Command {
     Send(SendArgs),
     /// Receive the server's webhooks and print each event
     Listen(ListenArgs),
-    /// Call any route of a session: `wppconnect call GET main/list-chats`
+    /// Call any route of a session: `wppconnect call GET main/all-chats`
     Call(CallArgs),
     /// Print a shell completion script (`wppconnect completions bash`)
     Completions {
@@ -176,7 +176,7 @@ pub(crate) struct CallArgs {
     #[arg(value_name = "METHOD")]
     pub(crate) method: String,
 
-    /// The route: `SESSION/PATH` or `/api/SESSION/PATH`, e.g. `main/list-chats`
+    /// The route: `SESSION/PATH` or `/api/SESSION/PATH`, e.g. `main/all-chats`
     #[arg(value_name = "ROUTE")]
     pub(crate) route: String,
 

@@ -586,3 +586,83 @@ fn completions_are_printed() {
         .success()
         .stdout(predicate::str::contains("wppconnect"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn login_json_prints_each_state_and_a_connected_session_logs_in_at_once() {
+    let sim = simulator().await;
+    let mut login = spawn(
+        Some(&sim),
+        &["login", "main", "--json", "--interval", "50ms"],
+    );
+    let mut out = lines(login.stdout.take());
+    let seen = read_until(&mut out, |l| l.contains("\"QRCODE\"")).await;
+    for line in &seen {
+        let state: Value = serde_json::from_str(line).unwrap();
+        assert!(state["status"].is_string(), "{line}");
+    }
+    let waiting: Value = serde_json::from_str(seen.last().unwrap()).unwrap();
+    assert!(
+        waiting["urlcode"].is_string(),
+        "the QR text for scripts: {waiting}"
+    );
+    sim.scan("main").unwrap();
+    assert_eq!(exit_code(&mut login).await, Some(0));
+    let last: Value = serde_json::from_str(rest(&mut out).await.last().unwrap()).unwrap();
+    assert_eq!(last["status"], "CONNECTED");
+
+    // already connected: nothing to scan
+    run(wpp(&sim).args(["login", "main"]))
+        .await
+        .success()
+        .stdout("session main is connected\n");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_works_instead_of_the_secret_key() {
+    let sim = simulator().await;
+    connect(&sim).await;
+    let token = sim.token("main");
+    let assert = run(bare()
+        .env("WPPCONNECT_URL", sim.url())
+        .env("WPPCONNECT_TOKEN", &token)
+        .args(["send", "main", "5511999999999", "com token"]))
+    .await
+    .success();
+    assert!(text(&assert.get_output().stdout).starts_with("sent "));
+    // a token of another session is refused, and never printed
+    let assert = run(bare()
+        .env("WPPCONNECT_URL", sim.url())
+        .env("WPPCONNECT_TOKEN", &token)
+        .args(["status", "other"]))
+    .await
+    .code(1);
+    let stderr = text(&assert.get_output().stderr);
+    assert!(stderr.contains("refused the token"), "{stderr}");
+    assert!(!stderr.contains(&token), "{stderr}");
+}
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn listen_stops_cleanly_on_sigterm() {
+    let (mut listen, mut out, base) = listening(&[]).await;
+    let answer = reqwest::Client::new()
+        .post(format!("{base}/main"))
+        .header("content-type", "application/json")
+        .body(ONMESSAGE)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 200);
+    let pid = listen.id().unwrap().to_string();
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    assert_eq!(exit_code(&mut listen).await, Some(0));
+    let printed = rest(&mut out).await;
+    assert!(
+        printed.iter().any(|l| l.starts_with("[main] onmessage")),
+        "the event taken before the stop is printed: {printed:#?}"
+    );
+}
