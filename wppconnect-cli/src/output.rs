@@ -1,7 +1,9 @@
 //! What the commands print: the progress spinner, JSON lines, one-line summaries of events.
 
+use std::fmt;
 use std::future::IntoFuture;
 use std::io::IsTerminal;
+use std::io::Write;
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
@@ -30,11 +32,29 @@ pub(crate) async fn spin<F: IntoFuture>(message: impl Into<String>, work: F) -> 
     output
 }
 
-/// Prints `value` as one line of JSON.
-pub(crate) fn json_line(value: &impl Serialize) {
+/// Writes one line to stdout and flushes it; `false` when stdout is gone (a closed pipe, as
+/// after `| head -1`), where `println!` would panic.
+pub(crate) fn line(text: impl fmt::Display) -> bool {
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{text}").and_then(|()| out.flush()).is_ok()
+}
+
+/// `println!` that never panics when stdout is gone (see [`line`]); the command goes on.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        let _ = $crate::output::line(format_args!($($arg)*));
+    }};
+}
+pub(crate) use say;
+
+/// Prints `value` as one line of JSON; `false` when stdout is gone.
+pub(crate) fn json_line(value: &impl Serialize) -> bool {
     match serde_json::to_string(value) {
-        Ok(line) => println!("{line}"),
-        Err(error) => eprintln!("warning: cannot write the answer as JSON: {error}"),
+        Ok(text) => line(text),
+        Err(error) => {
+            eprintln!("warning: cannot write the answer as JSON: {error}");
+            true
+        }
     }
 }
 

@@ -666,3 +666,19 @@ async fn listen_stops_cleanly_on_sigterm() {
         "the event taken before the stop is printed: {printed:#?}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn listen_ends_when_its_reader_goes_away() {
+    // as after `wppconnect listen | head -1`
+    let (mut listen, out, base) = listening(&[]).await;
+    drop(out);
+    let answer = reqwest::Client::new()
+        .post(format!("{base}/main"))
+        .header("content-type", "application/json")
+        .body(ONMESSAGE)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 200);
+    assert_eq!(exit_code(&mut listen).await, Some(0));
+}

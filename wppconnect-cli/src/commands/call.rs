@@ -8,7 +8,7 @@ use serde_json::Value;
 use crate::cli::CallArgs;
 use crate::config::Settings;
 use crate::failure::{code, Failure};
-use crate::output::{json_line, spin};
+use crate::output::{json_line, say, spin};
 
 /// `call METHOD ROUTE [--data JSON]`: prints the JSON answer.
 pub(crate) async fn run(settings: &Settings, args: CallArgs, json: bool) -> Result<u8, Failure> {
@@ -37,8 +37,8 @@ pub(crate) async fn run(settings: &Settings, args: CallArgs, json: bool) -> Resu
         json_line(&answer);
     } else {
         match serde_json::to_string_pretty(&answer) {
-            Ok(text) => println!("{text}"),
-            Err(_) => println!("{answer}"),
+            Ok(text) => say!("{text}"),
+            Err(_) => say!("{answer}"),
         }
     }
     Ok(code::OK)

@@ -5,7 +5,7 @@ use wppconnect_webhook::{serve_on, Lagged, Webhook};
 
 use crate::cli::ListenArgs;
 use crate::failure::{code, Failure};
-use crate::output::{describe, json_line};
+use crate::output::{describe, json_line, line};
 
 /// Where `listen` binds when nothing else says.
 pub(crate) const DEFAULT_BIND: &str = "127.0.0.1:8080";
@@ -42,18 +42,34 @@ pub(crate) async fn run(args: ListenArgs, json: bool) -> Result<u8, Failure> {
         eprintln!("give the server {base}/<session> as the webhook URL (no secret required: anyone who reaches this port can post)");
     }
 
-    let printer = tokio::spawn(async move {
-        while let Some(item) = events.next().await {
-            match item {
-                Ok(event) if json => json_line(&event.to_value()),
-                Ok(event) => println!("{}", describe(&event)),
-                Err(Lagged(missed)) => {
-                    eprintln!("warning: {missed} events were not printed (output too slow)");
+    // stops the listener when stdout is gone (`| head -1`): nobody reads the events any more
+    let gone = std::sync::Arc::new(tokio::sync::Notify::new());
+    let printer = {
+        let gone = gone.clone();
+        tokio::spawn(async move {
+            while let Some(item) = events.next().await {
+                let written = match item {
+                    Ok(event) if json => json_line(&event.to_value()),
+                    Ok(event) => line(describe(&event)),
+                    Err(Lagged(missed)) => {
+                        eprintln!("warning: {missed} events were not printed (output too slow)");
+                        true
+                    }
+                };
+                if !written {
+                    gone.notify_one();
+                    return;
                 }
             }
+        })
+    };
+    let shutdown = async move {
+        tokio::select! {
+            () = stop() => {}
+            () = gone.notified() => {}
         }
-    });
-    serve_on(listener, router, stop())
+    };
+    serve_on(listener, router, shutdown)
         .await
         .map_err(|e| Failure::server(format!("the webhook listener failed: {e}")))?;
     // the router is gone: the stream ends once the buffered events are printed

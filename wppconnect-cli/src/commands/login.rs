@@ -9,7 +9,7 @@ use wppconnect_client::{qr, Error, LoginUpdate, Session, TimeoutKind};
 use crate::cli::LoginArgs;
 use crate::config::Settings;
 use crate::failure::{code, Failure};
-use crate::output::{json_line, spin, spinner};
+use crate::output::{json_line, say, spin, spinner};
 
 /// Starts the session and polls its state until it is `CONNECTED` (exit 0), the server closes
 /// it (exit 3), or `--wait` passes (exit 3).
@@ -68,7 +68,7 @@ pub(crate) async fn run(settings: &Settings, args: LoginArgs, json: bool) -> Res
         if state.is_connected() {
             bar.finish_and_clear();
             if !json {
-                println!("session {name} is connected");
+                say!("session {name} is connected");
             }
             return Ok(code::OK);
         }
@@ -80,8 +80,8 @@ pub(crate) async fn run(settings: &Settings, args: LoginArgs, json: bool) -> Res
                     if !json {
                         let drawn = qr::render_terminal(urlcode)?;
                         bar.suspend(|| {
-                            println!("{drawn}");
-                            println!(
+                            say!("{drawn}");
+                            say!(
                                 "QR code {codes} of session {name}: scan it with WhatsApp > Linked devices > Link a device"
                             );
                         });
@@ -144,7 +144,7 @@ async fn start_with_pairing_code(
         json_line(&answer);
     }
     match answer.phone_code.as_deref() {
-        Some(code) if !json => println!(
+        Some(code) if !json => say!(
             "pairing code of session {name}: {code}\non the phone {}: WhatsApp > Linked devices > Link a device > Link with phone number instead",
             phone.digits()
         ),

@@ -6,7 +6,7 @@ use wppconnect_client::File;
 use crate::cli::SendArgs;
 use crate::config::Settings;
 use crate::failure::{code, Failure};
-use crate::output::{json_line, spin};
+use crate::output::{json_line, say, spin};
 
 /// Sends once: the client never repeats a send that may have reached the server. Invalid input
 /// (phone, message id, unreadable file) is refused before anything is sent.
@@ -57,7 +57,7 @@ pub(crate) async fn run(settings: &Settings, args: SendArgs, json: bool) -> Resu
         if json {
             json_line(&json!({"id": id, "ack": ack}));
         } else {
-            println!("sent {id}");
+            say!("sent {id}");
         }
     }
     Ok(code::OK)

@@ -5,7 +5,7 @@ use wppconnect_client::models::SessionName;
 
 use crate::config::Settings;
 use crate::failure::{code, Failure};
-use crate::output::{json_line, spin};
+use crate::output::{json_line, say, spin};
 
 /// `sessions`: the names in the server's token store.
 pub(crate) async fn list(settings: &Settings, json: bool) -> Result<u8, Failure> {
@@ -15,7 +15,7 @@ pub(crate) async fn list(settings: &Settings, json: bool) -> Result<u8, Failure>
         json_line(&names);
     } else {
         for name in &names {
-            println!("{name}");
+            say!("{name}");
         }
     }
     Ok(code::OK)
@@ -36,9 +36,9 @@ pub(crate) async fn status(
     if json {
         json_line(&state);
     } else {
-        println!("{}", state.status);
+        say!("{}", state.status);
         if let Some(code) = &state.phone_code {
-            println!("pairing code: {code}");
+            say!("pairing code: {code}");
         }
     }
     Ok(if state.is_connected() {
@@ -84,11 +84,11 @@ fn report(
         }));
     } else {
         match (&answer.message, answer.status) {
-            (Some(message), true) => println!("{session} {done} ({message})"),
+            (Some(message), true) => say!("{session} {done} ({message})"),
             (Some(message), false) => {
-                println!("{session} {done}; the server reported: {message}");
+                say!("{session} {done}; the server reported: {message}");
             }
-            (None, _) => println!("{session} {done}"),
+            (None, _) => say!("{session} {done}"),
         }
     }
     Ok(code::OK)
