@@ -116,6 +116,10 @@ pub(crate) struct LoginArgs {
     #[arg(long, value_name = "URL")]
     pub(crate) webhook: Option<String>,
 
+    /// Also write each QR code as a PNG image to this file (for terminals that cannot draw it)
+    #[arg(long, value_name = "FILE")]
+    pub(crate) qr_png: Option<PathBuf>,
+
     /// How long to wait for the scan
     #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = parse_duration)]
     pub(crate) wait: Duration,

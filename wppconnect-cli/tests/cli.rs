@@ -41,6 +41,31 @@ async fn login_draws_the_qr_code_and_ends_once_connected() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn login_writes_the_qr_code_as_png_when_asked() {
+    let sim = simulator().await;
+    let path = empty_dir("qr-png").join("qr.png");
+    let path_arg = path.to_str().unwrap();
+    let mut login = spawn(
+        Some(&sim),
+        &["login", "main", "--qr-png", path_arg, "--interval", "50ms"],
+    );
+    let mut out = lines(login.stdout.take());
+    let seen = read_until(&mut out, |l| l.contains("scan it with WhatsApp")).await;
+    assert!(seen.iter().any(|l| l.contains("qr.png")), "{seen:#?}");
+    let png = std::fs::read(&path).unwrap();
+    assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"), "a PNG image");
+    sim.scan("main").unwrap();
+    assert_eq!(exit_code(&mut login).await, Some(0));
+
+    // an unwritable path is refused before anything is sent
+    let sim = simulator().await;
+    run(wpp(&sim).args(["login", "main", "--qr-png", "/no/such/dir/qr.png"]))
+        .await
+        .code(2);
+    assert_eq!(sim.status("main"), SessionStatus::Closed, "not started");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn login_with_a_pairing_code_prints_the_code() {
     let sim = simulator().await;
     let mut login = spawn(

@@ -23,6 +23,14 @@ pub(crate) async fn run(settings: &Settings, args: LoginArgs, json: bool) -> Res
         ),
         None => None,
     };
+    if let Some(path) = &args.qr_png {
+        std::fs::File::create(path).map_err(|e| {
+            Failure::usage(format!(
+                "cannot write the QR code to {}: {e}",
+                path.display()
+            ))
+        })?;
+    }
     let session = settings.client(Some(&name))?.session(name.as_str())?;
 
     match &pairing {
@@ -73,19 +81,31 @@ pub(crate) async fn run(settings: &Settings, args: LoginArgs, json: bool) -> Res
             return Ok(code::OK);
         }
         if state.status == SessionStatus::QrCode {
-            if let Some(urlcode) = state.urlcode.as_deref() {
-                if shown_qr.as_deref() != Some(urlcode) {
-                    shown_qr = Some(urlcode.to_owned());
-                    codes += 1;
-                    if !json {
-                        let drawn = qr::render_terminal(urlcode)?;
-                        bar.suspend(|| {
-                            say!("{drawn}");
-                            say!(
-                                "QR code {codes} of session {name}: scan it with WhatsApp > Linked devices > Link a device"
-                            );
-                        });
-                    }
+            // `urlcode` is the QR text; a server that sent only the image has none
+            let key = state.urlcode.clone().or_else(|| state.qrcode.clone());
+            if key.is_some() && key != shown_qr {
+                shown_qr = key;
+                codes += 1;
+                if let Some(path) = &args.qr_png {
+                    write_png(&state, path)?;
+                }
+                if !json {
+                    let drawn = match state.urlcode.as_deref() {
+                        Some(urlcode) => qr::render_terminal(urlcode)?,
+                        None if args.qr_png.is_some() => String::new(),
+                        None => "(the server sent the QR code as an image only: run again with \
+                                 --qr-png qr.png and open that file)"
+                            .to_owned(),
+                    };
+                    bar.suspend(|| {
+                        say!("{drawn}");
+                        if let Some(path) = &args.qr_png {
+                            say!("QR code image written to {}", path.display());
+                        }
+                        say!(
+                            "QR code {codes} of session {name}: scan it with WhatsApp > Linked devices > Link a device"
+                        );
+                    });
                 }
             }
         }
@@ -156,6 +176,20 @@ async fn start_with_pairing_code(
         ),
     }
     Ok(())
+}
+
+/// Writes the state's QR image (a data URL) as a PNG file.
+fn write_png(state: &SessionState, path: &std::path::Path) -> Result<(), Failure> {
+    let Some(image) = state.qrcode.as_deref() else {
+        return Ok(());
+    };
+    let png = qr::png_bytes(image)?;
+    std::fs::write(path, png).map_err(|e| {
+        Failure::server(format!(
+            "cannot write the QR code to {}: {e}",
+            path.display()
+        ))
+    })
 }
 
 /// What the spinner says about a state.
