@@ -9,6 +9,9 @@ use wppconnect_client::models::SessionName;
 use crate::config::Secret;
 use crate::failure::EXIT_CODES;
 
+/// The heading of the options every command takes.
+const GLOBAL: &str = "Global options";
+
 /// Talk to a WPPConnect Server from the terminal: log in with a QR code, send messages, watch
 /// webhooks, call any route.
 ///
@@ -24,7 +27,7 @@ use crate::failure::EXIT_CODES;
 )]
 pub(crate) struct Cli {
     /// The server's address [default: http://127.0.0.1:21465]
-    #[arg(long, global = true, env = "WPPCONNECT_URL", value_name = "URL")]
+    #[arg(long, global = true, env = "WPPCONNECT_URL", value_name = "URL", help_heading = GLOBAL)]
     pub(crate) url: Option<String>,
 
     /// The server's SECRET_KEY, to generate tokens (prefer the environment or the config file:
@@ -32,6 +35,7 @@ pub(crate) struct Cli {
     #[arg(
         long,
         global = true,
+        help_heading = GLOBAL,
         env = "WPPCONNECT_SECRET_KEY",
         hide_env_values = true,
         value_name = "KEY"
@@ -43,6 +47,7 @@ pub(crate) struct Cli {
     #[arg(
         long,
         global = true,
+        help_heading = GLOBAL,
         env = "WPPCONNECT_TOKEN",
         hide_env_values = true,
         value_name = "TOKEN"
@@ -50,15 +55,15 @@ pub(crate) struct Cli {
     pub(crate) token: Option<Secret>,
 
     /// The config file (TOML: url, secret_key, timeout, webhook_secret, bind)
-    #[arg(long, global = true, env = "WPPCONNECT_CONFIG", value_name = "FILE")]
+    #[arg(long, global = true, env = "WPPCONNECT_CONFIG", value_name = "FILE", help_heading = GLOBAL)]
     pub(crate) config: Option<PathBuf>,
 
     /// Timeout of each request, e.g. `30s` [default: 30s]
-    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_duration)]
+    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_duration, help_heading = GLOBAL)]
     pub(crate) timeout: Option<Duration>,
 
     /// Print JSON instead of text: one JSON value per line, for `jq`
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = GLOBAL)]
     pub(crate) json: bool,
 
     /// The command.
