@@ -114,9 +114,9 @@ async fn login_exits_3_when_nobody_scans_in_time() {
     let sim = simulator().await;
     let assert =
         run(wpp(&sim).args(["login", "main", "--wait", "1s", "--interval", "100ms"])).await;
+    // (whether the QR code showed within the second depends on the machine's load: not asserted)
     assert
         .code(3)
-        .stdout(predicate::str::contains("scan it with WhatsApp"))
         .stderr(predicate::str::contains("not connected within"));
 }
 
