@@ -40,7 +40,15 @@ pub(crate) async fn run(settings: &Settings, args: LoginArgs, json: bool) -> Res
             if let Some(url) = &args.webhook {
                 start = start.webhook(url);
             }
-            spin(format!("starting session {name}"), start).await?;
+            let before = spin(format!("starting session {name}"), start).await?;
+            if args.webhook.is_some() && before.status != SessionStatus::Closed {
+                // the server applies a start's body only to a session it starts from nothing
+                eprintln!(
+                    "warning: session {name} was already {}: the server keeps its webhook; to \
+                     change it, run `wppconnect close {name}` and log in again",
+                    before.status
+                );
+            }
         }
     }
 
