@@ -77,7 +77,11 @@ pub(crate) enum Command {
     /// Start a session and show its QR code (or pairing code) until it is connected
     Login(LoginArgs),
     /// List the sessions the server knows (needs the secret key)
-    Sessions,
+    Sessions {
+        /// Also ask each session's state
+        #[arg(long)]
+        status: bool,
+    },
     /// Show a session's state (exit 3 when it is not CONNECTED)
     Status(SessionArg),
     /// Log a session's account out (a new QR code is needed afterwards)

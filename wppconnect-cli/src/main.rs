@@ -83,7 +83,7 @@ async fn run(cli: Cli, secrets: &mut Vec<String>) -> Result<u8, Failure> {
     let json = cli.json;
     match cli.command {
         Command::Login(args) => commands::login::run(&settings, args, json).await,
-        Command::Sessions => commands::session::list(&settings, json).await,
+        Command::Sessions { status } => commands::session::list(&settings, status, json).await,
         Command::Status(arg) => commands::session::status(&settings, arg.session, json).await,
         Command::Logout(arg) => commands::session::logout(&settings, arg.session, json).await,
         Command::Close(arg) => commands::session::close(&settings, arg.session, json).await,

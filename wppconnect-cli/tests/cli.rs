@@ -143,6 +143,16 @@ async fn status_exit_code_tells_whether_the_session_is_connected() {
         .await
         .success()
         .stdout("main\n");
+    run(wpp(&sim).args(["sessions", "--status"]))
+        .await
+        .success()
+        .stdout("main  CONNECTED\n");
+    let json = run(wpp(&sim).args(["sessions", "--status", "--json"])).await;
+    let list: Value = serde_json::from_slice(&json.get_output().stdout).unwrap();
+    assert_eq!(
+        list,
+        serde_json::json!([{"session": "main", "status": "CONNECTED"}])
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -7,15 +7,40 @@ use crate::config::Settings;
 use crate::failure::{code, Failure};
 use crate::output::{json_line, say, spin};
 
-/// `sessions`: the names in the server's token store.
-pub(crate) async fn list(settings: &Settings, json: bool) -> Result<u8, Failure> {
+/// `sessions`: the names in the server's token store, with `--status` each one's state.
+pub(crate) async fn list(
+    settings: &Settings,
+    with_status: bool,
+    json: bool,
+) -> Result<u8, Failure> {
     let client = settings.client(None)?;
     let names = spin("asking for the sessions", client.show_all_sessions()).await?;
+    if !with_status {
+        if json {
+            json_line(&names);
+        } else {
+            for name in &names {
+                say!("{name}");
+            }
+        }
+        return Ok(code::OK);
+    }
+    let mut states = Vec::with_capacity(names.len());
+    for name in &names {
+        let session = client.session(name.as_str())?;
+        let state = spin(format!("asking for the state of {name}"), session.status()).await?;
+        states.push((name, state.status));
+    }
     if json {
-        json_line(&names);
+        let list: Vec<_> = states
+            .iter()
+            .map(|(name, status)| json!({"session": name, "status": status}))
+            .collect();
+        json_line(&list);
     } else {
-        for name in &names {
-            say!("{name}");
+        let width = names.iter().map(|n| n.as_str().len()).max().unwrap_or(0);
+        for (name, status) in &states {
+            say!("{:width$}  {status}", name.as_str());
         }
     }
     Ok(code::OK)
