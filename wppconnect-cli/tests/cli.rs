@@ -186,7 +186,9 @@ async fn send_sends_once_and_the_message_is_delivered() {
     connect(&sim).await;
     let assert = run(wpp(&sim).args(["send", "main", "+55 11 99999-9999", "Olá do terminal"]))
         .await
-        .success();
+        .success()
+        // no spinner when stderr is not a terminal
+        .stderr("");
     let stdout = text(&assert.get_output().stdout);
     assert!(
         stdout.starts_with("sent true_5511999999999@c.us_"),
