@@ -719,3 +719,37 @@ async fn listen_ends_when_its_reader_goes_away() {
     assert_eq!(answer.status(), 200);
     assert_eq!(exit_code(&mut listen).await, Some(0));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_spinner_shows_while_waiting_when_stderr_is_a_terminal() {
+    // `script` (util-linux) runs the command on a pseudo-terminal
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("skipped: no `script` command to give wppconnect a terminal");
+        return;
+    }
+    let sim = simulator().await;
+    sim.set_faults(wppconnect_sim::Faults {
+        stall_routes: vec!["status-session".to_owned()],
+        ..Default::default()
+    });
+    let command = format!(
+        "{} --timeout 1s status main",
+        assert_cmd::cargo::cargo_bin("wppconnect").display()
+    );
+    let assert = run(isolated("script")
+        .env("WPPCONNECT_URL", sim.url())
+        .env("WPPCONNECT_SECRET_KEY", sim.secret_key())
+        .args(["-qec", &command, "/dev/null"]))
+    .await
+    .code(1);
+    let terminal = text(&assert.get_output().stdout);
+    assert!(
+        terminal.contains("asking for the state of main"),
+        "the spinner's message: {terminal:?}"
+    );
+    assert!(terminal.contains("no answer within"), "{terminal:?}");
+}

@@ -58,7 +58,12 @@ fn isolate(command: &mut std::process::Command) {
 
 /// `wppconnect` (assert_cmd) with a clean environment and no server configured.
 pub fn bare() -> assert_cmd::Command {
-    let mut std_command = std::process::Command::new(assert_cmd::cargo::cargo_bin("wppconnect"));
+    isolated(assert_cmd::cargo::cargo_bin("wppconnect"))
+}
+
+/// Any program (assert_cmd) with the environment `wppconnect` reads cleared.
+pub fn isolated(program: impl AsRef<std::ffi::OsStr>) -> assert_cmd::Command {
+    let mut std_command = std::process::Command::new(program);
     isolate(&mut std_command);
     let mut command = assert_cmd::Command::from_std(std_command);
     command.timeout(WAIT);
