@@ -753,3 +753,26 @@ async fn a_spinner_shows_while_waiting_when_stderr_is_a_terminal() {
     );
     assert!(terminal.contains("no answer within"), "{terminal:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_send_whose_answer_fails_is_not_repeated() {
+    let sim = simulator().await;
+    connect(&sim).await;
+    // the message goes out, then a proxy answers 502: a retry would deliver it twice
+    sim.set_faults(wppconnect_sim::Faults {
+        send_status: Some(502),
+        send_count: Some(1),
+        deliver_before_failing: true,
+        ..Default::default()
+    });
+    run(wpp(&sim).args(["send", "main", "5511999999999", "só uma vez"]))
+        .await
+        .code(1)
+        .stderr(predicate::str::contains("502"));
+    let sent = sim
+        .messages("main")
+        .into_iter()
+        .filter(|m| m["body"] == "só uma vez")
+        .count();
+    assert_eq!(sent, 1, "sent once, not repeated");
+}
