@@ -12,7 +12,8 @@ use wppconnect_examples::backend::{app, AppState, Auth, Store};
 use wppconnect_sim::{Faults, RunningSimulator, Simulator};
 
 const WEBHOOK_SECRET: &str = "hook-secret";
-const WAIT: Duration = Duration::from_secs(10);
+/// Only stops a hang: every wait below ends as soon as its condition holds.
+const WAIT: Duration = Duration::from_secs(60);
 
 struct Harness {
     sim: RunningSimulator,
@@ -42,7 +43,9 @@ impl Harness {
         );
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
-        let state = AppState::new(client, store, auth, &base, WEBHOOK_SECRET);
+        // no health cache: each `/health` here sees the simulator as it is now
+        let state = AppState::new(client, store, auth, &base, WEBHOOK_SECRET)
+            .with_health_cache_period(Duration::ZERO);
         tokio::spawn(async move { axum::serve(listener, app(state)).await.unwrap() });
         let http = reqwest::Client::new();
         let login: Value = http
@@ -517,14 +520,44 @@ async fn health_is_up_then_503_when_the_server_is_gone() {
         .await
         .unwrap();
     assert_eq!(r.status(), 200);
-    let body: Value = r.json().await.unwrap();
-    assert_eq!(body["wppconnect"]["status"], "up");
+    assert_eq!(
+        r.json::<Value>().await.unwrap(),
+        json!({"status": "up"}),
+        "anonymous: the status only"
+    );
+    let (status, body) = h.get("/health").await;
+    assert_eq!(status, 200);
+    assert_eq!(body["wppconnect"]["status"], "up", "{body}");
+    assert_eq!(body["wppconnect"]["sessions"]["main"]["connected"], false);
     assert_eq!(body["database"]["status"], "up");
+    let (status, details) = h.get("/api/health").await;
+    assert_eq!(
+        (status, &details["database"]),
+        (200, &json!({"status": "up"}))
+    );
+    let anonymous = h
+        .http
+        .get(format!("{}/api/health", h.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), 401);
     let Harness {
-        sim, base, http, ..
+        sim,
+        base,
+        http,
+        token,
     } = h;
     sim.shutdown().await;
     let r = http.get(format!("{base}/health")).send().await.unwrap();
+    assert_eq!(r.status(), 503);
+    assert_eq!(r.json::<Value>().await.unwrap(), json!({"status": "down"}));
+    let r = http
+        .get(format!("{base}/health"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 503);
     assert_eq!(
         r.json::<Value>().await.unwrap()["wppconnect"]["status"],

@@ -9,7 +9,8 @@ use tokio::process::{Child, ChildStdout, Command};
 use wppconnect_client::{Client, RetryPolicy};
 use wppconnect_sim::{RunningSimulator, SessionStatus, Simulator};
 
-const WAIT: Duration = Duration::from_secs(15);
+/// Only stops a hang: every wait below ends as soon as its condition holds.
+const WAIT: Duration = Duration::from_secs(60);
 
 async fn simulator() -> RunningSimulator {
     Simulator::builder()
@@ -50,6 +51,7 @@ fn program(name: &str, sim: &RunningSimulator) -> Command {
         "echo_bot" => env!("CARGO_BIN_EXE_echo_bot"),
         "webhook_stream" => env!("CARGO_BIN_EXE_webhook_stream"),
         "qr_login" => env!("CARGO_BIN_EXE_qr_login"),
+        "backend" => env!("CARGO_BIN_EXE_backend"),
         other => panic!("no program {other}"),
     };
     let mut command = Command::new(path);
@@ -117,7 +119,7 @@ async fn send_message_sends_once_and_prints_the_id() {
     let sim = simulator().await;
     connect(&sim, None).await;
     let output = program("send_message", &sim)
-        .args(["main", "+55 11 99999-9999", "Olá", "do", "terminal"])
+        .args(["main", "+55 11 99999-9999", "Olá do terminal"])
         .output()
         .await
         .unwrap();
@@ -134,14 +136,114 @@ async fn send_message_sends_once_and_prints_the_id() {
         .collect();
     assert_eq!(sent.len(), 1, "sent exactly once");
 
-    let bad = program("send_message", &sim)
-        .args(["main", "12ab", "x"])
+    let usage = program("send_message", &sim).output().await.unwrap();
+    assert_eq!(usage.status.code(), Some(2));
+}
+
+#[tokio::test]
+async fn send_message_refuses_a_bad_or_split_phone_and_sends_nothing() {
+    let sim = simulator().await;
+    connect(&sim, None).await;
+    for args in [
+        // an unquoted phone: once "11 99999-9999 Olá" to the number 55
+        &["main", "+55", "11", "99999-9999", "Olá"][..],
+        &["main", "12ab", "x"],
+        &["main", "", "x"],
+        &["main/..", "5511999999999", "x"],
+        &["main", "5511999999999", "  "],
+    ] {
+        let output = program("send_message", &sim)
+            .args(args)
+            .stderr(Stdio::piped())
+            .output()
+            .await
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "a usage error for {args:?}");
+        assert!(output.stdout.is_empty(), "{args:?}");
+        assert!(!output.stderr.is_empty(), "it says why: {args:?}");
+    }
+    assert_eq!(sim.messages("main"), Vec::<Value>::new(), "nothing sent");
+}
+
+#[tokio::test]
+async fn help_and_version_start_nothing() {
+    let sim = simulator().await;
+    for name in [
+        "send_message",
+        "echo_bot",
+        "webhook_stream",
+        "qr_login",
+        "backend",
+    ] {
+        let help = program(name, &sim).arg("--help").output().await.unwrap();
+        assert_eq!(help.status.code(), Some(0), "{name} --help");
+        let text = String::from_utf8_lossy(&help.stdout);
+        assert!(text.contains("Usage:"), "{name} --help: {text}");
+        let version = program(name, &sim).arg("--version").output().await.unwrap();
+        assert_eq!(version.status.code(), Some(0), "{name} --version");
+        assert!(
+            String::from_utf8_lossy(&version.stdout).contains(env!("CARGO_PKG_VERSION")),
+            "{name} --version"
+        );
+    }
+    let help = program("qr_login", &sim)
+        .arg("--help")
         .output()
         .await
         .unwrap();
-    assert_eq!(bad.status.code(), Some(1));
-    let usage = program("send_message", &sim).output().await.unwrap();
-    assert_eq!(usage.status.code(), Some(2));
+    let text = String::from_utf8_lossy(&help.stdout);
+    assert!(
+        text.contains("WPPCONNECT_URL") && text.contains("WPPCONNECT_SECRET_KEY"),
+        "{text}"
+    );
+    assert_eq!(
+        client(&sim).show_all_sessions().await.unwrap(),
+        Vec::new(),
+        "qr_login --help started no session"
+    );
+    let backend = program("backend", &sim)
+        .arg("--help")
+        .output()
+        .await
+        .unwrap();
+    let text = String::from_utf8_lossy(&backend.stdout);
+    for flag in [
+        "--wppconnect-url",
+        "--secret-key",
+        "--database-url",
+        "--jwt-secret",
+        "--webhook-secret",
+        "--public-url",
+        "--bind",
+        "--users",
+        "--sessions",
+        "--log-format",
+        "hash-password",
+    ] {
+        assert!(text.contains(flag), "backend --help lists {flag}: {text}");
+    }
+}
+
+#[tokio::test]
+async fn the_backend_refuses_a_short_jwt_secret_before_starting() {
+    let sim = simulator().await;
+    let output = tokio::time::timeout(
+        WAIT,
+        program("backend", &sim)
+            .env("JWT_SECRET", "short-secret")
+            .env("BIND", "127.0.0.1:0")
+            .env("DATABASE_URL", "sqlite::memory:")
+            .stderr(Stdio::piped())
+            .output(),
+    )
+    .await
+    .expect("the backend ended instead of serving")
+    .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("at least 32 bytes"), "{stderr}");
+    assert!(!stderr.contains("short-secret"), "the secret is not echoed");
+    assert!(output.stdout.is_empty(), "nothing started: {output:?}");
 }
 
 #[tokio::test]

@@ -74,18 +74,18 @@ async fn the_official_socket_io_client_joins_sends_and_receives() {
     let base = format!("http://{}", listener.local_addr().unwrap());
     let state = AppState::new(client, store, auth.clone(), &base, "hook-secret");
     tokio::spawn(async move { axum::serve(listener, app(state)).await.unwrap() });
-    let token = auth.login("ana", "s3nha").unwrap();
+    let token = auth.login("ana", "s3nha", None).await.unwrap();
     let http = reqwest::Client::new();
     http.post(format!("{base}/api/sessions/main/start"))
         .bearer_auth(&token)
         .send()
         .await
         .unwrap();
-    sim.wait_for_status("main", SessionStatus::QrCode, Duration::from_secs(5))
+    sim.wait_for_status("main", SessionStatus::QrCode, Duration::from_secs(60))
         .await
         .unwrap();
     sim.scan("main").unwrap();
-    sim.wait_for_status("main", SessionStatus::Connected, Duration::from_secs(5))
+    sim.wait_for_status("main", SessionStatus::Connected, Duration::from_secs(60))
         .await
         .unwrap();
 

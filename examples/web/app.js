@@ -24,6 +24,9 @@ const state = {
   expiryTimer: null,
   refreshTimer: null,
   tmpSeq: 0,
+  // how many session states were pushed: an answer to a request sent before the latest push is
+  // older than what the page shows, and is not rendered over it
+  sessionPushes: 0,
 };
 
 // ---------------------------------------------------------------- helpers
@@ -271,10 +274,11 @@ async function selectSession(name) {
 
 async function refreshSession() {
   const name = state.session;
+  const pushes = state.sessionPushes;
   try {
     const session = await api('GET', sessionPath(name));
     if (name === state.session) {
-      renderSession(session);
+      if (pushes === state.sessionPushes) renderSession(session);
       setError($('app-error'), '');
       loadSessionNames();
     }
@@ -286,8 +290,10 @@ async function refreshSession() {
 async function startSession() {
   const button = $('start-session');
   button.disabled = true;
+  const pushes = state.sessionPushes;
   try {
-    renderSession(await api('POST', `${sessionPath(state.session)}/start`));
+    const session = await api('POST', `${sessionPath(state.session)}/start`);
+    if (pushes === state.sessionPushes) renderSession(session);
     setError($('app-error'), '');
     loadSessionNames();
   } catch (error) {
@@ -299,8 +305,10 @@ async function startSession() {
 
 async function logoutSession() {
   if (!confirm(`Log session ${state.session} out of WhatsApp?`)) return;
+  const pushes = state.sessionPushes;
   try {
-    renderSession(await api('POST', `${sessionPath(state.session)}/logout`));
+    const session = await api('POST', `${sessionPath(state.session)}/logout`);
+    if (pushes === state.sessionPushes) renderSession(session);
     setError($('app-error'), '');
     loadSessionNames();
   } catch (error) {
@@ -360,6 +368,7 @@ function connectEvents() {
   source.addEventListener('session-status', handler((data) => {
     const session = data && data.session && typeof data.session === 'object' ? data.session : data;
     if (session && session.name === state.session) {
+      state.sessionPushes += 1;
       const before = state.sessionInfo && statusLabel(state.sessionInfo);
       renderSession(session);
       if (before !== statusLabel(session)) loadSessionNames();

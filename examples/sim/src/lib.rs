@@ -331,6 +331,13 @@ impl RunningSimulator {
         self.sim.incoming(session, from_phone, text)
     }
 
+    /// How many requests a stall fault ([`Faults::stall_routes`]) holds right now: a test
+    /// waits for this instead of racing a short client timeout.
+    #[must_use]
+    pub fn stalled_requests(&self) -> usize {
+        self.sim.stalled()
+    }
+
     /// Replaces the faults the simulator injects.
     pub fn set_faults(&self, faults: Faults) {
         self.sim.set_faults(faults);

@@ -215,6 +215,29 @@ async fn healthz(State(sim): Shared, method: Method, uri: Uri, headers: HeaderMa
     )
 }
 
+/// A session name from a path, checked with the models' rule (`SessionName::new`). The real
+/// server takes any name; an answer it cannot give safely (a name that changes the path after
+/// normalisation, control characters, an endless name) is refused here as the backend and the
+/// client refuse it: 400 `{"error", "reason"}`.
+fn check_session(name: &str) -> Result<(), Box<Response>> {
+    match wppconnect_models::SessionName::new(name) {
+        Ok(_) => Ok(()),
+        Err(error) => {
+            let mut reason = error.to_string();
+            if let Some((end, _)) = reason.char_indices().nth(200) {
+                reason.truncate(end);
+            }
+            Err(Box::new(
+                (
+                    StatusCode::BAD_REQUEST,
+                    axum::Json(json!({"error": "invalid session name", "reason": reason})),
+                )
+                    .into_response(),
+            ))
+        }
+    }
+}
+
 /// The auth middleware: path form `session:token`, else `Authorization: <word> <token>`.
 fn authorize(
     sim: &Sim,
@@ -233,6 +256,7 @@ fn authorize(
             (segment, token)
         }
     };
+    check_session(session)?;
     let Some(token) = token else {
         return Err(Box::new(ctx.json(
             StatusCode::UNAUTHORIZED,
@@ -284,6 +308,9 @@ async fn three_segments(
     }
     let mut ctx = Ctx::new(&headers);
     if method == Method::POST && c == "generate-token" {
+        if let Err(response) = check_session(&a) {
+            return *response;
+        }
         if sim.faults().stalls("generate-token") {
             sim.stall().await;
         }
@@ -878,6 +905,9 @@ fn bad_request(reason: &str) -> Response {
 }
 
 async fn control_scan(State(sim): Shared, Path(session): Path<String>) -> Response {
+    if let Err(response) = check_session(&session) {
+        return *response;
+    }
     match sim.scan(&session) {
         Ok(()) => axum::Json(json!({"status": SessionStatus::Connected.as_str()})).into_response(),
         Err(error) => control_error(&error),
@@ -895,6 +925,9 @@ async fn control_incoming(
     Path(session): Path<String>,
     body: Bytes,
 ) -> Response {
+    if let Err(response) = check_session(&session) {
+        return *response;
+    }
     let incoming: Incoming = match serde_json::from_slice(&body) {
         Ok(incoming) => incoming,
         Err(error) => return bad_request(&format!("expected {{\"from\", \"body\"}}: {error}")),
@@ -906,6 +939,9 @@ async fn control_incoming(
 }
 
 async fn control_messages(State(sim): Shared, Path(session): Path<String>) -> Response {
+    if let Err(response) = check_session(&session) {
+        return *response;
+    }
     let messages: Vec<Value> = sim.messages(&session).iter().map(Obj::to_value).collect();
     axum::Json(messages).into_response()
 }

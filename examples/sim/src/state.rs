@@ -96,6 +96,8 @@ pub(crate) struct Sim {
     faults: Mutex<Faults>,
     changed: watch::Sender<u64>,
     stopped: watch::Sender<bool>,
+    /// Requests held by [`Sim::stall`] right now.
+    stalled: std::sync::atomic::AtomicUsize,
     poster: Poster,
 }
 
@@ -156,6 +158,7 @@ impl Sim {
             faults: Mutex::new(Faults::default()),
             changed: watch::channel(0).0,
             stopped,
+            stalled: std::sync::atomic::AtomicUsize::new(0),
             poster: Poster::new(stopped_rx),
         })
     }
@@ -188,8 +191,23 @@ impl Sim {
 
     /// Never answers, until the simulator shuts down (so graceful shutdown is not held up).
     pub(crate) async fn stall(&self) {
+        use std::sync::atomic::Ordering;
+        /// Counts the request as stalled until it ends (or is dropped with its connection).
+        struct Held<'a>(&'a std::sync::atomic::AtomicUsize);
+        impl Drop for Held<'_> {
+            fn drop(&mut self) {
+                self.0.fetch_sub(1, Ordering::SeqCst);
+            }
+        }
         let mut stopped = self.stopped.subscribe();
+        self.stalled.fetch_add(1, Ordering::SeqCst);
+        let _held = Held(&self.stalled);
         let _ = stopped.wait_for(|stopped| *stopped).await;
+    }
+
+    /// How many requests [`Sim::stall`] holds right now.
+    pub(crate) fn stalled(&self) -> usize {
+        self.stalled.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     // ---- tokens ---------------------------------------------------------------------------

@@ -6,7 +6,7 @@ mod support;
 use std::time::Duration;
 
 use serde_json::{json, Value};
-use support::{connected, fast_sim, Receiver};
+use support::{connected, fast_sim, until, Receiver, WAIT};
 use wppconnect_sim::Faults;
 
 async fn send_message(http: &reqwest::Client, url: &str, token: &str) -> reqwest::Response {
@@ -86,29 +86,30 @@ async fn a_stalled_route_never_answers_and_the_others_still_do() {
         stall_routes: vec!["send-message".into()],
         ..Faults::default()
     });
-    let impatient = reqwest::Client::builder()
-        .timeout(Duration::from_millis(150))
-        .build()
-        .unwrap();
-    let error = impatient
-        .post(format!("{}/api/main/send-message", sim.url()))
-        .bearer_auth(&token)
-        .json(&json!({"phone": "5511999999999", "message": "oi"}))
-        .send()
-        .await
-        .unwrap_err();
-    assert!(error.is_timeout());
-    assert!(sim.messages("main").is_empty());
-    let status = impatient
+    // no client timeout racing the machine: the simulator says when it holds the request
+    let stalled = tokio::spawn(
+        http.post(format!("{}/api/main/send-message", sim.url()))
+            .bearer_auth(&token)
+            .json(&json!({"phone": "5511999999999", "message": "oi"}))
+            .send(),
+    );
+    until("the send to stall", || sim.stalled_requests() == 1).await;
+    let status = http
         .get(format!("{}/api/main/status-session", sim.url()))
         .bearer_auth(&token)
         .send()
         .await
         .unwrap();
-    assert_eq!(status.status(), 200);
-    tokio::time::timeout(Duration::from_secs(5), sim.shutdown())
-        .await
-        .unwrap();
+    assert_eq!(status.status(), 200, "the other routes still answer");
+    assert!(!stalled.is_finished(), "the stalled send has no answer");
+    assert!(sim.messages("main").is_empty());
+    tokio::time::timeout(WAIT, sim.shutdown()).await.unwrap();
+    // shutdown ends it without a send: never a 201
+    let ended = tokio::time::timeout(WAIT, stalled).await.unwrap().unwrap();
+    assert!(
+        ended.as_ref().map_or(true, |r| r.status() != 201),
+        "{ended:?}"
+    );
 }
 
 #[tokio::test]
@@ -126,13 +127,7 @@ async fn dropped_webhooks_never_arrive() {
     sim.contact_writes("main", "5511999999999", "oi").unwrap();
     hooks.wait_for("onmessage", 1).await;
     // the acks happen (the stored message reaches ack 3)…
-    for _ in 0..1000 {
-        if sim.messages("main")[0]["ack"] == 3 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
-    assert_eq!(sim.messages("main")[0]["ack"], 3);
+    until("ack 3", || sim.messages("main")[0]["ack"] == 3).await;
     // …but their webhooks, which would have been posted at the same moment, never come
     tokio::time::sleep(Duration::from_millis(100)).await;
     assert!(hooks.of("onack").is_empty(), "{:?}", hooks.events());
@@ -195,10 +190,14 @@ async fn delayed_webhooks_arrive_late() {
         webhook_delay_ms: 400,
         ..Faults::default()
     });
+    let written = tokio::time::Instant::now();
     sim.contact_writes("main", "5511999999999", "oi").unwrap();
-    tokio::time::sleep(Duration::from_millis(50)).await;
-    assert!(hooks.of("onmessage").is_empty(), "not yet");
     hooks.wait_for("onmessage", 1).await;
+    // a lower bound only: a busy machine makes it later, never earlier
+    assert!(
+        written.elapsed() >= Duration::from_millis(400),
+        "not before its delay"
+    );
 }
 
 #[tokio::test]

@@ -2,10 +2,8 @@
 
 mod support;
 
-use std::time::Duration;
-
 use serde_json::{json, Value};
-use support::{fast_sim, token};
+use support::{fast_sim, token, until, WAIT};
 
 #[tokio::test]
 async fn generate_token_answers_201_and_every_token_stays_valid_for_its_session_only() {
@@ -289,21 +287,17 @@ async fn responses_carry_express_headers_and_framework_errors_are_html() {
 #[tokio::test]
 async fn healthz_with_the_exact_json_content_type_never_answers() {
     let sim = fast_sim().await;
-    let http = reqwest::Client::builder()
-        .timeout(Duration::from_millis(200))
-        .build()
-        .unwrap();
-    let error = http
-        .get(format!("{}/healthz", sim.url()))
-        .header("content-type", "application/json")
-        .send()
-        .await
-        .unwrap_err();
-    assert!(error.is_timeout());
-    // the stalled request does not hold up shutdown
-    tokio::time::timeout(Duration::from_secs(5), sim.shutdown())
-        .await
-        .unwrap();
+    // no client timeout racing the machine: the simulator says when it holds the request
+    let stalled = tokio::spawn(
+        reqwest::Client::new()
+            .get(format!("{}/healthz", sim.url()))
+            .header("content-type", "application/json")
+            .send(),
+    );
+    until("healthz to stall", || sim.stalled_requests() == 1).await;
+    assert!(!stalled.is_finished(), "no answer while it stalls");
+    // the stalled request does not hold up shutdown (the guard only stops a hang)
+    tokio::time::timeout(WAIT, sim.shutdown()).await.unwrap();
 }
 
 #[tokio::test]
@@ -324,4 +318,63 @@ async fn debug_output_shows_neither_the_secret_key_nor_tokens() {
     for secret in ["very-secret-key", "webhook-secret", minted.as_str()] {
         assert!(!debug.contains(secret), "{secret} in {debug}");
     }
+}
+
+/// A request sent byte for byte (an HTTP library would resolve `..` first): status and body.
+async fn raw(addr: std::net::SocketAddr, method: &str, target: &str) -> (u16, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let request = format!(
+        "{method} {target} HTTP/1.1\r\nhost: {addr}\r\nauthorization: Bearer x\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    tokio::time::timeout(WAIT, stream.read_to_end(&mut answer))
+        .await
+        .unwrap()
+        .unwrap();
+    let answer = String::from_utf8_lossy(&answer).into_owned();
+    let status = answer
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let body = answer
+        .split("\r\n\r\n")
+        .nth(1)
+        .unwrap_or_default()
+        .to_owned();
+    (status, body)
+}
+
+#[tokio::test]
+async fn session_names_the_models_refuse_are_answered_400_and_never_stored() {
+    let sim = fast_sim().await;
+    let key = sim.secret_key().to_owned();
+    for name in ["..", "a%2Fb", "a%5Cb", "%0D%0A", "%00", "a%20b"] {
+        for (method, target) in [
+            ("POST", format!("/api/{name}/{key}/generate-token")),
+            ("POST", format!("/api/{name}/start-session")),
+            ("GET", format!("/api/{name}/status-session")),
+            (
+                "GET",
+                format!("/api/{name}/get-messages/5511999999999@c.us"),
+            ),
+            ("POST", format!("/sim/{name}/scan")),
+            ("POST", format!("/sim/{name}/incoming")),
+            ("GET", format!("/sim/{name}/messages")),
+        ] {
+            let (status, body) = raw(sim.addr(), method, &target).await;
+            assert_eq!(status, 400, "{method} {target}: {body}");
+            assert!(body.contains("invalid session name"), "{target}: {body}");
+            assert!(body.contains("\"reason\""), "{target}: {body}");
+        }
+    }
+    let sessions: Value = reqwest::get(format!("{}/api/{key}/show-all-sessions", sim.url()))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(sessions, json!({"response": []}), "nothing stored");
 }

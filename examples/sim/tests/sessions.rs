@@ -9,8 +9,6 @@ use serde_json::{json, Value};
 use support::{connected, fast_sim, token, Receiver};
 use wppconnect_sim::{ControlError, SessionStatus, Simulator};
 
-const SECOND: Duration = Duration::from_secs(1);
-
 async fn get(http: &reqwest::Client, url: String, token: &str) -> reqwest::Response {
     http.get(url).bearer_auth(token).send().await.unwrap()
 }
@@ -265,7 +263,7 @@ async fn sessions_connect_by_themselves_after_the_configured_delay() {
         .send()
         .await
         .unwrap();
-    sim.wait_for_status("auto", SessionStatus::Connected, 5 * SECOND)
+    sim.wait_for_status("auto", SessionStatus::Connected, support::WAIT)
         .await
         .unwrap();
 }
@@ -558,7 +556,7 @@ async fn start_all_restarts_stored_sessions_even_with_a_wrong_key() {
         .send()
         .await
         .unwrap();
-    sim.wait_for_status("main", SessionStatus::Closed, SECOND)
+    sim.wait_for_status("main", SessionStatus::Closed, support::WAIT)
         .await
         .unwrap();
     let response = http
@@ -572,7 +570,7 @@ async fn start_all_restarts_stored_sessions_even_with_a_wrong_key() {
         json!({"response": "error", "message": "The token is incorrect"})
     );
     // as observed: the sessions start anyway
-    sim.wait_for_status("main", SessionStatus::QrCode, 5 * SECOND)
+    sim.wait_for_status("main", SessionStatus::QrCode, support::WAIT)
         .await
         .unwrap();
 }

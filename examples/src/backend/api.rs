@@ -1,11 +1,14 @@
 //! The REST API, SSE, `/health` and the web console's files.
 
-use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::RwLock;
+use std::time::Duration;
 
+use axum::extract::connect_info::ConnectInfo;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request, State};
 use axum::http::request::Parts;
-use axum::http::{header, StatusCode};
+use axum::http::{header, Extensions, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -15,8 +18,98 @@ use serde_json::{json, Value};
 use wppconnect_models::domain::{self, MessageStatus, SessionStatus};
 use wppconnect_models::{PhoneNumber, SessionName};
 
+use super::auth::{LoginError, MAX_USERNAME_BYTES};
 use super::store::StoreError;
 use super::AppState;
+
+/// The secrets [`redact`] cuts out, registered by [`register_secret`].
+static SECRETS: RwLock<Vec<String>> = RwLock::new(Vec::new());
+
+/// Secrets shorter than this are not registered: cutting every `a` out of a text hides nothing.
+const MIN_SECRET_LEN: usize = 4;
+
+/// Adds a secret (the server's secret key, the webhook secret) to those [`redact`] cuts out of
+/// upstream text, in every form it can take in a URL. Process-wide: each backend in the process
+/// registers its own, so text is never shown with any of them.
+pub fn register_secret(secret: &str) {
+    if secret.len() < MIN_SECRET_LEN {
+        return;
+    }
+    let forms = [
+        secret.to_owned(),
+        percent_encoding::utf8_percent_encode(secret, percent_encoding::NON_ALPHANUMERIC)
+            .to_string(),
+        url::form_urlencoded::byte_serialize(secret.as_bytes()).collect(),
+    ];
+    let mut secrets = SECRETS
+        .write()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    for form in forms {
+        if !secrets.contains(&form) {
+            secrets.push(form);
+        }
+    }
+    // the longest first, so a secret inside another is not cut out of it halfway
+    secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+}
+
+/// `text` with every [registered](register_secret) secret replaced by `<redacted>`: applied to
+/// all upstream text (WPPConnect's error messages, client errors) before it reaches an answer or
+/// a log line.
+#[must_use]
+pub fn redact(text: &str) -> String {
+    let secrets = SECRETS
+        .read()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut text = text.to_owned();
+    for secret in secrets.iter() {
+        if text.contains(secret.as_str()) {
+            text = text.replace(secret.as_str(), "<redacted>");
+        }
+    }
+    text
+}
+
+/// A log writer that [redacts](redact) what it writes: `run` logs through it, so a secret in
+/// any crate's log line (the client's retries quote the server) is cut out too. Wraps any
+/// `tracing_subscriber` writer: `fmt().with_writer(RedactLogs(std::io::stdout))`. The formatter
+/// writes each event in one piece, so a secret is never split between two writes.
+#[derive(Debug, Clone, Copy)]
+pub struct RedactLogs<M>(pub M);
+
+impl<'a, M: tracing_subscriber::fmt::MakeWriter<'a>> tracing_subscriber::fmt::MakeWriter<'a>
+    for RedactLogs<M>
+{
+    type Writer = RedactWrite<M::Writer>;
+
+    fn make_writer(&'a self) -> Self::Writer {
+        RedactWrite(self.0.make_writer())
+    }
+}
+
+/// The writer of [`RedactLogs`].
+#[derive(Debug)]
+pub struct RedactWrite<W>(W);
+
+impl<W: std::io::Write> std::io::Write for RedactWrite<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let text = String::from_utf8_lossy(buf);
+        self.0.write_all(redact(&text).as_bytes())?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush()
+    }
+}
+
+/// At most `max` characters of `text`, with `…` when cut.
+fn shorten(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_owned(),
+    }
+}
 
 pub(super) fn routes() -> Router<AppState> {
     Router::new()
@@ -48,6 +141,7 @@ pub(super) fn routes() -> Router<AppState> {
             }),
         )
         .route("/health", get(health))
+        .route("/api/health", get(health_details))
         .route("/api/auth/login", post(login))
         .route("/api/sessions", get(list_sessions))
         .route("/api/sessions/{name}", get(get_session))
@@ -89,11 +183,14 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
     }
 }
 
-/// An error answer: `{"error": <code>, "message": <text>}` with its status.
+/// An error answer: `{"error": <code>, "reason": <text>, "message": <text>}` with its status
+/// (`message` is the same text as `reason`, kept for existing clients).
 #[derive(Debug)]
 pub(super) enum ApiError {
     BadRequest(String),
     Unauthorized(&'static str),
+    TooManyRequests(Duration),
+    Unavailable(&'static str),
     NotFound(String),
     NotConnected(String),
     Upstream(wppconnect_client::Error),
@@ -137,6 +234,19 @@ impl ApiError {
                 "unauthorized",
                 (*message).to_owned(),
             ),
+            Self::TooManyRequests(wait) => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_requests",
+                format!(
+                    "too many login attempts; try again in {} s",
+                    retry_after_secs(*wait)
+                ),
+            ),
+            Self::Unavailable(message) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                (*message).to_owned(),
+            ),
             Self::NotFound(message) => (StatusCode::NOT_FOUND, "not_found", message.clone()),
             Self::NotConnected(session) => (
                 StatusCode::CONFLICT,
@@ -153,7 +263,11 @@ impl ApiError {
                 } else {
                     format!("{message}: WPPConnect Server unreachable")
                 };
-                (StatusCode::BAD_GATEWAY, "wppconnect_error", message)
+                (
+                    StatusCode::BAD_GATEWAY,
+                    "wppconnect_error",
+                    redact(&message),
+                )
             }
             Self::Database(_) => (
                 StatusCode::SERVICE_UNAVAILABLE,
@@ -164,15 +278,34 @@ impl ApiError {
     }
 }
 
+/// Whole seconds for `Retry-After`, rounded up (never 0).
+fn retry_after_secs(wait: Duration) -> u64 {
+    (wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1)
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         match &self {
-            Self::Upstream(error) => tracing::warn!(%error, "WPPConnect call failed"),
+            Self::Upstream(error) => {
+                let error = redact(&error.to_string());
+                tracing::warn!(%error, "WPPConnect call failed");
+            }
             Self::Database(error) => tracing::error!(error = ?error, "database failure"),
             _ => {}
         }
         let (status, code, message) = self.parts();
-        (status, Json(json!({"error": code, "message": message}))).into_response()
+        let mut response = (
+            status,
+            Json(json!({"error": code, "reason": message, "message": message})),
+        )
+            .into_response();
+        if let Self::TooManyRequests(wait) = self {
+            response.headers_mut().insert(
+                header::RETRY_AFTER,
+                HeaderValue::from(retry_after_secs(wait)),
+            );
+        }
+        response
     }
 }
 
@@ -191,7 +324,7 @@ impl FromRequestParts<AppState> for AuthUser {
             .headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
+            .and_then(bearer_token)
             .map(str::to_owned);
         let from_query = parts.uri.query().and_then(|q| {
             url::form_urlencoded::parse(q.as_bytes())
@@ -209,8 +342,37 @@ impl FromRequestParts<AppState> for AuthUser {
     }
 }
 
-fn session_name(name: &str) -> Result<SessionName, ApiError> {
-    SessionName::new(name).map_err(|e| ApiError::BadRequest(e.to_string()))
+/// The token of an `Authorization` value whose scheme is `Bearer`, in any case (RFC 9110
+/// makes auth schemes case-insensitive).
+fn bearer_token(value: &str) -> Option<&str> {
+    let (scheme, token) = value.trim().split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
+}
+
+/// A request that may carry a valid JWT: `/health` answers details only with one.
+pub(super) struct MaybeUser(pub(super) Option<AuthUser>);
+
+impl FromRequestParts<AppState> for MaybeUser {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(Self(AuthUser::from_request_parts(parts, state).await.ok()))
+    }
+}
+
+/// Validates a session name from a path, a query, a socket.io event or a body with
+/// [`SessionName::new`]: what it refuses never reaches the client, a log or the store.
+pub(super) fn session_name(name: &str) -> Result<SessionName, ApiError> {
+    SessionName::new(name).map_err(|e| ApiError::BadRequest(shorten(&e.to_string(), 200)))
+}
+
+/// The `?session=` of a query, validated when present.
+fn optional_session(session: Option<&str>) -> Result<Option<SessionName>, ApiError> {
+    session.map(session_name).transpose()
 }
 
 #[derive(Deserialize)]
@@ -221,12 +383,36 @@ struct Login {
 
 async fn login(
     State(state): State<AppState>,
+    extensions: Extensions,
     ApiJson(login): ApiJson<Login>,
 ) -> Result<Json<Value>, ApiError> {
-    let token = state
+    if login.username.len() > MAX_USERNAME_BYTES {
+        return Err(ApiError::BadRequest(format!(
+            "the user name is longer than {MAX_USERNAME_BYTES} bytes"
+        )));
+    }
+    // present when served with `into_make_service_with_connect_info` (as `run` does); without
+    // it every client shares one per-address limit
+    let address = extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|info| info.0.ip());
+    let token = match state
         .auth
-        .login(&login.username, &login.password)
-        .ok_or(ApiError::Unauthorized("wrong user name or password"))?;
+        .login(&login.username, &login.password, address)
+        .await
+    {
+        Ok(token) => token,
+        Err(LoginError::WrongCredentials) => {
+            return Err(ApiError::Unauthorized("wrong user name or password"))
+        }
+        Err(LoginError::Throttled { retry_after }) => {
+            tracing::warn!(?address, "login throttled");
+            return Err(ApiError::TooManyRequests(retry_after));
+        }
+        Err(LoginError::Unavailable) => {
+            return Err(ApiError::Unavailable("logins are unavailable"))
+        }
+    };
     Ok(Json(
         json!({"token": token, "expiresIn": super::auth::TOKEN_TTL_SECS}),
     ))
@@ -250,13 +436,22 @@ async fn current_session(
     state: &AppState,
     name: &SessionName,
 ) -> Result<domain::Session, ApiError> {
+    let stored = state.store.session(name.as_str()).await?;
     let server = state.client.session(name.as_str())?.status().await?;
     let mut session = domain::Session::from_state(name.as_str(), &server);
     if session.status != SessionStatus::Connecting {
         // a QR code only means something while the session waits for a scan
         session.qr_code = None;
     }
-    let stored = state.store.session(name.as_str()).await?;
+    let shown = |s: &domain::Session| (s.status, s.qr_code.clone());
+    if stored.as_ref().map(shown) != Some(shown(&session)) {
+        // A webhook may have moved the session on while the server was asked (a scan during a
+        // start): when the store changed meanwhile, it is newer than this answer; keep it.
+        let now = state.store.session(name.as_str()).await?;
+        if let Some(now) = now.filter(|now| stored.as_ref().map(shown) != Some(shown(now))) {
+            return Ok(now);
+        }
+    }
     if let Some(stored) = &stored {
         session.last_connected = stored.last_connected;
         session.phone_number.clone_from(&stored.phone_number);
@@ -289,7 +484,10 @@ async fn current_session(
                         session.phone_number = Some(phone.digits().to_owned());
                     }
                 }
-                Err(error) => tracing::debug!(%error, "get-phone-number failed"),
+                Err(error) => {
+                    let error = redact(&error.to_string());
+                    tracing::debug!(%error, "get-phone-number failed");
+                }
             }
         }
     }
@@ -345,9 +543,9 @@ async fn start_session(
             .set_session(name.as_str(), session.status, None)
             .await?;
     }
-    state
-        .realtime
-        .push(name.as_str(), "session-status", &session);
+    // No `session-status` push from here: this state was read from the server a moment ago,
+    // and the webhooks (QR code, scan, connected) push newer ones in order. Pushing it could
+    // land after them and show a connected session as waiting for a scan.
     Ok(Json(session))
 }
 
@@ -508,8 +706,12 @@ async fn conversations(
     _user: AuthUser,
     ApiQuery(query): ApiQuery<SessionQuery>,
 ) -> Result<Json<Vec<domain::Conversation>>, ApiError> {
+    let session = optional_session(query.session.as_deref())?;
     Ok(Json(
-        state.store.conversations(query.session.as_deref()).await?,
+        state
+            .store
+            .conversations(session.as_ref().map(SessionName::as_str))
+            .await?,
     ))
 }
 
@@ -519,10 +721,11 @@ async fn messages(
     Path(id): Path<String>,
     ApiQuery(query): ApiQuery<SessionQuery>,
 ) -> Result<Json<super::store::Page>, ApiError> {
+    let session = optional_session(query.session.as_deref())?;
     let page = state
         .store
         .messages(
-            query.session.as_deref(),
+            session.as_ref().map(SessionName::as_str),
             &id,
             query.page.unwrap_or(1),
             query.limit.unwrap_or(50),
@@ -537,13 +740,22 @@ async fn mark_read(
     Path(id): Path<String>,
     ApiQuery(query): ApiQuery<SessionQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    if !state.store.mark_read(query.session.as_deref(), &id).await? {
-        return Err(ApiError::NotFound(format!("no conversation {id}")));
+    let session = optional_session(query.session.as_deref())?;
+    if !state
+        .store
+        .mark_read(session.as_ref().map(SessionName::as_str), &id)
+        .await?
+    {
+        return Err(ApiError::NotFound(format!(
+            "no conversation {}",
+            shorten(&id, 100)
+        )));
     }
-    if let Some(session) = query.session.as_deref() {
+    if let Some(session) = &session {
         // best effort: the blue ticks on the contact's phone
-        if let Ok(handle) = state.client.session(session) {
+        if let Ok(handle) = state.client.session(session.as_str()) {
             if let Err(error) = handle.send_seen(&id).await {
+                let error = redact(&error.to_string());
                 tracing::debug!(%error, "send-seen failed");
             }
         }
@@ -555,49 +767,37 @@ async fn events(
     State(state): State<AppState>,
     _user: AuthUser,
     ApiQuery(query): ApiQuery<SessionQuery>,
-) -> impl IntoResponse {
-    state.realtime.sse(query.session)
+) -> Result<impl IntoResponse, ApiError> {
+    let session = optional_session(query.session.as_deref())?;
+    Ok(state.realtime.sse(session.map(String::from)))
 }
 
-async fn health(State(state): State<AppState>) -> Response {
-    let mut names: Vec<String> = state.store.session_names().await.unwrap_or_default();
-    names.extend(state.inner.sessions.iter().cloned());
-    names.sort();
-    names.dedup();
-    if names.is_empty() {
-        names.push("main".to_owned());
-    }
-    let mut sessions = BTreeMap::new();
-    let mut reachable = false;
-    for name in &names {
-        let Ok(session) = state.client.session(name) else {
-            continue;
-        };
-        match session.check_connection().await {
-            Ok(connected) => {
-                reachable = true;
-                sessions.insert(name.clone(), json!({"connected": connected}));
-            }
-            Err(error) => {
-                sessions.insert(
-                    name.clone(),
-                    json!({"connected": false, "error": error.to_string()}),
-                );
-            }
-        }
-    }
-    let database = state.store.ping().await;
-    let healthy = reachable && database;
-    let body = json!({
-        "status": if healthy { "up" } else { "down" },
-        "wppconnect": {"status": if reachable { "up" } else { "down" }, "sessions": sessions},
-        "database": {"status": if database { "up" } else { "down" }},
-        "realtime": {"status": "up", "clients": state.realtime.clients()},
-    });
-    let status = if healthy {
+/// `GET /health`: `{"status": "up"|"down"}` (503 when down) for anyone; the details
+/// (WPPConnect per session, database, real-time) only with a valid JWT. See [`super::health`].
+async fn health(State(state): State<AppState>, MaybeUser(user): MaybeUser) -> Response {
+    let report = state.health.report(&state).await;
+    let status = if report.healthy {
         StatusCode::OK
     } else {
         StatusCode::SERVICE_UNAVAILABLE
     };
-    (status, Json(body)).into_response()
+    match user {
+        Some(_) => (status, Json(report.details.clone())).into_response(),
+        None => (
+            status,
+            Json(json!({"status": if report.healthy { "up" } else { "down" }})),
+        )
+            .into_response(),
+    }
+}
+
+/// `GET /api/health`: the details of `/health`, and 401 without a valid JWT.
+async fn health_details(State(state): State<AppState>, _user: AuthUser) -> Response {
+    let report = state.health.report(&state).await;
+    let status = if report.healthy {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (status, Json(report.details.clone())).into_response()
 }

@@ -1,18 +1,34 @@
-//! Users, password hashes (argon2) and JWT bearer tokens.
+//! Users, password hashes (argon2), JWT bearer tokens and login throttling.
 
 use std::collections::HashMap;
 use std::fmt;
+use std::net::IpAddr;
+use std::num::NonZeroU32;
 use std::sync::Arc;
+use std::time::Duration;
 
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use governor::clock::{Clock, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use jsonwebtoken::{decode, encode, DecodingKey, EncodingKey, Header, Validation};
 use rand::distributions::{Alphanumeric, DistString};
 use serde::{Deserialize, Serialize};
+use tokio::sync::Semaphore;
 
 /// How long a login token is valid.
 pub const TOKEN_TTL_SECS: i64 = 12 * 60 * 60;
+
+/// The shortest `JWT_SECRET` accepted, in bytes: HS256 needs a key at least as long as its
+/// 256-bit hash to keep its strength.
+pub const MIN_JWT_SECRET_BYTES: usize = 32;
+
+/// How far past its `exp` a token is still accepted, for clocks slightly apart.
+pub const LEEWAY_SECS: u64 = 5;
+
+/// The longest user name a login may carry; longer ones are refused before any work.
+pub const MAX_USERNAME_BYTES: usize = 128;
 
 /// A random string of `len` letters and digits (passwords, secrets).
 #[must_use]
@@ -20,7 +36,24 @@ pub fn random_secret(len: usize) -> String {
     Alphanumeric.sample_string(&mut rand::thread_rng(), len)
 }
 
+/// Refuses a JWT secret shorter than [`MIN_JWT_SECRET_BYTES`].
+///
+/// # Errors
+/// A message for the operator, saying how long the secret must be (never the secret itself).
+pub fn check_jwt_secret(secret: &str) -> Result<(), String> {
+    if secret.len() < MIN_JWT_SECRET_BYTES {
+        return Err(format!(
+            "JWT_SECRET is {} bytes long; it must be at least {MIN_JWT_SECRET_BYTES} bytes \
+             (e.g. `openssl rand -hex 32`), or unset for a random one",
+            secret.len()
+        ));
+    }
+    Ok(())
+}
+
 /// Hashes a password with argon2id.
+///
+/// This is deliberately slow (tens of milliseconds): call it from the blocking pool in async code.
 ///
 /// # Errors
 /// When hashing fails (practically never).
@@ -48,12 +81,27 @@ pub struct Claims {
     pub iat: i64,
 }
 
-/// Users and the JWT keys. Its `Debug` shows neither hashes nor the secret.
+/// Why a login was not answered with a token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoginError {
+    /// The user does not exist or the password is wrong (the same answer for both).
+    WrongCredentials,
+    /// Too many attempts for this user or from this address: try again after the delay.
+    Throttled {
+        /// How long to wait before the next attempt is accepted.
+        retry_after: Duration,
+    },
+    /// The password could not be checked (the blocking pool is gone: the process is stopping).
+    Unavailable,
+}
+
+/// Users, the JWT keys and the login limits. Its `Debug` shows neither hashes nor the secret.
 #[derive(Clone)]
 pub struct Auth {
     users: Arc<HashMap<String, String>>,
     encoding: Arc<EncodingKey>,
     decoding: Arc<DecodingKey>,
+    limits: Arc<LoginLimits>,
 }
 
 impl fmt::Debug for Auth {
@@ -65,46 +113,162 @@ impl fmt::Debug for Auth {
 }
 
 impl Auth {
-    /// Users as `name -> argon2 hash`, and the JWT secret.
+    /// Users as `name -> argon2 hash`, and the JWT secret. The secret's length is checked where
+    /// the configuration is read ([`check_jwt_secret`]), not here, so tests can use short ones.
     #[must_use]
     pub fn new(users: HashMap<String, String>, jwt_secret: &str) -> Self {
         Self {
             users: Arc::new(users),
             encoding: Arc::new(EncodingKey::from_secret(jwt_secret.as_bytes())),
             decoding: Arc::new(DecodingKey::from_secret(jwt_secret.as_bytes())),
+            limits: Arc::new(LoginLimits::new(LoginQuotas::default())),
+        }
+    }
+
+    /// Replaces the login limits (the defaults are [`LoginQuotas::default`]).
+    #[must_use]
+    pub fn with_login_quotas(self, quotas: LoginQuotas) -> Self {
+        Self {
+            limits: Arc::new(LoginLimits::new(quotas)),
+            ..self
         }
     }
 
     /// A token for the user when the password matches its hash.
-    #[must_use]
-    pub fn login(&self, username: &str, password: &str) -> Option<String> {
-        let Some(hash) = self.users.get(username) else {
-            // the same work for an unknown user, so timing does not tell which users exist
-            let dummy = dummy_hash();
-            if let Ok(parsed) = PasswordHash::new(dummy) {
-                let _ = Argon2::default().verify_password(password.as_bytes(), &parsed);
-            }
-            return None;
-        };
-        let parsed = PasswordHash::new(hash).ok()?;
-        Argon2::default()
-            .verify_password(password.as_bytes(), &parsed)
-            .ok()?;
+    ///
+    /// Each attempt first counts against the limits of the user name and of the client's
+    /// address (`None` when unknown: those share one limit); over either, the answer is
+    /// [`LoginError::Throttled`] without checking the password. The argon2 check runs on the
+    /// blocking pool, at most one per CPU at a time, so a flood of logins never stalls other
+    /// requests nor takes the memory of hundreds of hashes at once.
+    ///
+    /// # Errors
+    /// [`LoginError`].
+    pub async fn login(
+        &self,
+        username: &str,
+        password: &str,
+        address: Option<IpAddr>,
+    ) -> Result<String, LoginError> {
+        self.limits.check(username, address)?;
+        let permit = Arc::clone(&self.limits.hashing)
+            .acquire_owned()
+            .await
+            .map_err(|_| LoginError::Unavailable)?;
+        let hash = self.users.get(username).cloned();
+        let password = password.to_owned();
+        let matches = tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            // an unknown user costs the same work, so timing does not tell which users exist
+            let known = hash.is_some();
+            let hash = hash.as_deref().unwrap_or_else(|| dummy_hash());
+            let verified = PasswordHash::new(hash).is_ok_and(|parsed| {
+                Argon2::default()
+                    .verify_password(password.as_bytes(), &parsed)
+                    .is_ok()
+            });
+            known && verified
+        })
+        .await
+        .map_err(|_| LoginError::Unavailable)?;
+        if !matches {
+            return Err(LoginError::WrongCredentials);
+        }
         let now = wppconnect_models::Seconds::now().get();
         let claims = Claims {
             sub: username.to_owned(),
             iat: now,
             exp: now + TOKEN_TTL_SECS,
         };
-        encode(&Header::default(), &claims, &self.encoding).ok()
+        encode(&Header::default(), &claims, &self.encoding).map_err(|_| LoginError::Unavailable)
     }
 
-    /// The claims of a valid, unexpired token.
+    /// The claims of a valid, unexpired token ([`LEEWAY_SECS`] of leeway) of a user that still
+    /// exists.
     #[must_use]
     pub fn verify(&self, token: &str) -> Option<Claims> {
-        decode::<Claims>(token, &self.decoding, &Validation::default())
-            .ok()
-            .map(|data| data.claims)
+        let mut validation = Validation::default();
+        validation.leeway = LEEWAY_SECS;
+        let claims = decode::<Claims>(token, &self.decoding, &validation)
+            .ok()?
+            .claims;
+        self.users.contains_key(&claims.sub).then_some(claims)
+    }
+}
+
+/// How many login attempts are allowed: a burst, then one more per period. Counted per user
+/// name and per client address separately; every attempt counts, right or wrong.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoginQuotas {
+    /// Attempts a user name may make at once.
+    pub per_user_burst: NonZeroU32,
+    /// Then one more attempt per this period.
+    pub per_user_period: Duration,
+    /// Attempts one address may make at once.
+    pub per_address_burst: NonZeroU32,
+    /// Then one more attempt per this period.
+    pub per_address_period: Duration,
+}
+
+impl Default for LoginQuotas {
+    /// 5 attempts per user name, then one every 12 s (5 a minute); 20 per address, then one
+    /// every 3 s (20 a minute).
+    fn default() -> Self {
+        Self {
+            per_user_burst: NonZeroU32::new(5).unwrap_or(NonZeroU32::MIN),
+            per_user_period: Duration::from_secs(12),
+            per_address_burst: NonZeroU32::new(20).unwrap_or(NonZeroU32::MIN),
+            per_address_period: Duration::from_secs(3),
+        }
+    }
+}
+
+/// Keyed `governor` limiters for logins, and the permits for concurrent argon2 checks.
+struct LoginLimits {
+    users: DefaultKeyedRateLimiter<String>,
+    addresses: DefaultKeyedRateLimiter<Option<IpAddr>>,
+    hashing: Arc<Semaphore>,
+}
+
+/// Past this many tracked keys, the ones back at their full burst are forgotten.
+const RETAIN_ABOVE: usize = 10_000;
+
+impl LoginLimits {
+    fn new(quotas: LoginQuotas) -> Self {
+        let quota = |burst, period: Duration| {
+            Quota::with_period(period.max(Duration::from_millis(1)))
+                .unwrap_or_else(|| Quota::per_second(NonZeroU32::MIN))
+                .allow_burst(burst)
+        };
+        let cpus = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+        Self {
+            users: RateLimiter::keyed(quota(quotas.per_user_burst, quotas.per_user_period)),
+            addresses: RateLimiter::keyed(quota(
+                quotas.per_address_burst,
+                quotas.per_address_period,
+            )),
+            hashing: Arc::new(Semaphore::new(cpus)),
+        }
+    }
+
+    /// Counts one attempt; the wait when over a limit (the address first, so one address
+    /// trying many names is stopped without touching their limits).
+    fn check(&self, username: &str, address: Option<IpAddr>) -> Result<(), LoginError> {
+        if self.users.len() > RETAIN_ABOVE || self.addresses.len() > RETAIN_ABOVE {
+            self.users.retain_recent();
+            self.addresses.retain_recent();
+        }
+        let now = DefaultClock::default().now();
+        self.addresses
+            .check_key(&address)
+            .map_err(|not_until| LoginError::Throttled {
+                retry_after: not_until.wait_time_from(now),
+            })?;
+        self.users
+            .check_key(&username.to_owned())
+            .map_err(|not_until| LoginError::Throttled {
+                retry_after: not_until.wait_time_from(now),
+            })
     }
 }
 
@@ -112,18 +276,58 @@ impl Auth {
 mod tests {
     use super::*;
 
-    #[test]
-    fn login_needs_the_right_password_and_tokens_verify() {
+    const SECRET: &str = "a-jwt-secret-of-at-least-32-bytes!";
+
+    fn token(auth: &Auth, sub: &str, exp_offset: i64) -> String {
+        let now = wppconnect_models::Seconds::now().get();
+        let claims = Claims {
+            sub: sub.to_owned(),
+            iat: now,
+            exp: now + exp_offset,
+        };
+        encode(&Header::default(), &claims, &auth.encoding).unwrap()
+    }
+
+    #[tokio::test]
+    async fn login_needs_the_right_password_and_tokens_verify() {
         let hash = hash_password("correct horse").unwrap();
         assert!(!hash.contains("correct horse"));
-        let auth = Auth::new(HashMap::from([("ana".to_owned(), hash)]), "jwt-secret");
-        assert!(auth.login("ana", "wrong").is_none());
-        assert!(auth.login("bob", "correct horse").is_none());
-        let token = auth.login("ana", "correct horse").unwrap();
+        let auth = Auth::new(HashMap::from([("ana".to_owned(), hash)]), SECRET);
+        assert_eq!(
+            auth.login("ana", "wrong", None).await,
+            Err(LoginError::WrongCredentials)
+        );
+        assert_eq!(
+            auth.login("bob", "correct horse", None).await,
+            Err(LoginError::WrongCredentials)
+        );
+        let token = auth.login("ana", "correct horse", None).await.unwrap();
         assert_eq!(auth.verify(&token).unwrap().sub, "ana");
         assert!(auth.verify("not.a.token").is_none());
-        let other = Auth::new(HashMap::new(), "another-secret");
+        let other = Auth::new(HashMap::new(), "another-secret-of-at-least-32-bytes");
         assert!(other.verify(&token).is_none(), "signed with another secret");
         assert!(!format!("{auth:?}").contains("argon2"));
+    }
+
+    #[test]
+    fn expired_tokens_and_tokens_of_removed_users_are_refused() {
+        let users = HashMap::from([("ana".to_owned(), "$argon2id$unused".to_owned())]);
+        let auth = Auth::new(users, SECRET);
+        assert!(auth.verify(&token(&auth, "ana", 60)).is_some());
+        assert!(
+            auth.verify(&token(&auth, "ana", -30)).is_none(),
+            "30 s past exp is beyond the leeway"
+        );
+        assert!(
+            auth.verify(&token(&auth, "gone", 60)).is_none(),
+            "a user no longer in the users map"
+        );
+    }
+
+    #[test]
+    fn short_jwt_secrets_are_refused_with_the_length_needed() {
+        let error = check_jwt_secret("a").unwrap_err();
+        assert!(error.contains("at least 32 bytes"), "{error}");
+        assert!(check_jwt_secret(SECRET).is_ok());
     }
 }

@@ -7,17 +7,23 @@
 mod api;
 pub mod auth;
 pub mod events;
+pub mod health;
 mod ingest;
 mod socket;
 pub mod store;
 
 use std::collections::HashMap;
+use std::fmt;
 use std::sync::Arc;
+use std::time::Duration;
 
+use axum::http::{header, HeaderValue};
 use axum::Router;
+use tower_http::set_header::SetResponseHeaderLayer;
 use wppconnect_client::Client;
 use wppconnect_webhook::Webhook;
 
+pub use self::api::{redact, register_secret, RedactLogs, RedactWrite};
 pub use self::auth::Auth;
 pub use self::events::Realtime;
 pub use self::store::Store;
@@ -34,6 +40,7 @@ pub struct AppState {
     /// Real-time push.
     pub realtime: Realtime,
     inner: Arc<Settings>,
+    health: Arc<health::HealthCache>,
 }
 
 /// Settings the handlers need.
@@ -48,6 +55,9 @@ struct Settings {
 impl AppState {
     /// The state from its parts. `public_url` is the address WPPConnect Server can reach this
     /// backend at; each started session gets `{public_url}/webhook/{session}?token={secret}`.
+    ///
+    /// The webhook secret is [registered](register_secret) for redaction; give the server's
+    /// secret key with [`AppState::with_secret_key`].
     #[must_use]
     pub fn new(
         client: Client,
@@ -56,6 +66,7 @@ impl AppState {
         public_url: &str,
         webhook_secret: &str,
     ) -> Self {
+        register_secret(webhook_secret);
         Self {
             client,
             store,
@@ -66,7 +77,31 @@ impl AppState {
                 webhook_secret: webhook_secret.to_owned(),
                 sessions: Vec::new(),
             }),
+            health: Arc::new(health::HealthCache::new(health::DEFAULT_CACHE_PERIOD)),
         }
+    }
+
+    /// The server's `SECRET_KEY` (the one the client was built with): cut out of every upstream
+    /// text before it reaches an answer or a log ([`redact`]).
+    #[must_use]
+    pub fn with_secret_key(self, secret_key: &str) -> Self {
+        register_secret(secret_key);
+        self
+    }
+
+    /// How long `/health` reuses a round of checks (default
+    /// [`health::DEFAULT_CACHE_PERIOD`]).
+    #[must_use]
+    pub fn with_health_cache_period(self, period: Duration) -> Self {
+        Self {
+            health: Arc::new(health::HealthCache::new(period)),
+            ..self
+        }
+    }
+
+    /// The sessions `/health` checks first (`SESSIONS`).
+    fn configured_sessions(&self) -> &[String] {
+        &self.inner.sessions
     }
 
     /// Also checks these sessions in `/health`.
@@ -108,97 +143,172 @@ pub fn app(state: AppState) -> Router {
         .merge(webhook)
         .with_state(state)
         .layer(socket_io)
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
 }
 
-/// Configuration from the environment (see the README).
-#[derive(Debug, Clone)]
+/// The Content-Security-Policy of every answer: the console's own script, style sheet and
+/// images, QR codes as `data:` images, requests (fetch, Server-Sent Events, socket.io) only to
+/// this origin, never in a frame. The console has no inline script nor style.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; \
+style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; \
+form-action 'self'; frame-ancestors 'none'";
+
+/// The configuration: command-line flags, each falling back to its environment variable (see
+/// the README and `backend --help`). Prefer the environment for secrets: command lines are
+/// visible to other users of the machine. Its `Debug` hides the secrets.
+#[derive(Clone, clap::Parser)]
+#[command(
+    name = "backend",
+    version,
+    about = "The WPPConnect reference backend: REST API, webhook receiver, real-time push, SQLite store, JWT auth.",
+    after_help = "Each flag falls back to the environment variable shown; an empty variable counts as unset."
+)]
 pub struct Config {
-    /// `WPPCONNECT_URL`; `None` starts the simulator in-process.
+    /// WPPConnect Server's address; unset: start the built-in simulator in-process.
+    #[arg(long, env = "WPPCONNECT_URL", value_name = "URL")]
     pub wppconnect_url: Option<String>,
-    /// `WPPCONNECT_SECRET_KEY`.
+    /// The server's SECRET_KEY (for generate-token).
+    #[arg(
+        long,
+        env = "WPPCONNECT_SECRET_KEY",
+        value_name = "KEY",
+        hide_env_values = true
+    )]
     pub secret_key: Option<String>,
-    /// `DATABASE_URL`, default `sqlite://wppconnect-backend.db`.
+    /// The SQLite database (created on start).
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        value_name = "URL",
+        default_value = "sqlite://wppconnect-backend.db"
+    )]
     pub database_url: String,
-    /// `JWT_SECRET`; random when unset (tokens then die with the process).
+    /// The JWT signing secret, at least 32 bytes; unset: random (logins end with the process).
+    #[arg(
+        long,
+        env = "JWT_SECRET",
+        value_name = "SECRET",
+        hide_env_values = true
+    )]
     pub jwt_secret: Option<String>,
-    /// `WEBHOOK_SECRET`; random when unset.
+    /// The secret WPPConnect Server must send as `?token=` with each webhook; unset: random.
+    #[arg(
+        long,
+        env = "WEBHOOK_SECRET",
+        value_name = "SECRET",
+        hide_env_values = true
+    )]
     pub webhook_secret: Option<String>,
-    /// `PUBLIC_URL`, default `http://{BIND}`.
+    /// Where the server reaches this backend's webhook; default `http://{BIND}`.
+    #[arg(long, env = "PUBLIC_URL", value_name = "URL")]
     pub public_url: Option<String>,
-    /// `BIND`, default `127.0.0.1:3000`.
+    /// The address to listen on.
+    #[arg(
+        long,
+        env = "BIND",
+        value_name = "ADDR",
+        default_value = "127.0.0.1:3000"
+    )]
     pub bind: String,
-    /// `BACKEND_USERS`: `name:argon2hash` pairs separated by `;`.
+    /// Users as `name:argon2hash;name:argon2hash`; unset: `admin` with a random password printed once.
+    #[arg(
+        long,
+        env = "BACKEND_USERS",
+        value_name = "SPEC",
+        hide_env_values = true
+    )]
     pub users: Option<String>,
-    /// `SESSIONS`: comma-separated session names `/health` checks besides the stored ones.
+    /// Sessions `/health` checks first, besides the stored ones (comma-separated).
+    #[arg(
+        long,
+        env = "SESSIONS",
+        value_name = "A,B",
+        value_delimiter = ',',
+        value_parser = session_name
+    )]
     pub sessions: Vec<String>,
-    /// `LOG_FORMAT=json` for JSON logs.
-    pub json_logs: bool,
+    /// `json` for JSON logs (`RUST_LOG` filters them).
+    #[arg(
+        long,
+        env = "LOG_FORMAT",
+        value_name = "FORMAT",
+        value_enum,
+        ignore_case = true,
+        default_value = "text"
+    )]
+    pub log_format: LogFormat,
+    /// A tool instead of the server.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The backend's tools.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::Subcommand)]
+pub enum Command {
+    /// Reads a password on stdin and prints its argon2 hash, for `BACKEND_USERS=name:<hash>`.
+    HashPassword,
+}
+
+/// How logs are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object a line.
+    Json,
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let hidden = |set: bool| if set { Some("<redacted>") } else { None };
+        f.debug_struct("Config")
+            .field("wppconnect_url", &self.wppconnect_url)
+            .field("secret_key", &hidden(self.secret_key.is_some()))
+            .field("database_url", &self.database_url)
+            .field("jwt_secret", &hidden(self.jwt_secret.is_some()))
+            .field("webhook_secret", &hidden(self.webhook_secret.is_some()))
+            .field("public_url", &self.public_url)
+            .field("bind", &self.bind)
+            .field("users", &hidden(self.users.is_some()))
+            .field("sessions", &self.sessions)
+            .field("log_format", &self.log_format)
+            .field("command", &self.command)
+            .finish()
+    }
+}
+
+/// A `SESSIONS` entry: trimmed, a valid [`SessionName`](wppconnect_models::SessionName).
+fn session_name(value: &str) -> Result<String, String> {
+    wppconnect_models::SessionName::new(value.trim())
+        .map(String::from)
+        .map_err(|error| error.to_string())
 }
 
 impl Config {
-    /// Reads the environment.
-    #[must_use]
-    pub fn from_env() -> Self {
-        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
-        Self {
-            wppconnect_url: var("WPPCONNECT_URL"),
-            secret_key: var("WPPCONNECT_SECRET_KEY"),
-            database_url: var("DATABASE_URL")
-                .unwrap_or_else(|| "sqlite://wppconnect-backend.db".to_owned()),
-            jwt_secret: var("JWT_SECRET"),
-            webhook_secret: var("WEBHOOK_SECRET"),
-            public_url: var("PUBLIC_URL"),
-            bind: var("BIND").unwrap_or_else(|| "127.0.0.1:3000".to_owned()),
-            users: var("BACKEND_USERS"),
-            sessions: var("SESSIONS")
-                .map(|v| split_sessions(&v))
-                .unwrap_or_default(),
-            json_logs: var("LOG_FORMAT").is_some_and(|f| f.eq_ignore_ascii_case("json")),
-        }
-    }
-
-    /// The environment, then command-line flags over it: `--wppconnect-url`, `--secret-key`,
-    /// `--database-url`, `--jwt-secret`, `--webhook-secret`, `--public-url`, `--bind`, `--users`
-    /// and `--log-format`, each as `--flag value` or `--flag=value`. Prefer the environment for
-    /// secrets: command lines are visible to other users of the machine.
+    /// What cannot start: a `JWT_SECRET` shorter than [`auth::MIN_JWT_SECRET_BYTES`].
     ///
     /// # Errors
-    /// An unknown flag or a flag without its value; `Err(None)` for `--help`.
-    pub fn from_env_and_args(
-        args: impl IntoIterator<Item = String>,
-    ) -> Result<Self, Option<String>> {
-        let mut config = Self::from_env();
-        let mut args = args.into_iter();
-        while let Some(arg) = args.next() {
-            if arg == "--help" || arg == "-h" {
-                return Err(None);
-            }
-            let (flag, inline) = match arg.split_once('=') {
-                Some((flag, value)) => (flag.to_owned(), Some(value.to_owned())),
-                None => (arg, None),
-            };
-            if !flag.starts_with("--") {
-                return Err(Some(format!("unexpected argument {flag}")));
-            }
-            let value = match inline.or_else(|| args.next()) {
-                Some(value) => value,
-                None => return Err(Some(format!("{flag} needs a value"))),
-            };
-            match flag.as_str() {
-                "--wppconnect-url" => config.wppconnect_url = Some(value),
-                "--secret-key" => config.secret_key = Some(value),
-                "--database-url" => config.database_url = value,
-                "--jwt-secret" => config.jwt_secret = Some(value),
-                "--webhook-secret" => config.webhook_secret = Some(value),
-                "--public-url" => config.public_url = Some(value),
-                "--bind" => config.bind = value,
-                "--users" => config.users = Some(value),
-                "--sessions" => config.sessions = split_sessions(&value),
-                "--log-format" => config.json_logs = value.eq_ignore_ascii_case("json"),
-                other => return Err(Some(format!("unknown flag {other} (see --help)"))),
-            }
+    /// A message for the operator (never containing a secret).
+    pub fn check(&self) -> Result<(), String> {
+        if let Some(secret) = &self.jwt_secret {
+            auth::check_jwt_secret(secret)?;
         }
-        Ok(config)
+        Ok(())
     }
 
     /// The users: from `BACKEND_USERS`, or `admin` with a fresh random password (returned so the
@@ -233,13 +343,29 @@ impl Config {
 pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let filter =
         tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
-    if config.json_logs {
+    config.check()?;
+    // cut out of every log line and upstream text shown, from the first log line on
+    for secret in [
+        &config.secret_key,
+        &config.jwt_secret,
+        &config.webhook_secret,
+    ]
+    .into_iter()
+    .flatten()
+    {
+        register_secret(secret);
+    }
+    if config.log_format == LogFormat::Json {
         let _ = tracing_subscriber::fmt()
             .json()
             .with_env_filter(filter)
+            .with_writer(RedactLogs(std::io::stdout))
             .try_init();
     } else {
-        let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_writer(RedactLogs(std::io::stdout))
+            .try_init();
     }
     let mut simulator = None;
     let (url, secret_key) = match &config.wppconnect_url {
@@ -280,7 +406,8 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error + Send 
         &public_url,
         &webhook_secret,
     )
-    .with_sessions(config.sessions.clone());
+    .with_sessions(config.sessions.clone())
+    .with_secret_key(&secret_key);
     let listener = tokio::net::TcpListener::bind(&config.bind).await?;
     let addr = listener.local_addr()?;
     println!();
@@ -296,21 +423,14 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error + Send 
         println!("  make a contact write: curl -X POST {}/sim/<session>/incoming -H 'content-type: application/json' -d '{{\"from\":\"5511999999999\",\"body\":\"Oi\"}}')", sim.url());
     }
     println!();
-    axum::serve(listener, app(state))
+    let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     if let Some(sim) = simulator {
         sim.shutdown().await;
     }
     Ok(())
-}
-
-fn split_sessions(list: &str) -> Vec<String> {
-    list.split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-        .collect()
 }
 
 /// Ctrl-C, or SIGTERM on Unix (what `docker stop` and systemd send).
@@ -341,44 +461,66 @@ async fn shutdown_signal() {
 
 #[cfg(test)]
 mod tests {
+    use clap::Parser;
+
     use super::*;
 
-    fn args(list: &[&str]) -> Vec<String> {
-        list.iter().map(|a| (*a).to_owned()).collect()
-    }
-
     #[test]
-    fn flags_override_the_environment_and_bad_ones_are_refused() {
-        let config = Config::from_env_and_args(args(&[
+    fn flags_are_read_and_bad_ones_are_refused() {
+        let config = Config::try_parse_from([
+            "backend",
             "--bind",
             "127.0.0.1:4000",
             "--database-url=sqlite::memory:",
             "--wppconnect-url",
             "http://wpp:21465",
             "--log-format",
-            "json",
+            "JSON",
             "--sessions",
-            "main, loja,",
-        ]))
+            "main, loja",
+        ])
         .unwrap();
         assert_eq!(config.bind, "127.0.0.1:4000");
         assert_eq!(config.database_url, "sqlite::memory:");
         assert_eq!(config.wppconnect_url.as_deref(), Some("http://wpp:21465"));
-        assert!(config.json_logs);
+        assert_eq!(config.log_format, LogFormat::Json);
         assert_eq!(config.sessions, ["main", "loja"]);
-        assert!(matches!(
-            Config::from_env_and_args(args(&["--help"])),
-            Err(None)
-        ));
-        let unknown = Config::from_env_and_args(args(&["--nope", "x"])).unwrap_err();
-        assert!(unknown.unwrap().contains("--nope"));
-        let missing = Config::from_env_and_args(args(&["--bind"])).unwrap_err();
-        assert!(missing.unwrap().contains("needs a value"));
+        let help = Config::try_parse_from(["backend", "--help"]).unwrap_err();
+        assert_eq!(help.kind(), clap::error::ErrorKind::DisplayHelp);
+        for flag in [
+            "--wppconnect-url",
+            "--secret-key",
+            "--jwt-secret",
+            "--sessions",
+            "WEBHOOK_SECRET",
+        ] {
+            assert!(help.to_string().contains(flag), "--help lists {flag}");
+        }
+        let unknown = Config::try_parse_from(["backend", "--nope", "x"]).unwrap_err();
+        assert!(unknown.to_string().contains("--nope"));
+        assert_eq!(unknown.exit_code(), 2);
+        let missing = Config::try_parse_from(["backend", "--bind"]).unwrap_err();
+        assert_eq!(missing.exit_code(), 2);
+        let bad_name = Config::try_parse_from(["backend", "--sessions", "a/b"]).unwrap_err();
+        assert_eq!(bad_name.exit_code(), 2, "SESSIONS are session names");
+        let tool = Config::try_parse_from(["backend", "hash-password"]).unwrap();
+        assert_eq!(tool.command, Some(Command::HashPassword));
+    }
+
+    #[test]
+    fn a_short_jwt_secret_is_refused_and_secrets_stay_out_of_debug() {
+        let short = Config::try_parse_from(["backend", "--jwt-secret", "short-secret"]).unwrap();
+        let error = short.check().unwrap_err();
+        assert!(error.contains("at least 32 bytes"), "{error}");
+        assert!(!error.contains("short-secret"));
+        assert!(!format!("{short:?}").contains("short-secret"));
+        let long = Config::try_parse_from(["backend", "--jwt-secret", &"x".repeat(32)]).unwrap();
+        assert!(long.check().is_ok());
     }
 
     #[test]
     fn users_must_be_argon2_hashes_and_the_default_admin_gets_a_fresh_password() {
-        let mut config = Config::from_env_and_args(Vec::new()).unwrap();
+        let mut config = Config::try_parse_from(["backend"]).unwrap();
         config.users = Some("ana:plain-text".to_owned());
         assert!(config.users().unwrap_err().contains("argon2"));
         config.users = None;

@@ -9,26 +9,33 @@
 
 use std::process::ExitCode;
 
+use clap::{CommandFactory, Parser};
 use wppconnect_examples::backend::auth::hash_password;
-use wppconnect_examples::backend::{run, Config};
+use wppconnect_examples::backend::{run, Command, Config};
 
-#[tokio::main]
-async fn main() -> ExitCode {
-    if std::env::args().nth(1).as_deref() == Some("hash-password") {
+fn main() -> ExitCode {
+    // An empty variable counts as unset (`JWT_SECRET=` in a compose file): forget those before
+    // clap reads them, while no other thread exists to read the environment.
+    for arg in Config::command().get_arguments() {
+        if let Some(name) = arg.get_env() {
+            if std::env::var(name).is_ok_and(|value| value.trim().is_empty()) {
+                std::env::remove_var(name);
+            }
+        }
+    }
+    // `--help`, `--version` and usage errors (exit code 2) are clap's
+    let config = Config::parse();
+    if config.command == Some(Command::HashPassword) {
         return hash_password_from_stdin();
     }
-    let config = match Config::from_env_and_args(std::env::args().skip(1)) {
-        Ok(config) => config,
-        Err(None) => {
-            println!("{USAGE}");
-            return ExitCode::SUCCESS;
-        }
-        Err(Some(error)) => {
-            eprintln!("backend: {error}\n\n{USAGE}");
-            return ExitCode::from(2);
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("backend: cannot start the async runtime: {error}");
+            return ExitCode::FAILURE;
         }
     };
-    match run(config).await {
+    match runtime.block_on(run(config)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("backend: {error}");
@@ -36,20 +43,6 @@ async fn main() -> ExitCode {
         }
     }
 }
-
-const USAGE: &str = "\
-usage: backend [--flag value]...   (each flag overrides its environment variable)
-       backend hash-password       (reads a password on stdin, prints its argon2 hash)
-  --wppconnect-url URL     WPPCONNECT_URL         WPPConnect Server; unset: the built-in simulator
-  --secret-key KEY         WPPCONNECT_SECRET_KEY  the server's SECRET_KEY
-  --database-url URL       DATABASE_URL           default sqlite://wppconnect-backend.db
-  --jwt-secret SECRET      JWT_SECRET             default random (logins end with the process)
-  --webhook-secret SECRET  WEBHOOK_SECRET         default random
-  --public-url URL         PUBLIC_URL             where the server reaches this backend; default http://BIND
-  --bind ADDR              BIND                   default 127.0.0.1:3000
-  --users SPEC             BACKEND_USERS          name:argon2hash;... (default: admin, random password)
-  --sessions a,b           SESSIONS               sessions /health checks besides the stored ones
-  --log-format json        LOG_FORMAT             JSON logs";
 
 /// `backend hash-password`: reads a password from the first line of stdin and prints its argon2
 /// hash, for `BACKEND_USERS=name:<hash>`.

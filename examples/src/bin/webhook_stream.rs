@@ -2,20 +2,45 @@
 //!
 //! `cargo run -p wppconnect-examples --bin webhook_stream`
 //!
-//! Listens on `BIND` (default `127.0.0.1:8080`); point the server's webhook at
-//! `http://<this host>:8080/webhook/<session>` (add `?token=<WEBHOOK_SECRET>` when you set one).
+//! `--bind` and `--webhook-secret` fall back to `BIND` (default `127.0.0.1:8080`) and
+//! `WEBHOOK_SECRET`; point the server's webhook at `http://<this host>:8080/webhook/<session>`
+//! (add `?token=<WEBHOOK_SECRET>` when you set one).
 
+use clap::Parser;
 use futures::StreamExt;
 use wppconnect_webhook::{serve_on, Lagged, Webhook};
 
+/// Prints every webhook event of WPPConnect Server as it arrives.
+#[derive(Debug, Parser)]
+#[command(version)]
+struct Args {
+    /// The address the webhook receiver listens on.
+    #[arg(
+        long,
+        env = "BIND",
+        value_name = "ADDR",
+        default_value = "127.0.0.1:8080"
+    )]
+    bind: String,
+    /// The secret WPPConnect Server sends as `?token=`; unset: no check.
+    #[arg(
+        long,
+        env = "WEBHOOK_SECRET",
+        value_name = "SECRET",
+        hide_env_values = true
+    )]
+    webhook_secret: Option<String>,
+}
+
 #[tokio::main]
 async fn main() -> std::io::Result<()> {
+    let args = Args::parse();
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
         .init();
-    let bind = std::env::var("BIND").unwrap_or_else(|_| "127.0.0.1:8080".to_owned());
-    let secret = std::env::var("WEBHOOK_SECRET").unwrap_or_default();
-    let (router, hub) = Webhook::builder().secret(secret).build();
+    let (router, hub) = Webhook::builder()
+        .secret(args.webhook_secret.unwrap_or_default())
+        .build();
     let mut events = hub.subscribe();
     tokio::spawn(async move {
         while let Some(item) = events.next().await {
@@ -36,7 +61,7 @@ async fn main() -> std::io::Result<()> {
             }
         }
     });
-    let listener = tokio::net::TcpListener::bind(&bind).await?;
+    let listener = tokio::net::TcpListener::bind(&args.bind).await?;
     println!(
         "webhook listener on http://{}/webhook/<session>",
         listener.local_addr()?

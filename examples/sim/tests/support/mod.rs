@@ -12,6 +12,21 @@ use axum::Router;
 use serde_json::{json, Value};
 use wppconnect_sim::{RunningSimulator, SessionStatus, Simulator};
 
+/// Only stops a hang: every wait ends as soon as its condition holds.
+pub(crate) const WAIT: Duration = Duration::from_secs(60);
+
+/// Polls `done` until it holds; panics after [`WAIT`] with `what`.
+pub(crate) async fn until(what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while !done() {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+}
+
 /// One webhook call as the receiver saw it.
 #[derive(Debug, Clone)]
 pub(crate) struct Hook {
@@ -70,9 +85,10 @@ impl Receiver {
         self.all().iter().map(|h| h.event().to_owned()).collect()
     }
 
-    /// Waits (up to 5 s) until `done` holds for what was received.
+    /// Waits until `done` holds for what was received (at most [`WAIT`]).
     pub(crate) async fn wait(&self, what: &str, done: impl Fn(&[Hook]) -> bool) -> Vec<Hook> {
-        for _ in 0..1000 {
+        let deadline = tokio::time::Instant::now() + WAIT;
+        while tokio::time::Instant::now() < deadline {
             let all = self.all();
             if done(&all) {
                 return all;
@@ -134,7 +150,7 @@ pub(crate) async fn connected(
         .await
         .unwrap();
     assert_eq!(response.status(), 200);
-    sim.wait_for_status(session, SessionStatus::QrCode, Duration::from_secs(5))
+    sim.wait_for_status(session, SessionStatus::QrCode, WAIT)
         .await
         .unwrap();
     sim.scan(session).unwrap();
