@@ -11,11 +11,13 @@ use serde_json::Value;
 use tracing::Instrument;
 use url::Url;
 use wppconnect_models::session::{SessionList, TokenResponse};
-use wppconnect_models::{ErrorBody, ErrorKind, SessionName};
+use wppconnect_models::{Confirmation, ErrorBody, ErrorKind, SessionName};
 
 use crate::config::{RateLimit, RetryPolicy, SecretKey, Token};
 use crate::error::{Error, Result, TimeoutKind};
+use crate::routes;
 use crate::session::{BoxFuture, Session};
+use crate::upload::Multipart;
 
 /// Default timeout of one request (one attempt).
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -290,8 +292,7 @@ impl Client {
     #[doc(alias = "show-all-sessions")]
     pub async fn show_all_sessions(&self) -> Result<Vec<SessionName>> {
         let secret = self.inner.secret.as_ref().ok_or(Error::MissingSecretKey)?;
-        let call = Call::new(Method::GET, "GET /api/{secretkey}/show-all-sessions")
-            .segments([secret.expose(), "show-all-sessions"]);
+        let call = Call::to(&routes::SHOW_ALL_SESSIONS, None, Some(secret.expose()), &[])?;
         let list: SessionList = self.execute(None, call).await?;
         Ok(list.response)
     }
@@ -303,11 +304,9 @@ impl Client {
     /// # Errors
     /// [`Error::MissingSecretKey`], [`Error::WrongSecretKey`], transport errors.
     #[doc(alias = "start-all")]
-    pub async fn start_all(&self) -> Result<Value> {
+    pub async fn start_all(&self) -> Result<Confirmation> {
         let secret = self.inner.secret.as_ref().ok_or(Error::MissingSecretKey)?;
-        let call = Call::new(Method::POST, "POST /api/{secretkey}/start-all")
-            .segments([secret.expose(), "start-all"])
-            .not_idempotent();
+        let call = Call::to(&routes::START_ALL, None, Some(secret.expose()), &[])?;
         self.execute(None, call).await
     }
 
@@ -315,12 +314,13 @@ impl Client {
     fn mint_token<'a>(&'a self, session: &'a SessionName) -> BoxFuture<'a, Result<TokenResponse>> {
         Box::pin(async move {
             let secret = self.inner.secret.as_ref().ok_or(Error::MissingSecretKey)?;
-            let call = Call::new(
-                Method::POST,
-                "POST /api/{session}/{secretkey}/generate-token",
-            )
-            .segments([session.as_str(), secret.expose(), "generate-token"])
-            .idempotent(); // minting a token changes nothing on the server
+            // minting a token changes nothing on the server: the table marks it safe to repeat
+            let call = Call::to(
+                &routes::GENERATE_TOKEN,
+                Some(session.as_str()),
+                Some(secret.expose()),
+                &[],
+            )?;
             self.execute(None, call).await
         })
     }
@@ -463,6 +463,9 @@ impl Client {
                     .header(reqwest::header::CONTENT_TYPE, "application/json")
                     .body(body.clone());
             }
+            if let Some(form) = &call.multipart {
+                request = request.multipart(form.form().await?);
+            }
             let result = request.send().await;
             let span = tracing::Span::current();
             span.record(
@@ -505,7 +508,9 @@ impl Client {
                     ..
                 }
             );
-            let safe = error.is_not_sent() || (call.idempotent && error.is_retryable());
+            // a streamed upload is gone after one attempt: it cannot be repeated
+            let safe = (error.is_not_sent() || (call.idempotent && error.is_retryable()))
+                && call.multipart.as_ref().is_none_or(Multipart::repeatable);
             if safe && !out_of_time && attempt < self.inner.retry.max_retries {
                 attempt += 1;
                 let delay = self.inner.retry.backoff(attempt);
@@ -530,7 +535,10 @@ impl Client {
             let mut segments = url
                 .path_segments_mut()
                 .map_err(|()| Error::invalid("the base URL cannot take a path"))?;
-            segments.pop_if_empty().push("api");
+            segments.pop_if_empty();
+            if call.under_api {
+                segments.push("api");
+            }
             for segment in &call.segments {
                 // `url` silently drops `.` and `..` (and a server would remove them): the next
                 // segment would move into this one's place (`/api/{session}/{secretkey}/…`
@@ -694,7 +702,8 @@ impl TokenSlot {
     }
 }
 
-/// One request: method, route template, path segments under `/api`, body, retry safety.
+/// One request: method, route template, path segments (under `/api` unless `under_api` is
+/// false), JSON or multipart body, retry safety.
 #[derive(Debug)]
 pub(crate) struct Call {
     pub(crate) method: Method,
@@ -702,6 +711,8 @@ pub(crate) struct Call {
     pub(crate) segments: Vec<String>,
     pub(crate) query: Vec<(String, String)>,
     pub(crate) body: Option<bytes::Bytes>,
+    pub(crate) multipart: Option<Multipart>,
+    pub(crate) under_api: bool,
     pub(crate) idempotent: bool,
 }
 
@@ -715,6 +726,8 @@ impl Call {
             segments: Vec::new(),
             query: Vec::new(),
             body: None,
+            multipart: None,
+            under_api: true,
             idempotent,
         }
     }
@@ -742,17 +755,6 @@ impl Call {
     pub(crate) fn body_of(mut self, body: &impl serde::Serialize) -> Result<Self> {
         self.body = Some(serde_json::to_vec(body).map_err(Error::invalid)?.into());
         Ok(self)
-    }
-
-    /// A POST that only reads or whose repetition is harmless.
-    pub(crate) fn idempotent(mut self) -> Self {
-        self.idempotent = true;
-        self
-    }
-
-    pub(crate) fn not_idempotent(mut self) -> Self {
-        self.idempotent = false;
-        self
     }
 }
 

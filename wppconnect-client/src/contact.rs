@@ -3,12 +3,14 @@
 //!
 //! Reads are safe to repeat: the client retries them on transport errors, timeouts and 5xx.
 
-use reqwest::Method;
-use serde_json::{json, Value};
-use wppconnect_models::{ChatId, ChatKind, Contact, NumberStatus, Wrapped};
+use serde_json::json;
+use wppconnect_models::{
+    Blocked, ChatId, ChatKind, Confirmation, Contact, NumberStatus, PnLid, Wrapped,
+};
 
 use crate::chat::{chat_id, digits};
 use crate::error::Result;
+use crate::routes::{self, Route};
 use crate::session::Session;
 
 impl Session {
@@ -18,13 +20,8 @@ impl Session {
     /// [`Error::NotConnected`](crate::Error::NotConnected), [`Error::Api`](crate::Error::Api), transport errors.
     #[doc(alias = "all-contacts")]
     pub async fn all_contacts(&self) -> Result<Vec<Contact>> {
-        let answer: Wrapped<Vec<Contact>> = self
-            .execute(self.call(
-                Method::GET,
-                "GET /api/{session}/all-contacts",
-                "all-contacts",
-            ))
-            .await?;
+        let answer: Wrapped<Vec<Contact>> =
+            self.execute(self.call(&routes::ALL_CONTACTS, &[])?).await?;
         Ok(answer.response)
     }
 
@@ -33,9 +30,7 @@ impl Session {
     /// # Errors
     /// [`Error::InvalidInput`](crate::Error::InvalidInput), [`Error::NotConnected`](crate::Error::NotConnected), [`Error::Api`](crate::Error::Api).
     pub async fn contact(&self, phone: &str) -> Result<Contact> {
-        let call = self
-            .call(Method::GET, "GET /api/{session}/contact/{phone}", "contact")
-            .segments([digits(phone)?]);
+        let call = self.call(&routes::CONTACT, &[&digits(phone)?])?;
         let answer: Wrapped<Contact> = self.execute(call).await?;
         Ok(answer.response)
     }
@@ -46,13 +41,7 @@ impl Session {
     /// [`Error::InvalidInput`](crate::Error::InvalidInput), [`Error::NotConnected`](crate::Error::NotConnected), [`Error::Api`](crate::Error::Api).
     #[doc(alias = "check-number-status")]
     pub async fn check_number_status(&self, phone: &str) -> Result<NumberStatus> {
-        let call = self
-            .call(
-                Method::GET,
-                "GET /api/{session}/check-number-status/{phone}",
-                "check-number-status",
-            )
-            .segments([digits(phone)?]);
+        let call = self.call(&routes::CHECK_NUMBER_STATUS, &[&digits(phone)?])?;
         let answer: Wrapped<NumberStatus> = self.execute(call).await?;
         Ok(answer.response)
     }
@@ -67,27 +56,20 @@ impl Session {
         Ok(status.number_exists.then(|| status.id.into_plain()))
     }
     /// `GET /api/{session}/contact/pn-lid/{pnLid}`: maps a phone-number id (`…@c.us`) to its
-    /// `@lid` and back: `{"lid", "phoneNumber", "contact"}` as the server sends it (JSON, not
-    /// typed yet).
+    /// `@lid` and back (either may be unknown), with the contact when WhatsApp Web has it.
     ///
     /// # Errors
     /// [`Error::InvalidInput`](crate::Error::InvalidInput) (not a `@c.us` or `@lid` id),
     /// [`Error::NotConnected`](crate::Error::NotConnected), [`Error::Api`](crate::Error::Api).
     #[doc(alias = "contact/pn-lid")]
-    pub async fn contact_pn_lid(&self, id: &str) -> Result<Value> {
+    pub async fn contact_pn_lid(&self, id: &str) -> Result<PnLid> {
         let id = chat_id(id)?;
         if !matches!(id.kind(), ChatKind::Contact | ChatKind::Lid) {
             return Err(crate::Error::invalid(format!(
                 "{id} is neither a phone-number id nor a LID"
             )));
         }
-        let call = self
-            .call(
-                Method::GET,
-                "GET /api/{session}/contact/pn-lid/{pnLid}",
-                "contact",
-            )
-            .segments(["pn-lid", id.as_str()]);
+        let call = self.call(&routes::CONTACT_PN_LID, &[id.as_str()])?;
         self.execute(call).await
     }
 
@@ -97,9 +79,8 @@ impl Session {
     /// [`Error::InvalidInput`](crate::Error::InvalidInput),
     /// [`Error::NotConnected`](crate::Error::NotConnected), [`Error::Api`](crate::Error::Api).
     #[doc(alias = "block-contact")]
-    pub async fn block_contact(&self, phone: &str) -> Result<Value> {
-        self.block("POST /api/{session}/block-contact", "block-contact", phone)
-            .await
+    pub async fn block_contact(&self, phone: &str) -> Result<Confirmation> {
+        self.block(&routes::BLOCK_CONTACT, phone).await
     }
 
     /// `POST /api/{session}/unblock-contact`: unblocks a number.
@@ -108,22 +89,17 @@ impl Session {
     /// [`Error::InvalidInput`](crate::Error::InvalidInput),
     /// [`Error::NotConnected`](crate::Error::NotConnected), [`Error::Api`](crate::Error::Api).
     #[doc(alias = "unblock-contact")]
-    pub async fn unblock_contact(&self, phone: &str) -> Result<Value> {
-        self.block(
-            "POST /api/{session}/unblock-contact",
-            "unblock-contact",
-            phone,
-        )
-        .await
+    pub async fn unblock_contact(&self, phone: &str) -> Result<Confirmation> {
+        self.block(&routes::UNBLOCK_CONTACT, phone).await
     }
 
-    async fn block(&self, route: &'static str, slug: &str, phone: &str) -> Result<Value> {
-        // Blocking twice leaves the same state: safe to repeat.
+    async fn block(&self, route: &'static Route, phone: &str) -> Result<Confirmation> {
+        // Blocking twice leaves the same state: the table marks both routes safe to repeat.
         let call = self
-            .call(Method::POST, route, slug)
-            .json(json!({"phone": digits(phone)?}))
-            .idempotent();
-        self.execute(call).await
+            .call(route, &[])?
+            .json(json!({"phone": digits(phone)?}));
+        let answer: Wrapped<Confirmation> = self.execute(call).await?;
+        Ok(answer.response)
     }
 
     /// `GET /api/{session}/get-phone-number`: the session's own id (`5511…@c.us`).
@@ -133,12 +109,18 @@ impl Session {
     #[doc(alias = "get-phone-number")]
     pub async fn get_phone_number(&self) -> Result<ChatId> {
         let answer: Wrapped<ChatId> = self
-            .execute(self.call(
-                Method::GET,
-                "GET /api/{session}/get-phone-number",
-                "get-phone-number",
-            ))
+            .execute(self.call(&routes::GET_PHONE_NUMBER, &[])?)
             .await?;
         Ok(answer.response)
+    }
+
+    /// `GET /api/{session}/blocklist`: the blocked numbers (digits, as the server cuts them).
+    ///
+    /// # Errors
+    /// [`Error::NotConnected`](crate::Error::NotConnected), [`Error::Api`](crate::Error::Api).
+    pub async fn blocklist(&self) -> Result<Vec<String>> {
+        let answer: Wrapped<Vec<Blocked>> =
+            self.execute(self.call(&routes::BLOCKLIST, &[])?).await?;
+        Ok(answer.response.into_iter().map(|b| b.phone).collect())
     }
 }

@@ -4,12 +4,18 @@
 //! Reads are retried; changes (create, add, remove, leave) are never retried once they may have
 //! reached the server.
 
-use reqwest::Method;
-use serde_json::{json, Value};
-use wppconnect_models::{ChatId, Contact, PhoneNumber, Wrapped};
+use serde::de::DeserializeOwned;
+use serde_json::json;
+use wppconnect_models::group::{
+    CreatedGroups, GroupInfo, LeftGroup, ParticipantsAdded, ParticipantsRemoved,
+};
+use wppconnect_models::{Chat, ChatId, Confirmation, Contact, PhoneNumber, Wrapped};
 
 use crate::error::{Error, Result};
+use crate::message::File;
+use crate::routes::{self, Route};
 use crate::session::Session;
+use crate::upload::Multipart;
 
 impl Session {
     /// `GET /api/{session}/all-groups`.
@@ -17,10 +23,8 @@ impl Session {
     /// # Errors
     /// [`Error::NotConnected`], [`Error::Api`], transport errors.
     #[doc(alias = "all-groups")]
-    pub async fn all_groups(&self) -> Result<Vec<Value>> {
-        let answer: Wrapped<Vec<Value>> = self
-            .execute(self.call(Method::GET, "GET /api/{session}/all-groups", "all-groups"))
-            .await?;
+    pub async fn all_groups(&self) -> Result<Vec<Chat>> {
+        let answer: Wrapped<Vec<Chat>> = self.execute(self.call(&routes::ALL_GROUPS, &[])?).await?;
         Ok(answer.response)
     }
 
@@ -31,32 +35,20 @@ impl Session {
     #[doc(alias = "group-members")]
     pub async fn group_members(&self, group: &str) -> Result<Vec<Contact>> {
         let id = group_id(group)?;
-        let call = self
-            .call(
-                Method::GET,
-                "GET /api/{session}/group-members/{groupId}",
-                "group-members",
-            )
-            .segments([id.as_str()]);
+        let call = self.call(&routes::GROUP_MEMBERS, &[id.as_str()])?;
         let answer: Wrapped<Vec<Contact>> = self.execute(call).await?;
         Ok(answer.response)
     }
-    /// `GET /api/{session}/group-info/{groupId}`: name, description, subject, dates and
-    /// participants (`{id, isAdmin}`), as the server sends them (JSON; not typed yet).
+    /// `GET /api/{session}/group-info/{groupId}`: name, description, subject, dates (ISO-8601
+    /// strings) and participants (`{id, isAdmin}`).
     ///
     /// # Errors
     /// [`Error::InvalidInput`], [`Error::NotConnected`], [`Error::Api`].
     #[doc(alias = "group-info")]
-    pub async fn group_info(&self, group: &str) -> Result<Value> {
+    pub async fn group_info(&self, group: &str) -> Result<GroupInfo> {
         let id = group_id(group)?;
-        let call = self
-            .call(
-                Method::GET,
-                "GET /api/{session}/group-info/{groupId}",
-                "group-info",
-            )
-            .segments([id.as_str()]);
-        let answer: Wrapped<Value> = self.execute(call).await?;
+        let call = self.call(&routes::GROUP_INFO, &[id.as_str()])?;
+        let answer: Wrapped<GroupInfo> = self.execute(call).await?;
         Ok(answer.response)
     }
 
@@ -68,55 +60,45 @@ impl Session {
     #[doc(alias = "group-invite-link")]
     pub async fn group_invite_link(&self, group: &str) -> Result<String> {
         let id = group_id(group)?;
-        let call = self
-            .call(
-                Method::GET,
-                "GET /api/{session}/group-invite-link/{groupId}",
-                "group-invite-link",
-            )
-            .segments([id.as_str()]);
+        let call = self.call(&routes::GROUP_INVITE_LINK, &[id.as_str()])?;
         let answer: Wrapped<String> = self.execute(call).await?;
         Ok(answer.response)
     }
 
     /// `POST /api/{session}/create-group`: creates a group named `name` with these participants
-    /// (numbers as people type them). The answer (`groupInfo` with the new id) is JSON, not typed
-    /// yet. Never retried once it may have reached the server (it would create a second group).
+    /// (numbers as people type them). The answer lists the group created with its id (without
+    /// `@g.us`; see [`CreatedGroup::chat_id`](wppconnect_models::group::CreatedGroup::chat_id)).
+    /// Never retried once it may have reached the server (it would create a second group).
     ///
     /// # Errors
     /// [`Error::InvalidInput`] (empty name, no or bad participant), [`Error::NotConnected`],
     /// [`Error::Api`].
     #[doc(alias = "create-group")]
-    pub async fn create_group(&self, name: &str, participants: &[&str]) -> Result<Value> {
+    pub async fn create_group(&self, name: &str, participants: &[&str]) -> Result<CreatedGroups> {
         if name.trim().is_empty() {
             return Err(Error::invalid("the group name is empty"));
         }
         let phones = phones(participants)?;
         let call = self
-            .call(
-                Method::POST,
-                "POST /api/{session}/create-group",
-                "create-group",
-            )
+            .call(&routes::CREATE_GROUP, &[])?
             .json(json!({"name": name, "participants": phones}));
-        let answer: Wrapped<Value> = self.execute(call).await?;
+        let answer: Wrapped<CreatedGroups> = self.execute(call).await?;
         Ok(answer.response)
     }
 
     /// `POST /api/{session}/add-participant-group`: adds numbers to a group. The answer says, per
-    /// number, whether it was added or needs an invitation (JSON, not typed yet).
+    /// number, whether it was added or needs an invitation (the library's result per number).
     ///
     /// # Errors
     /// [`Error::InvalidInput`], [`Error::NotConnected`], [`Error::Api`].
     #[doc(alias = "add-participant-group")]
-    pub async fn add_participant_group(&self, group: &str, participants: &[&str]) -> Result<Value> {
-        self.participants(
-            "POST /api/{session}/add-participant-group",
-            "add-participant-group",
-            group,
-            participants,
-        )
-        .await
+    pub async fn add_participant_group(
+        &self,
+        group: &str,
+        participants: &[&str],
+    ) -> Result<ParticipantsAdded> {
+        self.participants(&routes::ADD_PARTICIPANT_GROUP, group, participants)
+            .await
     }
 
     /// `POST /api/{session}/remove-participant-group`: removes numbers from a group.
@@ -128,29 +110,23 @@ impl Session {
         &self,
         group: &str,
         participants: &[&str],
-    ) -> Result<Value> {
-        self.participants(
-            "POST /api/{session}/remove-participant-group",
-            "remove-participant-group",
-            group,
-            participants,
-        )
-        .await
+    ) -> Result<ParticipantsRemoved> {
+        self.participants(&routes::REMOVE_PARTICIPANT_GROUP, group, participants)
+            .await
     }
 
-    async fn participants(
+    async fn participants<T: DeserializeOwned>(
         &self,
-        route: &'static str,
-        slug: &str,
+        route: &'static Route,
         group: &str,
         participants: &[&str],
-    ) -> Result<Value> {
+    ) -> Result<T> {
         let id = group_id(group)?;
         let phones = phones(participants)?;
         let call = self
-            .call(Method::POST, route, slug)
+            .call(route, &[])?
             .json(json!({"groupId": id.as_str(), "phone": phones}));
-        let answer: Wrapped<Value> = self.execute(call).await?;
+        let answer: Wrapped<T> = self.execute(call).await?;
         Ok(answer.response)
     }
 
@@ -159,16 +135,71 @@ impl Session {
     /// # Errors
     /// [`Error::InvalidInput`], [`Error::NotConnected`], [`Error::Api`].
     #[doc(alias = "leave-group")]
-    pub async fn leave_group(&self, group: &str) -> Result<Value> {
+    pub async fn leave_group(&self, group: &str) -> Result<LeftGroup> {
         let id = group_id(group)?;
         let call = self
-            .call(
-                Method::POST,
-                "POST /api/{session}/leave-group",
-                "leave-group",
-            )
+            .call(&routes::LEAVE_GROUP, &[])?
             .json(json!({"groupId": id.as_str()}));
-        let answer: Wrapped<Value> = self.execute(call).await?;
+        let answer: Wrapped<LeftGroup> = self.execute(call).await?;
+        Ok(answer.response)
+    }
+}
+
+impl Session {
+    /// `POST /api/{session}/group-pic`: the group's picture, from a URL the server downloads
+    /// ([`File::Url`]) or uploaded as a multipart form ([`File::Upload`], field `file`). Never
+    /// retried after it may have reached the server.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] for a bad group id or another kind of [`File`] (the server reads
+    /// no base64 here); [`Error::NotConnected`]; [`Error::Api`].
+    #[doc(alias = "group-pic")]
+    pub async fn group_pic(&self, group: &str, picture: File) -> Result<Confirmation> {
+        let id = group_id(group)?;
+        let mut call = self.call(&routes::GROUP_PIC, &[])?;
+        match picture {
+            File::Url(url) => call = call.json(json!({"groupId": id.as_str(), "path": url})),
+            File::Upload(upload) => {
+                call.multipart = Some(
+                    Multipart::new()
+                        .text("groupId", id.as_str())
+                        .file("file", upload),
+                );
+            }
+            _ => {
+                return Err(Error::invalid(
+                    "group-pic takes a URL (File::url) or an upload (File::upload)",
+                ))
+            }
+        }
+        let answer: Wrapped<Confirmation> = self.execute(call).await?;
+        Ok(answer.response)
+    }
+}
+
+impl Session {
+    /// `GET /api/{session}/group-members-ids/{groupId}`: the members' ids.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`], [`Error::NotConnected`], [`Error::Api`].
+    #[doc(alias = "group-members-ids")]
+    pub async fn group_members_ids(&self, group: &str) -> Result<Vec<ChatId>> {
+        let id = group_id(group)?;
+        let call = self.call(&routes::GROUP_MEMBERS_IDS, &[id.as_str()])?;
+        let answer: Wrapped<Vec<ChatId>> = self.execute(call).await?;
+        Ok(answer.response)
+    }
+
+    /// `GET /api/{session}/group-revoke-link/{groupId}`: revokes the invite link and answers the
+    /// new one. A GET that changes state: never retried once it may have reached the server.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`], [`Error::NotConnected`], [`Error::Api`] (400 when it failed).
+    #[doc(alias = "group-revoke-link")]
+    pub async fn group_revoke_link(&self, group: &str) -> Result<String> {
+        let id = group_id(group)?;
+        let call = self.call(&routes::GROUP_REVOKE_LINK, &[id.as_str()])?;
+        let answer: Wrapped<String> = self.execute(call).await?;
         Ok(answer.response)
     }
 }

@@ -8,11 +8,16 @@ mod config;
 mod contact;
 mod error;
 mod group;
+mod label;
 pub mod message;
 mod profile;
 pub mod qr;
+mod raw;
 mod redact;
+pub mod routes;
 pub mod session;
+mod status;
+mod upload;
 
 #[doc(no_inline)]
 pub use wppconnect_models as models;
@@ -22,8 +27,10 @@ pub use crate::client::{Client, ClientBuilder, DEFAULT_DEADLINE, DEFAULT_TIMEOUT
 pub use crate::config::{RateLimit, RetryPolicy, SecretKey, Token};
 pub use crate::error::{Error, Result, TimeoutKind};
 pub use crate::message::File;
+pub use crate::raw::{RawRequest, RawResponse};
 pub use crate::redact::{redact, REDACTED};
 pub use crate::session::{LoginUpdate, QrCodeImage, Session};
+pub use crate::upload::{Multipart, Upload};
 
 #[cfg(test)]
 mod assertions {

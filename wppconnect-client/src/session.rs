@@ -6,7 +6,6 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use futures::Stream;
-use reqwest::Method;
 use wppconnect_models::session::{
     QrCodeUnavailable, StartSession, StatusFind, StatusMessage, TokenResponse,
 };
@@ -14,6 +13,7 @@ use wppconnect_models::{PhoneNumber, SessionName, SessionState, SessionStatus};
 
 use crate::client::{Call, Client};
 use crate::error::{Error, Result};
+use crate::routes::{self, Route};
 
 /// The handle of one WhatsApp session on the server: owned, cheap to clone, `'static` (it can go
 /// into `tokio::spawn` and axum state). Get one with [`Client::session`].
@@ -61,8 +61,9 @@ impl Session {
         &self.client
     }
 
-    pub(crate) fn call(&self, method: Method, route: &'static str, slug: &str) -> Call {
-        Call::new(method, route).segments([self.name.as_str(), slug])
+    /// A call of `route` for this session, with the route's other path parameters in order.
+    pub(crate) fn call(&self, route: &'static Route, args: &[&str]) -> Result<Call> {
+        Call::to(route, Some(self.name.as_str()), None, args)
     }
 
     pub(crate) async fn execute<T: serde::de::DeserializeOwned>(&self, call: Call) -> Result<T> {
@@ -111,12 +112,7 @@ impl Session {
     /// [`Error::Unauthorized`], transport errors.
     #[doc(alias = "status-session")]
     pub async fn status(&self) -> Result<SessionState> {
-        self.execute(self.call(
-            Method::GET,
-            "GET /api/{session}/status-session",
-            "status-session",
-        ))
-        .await
+        self.execute(self.call(&routes::STATUS_SESSION, &[])?).await
     }
 
     /// `GET /api/{session}/qrcode-session`: the QR code as PNG, or why there is none.
@@ -125,14 +121,9 @@ impl Session {
     /// [`Error::Unauthorized`], transport errors.
     #[doc(alias = "qrcode-session")]
     pub async fn qrcode(&self) -> Result<QrCodeImage> {
-        let route = "GET /api/{session}/qrcode-session";
-        let response = self
-            .client
-            .send(
-                Some(&self.name),
-                self.call(Method::GET, route, "qrcode-session"),
-            )
-            .await?;
+        let route = routes::QRCODE_SESSION.label();
+        let call = self.call(&routes::QRCODE_SESSION, &[])?;
+        let response = self.client.send(Some(&self.name), call).await?;
         let is_png = response
             .headers()
             .get(reqwest::header::CONTENT_TYPE)
@@ -159,11 +150,7 @@ impl Session {
     /// [`Error::Unauthorized`], transport errors.
     #[doc(alias = "check-connection-session")]
     pub async fn check_connection(&self) -> Result<bool> {
-        let call = self.call(
-            Method::GET,
-            "GET /api/{session}/check-connection-session",
-            "check-connection-session",
-        );
+        let call = self.call(&routes::CHECK_CONNECTION_SESSION, &[])?;
         let answer: StatusMessage = self.execute(call).await?;
         Ok(answer.status)
     }
@@ -174,12 +161,7 @@ impl Session {
     /// [`Error::NotConnected`] when the session is not connected, transport errors.
     #[doc(alias = "logout-session")]
     pub async fn logout(&self) -> Result<StatusMessage> {
-        self.execute(self.call(
-            Method::POST,
-            "POST /api/{session}/logout-session",
-            "logout-session",
-        ))
-        .await
+        self.execute(self.call(&routes::LOGOUT_SESSION, &[])?).await
     }
 
     /// `POST /api/{session}/close-session`: closes the browser, keeping the login.
@@ -195,13 +177,7 @@ impl Session {
     /// errors.
     #[doc(alias = "close-session")]
     pub async fn close(&self) -> Result<StatusMessage> {
-        let answer = self
-            .execute(self.call(
-                Method::POST,
-                "POST /api/{session}/close-session",
-                "close-session",
-            ))
-            .await;
+        let answer = self.execute(self.call(&routes::CLOSE_SESSION, &[])?).await;
         let Err(Error::Api { status, body, .. }) = &answer else {
             return answer;
         };
@@ -407,48 +383,8 @@ impl IntoFuture for StartSessionRequest {
         Box::pin(async move {
             let body = self.body?;
             let value = serde_json::to_value(&body).map_err(Error::invalid)?;
-            let call = self
-                .session
-                .call(
-                    Method::POST,
-                    "POST /api/{session}/start-session",
-                    "start-session",
-                )
-                .json(value);
+            let call = self.session.call(&routes::START_SESSION, &[])?.json(value);
             self.session.execute(call).await
         })
-    }
-}
-
-/// The raw escape hatch, for routes the typed API does not cover yet.
-impl Session {
-    /// `GET /api/{session}/{path}` with this session's auth, retries and errors; `path` is split
-    /// on `/` and each part percent-encoded.
-    ///
-    /// # Errors
-    /// As every call.
-    pub async fn get<T: serde::de::DeserializeOwned>(&self, path: &str) -> Result<T> {
-        let call = Call::new(Method::GET, "GET /api/{session}/…")
-            .segments([self.name.as_str()])
-            .segments(path.split('/').filter(|s| !s.is_empty()));
-        self.execute(call).await
-    }
-
-    /// `POST /api/{session}/{path}` with a JSON body. Never retried once it may have reached the
-    /// server.
-    ///
-    /// # Errors
-    /// As every call.
-    pub async fn post<T: serde::de::DeserializeOwned>(
-        &self,
-        path: &str,
-        body: &impl serde::Serialize,
-    ) -> Result<T> {
-        let body = serde_json::to_value(body).map_err(Error::invalid)?;
-        let call = Call::new(Method::POST, "POST /api/{session}/…")
-            .segments([self.name.as_str()])
-            .segments(path.split('/').filter(|s| !s.is_empty()))
-            .json(body);
-        self.execute(call).await
     }
 }

@@ -11,6 +11,7 @@ use support::{bearer, catch_all, client, fixture, server, SECRET, SESSION, TOKEN
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use wiremock::matchers::{body_json, method, path};
 use wiremock::{Mock, ResponseTemplate};
+use wppconnect_client::models::message::{ListRow, ListSection};
 use wppconnect_client::{Client, Error, File, RetryPolicy};
 
 #[tokio::test]
@@ -431,17 +432,13 @@ async fn reactions_and_deletions() {
         .await;
     catch_all(&server).await;
     let session = client(&server).session(SESSION).unwrap();
-    assert_eq!(
-        session.react_message(id, "❤️").await.unwrap()["message"],
-        "Reaction sended"
-    );
-    assert_eq!(
-        session
-            .delete_message("5511999999999", &[id], false)
-            .await
-            .unwrap()["message"],
-        "Message deleted"
-    );
+    let reacted = session.react_message(id, "❤️").await.unwrap();
+    assert_eq!(reacted.message.as_deref(), Some("Reaction sended"));
+    let deleted = session
+        .delete_message("5511999999999", &[id], false)
+        .await
+        .unwrap();
+    assert_eq!(deleted.message.as_deref(), Some("Message deleted"));
 }
 
 #[tokio::test]
@@ -475,41 +472,54 @@ async fn the_send_rate_limit_spaces_sends_per_session() {
 async fn mentions_lists_stories_forwards_edits_and_typing() {
     let server = server().await;
     let id = "true_5511999999999@c.us_3EB0A9F8E7D6C5B4A39281";
-    let ok =
-        || ResponseTemplate::new(201).set_body_json(json!({"status": "success", "response": []}));
-    for (route, body) in [
+    let ok = json!({"status": "success", "response": []});
+    // send-mentioned answers the last recipient's message, edit-message the edited one, typing
+    // only a status (constructed from the server's messageController.ts / deviceController.ts)
+    let sent = fixture("send-message")["response"][0].clone();
+    let mentioned = json!({"status": "success", "response": sent});
+    let edited = json!({"status": "success", "response": sent, "mapper": "return"});
+    let typing = json!({"status": "success", "session": SESSION});
+    for (route, body, answer) in [
         (
             "send-mentioned",
             json!({"phone": "120363025746331234", "isGroup": true, "message": "@5511999999999 oi", "mentioned": ["5511999999999@c.us"]}),
+            &mentioned,
         ),
         (
             "send-list-message",
             json!({"phone": "5511999999999", "buttonText": "Opções", "description": "Escolha",
             "sections": [{"title": "S", "rows": [{"rowId": "1", "title": "Um", "description": "d"}]}]}),
+            &ok,
         ),
-        ("send-status", json!({"message": "Promoção hoje"})),
+        ("send-status", json!({"message": "Promoção hoje"}), &ok),
         (
             "forward-messages",
             json!({"phone": "5521988887777", "messageId": id}),
+            &ok,
         ),
-        ("edit-message", json!({"id": id, "newText": "corrigido"})),
+        (
+            "edit-message",
+            json!({"id": id, "newText": "corrigido"}),
+            &edited,
+        ),
         (
             "typing",
             json!({"phone": "5511999999999", "isGroup": false, "value": true}),
+            &typing,
         ),
     ] {
         Mock::given(method("POST"))
             .and(path(format!("/api/{SESSION}/{route}")))
             .and(bearer())
             .and(body_json(body))
-            .respond_with(ok())
+            .respond_with(ResponseTemplate::new(201).set_body_json(answer))
             .expect(1)
             .mount(&server)
             .await;
     }
     catch_all(&server).await;
     let session = client(&server).session(SESSION).unwrap();
-    session
+    let receipt = session
         .send_mentioned(
             "120363025746331234@g.us",
             "@5511999999999 oi",
@@ -517,8 +527,11 @@ async fn mentions_lists_stories_forwards_edits_and_typing() {
         )
         .await
         .unwrap();
-    let sections =
-        json!([{"title": "S", "rows": [{"rowId": "1", "title": "Um", "description": "d"}]}]);
+    assert_eq!(receipt.id.as_str(), sent["id"].as_str().unwrap());
+    let sections = vec![ListSection {
+        title: "S".to_owned(),
+        rows: vec![ListRow::new("1", "Um").description("d")],
+    }];
     session
         .send_list_message("5511999999999", "Opções", "Escolha", sections)
         .await
@@ -528,14 +541,28 @@ async fn mentions_lists_stories_forwards_edits_and_typing() {
         .forward_messages("+55 21 98888-7777", &[id])
         .await
         .unwrap();
-    session.edit_message(id, "corrigido").await.unwrap();
+    let edit = session.edit_message(id, "corrigido").await.unwrap();
+    assert_eq!(edit.id.as_str(), sent["id"].as_str().unwrap());
+    assert_eq!(edit.extra["body"], sent["body"]);
     session.typing("5511999999999", true).await.unwrap();
     assert!(session
         .send_mentioned("5511999999999", "oi", &[])
         .await
         .is_err());
     assert!(session
-        .send_list_message("5511999999999", "x", "y", json!([]))
+        .send_list_message("5511999999999", "x", "y", Vec::new())
+        .await
+        .is_err());
+    assert!(session
+        .send_list_message(
+            "5511999999999",
+            "x",
+            "y",
+            vec![ListSection {
+                title: "vazia".to_owned(),
+                rows: Vec::new()
+            }]
+        )
         .await
         .is_err());
     assert!(session.edit_message(id, " ").await.is_err());
@@ -725,8 +752,18 @@ async fn replies_link_previews_polls_and_seen_post_the_servers_fields() {
         .and(bearer())
         .and(body_json(json!({"phone": "5511999999999"})))
         .respond_with(
-            ResponseTemplate::new(201)
-                .set_body_json(json!({"status": "success", "response": true})),
+            // sendSeen answers through the controller's `returnSucess` (constructed from the
+            // server's deviceController.ts)
+            ResponseTemplate::new(201).set_body_json(json!({
+                "status": "Success",
+                "response": {
+                    "message": "Information retrieved successfully.",
+                    "contact": ["5511999999999@c.us"],
+                    "session": SESSION,
+                    "data": [true]
+                },
+                "session": SESSION
+            })),
         )
         .expect(1)
         .mount(&server)
@@ -743,14 +780,15 @@ async fn replies_link_previews_polls_and_seen_post_the_servers_fields() {
         .caption("Seu pedido")
         .await
         .unwrap();
-    assert_eq!(previews[0]["ack"], 0);
+    assert_eq!(previews[0].id.as_str(), "true_5511999999999@c.us_3EB0AAAA");
+    assert_eq!(previews[0].ack.map(i64::from), Some(0));
+    assert_eq!(previews[0].extra["sendMsgResult"], json!({}));
     let poll = session
         .send_poll_message("120363025746331234@g.us", "Horário?", &["Manhã", "Tarde"])
         .await
         .unwrap();
     assert_eq!(poll.len(), 1);
-    let seen = session.send_seen("5511999999999").await.unwrap();
-    assert_eq!(seen["response"], true);
+    session.send_seen("5511999999999").await.unwrap();
 
     // Refused before any request: one choice, a bad URL, a bad quoted id, an empty reply.
     let before = server.received_requests().await.unwrap().len();
@@ -855,5 +893,55 @@ async fn the_send_rate_limit_holds_each_session_alone_and_never_reads() {
     assert!(
         started.elapsed() >= Duration::from_millis(700),
         "main waited for its slot"
+    );
+}
+
+#[tokio::test]
+async fn voice_notes_and_stickers_from_urls_go_to_the_path_routes() {
+    let server = server().await;
+    Mock::given(method("POST"))
+        .and(path(format!("/api/{SESSION}/send-voice")))
+        .and(bearer())
+        .and(body_json(json!({
+            "phone": "5511999999999",
+            "path": "https://cdn.example.com/nota.ogg",
+            "filename": "nota.ogg"
+        })))
+        .respond_with(ResponseTemplate::new(201).set_body_json(fixture("send-file")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(format!("/api/{SESSION}/send-sticker")))
+        .and(bearer())
+        .and(body_json(json!({
+            "phone": "5511999999999",
+            "path": "https://cdn.example.com/gato.png",
+            "filename": "gato.png"
+        })))
+        .respond_with(ResponseTemplate::new(201).set_body_json(fixture("send-file")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    catch_all(&server).await;
+    let session = client(&server).session(SESSION).unwrap();
+    let voice = session
+        .send_voice(
+            "5511999999999",
+            File::url("https://cdn.example.com/nota.ogg"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(voice[0].ack.map(i64::from), Some(1));
+    let sticker = session
+        .send_sticker(
+            "5511999999999",
+            File::url("https://cdn.example.com/gato.png"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        sticker[0].id.as_str(),
+        "true_5511999999999@c.us_3EB05E6F7A8B9C0D1E2F3A"
     );
 }

@@ -5,7 +5,7 @@ mod support;
 use futures::StreamExt;
 use serde_json::json;
 use support::{bearer, catch_all, client, fixture, server, SECRET, SESSION, TOKEN};
-use wiremock::matchers::{method, path, query_param};
+use wiremock::matchers::{body_json, method, path, query_param};
 use wiremock::{Mock, ResponseTemplate};
 use wppconnect_client::models::ChatKind;
 use wppconnect_client::Client;
@@ -16,6 +16,7 @@ async fn chats_messages_and_numbers_are_typed() {
     Mock::given(method("POST"))
         .and(path(format!("/api/{SESSION}/list-chats")))
         .and(bearer())
+        .and(body_json(json!({"count": 10})))
         .respond_with(ResponseTemplate::new(200).set_body_json(fixture("list-chats")))
         .expect(1)
         .mount(&server)
@@ -53,7 +54,7 @@ async fn chats_messages_and_numbers_are_typed() {
         .await;
     catch_all(&server).await;
     let session = client(&server).session(SESSION).unwrap();
-    let chats = session.list_chats(Some(10)).await.unwrap();
+    let chats = session.list_chats().count(10).await.unwrap();
     assert_eq!(chats[0].id.kind(), ChatKind::Contact);
     assert!(!session.all_chats().await.unwrap().is_empty());
     let messages = session
@@ -257,6 +258,8 @@ async fn one_chat_message_contact_picture_group_and_media() {
     assert_eq!(session.profile_pic("5521988887777").await.unwrap(), None);
     let groups = session.all_groups().await.unwrap();
     assert_eq!(groups.len(), 1);
+    assert_eq!(groups[0].id.as_str(), "120363025746331234@g.us");
+    assert_eq!(groups[0].name.as_deref(), Some("Equipe"));
     let members = session.group_members("120363025746331234").await.unwrap();
     assert_eq!(members[0].name.as_deref(), Some("Maria Silva"));
     let media = session.get_media_by_message(&message_id).await.unwrap();
@@ -292,4 +295,81 @@ async fn a_message_by_id_of_the_wrong_shape_names_the_field() {
         }
         other => panic!("expected Decode, got {other:?}"),
     }
+}
+
+#[tokio::test]
+async fn all_messages_in_chat_reads_a_private_chat_and_a_group() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path(format!(
+            "/api/{SESSION}/all-messages-in-chat/5511999999999"
+        )))
+        .and(bearer())
+        .respond_with(ResponseTemplate::new(200).set_body_json(fixture("get-messages")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!(
+            "/api/{SESSION}/all-messages-in-chat/120363025746331234"
+        )))
+        .and(query_param("isGroup", "true"))
+        .and(bearer())
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"status": "success", "response": []})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    catch_all(&server).await;
+    let session = client(&server).session(SESSION).unwrap();
+    let messages = session
+        .all_messages_in_chat("+55 11 99999-9999")
+        .await
+        .unwrap();
+    assert!(!messages.is_empty());
+    assert_eq!(
+        messages[0].id.as_str(),
+        "false_5511999999999@c.us_A1C9E2F64B0D3E8F7A6B5C4D3E2F1A0B"
+    );
+    let group = session
+        .all_messages_in_chat("120363025746331234@g.us")
+        .await
+        .unwrap();
+    assert!(group.is_empty());
+}
+
+#[tokio::test]
+async fn list_chats_sends_every_filter_of_the_server() {
+    let server = server().await;
+    Mock::given(method("POST"))
+        .and(path(format!("/api/{SESSION}/list-chats")))
+        .and(bearer())
+        .and(body_json(json!({
+            "id": "5511999999999@c.us",
+            "count": 5,
+            "direction": "after",
+            "onlyGroups": true,
+            "onlyWithUnreadMessage": true,
+            "withLabels": ["1", "3"]
+        })))
+        .respond_with(ResponseTemplate::new(200).set_body_json(fixture("list-chats")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    catch_all(&server).await;
+    let session = client(&server).session(SESSION).unwrap();
+    let chats = session
+        .list_chats()
+        .after("+55 11 99999-9999")
+        .count(5)
+        .only_groups()
+        .only_unread()
+        .with_labels(["1", "3"])
+        .await
+        .unwrap();
+    assert!(!chats.is_empty());
+    // a bad cursor is refused before any request
+    assert!(session.list_chats().before("abc").await.is_err());
+    assert_eq!(server.received_requests().await.unwrap().len(), 2);
 }

@@ -802,3 +802,32 @@ async fn from_env_reads_the_url_and_the_secret_key() {
         .unwrap();
     assert_eq!(token.token, TOKEN);
 }
+
+#[tokio::test]
+async fn start_all_is_typed_and_never_repeated() {
+    let server = server().await;
+    Mock::given(method("POST"))
+        .and(path(format!("/api/{SECRET}/start-all")))
+        .respond_with(ResponseTemplate::new(201).set_body_json(fixture("start-all")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    catch_all(&server).await;
+    let started = client(&server).start_all().await.unwrap();
+    assert_eq!(started.status, "success");
+    assert_eq!(started.message.as_deref(), Some("Starting all sessions"));
+
+    // A 502 is not repeated: the server may already be starting every session.
+    let failing = wppconnect_client::Client::builder(&server.uri())
+        .unwrap()
+        .secret_key("another-key")
+        .build()
+        .unwrap();
+    Mock::given(method("POST"))
+        .and(path("/api/another-key/start-all"))
+        .respond_with(ResponseTemplate::new(502))
+        .expect(1)
+        .mount(&server)
+        .await;
+    assert!(failing.start_all().await.is_err());
+}

@@ -57,3 +57,30 @@ pub struct Wrapped<T> {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session: Option<SessionName>,
 }
+
+/// Body of `POST /api/{session}/list-chats`: every field is optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListChats {
+    /// The chat to page from (its id).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// At most this many chats.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<u32>,
+    /// `before` or `after` the chat `id`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub direction: Option<String>,
+    /// Groups only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub only_groups: Option<bool>,
+    /// Private chats only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub only_users: Option<bool>,
+    /// Chats with unread messages only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub only_with_unread_message: Option<bool>,
+    /// Chats with these label ids only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub with_labels: Option<Vec<String>>,
+}

@@ -3,21 +3,26 @@
 
 mod macros;
 
+pub mod answer;
 pub mod chat;
 pub mod contact;
 pub mod domain;
 pub mod error;
 pub mod event;
+pub mod group;
 pub mod id;
+pub mod label;
 pub mod message;
 pub mod profile;
 pub mod session;
 pub mod time;
 
+pub use crate::answer::{Blocked, Confirmation, Health, PnLid};
 pub use crate::chat::{Chat, Wrapped};
 pub use crate::contact::{Contact, NumberStatus};
 pub use crate::error::{ErrorBody, ErrorKind};
 pub use crate::event::{Event, EventError, EventKind, UnknownEvent};
+pub use crate::group::{CreatedGroups, GroupInfo};
 pub use crate::id::{ChatId, ChatKind, IdError, MessageId, PhoneNumber, SessionName};
 pub use crate::message::{Ack, Media, Message, MessageType};
 pub use crate::profile::ProfilePic;

@@ -9,9 +9,9 @@ use crate::{ChatId, Contact, MessageId, Seconds, SessionName};
 mod send;
 
 pub use send::{
-    DownloadedMedia, ForwardMessages, PollOptions, RecipientFlags, Recipients, SendFile,
-    SendLinkPreview, SendList, SendLocation, SendMentioned, SendMessage, SendMessageOptions,
-    SendPoll, SendReceipt, SendReply, SendStatus,
+    DownloadedMedia, ForwardMessages, ListRow, ListSection, PollOptions, RecipientFlags,
+    Recipients, SendFile, SendLinkPreview, SendList, SendLocation, SendMentioned, SendMessage,
+    SendMessageOptions, SendPoll, SendReceipt, SendReply, SendStatus,
 };
 
 string_enum! {

@@ -1,12 +1,12 @@
 //! What is done to messages rather than sent: edit, react, delete, mark seen, typing, media.
 
-use reqwest::Method;
 use serde_json::{json, Value};
-use wppconnect_models::message::{DownloadedMedia, RecipientFlags};
-use wppconnect_models::{MessageId, Wrapped};
+use wppconnect_models::message::{DownloadedMedia, RecipientFlags, SendReceipt};
+use wppconnect_models::{Confirmation, MessageId, Wrapped};
 
 use super::recipient;
 use crate::error::{Error, Result};
+use crate::routes;
 use crate::session::Session;
 
 impl Session {
@@ -15,33 +15,31 @@ impl Session {
     /// # Errors
     /// [`Error::InvalidInput`] for a bad id or an empty text; [`Error::NotConnected`]; [`Error::Api`].
     #[doc(alias = "edit-message")]
-    pub async fn edit_message(&self, message_id: &str, new_text: &str) -> Result<Value> {
+    pub async fn edit_message(&self, message_id: &str, new_text: &str) -> Result<SendReceipt> {
         let id: MessageId = message_id.parse().map_err(Error::invalid)?;
         if new_text.trim().is_empty() {
             return Err(Error::invalid("the new text is empty"));
         }
         let call = self
-            .call(
-                Method::POST,
-                "POST /api/{session}/edit-message",
-                "edit-message",
-            )
+            .call(&routes::EDIT_MESSAGE, &[])?
             .json(json!({"id": id.as_str(), "newText": new_text}));
-        self.execute(call).await
+        let answer: Wrapped<SendReceipt> = self.execute(call).await?;
+        Ok(answer.response)
     }
 
     /// `POST /api/{session}/typing`: shows (or stops) "typing…" in a chat.
     ///
     /// # Errors
     /// [`Error::InvalidInput`]; [`Error::NotConnected`]; [`Error::Api`].
-    pub async fn typing(&self, chat: &str, on: bool) -> Result<Value> {
+    pub async fn typing(&self, chat: &str, on: bool) -> Result<()> {
         let mut flags = RecipientFlags::default();
         let phone = recipient(chat, &mut flags)?;
         let call = self
-            .call(Method::POST, "POST /api/{session}/typing", "typing")
-            .json(json!({"phone": phone, "isGroup": flags.is_group, "value": on}))
-            .idempotent();
-        self.execute(call).await
+            .call(&routes::TYPING, &[])?
+            .json(json!({"phone": phone, "isGroup": flags.is_group, "value": on}));
+        // `{"status":"success"}` (the library's answer is empty)
+        let _: Confirmation = self.execute(call).await?;
+        Ok(())
     }
 
     /// `POST /api/{session}/react-message`: reacts with an emoji; `""` removes the reaction.
@@ -49,16 +47,12 @@ impl Session {
     /// # Errors
     /// [`Error::InvalidInput`] for a bad id; [`Error::NotConnected`]; [`Error::Api`].
     #[doc(alias = "react-message")]
-    pub async fn react_message(&self, message_id: &str, reaction: &str) -> Result<Value> {
+    pub async fn react_message(&self, message_id: &str, reaction: &str) -> Result<Confirmation> {
         let id: MessageId = message_id.parse().map_err(Error::invalid)?;
         let call = self
-            .call(
-                Method::POST,
-                "POST /api/{session}/react-message",
-                "react-message",
-            )
+            .call(&routes::REACT_MESSAGE, &[])?
             .json(json!({"msgId": id.as_str(), "reaction": reaction}));
-        let answer: Wrapped<Value> = self.execute(call).await?;
+        let answer: Wrapped<Confirmation> = self.execute(call).await?;
         Ok(answer.response)
     }
 
@@ -73,7 +67,7 @@ impl Session {
         chat: &str,
         message_ids: &[&str],
         only_local: bool,
-    ) -> Result<Value> {
+    ) -> Result<Confirmation> {
         let ids = message_ids
             .iter()
             .map(|id| id.parse::<MessageId>().map(|id| id.as_str().to_owned()))
@@ -88,14 +82,8 @@ impl Session {
         if flags.is_group {
             body["isGroup"] = Value::Bool(true);
         }
-        let call = self
-            .call(
-                Method::POST,
-                "POST /api/{session}/delete-message",
-                "delete-message",
-            )
-            .json(body);
-        let answer: Wrapped<Value> = self.execute(call).await?;
+        let call = self.call(&routes::DELETE_MESSAGE, &[])?.json(body);
+        let answer: Wrapped<Confirmation> = self.execute(call).await?;
         Ok(answer.response)
     }
 
@@ -104,18 +92,17 @@ impl Session {
     /// # Errors
     /// [`Error::InvalidInput`]; [`Error::NotConnected`]; [`Error::Api`].
     #[doc(alias = "send-seen")]
-    pub async fn send_seen(&self, chat: &str) -> Result<Value> {
+    pub async fn send_seen(&self, chat: &str) -> Result<()> {
         let mut flags = RecipientFlags::default();
         let phone = recipient(chat, &mut flags)?;
         let mut body = json!({"phone": phone});
         if flags.is_group {
             body["isGroup"] = Value::Bool(true);
         }
-        let call = self
-            .call(Method::POST, "POST /api/{session}/send-seen", "send-seen")
-            .json(body)
-            .idempotent();
-        self.execute(call).await
+        let call = self.call(&routes::SEND_SEEN, &[])?.json(body);
+        // 201 `{"status":"Success","response":{"message","contact","session","data"}}`
+        let _: Confirmation = self.execute(call).await?;
+        Ok(())
     }
 
     /// `GET /api/{session}/get-media-by-message/{messageId}`: the media of a received message.
@@ -125,14 +112,40 @@ impl Session {
     #[doc(alias = "get-media-by-message")]
     pub async fn get_media_by_message(&self, message_id: &str) -> Result<DownloadedMedia> {
         let id: MessageId = message_id.parse().map_err(Error::invalid)?;
-        let call = self
-            .call(
-                Method::GET,
-                "GET /api/{session}/get-media-by-message/{messageId}",
-                "get-media-by-message",
-            )
-            .segments([id.as_str()]);
+        let call = self.call(&routes::GET_MEDIA_BY_MESSAGE, &[id.as_str()])?;
         self.execute(call).await
+    }
+
+    /// `GET /api/{session}/get-media-by-message/{messageId}`, then writes the file's bytes to
+    /// `path`; answers the media (its `mimetype` says what was written; decode again with
+    /// [`DownloadedMedia::bytes`]).
+    ///
+    /// ```no_run
+    /// # async fn run(session: wppconnect_client::Session) -> wppconnect_client::Result<()> {
+    /// let media = session
+    ///     .save_media("false_5511999999999@c.us_3EB0C767D71D8A4BD7A5", "/tmp/foto.jpg")
+    ///     .await?;
+    /// println!("saved a {}", media.mimetype);
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Session::get_media_by_message`]; [`Error::InvalidInput`] when the server's base64 is
+    /// invalid or the file cannot be written.
+    pub async fn save_media(
+        &self,
+        message_id: &str,
+        path: impl AsRef<std::path::Path>,
+    ) -> Result<DownloadedMedia> {
+        let media = self.get_media_by_message(message_id).await?;
+        let bytes = media
+            .bytes()
+            .map_err(|e| Error::invalid(format!("the server's media is not valid base64: {e}")))?;
+        let path = path.as_ref();
+        tokio::fs::write(path, bytes)
+            .await
+            .map_err(|e| Error::invalid(format!("cannot write {}: {e}", path.display())))?;
+        Ok(media)
     }
 
     /// `POST /api/{session}/download-media`: the media of a received message (needs a connected
@@ -144,13 +157,8 @@ impl Session {
     pub async fn download_media(&self, message_id: &str) -> Result<DownloadedMedia> {
         let id: MessageId = message_id.parse().map_err(Error::invalid)?;
         let call = self
-            .call(
-                Method::POST,
-                "POST /api/{session}/download-media",
-                "download-media",
-            )
-            .json(json!({"messageId": id.as_str()}))
-            .idempotent();
+            .call(&routes::DOWNLOAD_MEDIA, &[])?
+            .json(json!({"messageId": id.as_str()}));
         self.execute(call).await
     }
 }

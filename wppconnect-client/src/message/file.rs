@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use base64::Engine;
 
 use crate::error::{Error, Result};
+use crate::upload::Upload;
 
 /// A file to send.
 #[derive(Clone, PartialEq, Eq)]
@@ -28,6 +29,9 @@ pub enum File {
     },
     /// An http(s) URL (or a path on the server's disk) that the **server** downloads.
     Url(String),
+    /// A multipart upload (streamed from a path or an `AsyncRead`, or bytes), for the routes
+    /// whose controllers read a form field `file`: `send-image`, `send-file`, `send-sticker`.
+    Upload(Upload),
 }
 
 impl std::fmt::Debug for File {
@@ -39,6 +43,7 @@ impl std::fmt::Debug for File {
                 write!(f, "File::Base64({} chars, {mime})", base64.len())
             }
             Self::Url(url) => write!(f, "File::Url({url})"),
+            Self::Upload(upload) => write!(f, "File::Upload({upload:?})"),
         }
     }
 }
@@ -65,6 +70,13 @@ impl File {
         Self::Url(url.into())
     }
 
+    /// A multipart upload: the file travels as itself, not as base64 in JSON, and a path or a
+    /// stream is never read into memory as a whole.
+    #[must_use]
+    pub fn upload(upload: Upload) -> Self {
+        Self::Upload(upload)
+    }
+
     /// Base64 with its MIME type.
     #[must_use]
     pub fn base64(base64: impl Into<String>, mime: impl Into<String>) -> Self {
@@ -83,6 +95,7 @@ impl File {
                 .next()
                 .filter(|n| !n.is_empty())
                 .map(str::to_owned),
+            Self::Upload(upload) => upload.name().map(str::to_owned),
             _ => None,
         }
     }
@@ -107,6 +120,11 @@ impl File {
                 format!("data:{mime};base64,{}", engine.encode(bytes))
             }
             Self::Url(_) => return Ok(None),
+            Self::Upload(_) => {
+                return Err(Error::invalid(
+                    "this route reads no uploaded file: use File::path, File::bytes or File::url",
+                ))
+            }
         }))
     }
 }

@@ -6,11 +6,11 @@
 
 use std::future::IntoFuture;
 
-use reqwest::Method;
 use wppconnect_models::message::{RecipientFlags, Recipients, SendMessage, SendMessageOptions};
 use wppconnect_models::{ChatId, ChatKind, Message, MessageId, PhoneNumber, Wrapped};
 
 use crate::error::{Error, Result};
+use crate::routes;
 use crate::session::{BoxFuture, Session};
 
 mod actions;
@@ -242,13 +242,7 @@ impl Session {
         if body.phone.is_empty() {
             return Err(Error::invalid("no recipient"));
         }
-        let call = self
-            .call(
-                Method::POST,
-                "POST /api/{session}/send-message",
-                "send-message",
-            )
-            .body_of(body)?;
+        let call = self.call(&routes::SEND_MESSAGE, &[])?.body_of(body)?;
         self.client.send_slot(&self.name).await;
         let answer: Wrapped<Vec<Message>> = self.execute(call).await?;
         Ok(answer.response)

@@ -4,19 +4,19 @@
 use std::future::IntoFuture;
 use std::marker::PhantomData;
 
-use reqwest::Method;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use wppconnect_models::message::{
-    ForwardMessages, RecipientFlags, Recipients, SendFile, SendLinkPreview, SendList, SendLocation,
-    SendMentioned, SendPoll, SendReceipt, SendReply, SendStatus,
+    ForwardMessages, ListSection, RecipientFlags, Recipients, SendFile, SendLinkPreview, SendList,
+    SendLocation, SendMentioned, SendPoll, SendReceipt, SendReply, SendStatus,
 };
 use wppconnect_models::{ChatId, Message, MessageId, Wrapped};
 
 use super::{resolve, File};
-use crate::client::Call;
 use crate::error::{Error, Result};
+use crate::routes::{self, Route};
 use crate::session::{BoxFuture, Session};
+use crate::upload::{Multipart, Upload};
 
 /// The typed body of a send other than `send-message` (a struct of
 /// [`wppconnect_models::message`]): the builder fills in the recipients.
@@ -57,8 +57,7 @@ impl SendBody for SendStatus {
 #[derive(Debug)]
 pub struct SendRequest<B, T> {
     session: Session,
-    route: &'static str,
-    slug: &'static str,
+    route: &'static Route,
     phones: Vec<String>,
     flags: RecipientFlags,
     body: B,
@@ -79,17 +78,10 @@ enum FileField {
 }
 
 impl<B: SendBody, T> SendRequest<B, T> {
-    fn new(
-        session: &Session,
-        route: &'static str,
-        slug: &'static str,
-        phone: Option<&str>,
-        body: B,
-    ) -> Self {
+    fn new(session: &Session, route: &'static Route, phone: Option<&str>, body: B) -> Self {
         Self {
             session: session.clone(),
             route,
-            slug,
             phones: phone.map(str::to_owned).into_iter().collect(),
             flags: RecipientFlags::default(),
             body,
@@ -128,7 +120,8 @@ impl<B: SendBody, T> SendRequest<B, T> {
     }
 
     /// The route slug and the body this request would send (recipients resolved, files read and
-    /// encoded as data URLs), without sending anything: for logging, fakes and tests.
+    /// encoded as data URLs), without sending anything: for logging, fakes and tests. For a
+    /// [`File::Upload`] the body holds the form's text fields; the file goes in the field `file`.
     ///
     /// # Errors
     /// The first invalid input given to the builder; an unreadable file.
@@ -136,19 +129,19 @@ impl<B: SendBody, T> SendRequest<B, T> {
     where
         B: WithFile,
     {
-        let (_, _, slug, body) = self.body().await?;
-        Ok((slug, body))
+        let (_, route, body, _) = self.body().await?;
+        Ok((route.slug(), body))
     }
 
-    async fn body(mut self) -> Result<(Session, &'static str, &'static str, B)>
+    async fn body(mut self) -> Result<(Session, &'static Route, B, Option<Upload>)>
     where
         B: WithFile,
     {
         if let Some(error) = self.error {
             return Err(error);
         }
-        let mut slug = self.slug;
         let mut route = self.route;
+        let mut upload = None;
         if !self.phones.is_empty() {
             let (phone, flags) = resolve(&self.phones, self.flags)?;
             self.body.set_recipients(phone, flags);
@@ -164,6 +157,15 @@ impl<B: SendBody, T> SendRequest<B, T> {
                 File::Url(url) => Some(url.clone()),
                 _ => None,
             };
+            if let File::Upload(file) = file {
+                if matches!(field, FileField::Voice) {
+                    return Err(Error::invalid(
+                        "the voice routes read no uploaded file: use File::path, File::bytes or File::url",
+                    ));
+                }
+                upload = Some(file);
+                return Ok((self.session, route, self.body, upload));
+            }
             match (field, url) {
                 (_, Some(url)) => body.path = Some(url),
                 (FileField::PathOnly, None) => {
@@ -172,14 +174,13 @@ impl<B: SendBody, T> SendRequest<B, T> {
                     ));
                 }
                 (FileField::Voice, None) => {
-                    slug = "send-voice-base64";
-                    route = "POST /api/{session}/send-voice-base64";
+                    route = &routes::SEND_VOICE_BASE64;
                     body.base64_ptt = file.data_url().await?;
                 }
                 (FileField::Document, None) => body.base64 = file.data_url().await?,
             }
         }
-        Ok((self.session, route, slug, self.body))
+        Ok((self.session, route, self.body, upload))
     }
 }
 
@@ -274,10 +275,16 @@ where
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
-            let (session, route, slug, body) = self.body().await?;
-            let call = Call::new(Method::POST, route)
-                .segments([session.name.as_str(), slug])
-                .body_of(&body)?;
+            let (session, route, body, upload) = self.body().await?;
+            let mut call = session.call(route, &[])?;
+            call = match upload {
+                // the server's multer reads the file from the form field `file`
+                Some(upload) => {
+                    call.multipart = Some(Multipart::from_body(&body)?.file("file", upload));
+                    call
+                }
+                None => call.body_of(&body)?,
+            };
             session.client.send_slot(&session.name).await;
             let answer: Wrapped<T> = session.execute(call).await?;
             Ok(answer.response)
@@ -289,74 +296,74 @@ where
 pub type Receipts = Vec<SendReceipt>;
 
 impl Session {
-    /// `POST /api/{session}/send-image`: an image, with `.caption(…)`. Bytes, a local path or
-    /// base64 are sent as the data URL the server expects; a URL is downloaded by the server.
-    /// Never retried after it may have reached the server.
+    /// `POST /api/{session}/send-image`: an image, with `.caption(…)`. A [`File::Upload`] goes
+    /// as a multipart form (field `file`, streamed); bytes, a local path or base64 are sent as
+    /// the data URL the server expects; a URL is downloaded by the server. Never retried after it
+    /// may have reached the server.
     ///
     /// # Errors
     /// As [`Session::send_message`]; [`Error::InvalidInput`] for an unreadable file.
     #[doc(alias = "send-image")]
     pub fn send_image(&self, phone: &str, file: File) -> SendRequest<SendFile, Receipts> {
-        let mut request = SendRequest::new(
-            self,
-            "POST /api/{session}/send-image",
-            "send-image",
-            Some(phone),
-            SendFile::default(),
-        );
+        let mut request =
+            SendRequest::new(self, &routes::SEND_IMAGE, Some(phone), SendFile::default());
         request.file = Some((file, FileField::Document));
         request
     }
 
-    /// `POST /api/{session}/send-file`: a document, with `.filename(…)` and `.caption(…)`.
-    /// Never retried after it may have reached the server.
+    /// `POST /api/{session}/send-file`: a document, with `.filename(…)` and `.caption(…)`. A
+    /// [`File::Upload`] goes as a multipart form (field `file`, streamed from a path or an
+    /// `AsyncRead`, never base64); other files as in [`Session::send_image`]. Never retried
+    /// after it may have reached the server.
+    ///
+    /// ```no_run
+    /// # async fn run(session: wppconnect_client::Session) -> wppconnect_client::Result<()> {
+    /// use wppconnect_client::{File, Upload};
+    /// session
+    ///     .send_file("5511999999999", File::upload(Upload::path("/srv/notas/nota.pdf")))
+    ///     .caption("Sua nota fiscal")
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// As [`Session::send_image`].
     #[doc(alias = "send-file")]
     #[doc(alias = "send-file-base64")]
     pub fn send_file(&self, phone: &str, file: File) -> SendRequest<SendFile, Receipts> {
-        let mut request = SendRequest::new(
-            self,
-            "POST /api/{session}/send-file",
-            "send-file",
-            Some(phone),
-            SendFile::default(),
-        );
+        let mut request =
+            SendRequest::new(self, &routes::SEND_FILE, Some(phone), SendFile::default());
         request.file = Some((file, FileField::Document));
         request
     }
 
     /// `POST /api/{session}/send-voice` (a URL) or `/send-voice-base64` (bytes, path, base64):
-    /// a voice note. Never retried after it may have reached the server.
+    /// a voice note. Neither route reads an uploaded file, so a [`File::Upload`] is refused.
+    /// Never retried after it may have reached the server.
     ///
     /// # Errors
     /// As [`Session::send_image`].
     #[doc(alias = "send-voice")]
     #[doc(alias = "send-voice-base64")]
     pub fn send_voice(&self, phone: &str, file: File) -> SendRequest<SendFile, Receipts> {
-        let mut request = SendRequest::new(
-            self,
-            "POST /api/{session}/send-voice",
-            "send-voice",
-            Some(phone),
-            SendFile::default(),
-        );
+        let mut request =
+            SendRequest::new(self, &routes::SEND_VOICE, Some(phone), SendFile::default());
         request.file = Some((file, FileField::Voice));
         request
     }
 
-    /// `POST /api/{session}/send-sticker`: a sticker from a URL the server downloads and
-    /// converts. Never retried after it may have reached the server.
+    /// `POST /api/{session}/send-sticker`: a sticker from a URL the server downloads, or a
+    /// [`File::Upload`] (multipart field `file`); the server converts it. Never retried after it
+    /// may have reached the server.
     ///
     /// # Errors
-    /// [`Error::InvalidInput`] for anything but [`File::Url`]; as [`Session::send_message`].
+    /// [`Error::InvalidInput`] for anything but [`File::Url`] and [`File::Upload`]; as
+    /// [`Session::send_message`].
     #[doc(alias = "send-sticker")]
     pub fn send_sticker(&self, phone: &str, file: File) -> SendRequest<SendFile, Receipts> {
         let mut request = SendRequest::new(
             self,
-            "POST /api/{session}/send-sticker",
-            "send-sticker",
+            &routes::SEND_STICKER,
             Some(phone),
             SendFile::default(),
         );
@@ -378,8 +385,7 @@ impl Session {
     ) -> SendRequest<SendLocation, Receipts> {
         let mut request = SendRequest::new(
             self,
-            "POST /api/{session}/send-location",
-            "send-location",
+            &routes::SEND_LOCATION,
             Some(phone),
             SendLocation {
                 lat,
@@ -405,11 +411,10 @@ impl Session {
         &self,
         phone: &str,
         url: &str,
-    ) -> SendRequest<SendLinkPreview, Vec<Value>> {
+    ) -> SendRequest<SendLinkPreview, Receipts> {
         let mut request = SendRequest::new(
             self,
-            "POST /api/{session}/send-link-preview",
-            "send-link-preview",
+            &routes::SEND_LINK_PREVIEW,
             Some(phone),
             SendLinkPreview {
                 url: url.to_owned(),
@@ -436,8 +441,7 @@ impl Session {
     ) -> SendRequest<SendReply, Vec<Message>> {
         let mut request = SendRequest::new(
             self,
-            "POST /api/{session}/send-reply",
-            "send-reply",
+            &routes::SEND_REPLY,
             Some(phone),
             SendReply {
                 message: message.to_owned(),
@@ -468,8 +472,7 @@ impl Session {
     ) -> SendRequest<SendPoll, Vec<Message>> {
         let mut request = SendRequest::new(
             self,
-            "POST /api/{session}/send-poll-message",
-            "send-poll-message",
+            &routes::SEND_POLL_MESSAGE,
             Some(phone),
             SendPoll {
                 name: name.to_owned(),
@@ -495,11 +498,10 @@ impl Session {
         phone: &str,
         message: &str,
         mentioned: &[&str],
-    ) -> SendRequest<SendMentioned, Value> {
+    ) -> SendRequest<SendMentioned, SendReceipt> {
         let mut request = SendRequest::new(
             self,
-            "POST /api/{session}/send-mentioned",
-            "send-mentioned",
+            &routes::SEND_MENTIONED,
             Some(phone),
             SendMentioned {
                 message: message.to_owned(),
@@ -520,25 +522,36 @@ impl Session {
         request
     }
 
-    /// `POST /api/{session}/send-list-message`: a list (`sections` as the server takes them:
-    /// `[{title, rows: [{rowId, title, description}]}]`). Never retried after it may have reached
-    /// the server.
+    /// `POST /api/{session}/send-list-message`: a list of sections, each with rows a person can
+    /// pick (the answer comes back as a `list_response` message with the row's id). Never
+    /// retried after it may have reached the server.
+    ///
+    /// ```no_run
+    /// # async fn run(session: wppconnect_client::Session) -> wppconnect_client::Result<()> {
+    /// use wppconnect_client::models::message::{ListRow, ListSection};
+    /// let sections = vec![ListSection {
+    ///     title: "Horários".to_owned(),
+    ///     rows: vec![ListRow::new("manha", "Manhã").description("8h às 12h")],
+    /// }];
+    /// session.send_list_message("5511999999999", "Escolher", "Quando prefere?", sections).await?;
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
-    /// [`Error::InvalidInput`] without sections; as [`Session::send_message`].
+    /// [`Error::InvalidInput`] without sections, or with a section without rows; as
+    /// [`Session::send_message`].
     #[doc(alias = "send-list-message")]
     pub fn send_list_message(
         &self,
         phone: &str,
         button_text: &str,
         description: &str,
-        sections: Value,
+        sections: Vec<ListSection>,
     ) -> SendRequest<SendList, Vec<Message>> {
-        let empty = sections.as_array().is_none_or(|s| s.is_empty());
+        let empty = sections.is_empty() || sections.iter().any(|s| s.rows.is_empty());
         let mut request = SendRequest::new(
             self,
-            "POST /api/{session}/send-list-message",
-            "send-list-message",
+            &routes::SEND_LIST_MESSAGE,
             Some(phone),
             SendList {
                 button_text: button_text.to_owned(),
@@ -548,7 +561,9 @@ impl Session {
             },
         );
         if empty {
-            request.fail(Error::invalid("a list needs at least one section"));
+            request.fail(Error::invalid(
+                "a list needs at least one section, and each section a row",
+            ));
         }
         request
     }
@@ -562,8 +577,7 @@ impl Session {
     pub fn send_status(&self, message: &str) -> SendRequest<SendStatus, Vec<Message>> {
         let mut request = SendRequest::new(
             self,
-            "POST /api/{session}/send-status",
-            "send-status",
+            &routes::SEND_STATUS,
             None,
             SendStatus {
                 message: message.to_owned(),
@@ -590,8 +604,7 @@ impl Session {
         let ids: Vec<String> = message_ids.iter().map(|id| (*id).to_owned()).collect();
         let mut request = SendRequest::new(
             self,
-            "POST /api/{session}/forward-messages",
-            "forward-messages",
+            &routes::FORWARD_MESSAGES,
             Some(phone),
             ForwardMessages::default(),
         );

@@ -52,6 +52,10 @@ pub fn fixture(name: &str) -> Value {
         "react-message" => include_str!("../fixtures/react-message.json"),
         "delete-message" => include_str!("../fixtures/delete-message.json"),
         "profile-pic" => include_str!("../fixtures/profile-pic.json"),
+        "create-group" => include_str!("../fixtures/create-group.json"),
+        "add-participant-group" => include_str!("../fixtures/add-participant-group.json"),
+        "start-all" => include_str!("../fixtures/start-all.json"),
+        "healthz" => include_str!("../fixtures/healthz.json"),
         other => panic!("no fixture {other}"),
     };
     serde_json::from_str(text).unwrap()

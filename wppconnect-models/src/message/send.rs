@@ -182,6 +182,18 @@ pub struct DownloadedMedia {
     pub mimetype: String,
 }
 
+impl DownloadedMedia {
+    /// The file's bytes (decodes `base64`; a `data:` prefix is accepted too).
+    ///
+    /// # Errors
+    /// When `base64` is not valid base64.
+    pub fn bytes(&self) -> Result<Vec<u8>, base64::DecodeError> {
+        use base64::Engine as _;
+        let data = crate::session::strip_data_url(&self.base64);
+        base64::engine::general_purpose::STANDARD.decode(data.trim())
+    }
+}
+
 impl std::fmt::Debug for DownloadedMedia {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("DownloadedMedia")
@@ -360,11 +372,56 @@ pub struct SendList {
     pub button_text: String,
     /// The text above the button.
     pub description: String,
-    /// `[{title, rows: [{rowId, title, description}]}]`.
-    pub sections: Value,
+    /// The sections of the list.
+    #[serde(default)]
+    pub sections: Vec<ListSection>,
     /// Other fields, sent as is.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
+}
+
+/// A section of a list message: a title and its rows.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListSection {
+    /// The section's title.
+    pub title: String,
+    /// The rows a person can pick.
+    #[serde(default)]
+    pub rows: Vec<ListRow>,
+}
+
+/// A row of a [`ListSection`]; the answer comes back as a `list_response` message carrying
+/// `row_id`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListRow {
+    /// The id the answer carries.
+    pub row_id: String,
+    /// The row's text.
+    pub title: String,
+    /// A second line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+impl ListRow {
+    /// A row with an id and a title.
+    #[must_use]
+    pub fn new(row_id: impl Into<String>, title: impl Into<String>) -> Self {
+        Self {
+            row_id: row_id.into(),
+            title: title.into(),
+            description: None,
+        }
+    }
+
+    /// With a second line.
+    #[must_use]
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
+    }
 }
 
 /// Body of `POST /api/{session}/send-status` (a text story).
