@@ -92,7 +92,7 @@ pub(crate) enum Command {
     Send(SendArgs),
     /// Receive the server's webhooks and print each event
     Listen(ListenArgs),
-    /// Call any route of a session: `wppconnect call GET main/all-chats`
+    /// Call any route of the server: `wppconnect call GET main/all-chats`, `wppconnect call GET /healthz`
     Call(CallArgs),
     /// Print a shell completion script (`wppconnect completions bash`)
     Completions {
@@ -185,17 +185,23 @@ pub(crate) struct ListenArgs {
 /// `call`.
 #[derive(Debug, Args)]
 pub(crate) struct CallArgs {
-    /// The HTTP method: GET or POST
+    /// The HTTP method: GET, POST, PUT or DELETE
     #[arg(value_name = "METHOD")]
     pub(crate) method: String,
 
-    /// The route: `SESSION/PATH` or `/api/SESSION/PATH`, e.g. `main/all-chats`
+    /// The route: `SESSION/PATH` or `/api/SESSION/PATH` for a session's route (its token is
+    /// used), or a path from the server's root (`/healthz`, `/api/{secretkey}/show-all-sessions`:
+    /// `{secretkey}` is filled in from the configured key). A query may follow `?`
     #[arg(value_name = "ROUTE")]
     pub(crate) route: String,
 
-    /// The JSON body of a POST; `@FILE` reads it from a file, `-` from standard input
+    /// The JSON body; `@FILE` reads it from a file, `-` from standard input
     #[arg(long, short, value_name = "JSON")]
     pub(crate) data: Option<String>,
+
+    /// Write the answer's body to this file as it is (images, ZIP backups…)
+    #[arg(long, short, value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
 }
 
 /// Reads a session name with the client's rule.

@@ -603,7 +603,10 @@ async fn call_reaches_any_route() {
         .count();
     assert_eq!(sent, 1);
 
-    run(wpp(&sim).args(["call", "DELETE", "main/send-message"]))
+    run(wpp(&sim).args(["call", "PATCH", "main/send-message"]))
+        .await
+        .code(2);
+    run(wpp(&sim).args(["call", "GET", "main/all-chats", "--data", "{}"]))
         .await
         .code(2);
     run(wpp(&sim).args(["call", "POST", "main/send-message", "--data", "{oops"]))
@@ -775,4 +778,66 @@ async fn a_send_whose_answer_fails_is_not_repeated() {
         .filter(|m| m["body"] == "só uma vez")
         .count();
     assert_eq!(sent, 1, "sent once, not repeated");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn call_reaches_routes_outside_a_session_queries_and_binary_answers() {
+    let sim = simulator().await;
+    // the server's root, no auth
+    let assert = run(wpp(&sim).args(["call", "GET", "/healthz", "--json"]))
+        .await
+        .success();
+    let health: Value = serde_json::from_slice(&assert.get_output().stdout).unwrap();
+    assert_eq!(health["message"], "OK", "{health}");
+
+    // a query string
+    connect(&sim).await;
+    sim.contact_writes("main", "5511999999999", "primeira")
+        .unwrap();
+    sim.contact_writes("main", "5511999999999", "segunda")
+        .unwrap();
+    let assert = run(wpp(&sim).args([
+        "call",
+        "GET",
+        "main/get-messages/5511999999999@c.us?count=1",
+        "--json",
+    ]))
+    .await
+    .success();
+    let answer: Value = serde_json::from_slice(&assert.get_output().stdout).unwrap();
+    let messages = answer["response"].as_array().unwrap();
+    assert_eq!(messages.len(), 1, "count=1 reached the server: {answer}");
+
+    // {secretkey} is filled in by the client, and never printed
+    let assert = run(wpp(&sim).args(["call", "GET", "/api/{secretkey}/show-all-sessions"]))
+        .await
+        .success();
+    let output = assert.get_output();
+    assert!(text(&output.stdout).contains("main"), "{output:?}");
+    assert!(!text(&output.stdout).contains(sim.secret_key()));
+    let assert = run(wpp(&sim)
+        .env("WPPCONNECT_SECRET_KEY", "NOT-THE-KEY-77c1")
+        .args(["call", "GET", "/api/{secretkey}/show-all-sessions"]))
+    .await
+    .code(1);
+    assert!(!text(&assert.get_output().stderr).contains("NOT-THE-KEY-77c1"));
+
+    // a binary answer goes to a file as it is
+    let other = client(&sim).session("loja").unwrap();
+    other.start().await.unwrap();
+    sim.wait_for_status("loja", SessionStatus::QrCode, WAIT)
+        .await
+        .unwrap();
+    let path = empty_dir("call-output").join("qr.png");
+    run(wpp(&sim)
+        .args(["call", "GET", "loja/qrcode-session", "--output"])
+        .arg(&path))
+    .await
+    .success()
+    .stdout("");
+    let png = std::fs::read(&path).unwrap();
+    assert!(
+        png.starts_with(b"\x89PNG\r\n\x1a\n"),
+        "the PNG as the server sent it"
+    );
 }
