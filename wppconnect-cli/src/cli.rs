@@ -156,6 +156,11 @@ pub(crate) struct SendArgs {
     #[arg(long, value_name = "PATH")]
     pub(crate) file: Option<PathBuf>,
 
+    /// With --file: stream the file as a multipart upload instead of base64 in JSON (for big
+    /// files; WPPConnect Server reads it, the simulator does not)
+    #[arg(long, requires = "file")]
+    pub(crate) upload: bool,
+
     /// Reply to this message (its serialized id, `true_5511…@c.us_3EB0…`)
     #[arg(long, value_name = "MESSAGE_ID")]
     pub(crate) reply_to: Option<String>,

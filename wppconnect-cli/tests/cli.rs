@@ -841,3 +841,100 @@ async fn call_reaches_routes_outside_a_session_queries_and_binary_answers() {
         "the PNG as the server sent it"
     );
 }
+
+/// A stand-in for WPPConnect Server's token and send-file routes that reads a multipart form,
+/// as the real server's multer does (the simulator reads JSON only).
+async fn multipart_server() -> (
+    String,
+    std::sync::Arc<std::sync::Mutex<Vec<(String, Vec<u8>)>>>,
+) {
+    use axum::extract::{Multipart, Path};
+    use axum::http::StatusCode;
+    use axum::routing::post;
+    use axum::{Json, Router};
+    use serde_json::json;
+
+    let fields = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = fields.clone();
+    let app = Router::new()
+        .route(
+            "/api/{session}/{secret}/generate-token",
+            post(|Path((session, _)): Path<(String, String)>| async move {
+                let token = "$2b$10$multipartTestToken";
+                (
+                    StatusCode::CREATED,
+                    Json(
+                        json!({"status": "success", "session": session, "token": token,
+                                "full": format!("{session}:{token}")}),
+                    ),
+                )
+            }),
+        )
+        .route(
+            "/api/{session}/send-file",
+            post(move |mut form: Multipart| async move {
+                while let Ok(Some(field)) = form.next_field().await {
+                    let name = field.name().unwrap_or_default().to_owned();
+                    let bytes = field.bytes().await.unwrap_or_default().to_vec();
+                    seen.lock().unwrap().push((name, bytes));
+                }
+                (
+                    StatusCode::CREATED,
+                    Json(json!({"status": "success", "response": [
+                        {"id": "true_5511999999999@c.us_3EB0A1B2C3D4E5F6A7B8C9", "ack": 0}
+                    ]})),
+                )
+            }),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (url, fields)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn send_file_upload_streams_a_multipart_form() {
+    let (url, fields) = multipart_server().await;
+    let path = empty_dir("upload").join("nota.pdf");
+    std::fs::write(&path, b"%PDF-1.7 uma nota fiscal").unwrap();
+    run(bare()
+        .env("WPPCONNECT_URL", &url)
+        .env("WPPCONNECT_SECRET_KEY", "k")
+        .args([
+            "send",
+            "main",
+            "+55 11 99999-9999",
+            "a nota",
+            "--upload",
+            "--file",
+        ])
+        .arg(&path))
+    .await
+    .success()
+    .stdout("sent true_5511999999999@c.us_3EB0A1B2C3D4E5F6A7B8C9\n");
+    let fields = fields.lock().unwrap().clone();
+    let field = |name: &str| {
+        fields
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| String::from_utf8_lossy(v).into_owned())
+    };
+    assert_eq!(
+        field("phone").as_deref(),
+        Some("5511999999999"),
+        "{fields:?}"
+    );
+    assert_eq!(field("caption").as_deref(), Some("a nota"), "{fields:?}");
+    assert_eq!(
+        field("file").as_deref(),
+        Some("%PDF-1.7 uma nota fiscal"),
+        "the file itself, not base64: {fields:?}"
+    );
+    assert!(field("base64").is_none(), "{fields:?}");
+
+    // --upload needs --file
+    bare()
+        .args(["send", "main", "5511999999999", "oi", "--upload"])
+        .assert()
+        .code(2);
+}

@@ -1,7 +1,7 @@
 //! `send`: a text, or a file with a caption; optionally as a reply.
 
 use serde_json::json;
-use wppconnect_client::File;
+use wppconnect_client::{File, Upload};
 
 use crate::cli::SendArgs;
 use crate::config::Settings;
@@ -23,7 +23,12 @@ pub(crate) async fn run(settings: &Settings, args: SendArgs, json: bool) -> Resu
                     path.display()
                 )));
             }
-            let mut request = session.send_file(&args.phone, File::path(path));
+            let file = if args.upload {
+                File::upload(Upload::path(path))
+            } else {
+                File::path(path)
+            };
+            let mut request = session.send_file(&args.phone, file);
             if let Some(caption) = args.text.as_deref().filter(|t| !t.is_empty()) {
                 request = request.caption(caption);
             }
