@@ -39,7 +39,7 @@ pub(crate) fn line(text: impl fmt::Display) -> bool {
     writeln!(out, "{text}").and_then(|()| out.flush()).is_ok()
 }
 
-/// `println!` that never panics when stdout is gone (see [`line`]); the command goes on.
+/// `println!` that never panics when stdout is gone (see [`line()`]); the command goes on.
 macro_rules! say {
     ($($arg:tt)*) => {{
         let _ = $crate::output::line(format_args!($($arg)*));
