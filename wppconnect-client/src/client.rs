@@ -399,6 +399,22 @@ impl Client {
         self.decode(route, &bytes)
     }
 
+    /// Like [`Client::execute`], for routes that pass an undeclared library answer through:
+    /// `None` when the body is empty (Express sends nothing for `res.json(undefined)`).
+    pub(crate) async fn execute_optional<T: DeserializeOwned>(
+        &self,
+        session: Option<&SessionName>,
+        call: Call,
+    ) -> Result<Option<T>> {
+        let route = call.route;
+        let response = self.send(session, call).await?;
+        let bytes = response.bytes().await.map_err(|e| transport(route, e))?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(None);
+        }
+        self.decode(route, &bytes).map(Some)
+    }
+
     /// Sends a call and returns the successful raw answer.
     pub(crate) async fn send(
         &self,

@@ -2,14 +2,20 @@
 #![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used))]
 
 mod api;
+mod business;
 pub mod chat;
 mod client;
+mod community;
 mod config;
 mod contact;
+mod device;
 mod error;
 mod group;
+mod group_admin;
+mod inbox;
 mod label;
 pub mod message;
+pub mod newsletter;
 mod profile;
 pub mod qr;
 mod raw;
@@ -23,12 +29,13 @@ mod upload;
 pub use wppconnect_models as models;
 
 pub use crate::api::WppApi;
+pub use crate::business::AddProductRequest;
 pub use crate::client::{Client, ClientBuilder, DEFAULT_DEADLINE, DEFAULT_TIMEOUT};
 pub use crate::config::{RateLimit, RetryPolicy, SecretKey, Token};
 pub use crate::error::{Error, Result, TimeoutKind};
 pub use crate::message::File;
 pub use crate::raw::{RawRequest, RawResponse};
-pub use crate::redact::{redact, REDACTED};
+pub use crate::redact::{redact, Redactor, REDACTED};
 pub use crate::session::{LoginUpdate, QrCodeImage, Session};
 pub use crate::upload::{Multipart, Upload};
 

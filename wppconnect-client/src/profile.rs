@@ -1,9 +1,11 @@
-//! Profiles: the picture of a contact or group (profile-pic).
+//! Profiles: the picture of a contact or group (profile-pic), a number's profile and "about"
+//! text (profile, profile-status), and this account's picture, "about" text and name.
 
-use wppconnect_models::{Confirmation, ProfilePic, Wrapped};
+use wppconnect_models::profile::ContactStatus;
+use wppconnect_models::{Confirmation, NumberStatus, ProfilePic, Wrapped};
 
 use crate::chat::chat_id;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::routes;
 use crate::session::Session;
 use crate::upload::{Multipart, Upload};
@@ -13,7 +15,7 @@ impl Session {
     /// `…@g.us` id), or `None` when there is none.
     ///
     /// # Errors
-    /// [`Error::InvalidInput`](crate::Error::InvalidInput), [`Error::NotConnected`](crate::Error::NotConnected), [`Error::Api`](crate::Error::Api).
+    /// [`Error::InvalidInput`], [`Error::NotConnected`], [`Error::Api`].
     #[doc(alias = "profile-pic")]
     pub async fn profile_pic(&self, chat: &str) -> Result<Option<ProfilePic>> {
         let id = chat_id(chat)?;
@@ -37,13 +39,85 @@ impl Session {
     /// ```
     ///
     /// # Errors
-    /// [`Error::InvalidInput`](crate::Error::InvalidInput) for an unreadable file,
-    /// [`Error::NotConnected`](crate::Error::NotConnected), [`Error::Api`](crate::Error::Api).
+    /// [`Error::InvalidInput`] for an unreadable file,
+    /// [`Error::NotConnected`], [`Error::Api`].
     #[doc(alias = "set-profile-pic")]
     pub async fn set_profile_pic(&self, picture: Upload) -> Result<Confirmation> {
         let mut call = self.call(&routes::SET_PROFILE_PIC, &[])?;
         call.multipart = Some(Multipart::new().file("file", picture));
         let answer: Wrapped<Confirmation> = self.execute(call).await?;
         Ok(answer.response)
+    }
+
+    /// `GET /api/{session}/profile/{phone}`: whether a number has WhatsApp, and its canonical
+    /// id (the library's deprecated `getNumberProfile`; the same answer as
+    /// [`Session::check_number_status`]). A read: retried when it fails.
+    ///
+    /// ```no_run
+    /// # async fn run(session: wppconnect_client::Session) -> wppconnect_client::Result<()> {
+    /// let profile = session.profile("+55 11 99999-9999").await?;
+    /// println!("{} exists: {}", profile.id, profile.number_exists);
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] for a bad number; [`Error::NotConnected`]; [`Error::Api`] (500
+    /// when the number has no WhatsApp).
+    pub async fn profile(&self, phone: &str) -> Result<NumberStatus> {
+        let id = chat_id(phone)?;
+        let call = self.call(&routes::PROFILE, &[id.user()])?;
+        let answer: Wrapped<NumberStatus> = self.execute(call).await?;
+        Ok(answer.response)
+    }
+
+    /// `GET /api/{session}/profile-status/{phone}`: a contact's "about" text.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] for a bad number; [`Error::NotConnected`]; [`Error::Api`].
+    #[doc(alias = "profile-status")]
+    pub async fn profile_status(&self, phone: &str) -> Result<ContactStatus> {
+        let id = chat_id(phone)?;
+        let call = self.call(&routes::PROFILE_STATUS, &[id.user()])?;
+        let answer: Wrapped<ContactStatus> = self.execute(call).await?;
+        Ok(answer.response)
+    }
+
+    /// `POST /api/{session}/profile-status`: this account's "about" text. Retried (it sets a
+    /// state).
+    ///
+    /// ```no_run
+    /// # async fn run(session: wppconnect_client::Session) -> wppconnect_client::Result<()> {
+    /// session.set_profile_status("Atendimento das 8h às 18h").await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::NotConnected`]; [`Error::Api`].
+    #[doc(alias = "profile-status")]
+    pub async fn set_profile_status(&self, status: &str) -> Result<()> {
+        let call = self
+            .call(&routes::SET_PROFILE_STATUS, &[])?
+            .json(serde_json::json!({ "status": status }));
+        // `{"status":"success"}`: the library answers nothing
+        let _: Confirmation = self.execute(call).await?;
+        Ok(())
+    }
+
+    /// `POST /api/{session}/change-username`: this account's profile name. Retried (it sets a
+    /// state).
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] for an empty name (the server answers 400 and then crashes its
+    /// handler); [`Error::NotConnected`]; [`Error::Api`].
+    #[doc(alias = "change-username")]
+    pub async fn change_username(&self, name: &str) -> Result<()> {
+        if name.trim().is_empty() {
+            return Err(Error::invalid("the profile name is empty"));
+        }
+        let call = self
+            .call(&routes::CHANGE_USERNAME, &[])?
+            .json(serde_json::json!({ "name": name }));
+        let _: Confirmation = self.execute(call).await?;
+        Ok(())
     }
 }

@@ -70,17 +70,80 @@ pub(crate) fn unmark(value: &mut serde_json::Value) {
 
 /// [`redact`] with another replacement.
 pub(crate) fn redact_to(text: &str, secrets: &[&str], replacement: &str) -> String {
-    let patterns = variants(secrets);
-    if patterns.is_empty() {
-        return text.to_owned();
+    Redactor::new(secrets)
+        .redact_to(text, replacement)
+        .into_owned()
+}
+
+/// [`redact`] prepared once for a fixed set of secrets, for a hot path such as a log writer:
+/// the forms of each secret are worked out and compiled into one matcher when it is made, not on
+/// every text. Its `Debug` shows how many forms it looks for, never a secret.
+///
+/// ```
+/// use wppconnect_client::Redactor;
+/// let redactor = Redactor::new(&["THISISMYSECURETOKEN"]);
+/// assert_eq!(redactor.redact("GET /api/THISISMYSECURETOKEN/x"), "GET /api/<redacted>/x");
+/// assert_eq!(redactor.redact("nothing to hide"), "nothing to hide");
+/// ```
+#[derive(Clone)]
+pub struct Redactor {
+    matcher: Matcher,
+}
+
+#[derive(Clone)]
+enum Matcher {
+    /// No secret: every text passes unchanged.
+    Nothing,
+    /// The forms of the secrets, longest match first.
+    Forms(AhoCorasick),
+    /// The matcher could not be built (absurdly many or long secrets): every text is hidden
+    /// whole rather than leaked.
+    HideAll,
+}
+
+impl std::fmt::Debug for Redactor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let forms = match &self.matcher {
+            Matcher::Nothing => 0,
+            Matcher::Forms(matcher) => matcher.patterns_len(),
+            Matcher::HideAll => usize::MAX,
+        };
+        f.debug_struct("Redactor").field("forms", &forms).finish()
     }
-    match AhoCorasick::builder()
-        .match_kind(MatchKind::LeftmostLongest)
-        .build(&patterns)
-    {
-        Ok(matcher) => matcher.replace_all(text, &vec![replacement; patterns.len()]),
-        // Only reachable with absurdly many or long secrets: hide the whole text rather than leak.
-        Err(_) => replacement.to_owned(),
+}
+
+impl Redactor {
+    /// A redactor of `secrets` (empty ones are ignored), in every form [`redact`] finds.
+    #[must_use]
+    pub fn new(secrets: &[&str]) -> Self {
+        let patterns = variants(secrets);
+        let matcher = if patterns.is_empty() {
+            Matcher::Nothing
+        } else {
+            AhoCorasick::builder()
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(&patterns)
+                .map_or(Matcher::HideAll, Matcher::Forms)
+        };
+        Self { matcher }
+    }
+
+    /// `text` with every secret replaced by [`REDACTED`]; borrowed when there is none in it.
+    #[must_use]
+    pub fn redact<'a>(&self, text: &'a str) -> std::borrow::Cow<'a, str> {
+        self.redact_to(text, REDACTED)
+    }
+
+    fn redact_to<'a>(&self, text: &'a str, replacement: &str) -> std::borrow::Cow<'a, str> {
+        use std::borrow::Cow;
+        match &self.matcher {
+            Matcher::Nothing => Cow::Borrowed(text),
+            Matcher::Forms(matcher) if !matcher.is_match(text) => Cow::Borrowed(text),
+            Matcher::Forms(matcher) => {
+                Cow::Owned(matcher.replace_all(text, &vec![replacement; matcher.patterns_len()]))
+            }
+            Matcher::HideAll => Cow::Owned(replacement.to_owned()),
+        }
     }
 }
 

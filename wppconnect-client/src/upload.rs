@@ -136,6 +136,11 @@ impl Upload {
         self.file_name.as_deref()
     }
 
+    /// Whether a MIME type was given.
+    pub(crate) fn has_mime(&self) -> bool {
+        self.mime.is_some()
+    }
+
     /// Whether the upload can be sent again (a stream cannot).
     pub(crate) fn repeatable(&self) -> bool {
         !matches!(*self.source, Source::Reader(_))

@@ -494,7 +494,8 @@ async fn mentions_lists_stories_forwards_edits_and_typing() {
         ("send-status", json!({"message": "Promoção hoje"}), &ok),
         (
             "forward-messages",
-            json!({"phone": "5521988887777", "messageId": id}),
+            // always an array: the library iterates it, a lone string would be read by character
+            json!({"phone": "5521988887777", "messageId": [id]}),
             &ok,
         ),
         (

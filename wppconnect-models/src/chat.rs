@@ -84,3 +84,11 @@ pub struct ListChats {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub with_labels: Option<Vec<String>>,
 }
+
+mod inbox;
+
+pub use inbox::{
+    ChatState, ChatTarget, LastSeen, MuteCounts, MuteEntry, MuteFilter, MuteList, MuteResult,
+    MuteUnit, PerChatResults, SendMute, SetChatState, SetRecording, SetTemporaryMessages,
+    UnreadChat,
+};

@@ -4,8 +4,11 @@
 mod macros;
 
 pub mod answer;
+pub mod business;
 pub mod chat;
+pub mod community;
 pub mod contact;
+pub mod device;
 pub mod domain;
 pub mod error;
 pub mod event;
@@ -13,6 +16,7 @@ pub mod group;
 pub mod id;
 pub mod label;
 pub mod message;
+pub mod newsletter;
 pub mod profile;
 pub mod session;
 pub mod time;

@@ -6,8 +6,14 @@ use serde_json::{Map, Number, Value};
 use crate::macros::{string_enum, wire_deserialize};
 use crate::{ChatId, Contact, MessageId, Seconds, SessionName};
 
+mod rich;
 mod send;
 
+pub use rich::{
+    Button, ButtonsOptions, CatalogLinkSent, OrderItem, OrderOptions, PixKeyType, PollVote,
+    PollVotes, Reaction, ReactionGroup, Reactions, SendButtons, SendContactVcard, SendLinkCatalog,
+    SendOrder, SendPixKey, StarMessage,
+};
 pub use send::{
     DownloadedMedia, ForwardMessages, ListRow, ListSection, PollOptions, RecipientFlags,
     Recipients, SendFile, SendLinkPreview, SendList, SendLocation, SendMentioned, SendMessage,

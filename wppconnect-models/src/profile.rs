@@ -60,3 +60,17 @@ mod tests {
         assert_eq!(none.response, None);
     }
 }
+
+/// `GET /api/{session}/profile-status/{phone}`: a contact's "about" text (the library's
+/// `getStatus`: `{"id", "status"}`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ContactStatus {
+    /// The contact asked about.
+    pub id: ChatId,
+    /// The "about" text; `None` when WhatsApp has none or hides it.
+    #[serde(default)]
+    pub status: Option<String>,
+    /// Every other field, kept as is.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}

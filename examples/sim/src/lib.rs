@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used))]
 
+mod node;
 mod obj;
 mod qr;
 mod routes;
@@ -28,6 +29,10 @@ pub const DEFAULT_SECRET_KEY: &str = "THISISMYSECURETOKEN";
 /// The real server's default address, where the binary listens unless told otherwise.
 pub const DEFAULT_ADDR: &str = "127.0.0.1:21465";
 
+/// How long a start nobody scans stays open before the real server closes it (its library's
+/// `autoClose` default, 60 s; observed: `browserClose` 61–66 s after the start).
+pub const DEFAULT_AUTO_CLOSE: Duration = Duration::from_secs(60);
+
 /// Entry point: [`Simulator::builder`] configures and starts a simulator.
 #[derive(Debug, Clone, Copy)]
 #[non_exhaustive]
@@ -45,9 +50,12 @@ impl Simulator {
                 qr_after: Duration::from_millis(300),
                 connect_after: Some(Duration::from_secs(8)),
                 qr_refresh: Some(Duration::from_secs(20)),
+                auto_close: Some(DEFAULT_AUTO_CLOSE),
                 ack_step: Duration::from_millis(800),
                 unknown_numbers: HashSet::from(["5511900009999".to_owned()]),
                 webhook_url: None,
+                any_session_name: false,
+                production: false,
             },
         }
     }
@@ -110,6 +118,21 @@ impl SimulatorBuilder {
         self
     }
 
+    /// A start that is not scanned within `after` closes, as the real server's auto-close
+    /// (default [`DEFAULT_AUTO_CLOSE`]): `status-find` `browserClose` is posted and the session
+    /// becomes CLOSED. A scan before it cancels the close. Keep it longer than
+    /// [`connect_after`](Self::connect_after), or the session closes before it "scans".
+    pub fn auto_close(mut self, after: Duration) -> Self {
+        self.config.auto_close = Some(after);
+        self
+    }
+
+    /// Unscanned starts wait forever (the real server always auto-closes them).
+    pub fn no_auto_close(mut self) -> Self {
+        self.config.auto_close = None;
+        self
+    }
+
     /// Time before each of the acks 1 (sent), 2 (delivered), 3 (read) of a sent message.
     pub fn ack_step(mut self, step: Duration) -> Self {
         self.config.ack_step = step;
@@ -126,6 +149,22 @@ impl SimulatorBuilder {
     /// The global webhook URL (the server's `WEBHOOK_URL`), for sessions started without one.
     pub fn webhook_url(mut self, url: impl Into<String>) -> Self {
         self.config.webhook_url = Some(url.into());
+        self
+    }
+
+    /// Accepts every session name, as the real server does (`..%2Fx` is the session `../x`,
+    /// stored in the token store as `..x`). By default the simulator refuses, with 400
+    /// `{"error", "reason"}`, the names that `wppconnect_models::SessionName` refuses.
+    pub fn any_session_name(mut self) -> Self {
+        self.config.any_session_name = true;
+        self
+    }
+
+    /// Answers framework errors as the real server run with `NODE_ENV=production`: the HTML
+    /// page of a malformed JSON body or a bad percent-encoding says `Bad Request`, without the
+    /// stack trace (and its server file paths) of the default development mode.
+    pub fn production(mut self) -> Self {
+        self.config.production = true;
         self
     }
 
@@ -338,6 +377,16 @@ impl RunningSimulator {
         self.sim.stalled()
     }
 
+    /// The session's browser closes, as when the real server auto-closes a start nobody
+    /// scanned (about 60 s after it) or shuts down: `status-find` `browserClose` is posted and
+    /// the session becomes CLOSED.
+    ///
+    /// # Errors
+    /// [`ControlError::UnknownSession`].
+    pub fn close_browser(&self, session: &str) -> Result<(), ControlError> {
+        self.sim.browser_close(session)
+    }
+
     /// Replaces the faults the simulator injects.
     pub fn set_faults(&self, faults: Faults) {
         self.sim.set_faults(faults);
@@ -360,9 +409,13 @@ impl RunningSimulator {
             .collect()
     }
 
-    /// Stops accepting requests, ends stalled requests and background flows (no webhook is
-    /// posted afterwards), and waits for the server task to end.
+    /// Shuts down as the real server does at SIGTERM/SIGINT: each open session (started, not
+    /// closed) posts `status-find` `browserClose`, and those webhooks are answered (or fail,
+    /// at most 10 s) before the simulator stops. Then it stops accepting requests, ends
+    /// stalled requests and background flows (no webhook is posted afterwards), and waits for
+    /// the server task to end. Dropping the simulator instead stops it without posting.
     pub async fn shutdown(mut self) {
+        self.sim.close_browsers(Duration::from_secs(10)).await;
         self.sim.stop();
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());

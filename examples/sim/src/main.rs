@@ -1,18 +1,22 @@
 //! A simulator of WPPConnect Server, on 127.0.0.1:21465 by default.
 //!
 //! `cargo run -p wppconnect-sim -- [--bind ADDR] [--secret-key KEY] [--webhook URL]
-//! [--connect-after SECONDS | --manual-scan]`
+//! [--connect-after SECONDS | --manual-scan] [--auto-close SECONDS]`
 //!
 //! The same settings come from the environment: `SIM_BIND`, `SECRET_KEY`, `WEBHOOK_URL`,
-//! `SIM_CONNECT_AFTER` (seconds; `0` = wait for a scan). Flags win over the environment.
+//! `SIM_CONNECT_AFTER` (seconds; `0` = wait for a scan), `SIM_AUTO_CLOSE` (seconds; `0` =
+//! never; default 60). Flags win over the environment.
+//!
+//! On SIGTERM or SIGINT it posts `status-find` `browserClose` for every open session, as the
+//! real server does, then exits.
 
 use std::process::ExitCode;
 use std::time::Duration;
 
-use wppconnect_sim::{Simulator, DEFAULT_ADDR, DEFAULT_SECRET_KEY};
+use wppconnect_sim::{Simulator, DEFAULT_ADDR, DEFAULT_AUTO_CLOSE, DEFAULT_SECRET_KEY};
 
 const USAGE: &str = "usage: wppconnect-sim [--bind ADDR] [--secret-key KEY] [--webhook URL] \
-[--connect-after SECONDS | --manual-scan]";
+[--connect-after SECONDS | --manual-scan] [--auto-close SECONDS]";
 
 struct Options {
     bind: String,
@@ -20,16 +24,17 @@ struct Options {
     webhook: Option<String>,
     /// `None`: wait for a scan.
     connect_after: Option<Duration>,
+    /// `None`: never.
+    auto_close: Option<Duration>,
 }
 
-fn seconds(text: &str) -> Result<Option<Duration>, String> {
+/// `0` → `None`.
+fn seconds(flag: &str, text: &str) -> Result<Option<Duration>, String> {
     let value: f64 = text
         .parse()
-        .map_err(|_| format!("--connect-after: {text:?} is not a number of seconds"))?;
-    if !value.is_finite() || value < 0.0 {
-        return Err(format!(
-            "--connect-after: {text:?} is not a number of seconds"
-        ));
+        .map_err(|_| format!("{flag}: {text:?} is not a number of seconds"))?;
+    if !value.is_finite() || !(0.0..=1e9).contains(&value) {
+        return Err(format!("{flag}: {text:?} is not a number of seconds"));
     }
     Ok((value > 0.0).then(|| Duration::from_secs_f64(value)))
 }
@@ -40,8 +45,12 @@ fn options() -> Result<Options, String> {
         secret_key: std::env::var("SECRET_KEY").unwrap_or_else(|_| DEFAULT_SECRET_KEY.to_owned()),
         webhook: std::env::var("WEBHOOK_URL").ok().filter(|u| !u.is_empty()),
         connect_after: match std::env::var("SIM_CONNECT_AFTER") {
-            Ok(text) => seconds(&text)?,
+            Ok(text) => seconds("SIM_CONNECT_AFTER", &text)?,
             Err(_) => Some(Duration::from_secs(8)),
+        },
+        auto_close: match std::env::var("SIM_AUTO_CLOSE") {
+            Ok(text) => seconds("SIM_AUTO_CLOSE", &text)?,
+            Err(_) => Some(DEFAULT_AUTO_CLOSE),
         },
     };
     let mut args = std::env::args().skip(1);
@@ -54,7 +63,12 @@ fn options() -> Result<Options, String> {
             "--bind" => options.bind = value("--bind")?,
             "--secret-key" => options.secret_key = value("--secret-key")?,
             "--webhook" => options.webhook = Some(value("--webhook")?),
-            "--connect-after" => options.connect_after = seconds(&value("--connect-after")?)?,
+            "--connect-after" => {
+                options.connect_after = seconds("--connect-after", &value("--connect-after")?)?;
+            }
+            "--auto-close" => {
+                options.auto_close = seconds("--auto-close", &value("--auto-close")?)?;
+            }
             "--manual-scan" => options.connect_after = None,
             "-h" | "--help" => return Err(USAGE.to_owned()),
             other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
@@ -83,6 +97,10 @@ async fn main() -> ExitCode {
         Some(delay) => builder.connect_after(delay),
         None => builder.manual_scan(),
     };
+    builder = match options.auto_close {
+        Some(after) => builder.auto_close(after),
+        None => builder.no_auto_close(),
+    };
     if let Some(webhook) = options.webhook {
         builder = builder.webhook_url(webhook);
     }
@@ -108,7 +126,23 @@ async fn main() -> ExitCode {
         Some(delay) => println!("sessions connect by themselves {delay:?} after their QR code"),
         None => println!("sessions wait for a scan"),
     }
-    let _ = tokio::signal::ctrl_c().await;
+    terminated().await;
     sim.shutdown().await;
     ExitCode::SUCCESS
+}
+
+/// SIGINT (Ctrl-C) or, on Unix, SIGTERM.
+async fn terminated() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
 }

@@ -13,6 +13,7 @@ use base64::Engine as _;
 use serde_json::{json, Value};
 use wppconnect_models::session::SessionStatus;
 use wppconnect_models::Millis;
+use wppconnect_models::Seconds;
 
 use crate::obj::Obj;
 use crate::state::{Content, Sim};
@@ -25,9 +26,14 @@ pub(crate) fn app(sim: Arc<Sim>) -> Router {
         .route("/api/{a}/{b}", any(two_segments))
         .route("/api/{a}/{b}/{c}", any(three_segments))
         .route("/healthz", any(healthz))
+        .route("/metrics", any(metrics))
+        .route("/api-docs", any(api_docs_redirect))
+        .route("/api-docs/", any(api_docs_page))
+        .route("/api-docs/swagger-ui-init.js", any(api_docs_init))
         .route("/sim/faults", get(get_faults).post(set_faults))
         .route("/sim/{session}/scan", post(control_scan))
         .route("/sim/{session}/incoming", post(control_incoming))
+        .route("/sim/{session}/browser-close", post(control_browser_close))
         .route("/sim/{session}/messages", get(control_messages))
         .fallback(fallback)
         // the server's `express.json({ limit: '50mb' })`
@@ -159,15 +165,22 @@ fn not_found(method: &Method, uri: &Uri) -> Response {
 }
 
 /// Unknown routes: body-parser runs first, so malformed JSON is still a 400.
-async fn fallback(method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
-    if let Err(response) = parse_body(&headers, &body) {
+async fn fallback(
+    State(sim): Shared,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if let Err(response) = parse_body(&sim, &headers, &body) {
         return *response;
     }
     not_found(&method, &uri)
 }
 
-/// body-parser's `json()` (strict): `{}` without a JSON body, an HTML 400 when malformed.
-fn parse_body(headers: &HeaderMap, body: &Bytes) -> Result<Value, Box<Response>> {
+/// body-parser's `json()` (strict): `{}` without a JSON body, an HTML 400 when malformed, with
+/// the message `JSON.parse` gives on Node 20 (the real server's runtime).
+fn parse_body(sim: &Sim, headers: &HeaderMap, body: &Bytes) -> Result<Value, Box<Response>> {
     let is_json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -176,25 +189,185 @@ fn parse_body(headers: &HeaderMap, body: &Bytes) -> Result<Value, Box<Response>>
     if !is_json || body.is_empty() {
         return Ok(json!({}));
     }
-    let position = match serde_json::from_slice::<Value>(body) {
+    let text = String::from_utf8_lossy(body);
+    let message = match serde_json::from_slice::<Value>(body) {
         Ok(value) if value.is_object() || value.is_array() => return Ok(value),
-        Ok(_) => 0,
-        Err(error) => {
-            // line and column (1-based) back to a byte offset, as JSON.parse reports it
-            let text = String::from_utf8_lossy(body);
-            let line_start: usize = text
-                .split_inclusive('\n')
-                .take(error.line().saturating_sub(1))
-                .map(str::len)
-                .sum();
-            line_start + error.column().saturating_sub(1)
-        }
+        Ok(_) => crate::node::strict_violation(&text),
+        Err(error) => crate::node::json_parse_error(&text, &error),
     };
-    let message = format!(
-        "SyntaxError: Unexpected token in JSON at position {position}<br> &nbsp; &nbsp;at JSON.parse (&lt;anonymous&gt;)<br> &nbsp; &nbsp;at parse (/usr/src/wpp-server/node_modules/body-parser/lib/types/json.js:92:19)"
-    );
-    Err(Box::new(html_error(StatusCode::BAD_REQUEST, &message)))
+    let frames = [
+        "at JSON.parse (<anonymous>)",
+        "at parse (/usr/src/wpp-server/node_modules/body-parser/lib/types/json.js:92:19)",
+        "at /usr/src/wpp-server/node_modules/body-parser/lib/read.js:128:18",
+        "at AsyncResource.runInAsyncScope (node:async_hooks:206:9)",
+        "at invokeCallback (/usr/src/wpp-server/node_modules/raw-body/index.js:238:16)",
+        "at done (/usr/src/wpp-server/node_modules/raw-body/index.js:227:7)",
+        "at IncomingMessage.onEnd (/usr/src/wpp-server/node_modules/raw-body/index.js:287:7)",
+        "at IncomingMessage.emit (node:events:517:28)",
+        "at endReadableNT (node:internal/streams/readable:1400:12)",
+        "at process.processTicksAndRejections (node:internal/process/task_queues:82:21)",
+    ];
+    Err(Box::new(express_error(
+        sim,
+        StatusCode::BAD_REQUEST,
+        &format!("SyntaxError: {message}"),
+        &frames,
+    )))
 }
+
+/// finalhandler's page for an error: the stack (escaped, lines joined with `<br>`) in
+/// development, the status text alone with `NODE_ENV=production`.
+fn express_error(sim: &Sim, status: StatusCode, first_line: &str, frames: &[&str]) -> Response {
+    if sim.config.production {
+        return html_error(status, status.canonical_reason().unwrap_or_default());
+    }
+    let mut stack = escape_html(first_line);
+    for frame in frames {
+        stack.push_str("<br> &nbsp; &nbsp;");
+        stack.push_str(&escape_html(frame));
+    }
+    html_error(status, &stack)
+}
+
+/// Express's `decode_param` on the `/api/…` segments after `/api/`: `decodeURIComponent`, and
+/// a 400 URIError page naming the first segment that does not decode.
+fn decode_params<const N: usize>(sim: &Sim, uri: &Uri) -> Result<[String; N], Box<Response>> {
+    let raw: Vec<&str> = uri.path().split('/').skip(2).collect();
+    let mut params: [String; N] = std::array::from_fn(|_| String::new());
+    for (slot, segment) in params.iter_mut().zip(raw) {
+        match crate::node::decode_uri_component(segment) {
+            Some(decoded) => *slot = decoded,
+            None => {
+                let frames = [
+                    "at decodeURIComponent (<anonymous>)",
+                    "at decode_param (/usr/src/wpp-server/node_modules/express/lib/router/layer.js:172:12)",
+                    "at Layer.match (/usr/src/wpp-server/node_modules/express/lib/router/layer.js:148:15)",
+                    "at matchLayer (/usr/src/wpp-server/node_modules/express/lib/router/index.js:585:18)",
+                    "at next (/usr/src/wpp-server/node_modules/express/lib/router/index.js:226:15)",
+                ];
+                return Err(Box::new(express_error(
+                    sim,
+                    StatusCode::BAD_REQUEST,
+                    &format!("URIError: Failed to decode param '{segment}'"),
+                    &frames,
+                )));
+            }
+        }
+    }
+    Ok(params)
+}
+
+/// `GET /metrics`: the Prometheus text of `prom-client`'s default metrics (process and Node.js;
+/// the values are the simulator's own, or stand-ins where Rust has no equivalent).
+async fn metrics(State(sim): Shared, method: Method, uri: Uri, headers: HeaderMap) -> Response {
+    if method != Method::GET {
+        return not_found(&method, &uri);
+    }
+    if Ctx::new(&headers).json_request {
+        // observed: with exactly `application/json` the response hook throws; no answer ever
+        sim.stall().await;
+        return StatusCode::SERVICE_UNAVAILABLE.into_response();
+    }
+    let start = Seconds::now().get() as f64 - sim.uptime();
+    let text = format!(
+        "# HELP process_cpu_user_seconds_total Total user CPU time spent in seconds.\n\
+# TYPE process_cpu_user_seconds_total counter\n\
+process_cpu_user_seconds_total 0\n\n\
+# HELP process_cpu_system_seconds_total Total system CPU time spent in seconds.\n\
+# TYPE process_cpu_system_seconds_total counter\n\
+process_cpu_system_seconds_total 0\n\n\
+# HELP process_cpu_seconds_total Total user and system CPU time spent in seconds.\n\
+# TYPE process_cpu_seconds_total counter\n\
+process_cpu_seconds_total 0\n\n\
+# HELP process_start_time_seconds Start time of the process since unix epoch in seconds.\n\
+# TYPE process_start_time_seconds gauge\n\
+process_start_time_seconds {start:.0}\n\n\
+# HELP nodejs_eventloop_lag_seconds Lag of event loop in seconds.\n\
+# TYPE nodejs_eventloop_lag_seconds gauge\n\
+nodejs_eventloop_lag_seconds 0\n\n\
+# HELP nodejs_active_handles_total Total number of active handles.\n\
+# TYPE nodejs_active_handles_total gauge\n\
+nodejs_active_handles_total 2\n\n\
+# HELP nodejs_version_info Node.js version info.\n\
+# TYPE nodejs_version_info gauge\n\
+nodejs_version_info{{version=\"v20.19.0\",major=\"20\",minor=\"19\",patch=\"0\"}} 1\n"
+    );
+    with_body(
+        StatusCode::OK,
+        "text/plain; charset=utf-8; version=0.0.4",
+        text.into_bytes(),
+    )
+}
+
+/// `GET /api-docs`: serve-static's 301 to the folder.
+async fn api_docs_redirect(method: Method, uri: Uri) -> Response {
+    if method != Method::GET && method != Method::HEAD {
+        return not_found(&method, &uri);
+    }
+    let page = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Redirecting</title>\n</head>\n<body>\n<pre>Redirecting to /api-docs/</pre>\n</body>\n</html>\n";
+    let mut response = (
+        StatusCode::MOVED_PERMANENTLY,
+        [
+            (header::CONTENT_TYPE, "text/html; charset=UTF-8"),
+            (header::LOCATION, "/api-docs/"),
+        ],
+        page,
+    )
+        .into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        "content-security-policy",
+        HeaderValue::from_static("default-src 'none'"),
+    );
+    headers.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
+    response
+}
+
+/// `GET /api-docs/`: swagger-ui-express's page (its script and style files are not served).
+async fn api_docs_page(
+    State(sim): Shared,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    if method != Method::GET {
+        return not_found(&method, &uri);
+    }
+    if Ctx::new(&headers).json_request {
+        // observed: `res.send` of the page under the response hook; no answer ever
+        sim.stall().await;
+        return StatusCode::SERVICE_UNAVAILABLE.into_response();
+    }
+    let page = "<!-- HTML for static distribution bundle build -->\n<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n  <meta charset=\"UTF-8\">\n  <title>Swagger UI</title>\n  <link rel=\"stylesheet\" type=\"text/css\" href=\"./swagger-ui.css\" >\n</head>\n\n<body>\n\n<div id=\"swagger-ui\"></div>\n\n<script src=\"./swagger-ui-bundle.js\"> </script>\n<script src=\"./swagger-ui-standalone-preset.js\"> </script>\n<script src=\"./swagger-ui-init.js\"> </script>\n</body>\n</html>\n";
+    with_body(
+        StatusCode::OK,
+        "text/html; charset=utf-8",
+        page.as_bytes().to_vec(),
+    )
+}
+
+/// `GET /api-docs/swagger-ui-init.js`: the only place the real server gives its OpenAPI spec,
+/// inline in the script.
+async fn api_docs_init(method: Method, uri: Uri) -> Response {
+    if method != Method::GET {
+        return not_found(&method, &uri);
+    }
+    let script = format!(
+        "\nwindow.onload = function() {{\n  // Build a system\n  var url = window.location.search.match(/url=([^&]+)/);\n  if (url && url.length > 1) {{\n    url = decodeURIComponent(url[1]);\n  }} else {{\n    url = window.location.origin;\n  }}\n  var options = {{\n  \"swaggerDoc\": {},\n  \"customOptions\": {{}}\n}};\n  url = options.swaggerUrl || url\n  var urls = options.swaggerUrls\n  var customOptions = options.customOptions\n  var spec1 = options.swaggerDoc\n  var swaggerOptions = {{\n    spec: spec1,\n    url: url,\n    urls: urls,\n    dom_id: '#swagger-ui',\n    deepLinking: true,\n    presets: [\n      SwaggerUIBundle.presets.apis,\n      SwaggerUIStandalonePreset\n    ],\n    plugins: [\n      SwaggerUIBundle.plugins.DownloadUrl\n    ],\n    layout: \"StandaloneLayout\"\n  }}\n  for (var attrname in customOptions) {{\n    swaggerOptions[attrname] = customOptions[attrname];\n  }}\n  var ui = SwaggerUIBundle(swaggerOptions)\n\n  if (customOptions.oauth) {{\n    ui.initOAuth(customOptions.oauth)\n  }}\n\n  if (customOptions.preauthorizeApiKey) {{\n    const key = customOptions.preauthorizeApiKey.authDefinitionKey;\n    const value = customOptions.preauthorizeApiKey.apiKeyValue;\n    if (!!key && !!value) {{\n      const pid = setInterval(() => {{\n        const authorized = ui.preauthorizeApiKey(key, value);\n        if(!!authorized) clearInterval(pid);\n      }}, 500)\n\n    }}\n  }}\n\n  if (customOptions.authAction) {{\n    ui.authActions.authorize(customOptions.authAction)\n  }}\n\n  window.ui = ui\n}}\n",
+        SWAGGER_SPEC.trim()
+    );
+    with_body(
+        StatusCode::OK,
+        "application/javascript; charset=UTF-8",
+        script.into_bytes(),
+    )
+}
+
+/// The real server's `src/swagger.json`.
+const SWAGGER_SPEC: &str = include_str!("../assets/swagger.json");
 
 async fn healthz(State(sim): Shared, method: Method, uri: Uri, headers: HeaderMap) -> Response {
     if method != Method::GET {
@@ -218,8 +391,12 @@ async fn healthz(State(sim): Shared, method: Method, uri: Uri, headers: HeaderMa
 /// A session name from a path, checked with the models' rule (`SessionName::new`). The real
 /// server takes any name; an answer it cannot give safely (a name that changes the path after
 /// normalisation, control characters, an endless name) is refused here as the backend and the
-/// client refuse it: 400 `{"error", "reason"}`.
-fn check_session(name: &str) -> Result<(), Box<Response>> {
+/// client refuse it: 400 `{"error", "reason"}`, unless the builder's `any_session_name()` asks for
+/// the real server's leniency.
+fn check_session(sim: &Sim, name: &str) -> Result<(), Box<Response>> {
+    if sim.config.any_session_name && !name.is_empty() {
+        return Ok(());
+    }
     match wppconnect_models::SessionName::new(name) {
         Ok(_) => Ok(()),
         Err(error) => {
@@ -256,7 +433,7 @@ fn authorize(
             (segment, token)
         }
     };
-    check_session(session)?;
+    check_session(sim, session)?;
     let Some(token) = token else {
         return Err(Box::new(ctx.json(
             StatusCode::UNAUTHORIZED,
@@ -300,15 +477,18 @@ async fn three_segments(
     uri: Uri,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
-    Path((a, b, c)): Path<(String, String, String)>,
     body: Bytes,
 ) -> Response {
-    if let Err(response) = parse_body(&headers, &body) {
+    let [a, b, c] = match decode_params::<3>(&sim, &uri) {
+        Ok(params) => params,
+        Err(response) => return *response,
+    };
+    if let Err(response) = parse_body(&sim, &headers, &body) {
         return *response;
     }
     let mut ctx = Ctx::new(&headers);
     if method == Method::POST && c == "generate-token" {
-        if let Err(response) = check_session(&a) {
+        if let Err(response) = check_session(&sim, &a) {
             return *response;
         }
         if sim.faults().stalls("generate-token") {
@@ -331,6 +511,22 @@ async fn three_segments(
                 .with("token", token.clone())
                 .with("full", format!("{a}:{token}")),
         );
+    }
+    if method == Method::POST && c == "clear-session-data" {
+        if let Err(response) = check_session(&sim, &a) {
+            return *response;
+        }
+        if b != sim.config.secret_key {
+            return ctx.json(
+                StatusCode::BAD_REQUEST,
+                Obj::new()
+                    .with("response", "error")
+                    .with("message", "The token is incorrect"),
+            );
+        }
+        // It deletes the browser profile (the simulator has none) and a token file at a wrongly
+        // computed path, so the token store keeps the session: nothing changes here.
+        return ctx.json(StatusCode::OK, Obj::new().with("success", true));
     }
     if method != Method::GET || b != "get-messages" {
         return not_found(&method, &uri);
@@ -376,10 +572,13 @@ async fn two_segments(
     method: Method,
     uri: Uri,
     headers: HeaderMap,
-    Path((a, slug)): Path<(String, String)>,
     body: Bytes,
 ) -> Response {
-    let body = match parse_body(&headers, &body) {
+    let [a, slug] = match decode_params::<2>(&sim, &uri) {
+        Ok(params) => params,
+        Err(response) => return *response,
+    };
+    let body = match parse_body(&sim, &headers, &body) {
         Ok(body) => body,
         Err(response) => return *response,
     };
@@ -905,11 +1104,18 @@ fn bad_request(reason: &str) -> Response {
 }
 
 async fn control_scan(State(sim): Shared, Path(session): Path<String>) -> Response {
-    if let Err(response) = check_session(&session) {
+    if let Err(response) = check_session(&sim, &session) {
         return *response;
     }
     match sim.scan(&session) {
         Ok(()) => axum::Json(json!({"status": SessionStatus::Connected.as_str()})).into_response(),
+        Err(error) => control_error(&error),
+    }
+}
+
+async fn control_browser_close(State(sim): Shared, Path(session): Path<String>) -> Response {
+    match sim.browser_close(&session) {
+        Ok(()) => axum::Json(json!({"status": SessionStatus::Closed.as_str()})).into_response(),
         Err(error) => control_error(&error),
     }
 }
@@ -925,7 +1131,7 @@ async fn control_incoming(
     Path(session): Path<String>,
     body: Bytes,
 ) -> Response {
-    if let Err(response) = check_session(&session) {
+    if let Err(response) = check_session(&sim, &session) {
         return *response;
     }
     let incoming: Incoming = match serde_json::from_slice(&body) {
@@ -939,7 +1145,7 @@ async fn control_incoming(
 }
 
 async fn control_messages(State(sim): Shared, Path(session): Path<String>) -> Response {
-    if let Err(response) = check_session(&session) {
+    if let Err(response) = check_session(&sim, &session) {
         return *response;
     }
     let messages: Vec<Value> = sim.messages(&session).iter().map(Obj::to_value).collect();

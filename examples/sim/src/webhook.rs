@@ -129,6 +129,18 @@ impl Poster {
         }
     }
 
+    /// Waits until every webhook launched so far was answered (or failed), at most `limit`.
+    pub(crate) async fn drain(&self, limit: Duration) {
+        let pending: Vec<oneshot::Receiver<()>> =
+            self.queues().last.drain().map(|(_, last)| last).collect();
+        let all = async {
+            for last in pending {
+                let _ = last.await;
+            }
+        };
+        let _ = tokio::time::timeout(limit, all).await;
+    }
+
     /// One task per event: wait (bounded) for the session's previous event, then POST.
     fn launch(&self, session: &str, delivery: Delivery) {
         let (done, done_rx) = oneshot::channel::<()>();

@@ -636,3 +636,47 @@ async fn every_webhook_posted_parses_as_its_typed_event_in_the_models_crate() {
         ]
     );
 }
+
+#[tokio::test]
+async fn a_closed_browser_posts_browser_close_and_leaves_the_session_closed() {
+    let sim = fast_sim().await;
+    let hooks = Receiver::start().await;
+    let http = reqwest::Client::new();
+    let token = connected(&sim, &http, "main", &hooks.url).await;
+    let closed = http
+        .post(format!("{}/sim/main/browser-close", sim.url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(closed.status(), 200);
+    let seen = hooks
+        .wait("browserClose", |hooks| {
+            hooks
+                .iter()
+                .any(|h| h.event() == "status-find" && h.body["status"] == "browserClose")
+        })
+        .await;
+    let close = seen
+        .iter()
+        .find(|h| h.body["status"] == "browserClose")
+        .unwrap();
+    // the real server's body, keys in its order
+    assert_eq!(
+        close.raw,
+        r#"{"event":"status-find","session":"main","status":"browserClose"}"#
+    );
+    let state = get(
+        &http,
+        format!("{}/api/main/status-session", sim.url()),
+        &token,
+    )
+    .await;
+    let state: Value = state.json().await.unwrap();
+    assert_eq!(state["status"], "CLOSED");
+    let unknown = http
+        .post(format!("{}/sim/nobody/browser-close", sim.url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unknown.status(), 404);
+}

@@ -1,7 +1,7 @@
 //! The REST API, SSE, `/health` and the web console's files.
 
 use std::net::SocketAddr;
-use std::sync::RwLock;
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use axum::extract::connect_info::ConnectInfo;
@@ -15,6 +15,7 @@ use axum::{Json, Router};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::{json, Value};
+use wppconnect_client::Redactor;
 use wppconnect_models::domain::{self, MessageStatus, SessionStatus};
 use wppconnect_models::{PhoneNumber, SessionName};
 
@@ -22,35 +23,33 @@ use super::auth::{LoginError, MAX_USERNAME_BYTES};
 use super::store::StoreError;
 use super::AppState;
 
-/// The secrets [`redact`] cuts out, registered by [`register_secret`].
+/// The secrets [`redact`] cuts out, registered by [`register_secret`], and the redactor made of
+/// them (rebuilt on each registration, which happens at start; used by every log line).
 static SECRETS: RwLock<Vec<String>> = RwLock::new(Vec::new());
+static REDACTOR: RwLock<Option<Arc<Redactor>>> = RwLock::new(None);
 
 /// Secrets shorter than this are not registered: cutting every `a` out of a text hides nothing.
 const MIN_SECRET_LEN: usize = 4;
 
 /// Adds a secret (the server's secret key, the webhook secret) to those [`redact`] cuts out of
-/// upstream text, in every form it can take in a URL. Process-wide: each backend in the process
-/// registers its own, so text is never shown with any of them.
+/// upstream text and log lines, in every form the client's [`Redactor`] finds (plain, URL- and
+/// form-encoded, HTML- and JSON-escaped). Process-wide: each backend in the process registers
+/// its own, so text is never shown with any of them.
 pub fn register_secret(secret: &str) {
     if secret.len() < MIN_SECRET_LEN {
         return;
     }
-    let forms = [
-        secret.to_owned(),
-        percent_encoding::utf8_percent_encode(secret, percent_encoding::NON_ALPHANUMERIC)
-            .to_string(),
-        url::form_urlencoded::byte_serialize(secret.as_bytes()).collect(),
-    ];
     let mut secrets = SECRETS
         .write()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
-    for form in forms {
-        if !secrets.contains(&form) {
-            secrets.push(form);
-        }
+    if secrets.iter().any(|known| known == secret) {
+        return;
     }
-    // the longest first, so a secret inside another is not cut out of it halfway
-    secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    secrets.push(secret.to_owned());
+    let all: Vec<&str> = secrets.iter().map(String::as_str).collect();
+    *REDACTOR
+        .write()
+        .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(Arc::new(Redactor::new(&all)));
 }
 
 /// `text` with every [registered](register_secret) secret replaced by `<redacted>`: applied to
@@ -58,16 +57,14 @@ pub fn register_secret(secret: &str) {
 /// a log line.
 #[must_use]
 pub fn redact(text: &str) -> String {
-    let secrets = SECRETS
+    let redactor = REDACTOR
         .read()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    let mut text = text.to_owned();
-    for secret in secrets.iter() {
-        if text.contains(secret.as_str()) {
-            text = text.replace(secret.as_str(), "<redacted>");
-        }
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .clone();
+    match redactor {
+        Some(redactor) => redactor.redact(text).into_owned(),
+        None => text.to_owned(),
     }
-    text
 }
 
 /// A log writer that [redacts](redact) what it writes: `run` logs through it, so a secret in
@@ -436,21 +433,13 @@ async fn current_session(
     state: &AppState,
     name: &SessionName,
 ) -> Result<domain::Session, ApiError> {
+    // read before asking the server, so a webhook that lands meanwhile is seen as newer
     let stored = state.store.session(name.as_str()).await?;
     let server = state.client.session(name.as_str())?.status().await?;
     let mut session = domain::Session::from_state(name.as_str(), &server);
     if session.status != SessionStatus::Connecting {
         // a QR code only means something while the session waits for a scan
         session.qr_code = None;
-    }
-    let shown = |s: &domain::Session| (s.status, s.qr_code.clone());
-    if stored.as_ref().map(shown) != Some(shown(&session)) {
-        // A webhook may have moved the session on while the server was asked (a scan during a
-        // start): when the store changed meanwhile, it is newer than this answer; keep it.
-        let now = state.store.session(name.as_str()).await?;
-        if let Some(now) = now.filter(|now| stored.as_ref().map(shown) != Some(shown(now))) {
-            return Ok(now);
-        }
     }
     if let Some(stored) = &stored {
         session.last_connected = stored.last_connected;
@@ -463,10 +452,21 @@ async fn current_session(
         .as_ref()
         .is_none_or(|s| s.status != session.status || s.qr_code != session.qr_code);
     if changed {
-        state
+        // only over the state this poll started from: a webhook that stored (and pushed) a
+        // newer one meanwhile wins, and this older answer is neither stored nor pushed
+        let replaced = state
             .store
-            .set_session(name.as_str(), session.status, session.qr_code.as_deref())
+            .replace_session(
+                name.as_str(),
+                stored.as_ref(),
+                session.status,
+                session.qr_code.as_deref(),
+            )
             .await?;
+        let Some(replaced) = replaced else {
+            return Ok(state.store.session(name.as_str()).await?.unwrap_or(session));
+        };
+        session.last_connected = replaced.last_connected;
         if session.status == SessionStatus::Connected && session.phone_number.is_none() {
             // once per connection: the server knows the account's number
             match state
@@ -490,6 +490,10 @@ async fn current_session(
                 }
             }
         }
+        // a change learnt by polling reaches the console like one learnt by webhook
+        state
+            .realtime
+            .push(name.as_str(), "session-status", &session);
     }
     Ok(session)
 }

@@ -1,36 +1,377 @@
 //! Webhook events into the store, and out to the browser clients.
+//!
+//! The webhook router awaits [`Ingest::submit`] before it answers: a `200` means the event is
+//! committed. Handlers hand their event to one writer task through a bounded channel; the writer
+//! takes whatever has queued, writes it in one transaction (group commit), answers each handler
+//! once it is committed, and only then pushes what changed to the browsers. When the writer falls
+//! behind, handlers wait (the channel is full); past the deadline they give up with an error,
+//! which the router answers `503`, so the server's event is never acknowledged and lost.
 
-use futures::StreamExt;
-use serde_json::json;
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use tokio::sync::{mpsc, oneshot};
 use wppconnect_models::domain::{self, MessageStatus, SessionStatus};
 use wppconnect_models::Event;
-use wppconnect_webhook::{EventHub, Lagged};
 
-use super::AppState;
+use super::events::Realtime;
+use super::store::{Batch, SentProof, Store, StoreError};
 
-/// Consumes the hub on a task of its own.
-pub(super) fn spawn(state: AppState, hub: EventHub) {
-    let mut events = hub.subscribe();
-    tokio::spawn(async move {
-        while let Some(item) = events.next().await {
-            match item {
-                Ok(event) => {
-                    if let Err(error) = handle(&state, &event).await {
-                        tracing::error!(kind = %event.kind(), %error, "could not store a webhook event");
-                    }
-                }
-                Err(Lagged(missed)) => {
-                    tracing::error!(missed, "the store fell behind the webhooks")
-                }
-            }
-        }
-    });
+/// How long a webhook waits for its event to be committed before it is answered 503.
+pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(10);
+/// Events waiting for the writer, at most; more wait for room.
+const QUEUE: usize = 4096;
+/// Events written in one transaction, at most.
+const BATCH: usize = 512;
+
+/// Why an event was not stored (the router answers 503 and the server's copy is not lost to a
+/// 200).
+#[derive(Debug)]
+pub enum IngestError {
+    /// The writer did not commit it within the deadline.
+    Overloaded(Duration),
+    /// The database refused the write (the writer logs why).
+    Store,
+    /// The writer is gone (the backend is shutting down).
+    Closed,
 }
 
-async fn handle(state: &AppState, event: &Event) -> Result<(), super::store::StoreError> {
+impl fmt::Display for IngestError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Overloaded(deadline) => write!(
+                f,
+                "the store is behind: the event was not committed within {deadline:?}"
+            ),
+            Self::Store => f.write_str("the store failed to write the event"),
+            Self::Closed => f.write_str("the store's writer has stopped"),
+        }
+    }
+}
+
+impl std::error::Error for IngestError {}
+
+/// One event for the writer, and where to say it is committed.
+struct Job {
+    event: Arc<Event>,
+    reply: Option<oneshot::Sender<Result<(), IngestError>>>,
+}
+
+/// The writer's loop, as handed to its thread.
+type WriterTask = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>;
+
+/// What to push to the browsers once a batch is committed.
+struct Push {
+    session: String,
+    event: &'static str,
+    data: Value,
+}
+
+/// The writer's inbox. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Ingest {
+    jobs: mpsc::Sender<Job>,
+    deadline: Duration,
+}
+
+impl fmt::Debug for Job {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Job")
+            .field("kind", &self.event.kind())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Ingest {
+    /// Starts the writer on a thread of its own (with its own single-threaded Tokio runtime), so
+    /// that its round trips to the database are not queued behind the HTTP tasks; it ends when
+    /// every `Ingest` is dropped. Falls back to a task on the current runtime if the thread
+    /// cannot be started.
+    pub fn start(store: Store, realtime: Realtime, deadline: Duration) -> Self {
+        let (jobs, inbox) = mpsc::channel(QUEUE);
+        let task = writer(store, realtime, inbox);
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build();
+        let thread = runtime.map_err(|e| e.to_string()).and_then(|runtime| {
+            // the task is handed over once the thread runs, so it stays ours if it cannot start
+            let (hand, take) = std::sync::mpsc::sync_channel::<WriterTask>(1);
+            std::thread::Builder::new()
+                .name("webhook-writer".to_owned())
+                .spawn(move || {
+                    if let Ok(task) = take.recv() {
+                        runtime.block_on(task);
+                    }
+                })
+                .map(|_| hand)
+                .map_err(|e| e.to_string())
+        });
+        match thread {
+            Ok(hand) => {
+                let _ = hand.send(Box::pin(task));
+            }
+            Err(error) => {
+                tracing::warn!(%error, "no thread for the webhook writer; it shares the server's");
+                tokio::spawn(task);
+            }
+        }
+        Self { jobs, deadline }
+    }
+
+    /// Stores the event (when it is worth storing) and returns once it is committed.
+    ///
+    /// # Errors
+    /// [`IngestError`]: not committed within the deadline, a database failure, or the writer
+    /// stopped. The event may still be committed later; storing is idempotent, so a resend is
+    /// harmless.
+    pub async fn submit(&self, event: Arc<Event>) -> Result<(), IngestError> {
+        if !worth_storing(&event) {
+            return Ok(());
+        }
+        let kind = event.kind();
+        let (reply, committed) = oneshot::channel();
+        let wait = async {
+            let job = Job {
+                event,
+                reply: Some(reply),
+            };
+            self.jobs.send(job).await.map_err(|_| IngestError::Closed)?;
+            committed.await.map_err(|_| IngestError::Closed)?
+        };
+        match tokio::time::timeout(self.deadline, wait).await {
+            Ok(result) => result,
+            Err(_) => {
+                tracing::warn!(%kind, deadline = ?self.deadline, "the store is behind: webhook answered 503, the server may resend");
+                Err(IngestError::Overloaded(self.deadline))
+            }
+        }
+    }
+
+    /// Queues an event without waiting for its commit (catch-up: nobody waits for an answer).
+    /// Waits while the queue is full.
+    pub(super) async fn enqueue(&self, event: Event) -> Result<(), IngestError> {
+        let job = Job {
+            event: Arc::new(event),
+            reply: None,
+        };
+        self.jobs.send(job).await.map_err(|_| IngestError::Closed)
+    }
+}
+
+/// Whether the backend stores anything for this kind of event (others are answered at once).
+fn worth_storing(event: &Event) -> bool {
+    matches!(
+        event,
+        Event::Message(_)
+            | Event::SelfMessage(_)
+            | Event::UnreadMessage(_)
+            | Event::Ack(_)
+            | Event::QrCode(_)
+            | Event::PhoneCode(_)
+            | Event::StatusFind(_)
+            | Event::SessionClosed(_)
+            | Event::LoggedOut(_)
+    )
+}
+
+async fn writer(store: Store, realtime: Realtime, mut inbox: mpsc::Receiver<Job>) {
+    let mut jobs = Vec::with_capacity(BATCH);
+    let mut phones = HashMap::new();
+    while inbox.recv_many(&mut jobs, BATCH).await > 0 {
+        let outcome = write(&store, &jobs, &mut phones).await;
+        match outcome {
+            Ok(pushes) => {
+                answer(jobs.drain(..), true);
+                emit(&realtime, pushes);
+            }
+            Err(WriteError::Event(error)) if jobs.len() > 1 => {
+                // one event the database refuses must not sink the others: each on its own
+                tracing::warn!(%error, events = jobs.len(), "a batch failed; writing its events one by one");
+                for job in jobs.drain(..) {
+                    match write(&store, std::slice::from_ref(&job), &mut phones).await {
+                        Ok(pushes) => {
+                            answer(std::iter::once(job), true);
+                            emit(&realtime, pushes);
+                        }
+                        Err(error) => {
+                            tracing::error!(kind = %job.event.kind(), error = %error.inner(), "could not store a webhook event; answered 503");
+                            answer(std::iter::once(job), false);
+                        }
+                    }
+                }
+            }
+            Err(error) => {
+                tracing::error!(error = %error.inner(), events = jobs.len(), "could not store webhook events; answered 503");
+                answer(jobs.drain(..), false);
+            }
+        }
+    }
+}
+
+fn answer(jobs: impl Iterator<Item = Job>, stored: bool) {
+    for job in jobs {
+        if let Some(reply) = job.reply {
+            let _ = reply.send(if stored {
+                Ok(())
+            } else {
+                Err(IngestError::Store)
+            });
+        }
+    }
+}
+
+fn emit(realtime: &Realtime, pushes: Vec<Push>) {
+    if pushes.is_empty() || realtime.clients() == 0 {
+        return; // nobody listens: spare the serialising
+    }
+    for push in pushes {
+        realtime.push(&push.session, push.event, push.data);
+    }
+}
+
+/// Why a batch failed: the transaction itself (begin, commit), or one of its events.
+enum WriteError {
+    Transaction(StoreError),
+    Event(StoreError),
+}
+
+impl WriteError {
+    fn inner(&self) -> &StoreError {
+        match self {
+            Self::Transaction(error) | Self::Event(error) => error,
+        }
+    }
+}
+
+/// A contact's message that needs nothing but an insert: the common case, written in bulk.
+fn plain_message(event: &Event) -> Option<(&str, &wppconnect_models::Message)> {
+    match event {
+        Event::Message(m) | Event::UnreadMessage(m) | Event::SelfMessage(m)
+            if !m.is_ciphertext() && !m.is_from_me() =>
+        {
+            Some((m.session.as_ref()?.as_str(), m))
+        }
+        _ => None,
+    }
+}
+
+/// Writes the jobs in one transaction: runs of plain messages of one session in a few
+/// multi-row statements, anything else event by event, then what the messages taught about the
+/// sessions' own numbers. `phones` holds the own numbers known to be stored, so the common batch
+/// does not write them again.
+async fn write(
+    store: &Store,
+    jobs: &[Job],
+    phones: &mut HashMap<String, String>,
+) -> Result<Vec<Push>, WriteError> {
+    let mut batch = store.begin().await.map_err(WriteError::Transaction)?;
+    let mut pushes = Vec::new();
+    let mut own_numbers = BTreeMap::new();
+    let mut rest = jobs;
+    while let Some(first) = rest.first() {
+        let Some((session, _)) = plain_message(&first.event) else {
+            apply(&mut batch, &first.event, &mut pushes, &mut own_numbers)
+                .await
+                .map_err(WriteError::Event)?;
+            rest = &rest[1..];
+            continue;
+        };
+        let run = rest
+            .iter()
+            .take_while(|job| plain_message(&job.event).is_some_and(|(s, _)| s == session))
+            .count();
+        let messages: Vec<domain::Message> = rest[..run]
+            .iter()
+            .filter_map(|job| plain_message(&job.event))
+            .map(|(_, m)| {
+                learn_own_number(&mut own_numbers, session, m);
+                domain::Message::from(m)
+            })
+            .collect();
+        let stored = batch
+            .insert_messages(session, &messages)
+            .await
+            .map_err(WriteError::Event)?;
+        for message in stored.into_iter().flatten() {
+            pushes.push(Push {
+                session: session.to_owned(),
+                event: "new-message",
+                data: json!(message),
+            });
+        }
+        rest = &rest[run..];
+    }
+    let mut known = Vec::new();
+    for (session, phone) in own_numbers {
+        if phones.get(&session) == Some(&phone) {
+            continue;
+        }
+        let changed = batch
+            .set_phone_number(&session, &phone)
+            .await
+            .map_err(WriteError::Event)?;
+        // a session not stored yet has no number to keep: asked again next time
+        let stored = batch.session(&session).await.map_err(WriteError::Event)?;
+        if let Some(stored) = stored {
+            if changed {
+                pushes.push(Push {
+                    session: session.clone(),
+                    event: "session-status",
+                    data: json!(stored),
+                });
+            }
+            known.push((session, phone));
+        }
+    }
+    batch.commit().await.map_err(WriteError::Transaction)?;
+    phones.extend(known);
+    Ok(pushes)
+}
+
+/// A contact's message is addressed to this session's own number.
+fn learn_own_number(
+    own_numbers: &mut BTreeMap<String, String>,
+    session: &str,
+    message: &wppconnect_models::Message,
+) {
+    let own = message
+        .to
+        .as_ref()
+        .filter(|_| !message.is_from_me())
+        .and_then(wppconnect_models::ChatId::phone_number);
+    if let Some(own) = own {
+        own_numbers.insert(session.to_owned(), own.digits().to_owned());
+    }
+}
+
+fn status_update(message: &domain::Message, local_id: Option<&str>) -> Value {
+    let mut data = json!({"id": message.id, "conversationId": message.conversation_id, "status": message.status});
+    if let Some(local_id) = local_id {
+        data["localId"] = local_id.into();
+    }
+    data
+}
+
+/// One event into the batch; what to push once it commits goes to `pushes`.
+async fn apply(
+    batch: &mut Batch,
+    event: &Event,
+    pushes: &mut Vec<Push>,
+    own_numbers: &mut BTreeMap<String, String>,
+) -> Result<(), StoreError> {
     let Some(session) = event.session().map(|s| s.as_str().to_owned()) else {
         tracing::warn!(kind = %event.kind(), "webhook event without a session; ignored");
         return Ok(());
+    };
+    let mut push = |event: &'static str, data: Value| {
+        pushes.push(Push {
+            session: session.clone(),
+            event,
+            data,
+        });
     };
     match event {
         Event::Message(m) | Event::SelfMessage(m) | Event::UnreadMessage(m) => {
@@ -38,86 +379,114 @@ async fn handle(state: &AppState, event: &Event) -> Result<(), super::store::Sto
                 return Ok(()); // the decrypted copy follows under the same id
             }
             let message = domain::Message::from(m.as_ref());
-            let (stored, new) = state.store.insert_message(&session, &message).await?;
-            if new {
-                state.realtime.push(&session, "new-message", &stored);
-            }
-            // a contact's message is addressed to this session's own number
-            let own =
-                m.to.as_ref()
-                    .filter(|_| !m.is_from_me())
-                    .and_then(wppconnect_models::ChatId::phone_number);
-            if let Some(own) = own {
-                if state.store.set_phone_number(&session, own.digits()).await? {
-                    if let Some(stored) = state.store.session(&session).await? {
-                        state.realtime.push(&session, "session-status", &stored);
-                    }
+            if message.is_from_me && !batch.contains(&session, &message.id).await? {
+                // the server's own copy of a send it answered with an error
+                let proof = SentProof {
+                    server_id: &message.id,
+                    conversation_id: &message.conversation_id,
+                    content: Some(&message.content),
+                    timestamp: Some(message.timestamp),
+                    status: message.status.max_with(MessageStatus::Sent),
+                };
+                if let Some((local_id, adopted)) = batch.adopt_failed_send(&session, &proof).await?
+                {
+                    tracing::info!(session, id = %adopted.id, "a send answered with an error was delivered after all");
+                    push("status-update", status_update(&adopted, Some(&local_id)));
                 }
             }
+            if let Some(stored) = batch.insert_message(&session, &message).await? {
+                push("new-message", json!(stored));
+            }
+            learn_own_number(own_numbers, &session, m);
         }
         Event::Ack(ack) => {
             let status = MessageStatus::from(ack.ack);
-            if let Some(message) = state
-                .store
-                .apply_status(&session, ack.id.as_str(), status)
-                .await?
+            let id = ack.id.as_str();
+            if ack.id.from_me() == Some(true)
+                && status != MessageStatus::Failed
+                && !batch.contains(&session, id).await?
             {
-                state.realtime.push(
-                    &session,
-                    "status-update",
-                    json!({"id": message.id, "conversationId": message.conversation_id, "status": message.status}),
-                );
+                if let Some(chat) = ack.id.chat() {
+                    let proof = SentProof {
+                        server_id: id,
+                        conversation_id: chat,
+                        content: ack.body.as_deref(),
+                        timestamp: ack.t.map(wppconnect_models::Seconds::get),
+                        status,
+                    };
+                    if let Some((local_id, adopted)) =
+                        batch.adopt_failed_send(&session, &proof).await?
+                    {
+                        tracing::info!(
+                            session,
+                            id,
+                            "a send answered with an error was delivered after all"
+                        );
+                        push("status-update", status_update(&adopted, Some(&local_id)));
+                        return Ok(());
+                    }
+                }
+            }
+            if let Some(message) = batch.apply_status(&session, id, status).await? {
+                push("status-update", status_update(&message, None));
             }
         }
         Event::QrCode(qr) => {
             let data_url = format!("data:image/png;base64,{}", qr.qrcode);
-            let stored = state
-                .store
+            let stored = batch
                 .set_session(&session, SessionStatus::Connecting, Some(&data_url))
                 .await?;
-            state.realtime.push(&session, "session-status", &stored);
+            push("session-status", json!(stored));
         }
         Event::PhoneCode(code) => {
-            let stored = state
-                .store
+            let stored = batch
                 .set_session(&session, SessionStatus::Connecting, None)
                 .await?;
-            state.realtime.push(
-                &session,
+            push(
                 "session-status",
                 json!({"session": stored, "phoneCode": code.phone_code}),
             );
         }
         Event::StatusFind(find) => {
+            // browserClose (the page closed: auto-close of an unscanned start, or the server's
+            // shutdown) and serverClose leave the session not running: disconnected
             let status = SessionStatus::from(&find.status);
-            let current = state.store.session(&session).await?;
-            // browserClose/serverClose do not change the server's state; keep ours
-            let keeps = matches!(
-                find.status,
-                wppconnect_models::StatusFind::BrowserClose
-                    | wppconnect_models::StatusFind::ServerClose
-            );
-            if !keeps {
-                let qr = if status == SessionStatus::Connecting {
-                    current.and_then(|s| s.qr_code)
-                } else {
-                    None
-                };
-                let stored = state
-                    .store
-                    .set_session(&session, status, qr.as_deref())
-                    .await?;
-                state.realtime.push(&session, "session-status", &stored);
+            let current = batch.session(&session).await?;
+            let qr = if status == SessionStatus::Connecting {
+                current.as_ref().and_then(|s| s.qr_code.clone())
+            } else {
+                None
+            };
+            let unchanged = current
+                .as_ref()
+                .is_some_and(|s| s.status == status && s.qr_code == qr);
+            if !unchanged {
+                let stored = batch.set_session(&session, status, qr.as_deref()).await?;
+                push("session-status", json!(stored));
             }
         }
         Event::SessionClosed(_) | Event::LoggedOut(_) => {
-            let stored = state
-                .store
+            let stored = batch
                 .set_session(&session, SessionStatus::Disconnected, None)
                 .await?;
-            state.realtime.push(&session, "session-status", &stored);
+            push("session-status", json!(stored));
         }
         other => tracing::debug!(kind = %other.kind(), session, "webhook event not stored"),
     }
     Ok(())
+}
+
+/// `status`, or `floor` when `status` is behind it (a message the server has is at least sent).
+trait AtLeast {
+    fn max_with(self, floor: MessageStatus) -> MessageStatus;
+}
+
+impl AtLeast for MessageStatus {
+    fn max_with(self, floor: MessageStatus) -> MessageStatus {
+        if self.can_become(floor) {
+            floor
+        } else {
+            self
+        }
+    }
 }

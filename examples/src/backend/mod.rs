@@ -8,7 +8,8 @@ mod api;
 pub mod auth;
 pub mod events;
 pub mod health;
-mod ingest;
+pub mod ingest;
+mod recover;
 mod socket;
 pub mod store;
 
@@ -43,13 +44,25 @@ pub struct AppState {
     health: Arc<health::HealthCache>,
 }
 
-/// Settings the handlers need.
-#[derive(Debug)]
+/// Settings the handlers need. Their `Debug` hides the webhook secret.
 struct Settings {
     public_url: String,
     webhook_secret: String,
     /// Sessions whose connection `/health` checks, beside the stored ones.
     sessions: Vec<String>,
+    /// How long a webhook waits for its event to be committed before it is answered 503.
+    ingest_deadline: Duration,
+}
+
+impl fmt::Debug for Settings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Settings")
+            .field("public_url", &self.public_url)
+            .field("webhook_secret", &"<redacted>")
+            .field("sessions", &self.sessions)
+            .field("ingest_deadline", &self.ingest_deadline)
+            .finish()
+    }
 }
 
 impl AppState {
@@ -76,6 +89,7 @@ impl AppState {
                 public_url: public_url.trim_end_matches('/').to_owned(),
                 webhook_secret: webhook_secret.to_owned(),
                 sessions: Vec::new(),
+                ingest_deadline: ingest::DEFAULT_DEADLINE,
             }),
             health: Arc::new(health::HealthCache::new(health::DEFAULT_CACHE_PERIOD)),
         }
@@ -111,6 +125,23 @@ impl AppState {
             public_url: self.inner.public_url.clone(),
             webhook_secret: self.inner.webhook_secret.clone(),
             sessions,
+            ingest_deadline: self.inner.ingest_deadline,
+        };
+        Self {
+            inner: Arc::new(settings),
+            ..self
+        }
+    }
+
+    /// How long a webhook waits for its event to be committed before it is answered 503
+    /// (default 10 s). The server then knows it was not stored.
+    #[must_use]
+    pub fn with_ingest_deadline(self, deadline: Duration) -> Self {
+        let settings = Settings {
+            public_url: self.inner.public_url.clone(),
+            webhook_secret: self.inner.webhook_secret.clone(),
+            sessions: self.inner.sessions.clone(),
+            ingest_deadline: deadline,
         };
         Self {
             inner: Arc::new(settings),
@@ -131,13 +162,30 @@ impl AppState {
 }
 
 /// The whole backend: REST API, SSE, `/health`, the web console at `/`, and the webhook receiver
-/// at `POST /webhook/{session}?token=…`. Spawns the task that stores and pushes webhook events.
+/// at `POST /webhook/{session}?token=…`, which answers 200 only once the event is committed.
+///
+/// Spawns the writer task that stores and pushes webhook events, and the start-up task that
+/// checks every stored session against the server and fetches what arrived while the backend
+/// was away. Call it inside a Tokio runtime.
 pub fn app(state: AppState) -> Router {
-    let (webhook, hub) = Webhook::builder()
+    let ingest = ingest::Ingest::start(
+        state.store.clone(),
+        state.realtime.clone(),
+        state.inner.ingest_deadline,
+    );
+    let handler = {
+        let ingest = ingest.clone();
+        move |event: Arc<wppconnect_models::Event>| {
+            let ingest = ingest.clone();
+            async move { ingest.submit(event).await }
+        }
+    };
+    let (webhook, _hub) = Webhook::builder()
         .secret(&state.inner.webhook_secret)
         .dedupe_window(10_000)
+        .awaited(handler)
         .build();
-    ingest::spawn(state.clone(), hub);
+    recover::spawn(state.clone(), ingest);
     let socket_io = socket::layer(&state);
     api::routes()
         .merge(webhook)
@@ -206,7 +254,8 @@ pub struct Config {
         hide_env_values = true
     )]
     pub jwt_secret: Option<String>,
-    /// The secret WPPConnect Server must send as `?token=` with each webhook; unset: random.
+    /// The secret WPPConnect Server must send as `?token=` with each webhook; when unset,
+    /// generated on the first start and kept in the database.
     #[arg(
         long,
         env = "WEBHOOK_SECRET",
@@ -391,14 +440,18 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error + Send 
         .jwt_secret
         .clone()
         .unwrap_or_else(|| auth::random_secret(48));
-    let webhook_secret = config
-        .webhook_secret
-        .clone()
-        .unwrap_or_else(|| auth::random_secret(32));
+    // the URL the server holds carries the secret: a generated one is kept for the next start
+    let webhook_secret = match &config.webhook_secret {
+        Some(secret) => secret.clone(),
+        None => store.webhook_secret(|| auth::random_secret(32)).await?,
+    };
+    let listener = tokio::net::TcpListener::bind(&config.bind).await?;
+    let addr = listener.local_addr()?;
+    // the address actually bound (BIND may say port 0)
     let public_url = config
         .public_url
         .clone()
-        .unwrap_or_else(|| format!("http://{}", config.bind));
+        .unwrap_or_else(|| format!("http://{addr}"));
     let state = AppState::new(
         client,
         store,
@@ -408,8 +461,6 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error + Send 
     )
     .with_sessions(config.sessions.clone())
     .with_secret_key(&secret_key);
-    let listener = tokio::net::TcpListener::bind(&config.bind).await?;
-    let addr = listener.local_addr()?;
     println!();
     println!("  WPPConnect reference backend on http://{addr}");
     if let Some(password) = generated {
@@ -464,6 +515,33 @@ mod tests {
     use clap::Parser;
 
     use super::*;
+
+    #[tokio::test]
+    async fn the_state_s_debug_shows_no_secret() {
+        let store = Store::open("sqlite::memory:").await.unwrap();
+        let client = Client::builder("http://127.0.0.1:9")
+            .unwrap()
+            .secret_key("the-server-secret-key")
+            .build()
+            .unwrap();
+        let users = HashMap::from([("ana".to_owned(), "$argon2id$stand-in".to_owned())]);
+        let state = AppState::new(
+            client,
+            store,
+            Auth::new(users, "a-jwt-secret-of-at-least-32-bytes!!"),
+            "http://127.0.0.1:3000",
+            "the-webhook-secret",
+        );
+        let shown = format!("{state:?}");
+        for secret in [
+            "the-server-secret-key",
+            "the-webhook-secret",
+            "a-jwt-secret-of-at-least-32-bytes!!",
+        ] {
+            assert!(!shown.contains(secret), "{secret} in {shown}");
+        }
+        assert!(shown.contains("http://127.0.0.1:3000"), "{shown}");
+    }
 
     #[test]
     fn flags_are_read_and_bad_ones_are_refused() {

@@ -3,16 +3,35 @@
 //! Writes are idempotent (a repeated webhook writes nothing twice), an ack that arrives before
 //! its message is kept and applied when the message is stored, and a status never goes
 //! backwards (read stays read).
+//!
+//! Every write can be part of a [`Batch`]: one transaction for many events, which is how the
+//! webhook writer commits whatever has queued at once (group commit). The database runs in WAL
+//! mode with `synchronous=NORMAL`: a committed transaction survives a killed process; a power cut
+//! may lose the last transactions since the last sync, never corrupt the file. Add
+//! `?synchronous=full` to the URL to sync at every commit.
 
+use std::collections::HashSet;
 use std::str::FromStr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
 
-use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqlitePoolOptions, SqliteRow};
-use sqlx::Row;
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
+    SqliteSynchronous,
+};
+use sqlx::{Row, Sqlite, SqliteConnection, Transaction};
 use wppconnect_models::domain::{Conversation, Message, MessageStatus, Session, SessionStatus};
 use wppconnect_models::MessageType;
 
 /// How long an ack waits for its message before it is forgotten.
 const EARLY_ACK_TTL_SECS: i64 = 24 * 60 * 60;
+/// How far apart in time a failed send and the server's proof of it may be to be matched.
+const ADOPT_WINDOW_SECS: i64 = 10 * 60;
+/// How long a statement waits for another connection's write lock.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+/// The key under which the generated webhook secret is kept.
+const WEBHOOK_SECRET_KEY: &str = "webhook_secret";
 
 /// A database failure.
 #[derive(Debug, thiserror::Error)]
@@ -23,6 +42,9 @@ pub struct StoreError(#[from] sqlx::Error);
 #[derive(Debug, Clone)]
 pub struct Store {
     pool: SqlitePool,
+    /// False once a write transaction found no early ack waiting; set again (inside the write
+    /// transaction that keeps one) whenever one is kept. Spares the common insert a query.
+    early_acks: Arc<AtomicBool>,
 }
 
 fn status_name(status: MessageStatus) -> &'static str {
@@ -105,15 +127,76 @@ pub struct Page {
     pub has_more: bool,
 }
 
+/// What the server told about a message this session sent, to match a send stored `failed`
+/// (see [`Batch::adopt_failed_send`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SentProof<'a> {
+    /// The server's id of the message.
+    pub server_id: &'a str,
+    /// The chat it went to.
+    pub conversation_id: &'a str,
+    /// Its text, when known (an own message, or an ack that carries its body).
+    pub content: Option<&'a str>,
+    /// When it was sent, Unix seconds, when known.
+    pub timestamp: Option<i64>,
+    /// Its delivery status now.
+    pub status: MessageStatus,
+}
+
+/// Splits the store's own `synchronous=normal|full` option off a database URL.
+fn split_synchronous(url: &str) -> Result<(String, SqliteSynchronous), sqlx::Error> {
+    let Some((base, query)) = url.split_once('?') else {
+        return Ok((url.to_owned(), SqliteSynchronous::Normal));
+    };
+    let mut synchronous = SqliteSynchronous::Normal;
+    let mut kept = Vec::new();
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        match pair.split_once('=') {
+            Some(("synchronous", value)) => {
+                synchronous = match value.to_ascii_lowercase().as_str() {
+                    "normal" => SqliteSynchronous::Normal,
+                    "full" => SqliteSynchronous::Full,
+                    _ => {
+                        return Err(sqlx::Error::Configuration(
+                            "the database URL's synchronous= must be normal or full".into(),
+                        ))
+                    }
+                };
+            }
+            _ => kept.push(pair),
+        }
+    }
+    let url = if kept.is_empty() {
+        base.to_owned()
+    } else {
+        format!("{base}?{}", kept.join("&"))
+    };
+    Ok((url, synchronous))
+}
+
 impl Store {
     /// Opens (creating when missing) the database at `url` (`sqlite://file.db`,
-    /// `sqlite::memory:`) and runs the migrations.
+    /// `sqlite::memory:`) and runs the migrations. A file runs in WAL mode with
+    /// `synchronous=NORMAL`; `sqlite://file.db?synchronous=full` syncs at every commit.
+    /// Open one `Store` per database file and clone it: the clones share what they know.
     ///
     /// # Errors
-    /// [`StoreError`] when the database cannot be opened or migrated.
+    /// [`StoreError`] when the URL is wrong or the database cannot be opened or migrated.
     pub async fn open(url: &str) -> Result<Self, StoreError> {
-        let options = SqliteConnectOptions::from_str(url)?.create_if_missing(true);
+        let (url, synchronous) = split_synchronous(url)?;
         let memory = url.contains(":memory:");
+        let mut options = SqliteConnectOptions::from_str(&url)?
+            .create_if_missing(true)
+            .busy_timeout(BUSY_TIMEOUT);
+        if !memory {
+            // readers never wait for the writer, and a commit is one append to the log
+            options = options
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(synchronous)
+                // 16 MiB of pages per connection (default 2 MiB): the indexes of a busy store
+                // stay in memory instead of being read back from the OS at every batch
+                .pragma("cache_size", "-16384");
+        }
         let pool = SqlitePoolOptions::new()
             // an in-memory database lives in one connection
             .max_connections(if memory { 1 } else { 5 })
@@ -123,12 +206,52 @@ impl Store {
             .run(&pool)
             .await
             .map_err(sqlx::Error::from)?;
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            early_acks: Arc::new(AtomicBool::new(true)),
+        })
     }
 
     /// Whether the database answers.
     pub async fn ping(&self) -> bool {
         sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()
+    }
+
+    /// Starts a batch: one write transaction (`BEGIN IMMEDIATE`, so it never fails half-way on
+    /// a lock another connection took meanwhile). Nothing is kept until [`Batch::commit`].
+    ///
+    /// # Errors
+    /// [`StoreError`], e.g. when another connection holds the write lock longer than the busy
+    /// timeout (5 s).
+    pub async fn begin(&self) -> Result<Batch, StoreError> {
+        Ok(Batch {
+            tx: self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            early_acks: self.early_acks.clone(),
+        })
+    }
+
+    /// The webhook secret kept in the store, or `generate()`'s, kept from now on. The URL the
+    /// server holds for each session carries it, so it has to survive restarts.
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    pub async fn webhook_secret(
+        &self,
+        generate: impl FnOnce() -> String,
+    ) -> Result<String, StoreError> {
+        let mut batch = self.begin().await?;
+        sqlx::query("INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)")
+            .bind(WEBHOOK_SECRET_KEY)
+            .bind(generate())
+            .execute(&mut *batch.tx)
+            .await?;
+        let secret: String = sqlx::query("SELECT value FROM settings WHERE key = ?")
+            .bind(WEBHOOK_SECRET_KEY)
+            .fetch_one(&mut *batch.tx)
+            .await?
+            .try_get("value")?;
+        batch.commit().await?;
+        Ok(secret)
     }
 
     /// Inserts a message unless its id is already stored (then nothing changes), applies an
@@ -141,121 +264,18 @@ impl Store {
         session: &str,
         message: &Message,
     ) -> Result<(Message, bool), StoreError> {
-        let mut tx = self.pool.begin().await?;
-        let inserted = sqlx::query(
-            "INSERT OR IGNORE INTO messages (session, id, conversation_id, sender_id, sender_name, content, message_type, \
-             timestamp, status, status_rank, is_from_me, quoted_message, media_url) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        )
-        .bind(session)
-        .bind(&message.id)
-        .bind(&message.conversation_id)
-        .bind(&message.sender_id)
-        .bind(&message.sender_name)
-        .bind(&message.content)
-        .bind(message.message_type.as_str())
-        .bind(message.timestamp)
-        .bind(status_name(message.status))
-        .bind(status_rank(message.status))
-        .bind(message.is_from_me)
-        .bind(&message.quoted_message)
-        .bind(&message.media_url)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected()
-            == 1;
-        if inserted {
-            Self::apply_early_ack(&mut tx, session, &message.id).await?;
-            let unread = i64::from(!message.is_from_me);
-            let preview = if message.content.is_empty() {
-                message.message_type.as_str().to_owned()
-            } else {
-                message.content.clone()
-            };
-            let phone = message
-                .conversation_id
-                .strip_suffix("@c.us")
-                .map(str::to_owned);
-            let name = if message.is_from_me {
-                None
-            } else {
-                message.sender_name.clone()
-            };
-            sqlx::query(
-                "INSERT INTO conversations (session, id, name, phone_number, is_group, last_message, last_message_time, unread_count) \
-                 VALUES (?,?,?,?,?,?,?,?) ON CONFLICT (session, id) DO UPDATE SET \
-                 name = COALESCE(conversations.name, excluded.name), \
-                 last_message = CASE WHEN excluded.last_message_time >= COALESCE(conversations.last_message_time, 0) THEN excluded.last_message ELSE conversations.last_message END, \
-                 last_message_time = MAX(COALESCE(conversations.last_message_time, 0), excluded.last_message_time), \
-                 unread_count = conversations.unread_count + excluded.unread_count",
-            )
-            .bind(session)
-            .bind(&message.conversation_id)
-            .bind(name)
-            .bind(phone)
-            .bind(message.conversation_id.ends_with("@g.us"))
-            .bind(preview)
-            .bind(message.timestamp)
-            .bind(unread)
-            .execute(&mut *tx)
-            .await?;
-        }
-        tx.commit().await?;
-        let stored = self
-            .message(session, &message.id)
-            .await?
-            .unwrap_or_else(|| message.clone());
-        Ok((stored, inserted))
-    }
-
-    /// Applies (and forgets) an ack that arrived before the message `id` was stored.
-    async fn apply_early_ack(
-        tx: &mut sqlx::SqliteConnection,
-        session: &str,
-        id: &str,
-    ) -> Result<(), sqlx::Error> {
-        let early =
-            sqlx::query("SELECT status FROM early_acks WHERE session = ? AND message_id = ?")
-                .bind(session)
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?;
-        if let Some(row) = early {
-            let status = parse_status(&row.try_get::<String, _>("status")?);
-            Self::raise_status(&mut *tx, session, id, status).await?;
-            sqlx::query("DELETE FROM early_acks WHERE session = ? AND message_id = ?")
-                .bind(session)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-        }
-        Ok(())
-    }
-
-    async fn raise_status(
-        tx: &mut sqlx::SqliteConnection,
-        session: &str,
-        id: &str,
-        status: MessageStatus,
-    ) -> Result<bool, sqlx::Error> {
-        let result = if status == MessageStatus::Failed {
-            sqlx::query("UPDATE messages SET status = 'failed', status_rank = -1 WHERE session = ? AND id = ? AND status = 'pending'")
-                .bind(session)
-                .bind(id)
-                .execute(&mut *tx)
+        let mut batch = self.begin().await?;
+        let inserted = batch.insert_message(session, message).await?;
+        let new = inserted.is_some();
+        let stored = match inserted {
+            Some(stored) => stored,
+            None => batch
+                .message(session, &message.id)
                 .await?
-        } else {
-            sqlx::query(
-                "UPDATE messages SET status = ?, status_rank = ? WHERE session = ? AND id = ? AND status_rank < ? AND status != 'failed'",
-            )
-            .bind(status_name(status))
-            .bind(status_rank(status))
-            .bind(session)
-            .bind(id)
-            .bind(status_rank(status))
-            .execute(&mut *tx)
-            .await?
+                .unwrap_or_else(|| message.clone()),
         };
-        Ok(result.rows_affected() == 1)
+        batch.commit().await?;
+        Ok((stored, new))
     }
 
     /// Applies a delivery status: only forwards (read stays read). An ack for a message not
@@ -269,38 +289,10 @@ impl Store {
         id: &str,
         status: MessageStatus,
     ) -> Result<Option<Message>, StoreError> {
-        let mut conn = self.pool.acquire().await?;
-        let changed = Self::raise_status(&mut conn, session, id, status).await?;
-        if changed {
-            drop(conn); // an in-memory database has a single connection
-            return Ok(self.message(session, id).await?);
-        }
-        let exists = sqlx::query("SELECT 1 FROM messages WHERE session = ? AND id = ?")
-            .bind(session)
-            .bind(id)
-            .fetch_optional(&mut *conn)
-            .await?
-            .is_some();
-        if !exists {
-            let now = wppconnect_models::Seconds::now().get();
-            sqlx::query("DELETE FROM early_acks WHERE received_at < ?")
-                .bind(now - EARLY_ACK_TTL_SECS)
-                .execute(&mut *conn)
-                .await?;
-            sqlx::query(
-                "INSERT INTO early_acks (session, message_id, status, status_rank, received_at) VALUES (?,?,?,?,?) \
-                 ON CONFLICT (session, message_id) DO UPDATE SET status = excluded.status, status_rank = excluded.status_rank \
-                 WHERE excluded.status_rank > early_acks.status_rank",
-            )
-            .bind(session)
-            .bind(id)
-            .bind(status_name(status))
-            .bind(status_rank(status))
-            .bind(now)
-            .execute(&mut *conn)
-            .await?;
-        }
-        Ok(None)
+        let mut batch = self.begin().await?;
+        let changed = batch.apply_status(session, id, status).await?;
+        batch.commit().await?;
+        Ok(changed)
     }
 
     /// Replaces the local id of a pending message by the server's id once the send answered.
@@ -313,24 +305,25 @@ impl Store {
         local_id: &str,
         server_id: &str,
     ) -> Result<Option<Message>, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut batch = self.begin().await?;
         // When the server's id is already stored (an own-message webhook came first), the local
         // row goes away instead.
         sqlx::query("UPDATE OR IGNORE messages SET id = ? WHERE session = ? AND id = ?")
             .bind(server_id)
             .bind(session)
             .bind(local_id)
-            .execute(&mut *tx)
+            .execute(&mut *batch.tx)
             .await?;
         sqlx::query("DELETE FROM messages WHERE session = ? AND id = ?")
             .bind(session)
             .bind(local_id)
-            .execute(&mut *tx)
+            .execute(&mut *batch.tx)
             .await?;
-        Self::raise_status(&mut tx, session, server_id, MessageStatus::Sent).await?;
-        Self::apply_early_ack(&mut tx, session, server_id).await?;
-        tx.commit().await?;
-        Ok(self.message(session, server_id).await?)
+        raise_status(&mut batch.tx, session, server_id, MessageStatus::Sent).await?;
+        apply_early_ack(&mut batch.tx, session, server_id).await?;
+        let stored = batch.message(session, server_id).await?;
+        batch.commit().await?;
+        Ok(stored)
     }
 
     /// Marks a pending message failed.
@@ -342,10 +335,11 @@ impl Store {
         session: &str,
         id: &str,
     ) -> Result<Option<Message>, StoreError> {
-        let mut conn = self.pool.acquire().await?;
-        Self::raise_status(&mut conn, session, id, MessageStatus::Failed).await?;
-        drop(conn); // an in-memory database has a single connection
-        Ok(self.message(session, id).await?)
+        let mut batch = self.begin().await?;
+        raise_status(&mut batch.tx, session, id, MessageStatus::Failed).await?;
+        let stored = batch.message(session, id).await?;
+        batch.commit().await?;
+        Ok(stored)
     }
 
     /// One message.
@@ -353,15 +347,30 @@ impl Store {
     /// # Errors
     /// [`StoreError`].
     pub async fn message(&self, session: &str, id: &str) -> Result<Option<Message>, sqlx::Error> {
-        sqlx::query("SELECT * FROM messages WHERE session = ? AND id = ?")
-            .bind(session)
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?
-            .map(|row| message_from_row(&row))
-            .transpose()
+        let mut conn = self.pool.acquire().await?;
+        select_message(&mut conn, session, id).await
     }
 
+    /// The newest stored message time of each of a session's conversations, as
+    /// (conversation id, Unix seconds).
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    pub async fn newest_per_conversation(
+        &self,
+        session: &str,
+    ) -> Result<Vec<(String, i64)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT conversation_id, MAX(timestamp) AS newest FROM messages WHERE session = ? GROUP BY conversation_id",
+        )
+        .bind(session)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| Ok((row.try_get("conversation_id")?, row.try_get("newest")?)))
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(StoreError)
+    }
     /// A page of a conversation, page 1 being the newest `limit` messages.
     ///
     /// # Errors
@@ -473,26 +482,33 @@ impl Store {
         status: SessionStatus,
         qr_code: Option<&str>,
     ) -> Result<Session, StoreError> {
-        let connected_at =
-            (status == SessionStatus::Connected).then(|| wppconnect_models::Seconds::now().get());
-        sqlx::query(
-            "INSERT INTO sessions (name, status, qr_code, last_connected) VALUES (?,?,?,?) ON CONFLICT (name) DO UPDATE SET \
-             status = excluded.status, qr_code = excluded.qr_code, \
-             last_connected = COALESCE(excluded.last_connected, sessions.last_connected)",
-        )
-        .bind(name)
-        .bind(session_status_name(status))
-        .bind(qr_code)
-        .bind(connected_at)
-        .execute(&self.pool)
-        .await?;
-        Ok(self.session(name).await?.unwrap_or(Session {
-            name: name.to_owned(),
-            status,
-            qr_code: qr_code.map(str::to_owned),
-            last_connected: connected_at,
-            phone_number: None,
-        }))
+        let mut batch = self.begin().await?;
+        let session = batch.set_session(name, status, qr_code).await?;
+        batch.commit().await?;
+        Ok(session)
+    }
+
+    /// [`Store::set_session`], but only while the stored state is still `expected` (its status
+    /// and QR code; `None`: no row yet). Returns the session as stored, or `None` when another
+    /// writer changed it first (then nothing is written).
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    pub async fn replace_session(
+        &self,
+        name: &str,
+        expected: Option<&Session>,
+        status: SessionStatus,
+        qr_code: Option<&str>,
+    ) -> Result<Option<Session>, StoreError> {
+        let mut batch = self.begin().await?;
+        let now = batch.session(name).await?;
+        if now.as_ref().map(shown) != expected.map(shown) {
+            return Ok(None); // dropped: rolled back
+        }
+        let session = batch.set_session(name, status, qr_code).await?;
+        batch.commit().await?;
+        Ok(Some(session))
     }
 
     /// Records the session's own phone number (digits); whether it changed. A session not
@@ -501,15 +517,10 @@ impl Store {
     /// # Errors
     /// [`StoreError`].
     pub async fn set_phone_number(&self, name: &str, phone: &str) -> Result<bool, StoreError> {
-        let result = sqlx::query(
-            "UPDATE sessions SET phone_number = ? WHERE name = ? AND phone_number IS NOT ?",
-        )
-        .bind(phone)
-        .bind(name)
-        .bind(phone)
-        .execute(&self.pool)
-        .await?;
-        Ok(result.rows_affected() > 0)
+        let mut batch = self.begin().await?;
+        let changed = batch.set_phone_number(name, phone).await?;
+        batch.commit().await?;
+        Ok(changed)
     }
 
     /// A stored session.
@@ -517,21 +528,8 @@ impl Store {
     /// # Errors
     /// [`StoreError`].
     pub async fn session(&self, name: &str) -> Result<Option<Session>, StoreError> {
-        let row = sqlx::query("SELECT * FROM sessions WHERE name = ?")
-            .bind(name)
-            .fetch_optional(&self.pool)
-            .await?;
-        row.map(|row| {
-            Ok(Session {
-                name: row.try_get("name")?,
-                status: parse_session_status(&row.try_get::<String, _>("status")?),
-                qr_code: row.try_get("qr_code")?,
-                last_connected: row.try_get("last_connected")?,
-                phone_number: row.try_get("phone_number")?,
-            })
-        })
-        .transpose()
-        .map_err(|e: sqlx::Error| StoreError(e))
+        let mut conn = self.pool.acquire().await?;
+        select_session(&mut conn, name).await
     }
 
     /// The names of every stored session.
@@ -547,4 +545,473 @@ impl Store {
             .collect::<Result<_, _>>()
             .map_err(StoreError)
     }
+}
+
+/// What a session shows: its status and QR code.
+fn shown(session: &Session) -> (SessionStatus, Option<&str>) {
+    (session.status, session.qr_code.as_deref())
+}
+
+/// What a run of new messages changes in one conversation.
+struct ConversationUpdate<'a> {
+    id: &'a str,
+    name: Option<&'a str>,
+    preview: &'a str,
+    time: i64,
+    unread: i64,
+}
+
+/// Writes that commit together: one SQLite transaction. Dropping it without
+/// [`Batch::commit`] rolls everything back.
+#[derive(Debug)]
+pub struct Batch {
+    tx: Transaction<'static, Sqlite>,
+    /// The store's "an early ack may wait" flag; batches hold the write lock, so one at a time
+    /// reads and writes it.
+    early_acks: Arc<AtomicBool>,
+}
+
+impl Batch {
+    /// Commits every write of the batch at once.
+    ///
+    /// # Errors
+    /// [`StoreError`]; then nothing of the batch is kept.
+    pub async fn commit(self) -> Result<(), StoreError> {
+        Ok(self.tx.commit().await?)
+    }
+
+    /// Inserts a message unless its id is already stored, applies an early ack and updates the
+    /// conversation. Returns the message as stored when it is new, `None` when it was there.
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    pub async fn insert_message(
+        &mut self,
+        session: &str,
+        message: &Message,
+    ) -> Result<Option<Message>, StoreError> {
+        let mut stored = self
+            .insert_messages(session, std::slice::from_ref(message))
+            .await?;
+        Ok(stored.pop().flatten())
+    }
+
+    /// [`Batch::insert_message`] for many messages of one session, in a few statements whatever
+    /// their number: for each message, in order, the message as stored when it is new, `None`
+    /// when its id was stored already (or came earlier in `messages`).
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    pub async fn insert_messages(
+        &mut self,
+        session: &str,
+        messages: &[Message],
+    ) -> Result<Vec<Option<Message>>, StoreError> {
+        if messages.is_empty() {
+            return Ok(Vec::new());
+        }
+        // One prepared statement whatever the number of rows: the rows travel as one JSON array
+        // parameter, read back by json_each (no SQL text to parse per batch).
+        let rows: Vec<serde_json::Value> = messages
+            .iter()
+            .map(|m| {
+                serde_json::json!([
+                    m.id,
+                    m.conversation_id,
+                    m.sender_id,
+                    m.sender_name,
+                    m.content,
+                    m.message_type.as_str(),
+                    m.timestamp,
+                    status_name(m.status),
+                    status_rank(m.status),
+                    m.is_from_me,
+                    m.quoted_message,
+                    m.media_url,
+                ])
+            })
+            .collect();
+        let rows = serde_json::Value::Array(rows).to_string();
+        let mut inserted: HashSet<String> = sqlx::query_scalar::<_, String>(
+            "INSERT OR IGNORE INTO messages (session, id, conversation_id, sender_id, sender_name, content, \
+             message_type, timestamp, status, status_rank, is_from_me, quoted_message, media_url) \
+             SELECT ?1, r.value ->> 0, r.value ->> 1, r.value ->> 2, r.value ->> 3, r.value ->> 4, \
+             r.value ->> 5, r.value ->> 6, r.value ->> 7, r.value ->> 8, r.value ->> 9, r.value ->> 10, r.value ->> 11 \
+             FROM json_each(?2) AS r ORDER BY r.key RETURNING id",
+        )
+        .bind(session)
+        .bind(&rows)
+        .fetch_all(&mut *self.tx)
+        .await?
+        .into_iter()
+        .collect();
+        if inserted.is_empty() {
+            return Ok(vec![None; messages.len()]);
+        }
+        // each inserted id once, at its first place in `messages`
+        let mut stored: Vec<Option<Message>> = messages
+            .iter()
+            .map(|m| inserted.remove(&m.id).then(|| m.clone()))
+            .collect();
+        if self.early_acks_possible().await? {
+            let tx = &mut *self.tx;
+            for message in stored.iter_mut().flatten() {
+                if let Some(status) = apply_early_ack(tx, session, &message.id).await? {
+                    if message.status.can_become(status) {
+                        message.status = status;
+                    }
+                }
+            }
+        }
+        // One row per conversation, as the upserts of its messages one after the other would
+        // leave it: the first name known, the latest message (the later one on a tie), the
+        // unread ones added up.
+        let mut touched: Vec<ConversationUpdate<'_>> = Vec::new();
+        for m in stored.iter().flatten() {
+            let preview = if m.content.is_empty() {
+                m.message_type.as_str()
+            } else {
+                m.content.as_str()
+            };
+            let name = (!m.is_from_me)
+                .then_some(m.sender_name.as_deref())
+                .flatten();
+            let unread = i64::from(!m.is_from_me);
+            match touched.iter_mut().find(|c| c.id == m.conversation_id) {
+                Some(update) => {
+                    update.name = update.name.or(name);
+                    if m.timestamp >= update.time {
+                        update.time = m.timestamp;
+                        update.preview = preview;
+                    }
+                    update.unread += unread;
+                }
+                None => touched.push(ConversationUpdate {
+                    id: &m.conversation_id,
+                    name,
+                    preview,
+                    time: m.timestamp,
+                    unread,
+                }),
+            }
+        }
+        let rows: Vec<serde_json::Value> = touched
+            .iter()
+            .map(|c| {
+                serde_json::json!([
+                    c.id,
+                    c.name,
+                    c.id.strip_suffix("@c.us"),
+                    c.id.ends_with("@g.us"),
+                    c.preview,
+                    c.time,
+                    c.unread,
+                ])
+            })
+            .collect();
+        let rows = serde_json::Value::Array(rows).to_string();
+        sqlx::query(
+            "INSERT INTO conversations (session, id, name, phone_number, is_group, last_message, last_message_time, unread_count) \
+             SELECT ?1, r.value ->> 0, r.value ->> 1, r.value ->> 2, r.value ->> 3, r.value ->> 4, r.value ->> 5, r.value ->> 6 \
+             FROM json_each(?2) AS r WHERE true ORDER BY r.key \
+             ON CONFLICT (session, id) DO UPDATE SET \
+             name = COALESCE(conversations.name, excluded.name), \
+             last_message = CASE WHEN excluded.last_message_time >= COALESCE(conversations.last_message_time, 0) THEN excluded.last_message ELSE conversations.last_message END, \
+             last_message_time = MAX(COALESCE(conversations.last_message_time, 0), excluded.last_message_time), \
+             unread_count = conversations.unread_count + excluded.unread_count",
+        )
+        .bind(session)
+        .bind(&rows)
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(stored)
+    }
+
+    /// Whether an early ack may wait for a message: asked of the database only while the
+    /// store's flag says so, and the flag cleared when none does.
+    async fn early_acks_possible(&mut self) -> Result<bool, StoreError> {
+        if !self.early_acks.load(Ordering::Acquire) {
+            return Ok(false);
+        }
+        let possible = sqlx::query("SELECT 1 FROM early_acks LIMIT 1")
+            .fetch_optional(&mut *self.tx)
+            .await?
+            .is_some();
+        if !possible {
+            self.early_acks.store(false, Ordering::Release);
+        }
+        Ok(possible)
+    }
+
+    /// Whether the message `id` is stored.
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    pub async fn contains(&mut self, session: &str, id: &str) -> Result<bool, StoreError> {
+        Ok(
+            sqlx::query("SELECT 1 FROM messages WHERE session = ? AND id = ?")
+                .bind(session)
+                .bind(id)
+                .fetch_optional(&mut *self.tx)
+                .await?
+                .is_some(),
+        )
+    }
+
+    /// One message, as this batch sees it.
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    pub async fn message(
+        &mut self,
+        session: &str,
+        id: &str,
+    ) -> Result<Option<Message>, StoreError> {
+        Ok(select_message(&mut self.tx, session, id).await?)
+    }
+
+    /// Applies a delivery status: only forwards (read stays read). An ack for a message not
+    /// stored yet is kept and applied when it arrives. Returns the message when it changed.
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    pub async fn apply_status(
+        &mut self,
+        session: &str,
+        id: &str,
+        status: MessageStatus,
+    ) -> Result<Option<Message>, StoreError> {
+        let tx = &mut *self.tx;
+        if raise_status(tx, session, id, status).await? {
+            return Ok(select_message(tx, session, id).await?);
+        }
+        let exists = sqlx::query("SELECT 1 FROM messages WHERE session = ? AND id = ?")
+            .bind(session)
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .is_some();
+        if !exists {
+            let now = wppconnect_models::Seconds::now().get();
+            sqlx::query("DELETE FROM early_acks WHERE received_at < ?")
+                .bind(now - EARLY_ACK_TTL_SECS)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(
+                "INSERT INTO early_acks (session, message_id, status, status_rank, received_at) VALUES (?,?,?,?,?) \
+                 ON CONFLICT (session, message_id) DO UPDATE SET status = excluded.status, status_rank = excluded.status_rank \
+                 WHERE excluded.status_rank > early_acks.status_rank",
+            )
+            .bind(session)
+            .bind(id)
+            .bind(status_name(status))
+            .bind(status_rank(status))
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            self.early_acks.store(true, Ordering::Release);
+        }
+        Ok(None)
+    }
+
+    /// A send stored `failed` (the server answered an error) that the server proves it made
+    /// after all: the oldest failed message of this session to the same chat, with the same text
+    /// when `proof` has one (otherwise only when it is the only candidate), sent within ten
+    /// minutes of it, takes the server's id and moves forward to `proof.status`. Returns its
+    /// local id and the message now, or `None` when no failed send matches.
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    pub async fn adopt_failed_send(
+        &mut self,
+        session: &str,
+        proof: &SentProof<'_>,
+    ) -> Result<Option<(String, Message)>, StoreError> {
+        if proof.status == MessageStatus::Failed {
+            return Ok(None);
+        }
+        let tx = &mut *self.tx;
+        let around = proof
+            .timestamp
+            .unwrap_or_else(|| wppconnect_models::Seconds::now().get());
+        let rows = sqlx::query(
+            "SELECT id FROM messages WHERE session = ? AND conversation_id = ? AND is_from_me = 1 \
+             AND status = 'failed' AND (? IS NULL OR content = ?) AND timestamp BETWEEN ? AND ? \
+             ORDER BY timestamp, rowid LIMIT 2",
+        )
+        .bind(session)
+        .bind(proof.conversation_id)
+        .bind(proof.content)
+        .bind(proof.content)
+        .bind(around - ADOPT_WINDOW_SECS)
+        .bind(around + ADOPT_WINDOW_SECS)
+        .fetch_all(&mut *tx)
+        .await?;
+        let local_id: String = match rows.as_slice() {
+            [only] => only.try_get("id")?,
+            [first, _] if proof.content.is_some() => first.try_get("id")?,
+            _ => return Ok(None),
+        };
+        let moved = sqlx::query(
+            "UPDATE OR IGNORE messages SET id = ?, status = ?, status_rank = ? WHERE session = ? AND id = ?",
+        )
+        .bind(proof.server_id)
+        .bind(status_name(proof.status))
+        .bind(status_rank(proof.status))
+        .bind(session)
+        .bind(&local_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            == 1;
+        if !moved {
+            return Ok(None); // the server's id is stored already
+        }
+        apply_early_ack(tx, session, proof.server_id).await?;
+        Ok(select_message(tx, session, proof.server_id)
+            .await?
+            .map(|message| (local_id, message)))
+    }
+
+    /// Records a session's state; `qr_code` replaces the stored one (clear it with `None`).
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    pub async fn set_session(
+        &mut self,
+        name: &str,
+        status: SessionStatus,
+        qr_code: Option<&str>,
+    ) -> Result<Session, StoreError> {
+        let connected_at =
+            (status == SessionStatus::Connected).then(|| wppconnect_models::Seconds::now().get());
+        sqlx::query(
+            "INSERT INTO sessions (name, status, qr_code, last_connected) VALUES (?,?,?,?) ON CONFLICT (name) DO UPDATE SET \
+             status = excluded.status, qr_code = excluded.qr_code, \
+             last_connected = COALESCE(excluded.last_connected, sessions.last_connected)",
+        )
+        .bind(name)
+        .bind(session_status_name(status))
+        .bind(qr_code)
+        .bind(connected_at)
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(select_session(&mut self.tx, name)
+            .await?
+            .unwrap_or(Session {
+                name: name.to_owned(),
+                status,
+                qr_code: qr_code.map(str::to_owned),
+                last_connected: connected_at,
+                phone_number: None,
+            }))
+    }
+
+    /// Records the session's own phone number (digits); whether it changed. A session not
+    /// stored yet is left alone.
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    pub async fn set_phone_number(&mut self, name: &str, phone: &str) -> Result<bool, StoreError> {
+        let result = sqlx::query(
+            "UPDATE sessions SET phone_number = ? WHERE name = ? AND phone_number IS NOT ?",
+        )
+        .bind(phone)
+        .bind(name)
+        .bind(phone)
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(result.rows_affected() > 0)
+    }
+
+    /// A stored session, as this batch sees it.
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    pub async fn session(&mut self, name: &str) -> Result<Option<Session>, StoreError> {
+        select_session(&mut self.tx, name).await
+    }
+}
+
+async fn select_message(
+    conn: &mut SqliteConnection,
+    session: &str,
+    id: &str,
+) -> Result<Option<Message>, sqlx::Error> {
+    sqlx::query("SELECT * FROM messages WHERE session = ? AND id = ?")
+        .bind(session)
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .map(|row| message_from_row(&row))
+        .transpose()
+}
+
+async fn select_session(
+    conn: &mut SqliteConnection,
+    name: &str,
+) -> Result<Option<Session>, StoreError> {
+    let row = sqlx::query("SELECT * FROM sessions WHERE name = ?")
+        .bind(name)
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.map(|row| {
+        Ok(Session {
+            name: row.try_get("name")?,
+            status: parse_session_status(&row.try_get::<String, _>("status")?),
+            qr_code: row.try_get("qr_code")?,
+            last_connected: row.try_get("last_connected")?,
+            phone_number: row.try_get("phone_number")?,
+        })
+    })
+    .transpose()
+    .map_err(|e: sqlx::Error| StoreError(e))
+}
+
+/// Applies (and forgets) an ack that arrived before the message `id` was stored; the status it
+/// carried, if any.
+async fn apply_early_ack(
+    conn: &mut SqliteConnection,
+    session: &str,
+    id: &str,
+) -> Result<Option<MessageStatus>, sqlx::Error> {
+    let early =
+        sqlx::query("DELETE FROM early_acks WHERE session = ? AND message_id = ? RETURNING status")
+            .bind(session)
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    let Some(row) = early else {
+        return Ok(None);
+    };
+    let status = parse_status(&row.try_get::<String, _>("status")?);
+    raise_status(conn, session, id, status).await?;
+    Ok(Some(status))
+}
+
+async fn raise_status(
+    conn: &mut SqliteConnection,
+    session: &str,
+    id: &str,
+    status: MessageStatus,
+) -> Result<bool, sqlx::Error> {
+    let result = if status == MessageStatus::Failed {
+        sqlx::query("UPDATE messages SET status = 'failed', status_rank = -1 WHERE session = ? AND id = ? AND status = 'pending'")
+            .bind(session)
+            .bind(id)
+            .execute(&mut *conn)
+            .await?
+    } else {
+        sqlx::query(
+            "UPDATE messages SET status = ?, status_rank = ? WHERE session = ? AND id = ? AND status_rank < ? AND status != 'failed'",
+        )
+        .bind(status_name(status))
+        .bind(status_rank(status))
+        .bind(session)
+        .bind(id)
+        .bind(status_rank(status))
+        .execute(&mut *conn)
+        .await?
+    };
+    Ok(result.rows_affected() == 1)
 }

@@ -14,6 +14,7 @@ use crate::routes;
 use crate::session::{BoxFuture, Session};
 
 mod actions;
+mod extras;
 mod file;
 mod send;
 

@@ -7,8 +7,10 @@ use std::marker::PhantomData;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use wppconnect_models::message::{
-    ForwardMessages, ListSection, RecipientFlags, Recipients, SendFile, SendLinkPreview, SendList,
-    SendLocation, SendMentioned, SendPoll, SendReceipt, SendReply, SendStatus,
+    Button, ButtonsOptions, ForwardMessages, ListSection, OrderItem, OrderOptions, PixKeyType,
+    RecipientFlags, Recipients, SendButtons, SendContactVcard, SendFile, SendLinkPreview, SendList,
+    SendLocation, SendMentioned, SendOrder, SendPixKey, SendPoll, SendReceipt, SendReply,
+    SendStatus,
 };
 use wppconnect_models::{ChatId, Message, MessageId, Wrapped};
 
@@ -44,7 +46,11 @@ send_body!(
     SendPoll,
     SendMentioned,
     SendList,
-    ForwardMessages
+    ForwardMessages,
+    SendContactVcard,
+    SendButtons,
+    SendOrder,
+    SendPixKey
 );
 
 impl SendBody for SendStatus {
@@ -75,6 +81,8 @@ enum FileField {
     Voice,
     /// `path` only (the server converts it).
     PathOnly,
+    /// `base64` (data URL) only: `send-file-base64`.
+    DataUrlOnly,
 }
 
 impl<B: SendBody, T> SendRequest<B, T> {
@@ -158,6 +166,11 @@ impl<B: SendBody, T> SendRequest<B, T> {
                 _ => None,
             };
             if let File::Upload(file) = file {
+                if matches!(field, FileField::DataUrlOnly) {
+                    return Err(Error::invalid(
+                        "send-file-base64 reads no uploaded file: use File::bytes, File::path or File::base64",
+                    ));
+                }
                 if matches!(field, FileField::Voice) {
                     return Err(Error::invalid(
                         "the voice routes read no uploaded file: use File::path, File::bytes or File::url",
@@ -167,6 +180,11 @@ impl<B: SendBody, T> SendRequest<B, T> {
                 return Ok((self.session, route, self.body, upload));
             }
             match (field, url) {
+                (FileField::DataUrlOnly, Some(_)) => {
+                    return Err(Error::invalid(
+                        "send-file-base64 takes the file itself (File::bytes, File::path, File::base64), not a URL",
+                    ));
+                }
                 (_, Some(url)) => body.path = Some(url),
                 (FileField::PathOnly, None) => {
                     return Err(Error::invalid(
@@ -177,7 +195,9 @@ impl<B: SendBody, T> SendRequest<B, T> {
                     route = &routes::SEND_VOICE_BASE64;
                     body.base64_ptt = file.data_url().await?;
                 }
-                (FileField::Document, None) => body.base64 = file.data_url().await?,
+                (FileField::Document | FileField::DataUrlOnly, None) => {
+                    body.base64 = file.data_url().await?;
+                }
             }
         }
         Ok((self.session, route, self.body, upload))
@@ -206,6 +226,10 @@ impl WithFile for SendMentioned {}
 impl WithFile for SendList {}
 impl WithFile for SendStatus {}
 impl WithFile for ForwardMessages {}
+impl WithFile for SendContactVcard {}
+impl WithFile for SendButtons {}
+impl WithFile for SendOrder {}
+impl WithFile for SendPixKey {}
 
 impl<T> SendRequest<SendFile, T> {
     /// Caption of the file or image.
@@ -261,6 +285,66 @@ impl<T> SendRequest<SendPoll, T> {
             )));
         }
         self.body.options.selectable_count = count;
+        self
+    }
+}
+
+impl<T> SendRequest<SendContactVcard, T> {
+    /// The name shown on the card.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.body.name = Some(name.into());
+        self
+    }
+}
+
+impl<T> SendRequest<SendButtons, T> {
+    /// A title above the text.
+    pub fn title(mut self, title: impl Into<String>) -> Self {
+        self.body.options.title = Some(title.into());
+        self
+    }
+
+    /// A footer under the text.
+    pub fn footer(mut self, footer: impl Into<String>) -> Self {
+        self.body.options.footer = Some(footer.into());
+        self
+    }
+
+    /// wa-js `useTemplateButtons`.
+    pub fn use_template_buttons(mut self, on: bool) -> Self {
+        self.body.options.use_template_buttons = Some(on);
+        self
+    }
+}
+
+impl<T> SendRequest<SendOrder, T> {
+    fn options(&mut self) -> &mut OrderOptions {
+        self.body.options.get_or_insert_with(OrderOptions::default)
+    }
+
+    /// Tax, thousandths.
+    pub fn tax(mut self, tax: u64) -> Self {
+        self.options().tax = Some(tax);
+        self
+    }
+
+    /// Shipping, thousandths.
+    pub fn shipping(mut self, shipping: u64) -> Self {
+        self.options().shipping = Some(shipping);
+        self
+    }
+
+    /// Discount, thousandths.
+    pub fn discount(mut self, discount: u64) -> Self {
+        self.options().discount = Some(discount);
+        self
+    }
+}
+
+impl<T> SendRequest<SendPixKey, T> {
+    /// Instructions shown with the key.
+    pub fn instructions(mut self, instructions: impl Into<String>) -> Self {
+        self.body.instructions = Some(instructions.into());
         self
     }
 }
@@ -329,7 +413,6 @@ impl Session {
     /// # Errors
     /// As [`Session::send_image`].
     #[doc(alias = "send-file")]
-    #[doc(alias = "send-file-base64")]
     pub fn send_file(&self, phone: &str, file: File) -> SendRequest<SendFile, Receipts> {
         let mut request =
             SendRequest::new(self, &routes::SEND_FILE, Some(phone), SendFile::default());
@@ -368,6 +451,239 @@ impl Session {
             SendFile::default(),
         );
         request.file = Some((file, FileField::PathOnly));
+        request
+    }
+
+    /// `POST /api/{session}/send-sticker-gif`: an animated sticker from a URL the server
+    /// downloads (a GIF or WebP), or a [`File::Upload`] (multipart field `file`). Never retried
+    /// after it may have reached the server.
+    ///
+    /// ```no_run
+    /// # async fn run(session: wppconnect_client::Session) -> wppconnect_client::Result<()> {
+    /// use wppconnect_client::File;
+    /// session
+    ///     .send_sticker_gif("5511999999999", File::url("https://example.com/party.gif"))
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] for anything but [`File::Url`] and [`File::Upload`]; as
+    /// [`Session::send_message`].
+    #[doc(alias = "send-sticker-gif")]
+    pub fn send_sticker_gif(&self, phone: &str, file: File) -> SendRequest<SendFile, Receipts> {
+        let mut request = SendRequest::new(
+            self,
+            &routes::SEND_STICKER_GIF,
+            Some(phone),
+            SendFile::default(),
+        );
+        request.file = Some((file, FileField::PathOnly));
+        request
+    }
+
+    /// `POST /api/{session}/send-file-base64`: a document sent as a data URL in JSON, with
+    /// `.filename(…)`, `.caption(…)` and `.quoted(…)`. The server runs the same handler as
+    /// `send-file`; this method always sends the file's bytes (from [`File::bytes`],
+    /// [`File::path`] or [`File::base64`]), never a URL or an upload: use
+    /// [`Session::send_file`] for those. Never retried after it may have reached the server.
+    ///
+    /// ```no_run
+    /// # async fn run(session: wppconnect_client::Session) -> wppconnect_client::Result<()> {
+    /// use wppconnect_client::File;
+    /// session
+    ///     .send_file_base64("5511999999999", File::bytes(b"%PDF-1.4".to_vec(), "application/pdf"))
+    ///     .filename("nota.pdf")
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] for a URL, an upload, invalid base64 or an unreadable file; as
+    /// [`Session::send_message`].
+    #[doc(alias = "send-file-base64")]
+    pub fn send_file_base64(&self, phone: &str, file: File) -> SendRequest<SendFile, Receipts> {
+        let mut request = SendRequest::new(
+            self,
+            &routes::SEND_FILE_BASE64,
+            Some(phone),
+            SendFile::default(),
+        );
+        request.file = Some((file, FileField::DataUrlOnly));
+        request
+    }
+
+    /// `POST /api/{session}/contact-vcard`: sends a contact's card (`contact`: a phone number or
+    /// a full id), with `.name(…)` for the name on the card. Answers the receipt of the last
+    /// recipient. Never retried after it may have reached the server.
+    ///
+    /// ```no_run
+    /// # async fn run(session: wppconnect_client::Session) -> wppconnect_client::Result<()> {
+    /// session
+    ///     .contact_vcard("5511999999999", "5511988887777")
+    ///     .name("Suporte")
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] for a bad recipient or contact; as [`Session::send_message`]
+    /// (500 `Error on send contact vcard`).
+    #[doc(alias = "contact-vcard")]
+    pub fn contact_vcard(
+        &self,
+        phone: &str,
+        contact: &str,
+    ) -> SendRequest<SendContactVcard, SendReceipt> {
+        let mut request = SendRequest::new(
+            self,
+            &routes::CONTACT_VCARD,
+            Some(phone),
+            SendContactVcard::default(),
+        );
+        match crate::chat::chat_id(contact) {
+            Ok(id) if id.kind() == wppconnect_models::ChatKind::Contact => {
+                request.body.contacts_id = id.as_str().to_owned();
+            }
+            Ok(id) => request.fail(Error::invalid(format!("{id} is not a contact"))),
+            Err(e) => request.fail(e),
+        }
+        request
+    }
+
+    /// `POST /api/{session}/send-buttons`: a text with buttons ([`Button`]), as the server
+    /// takes it (`message` and `options.buttons`). **WhatsApp removed buttons**: the server marks
+    /// the route deprecated and WhatsApp may show only the text, or nothing, on many phones. The
+    /// server answers the chat ids it sent to. Never retried after it may have reached the
+    /// server.
+    ///
+    /// ```no_run
+    /// # async fn run(session: wppconnect_client::Session) -> wppconnect_client::Result<()> {
+    /// use wppconnect_client::models::message::Button;
+    /// session
+    ///     .send_buttons("5511999999999", "Confirma o pedido?", vec![
+    ///         Button::Reply { id: "sim".into(), text: "Sim".into() },
+    ///         Button::Url { url: "https://example.com".into(), text: "Ver".into() },
+    ///     ])
+    ///     .footer("Loja")
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] for an empty text or no button; as [`Session::send_message`].
+    #[doc(alias = "send-buttons")]
+    pub fn send_buttons(
+        &self,
+        phone: &str,
+        message: &str,
+        buttons: Vec<Button>,
+    ) -> SendRequest<SendButtons, Vec<ChatId>> {
+        let empty = buttons.is_empty();
+        let mut request = SendRequest::new(
+            self,
+            &routes::SEND_BUTTONS,
+            Some(phone),
+            SendButtons {
+                message: message.to_owned(),
+                options: ButtonsOptions {
+                    buttons,
+                    ..ButtonsOptions::default()
+                },
+                ..SendButtons::default()
+            },
+        );
+        if message.trim().is_empty() || empty {
+            request.fail(Error::invalid("send-buttons needs a text and a button"));
+        }
+        request
+    }
+
+    /// `POST /api/{session}/send-order-message`: an order (WhatsApp Business) of
+    /// [`OrderItem`]s, with `.tax(…)`, `.shipping(…)`, `.discount(…)` in thousandths. Answers
+    /// the sent message per recipient. Never retried after it may have reached the server.
+    ///
+    /// ```no_run
+    /// # async fn run(session: wppconnect_client::Session) -> wppconnect_client::Result<()> {
+    /// use wppconnect_client::models::message::OrderItem;
+    /// let item = OrderItem::Custom { name: "Camiseta".into(), price: 59_900, qnt: 2 };
+    /// session.send_order_message("5511999999999", vec![item]).shipping(15_000).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] without items or with a zero quantity; as
+    /// [`Session::send_message`].
+    #[doc(alias = "send-order-message")]
+    pub fn send_order_message(
+        &self,
+        phone: &str,
+        items: Vec<OrderItem>,
+    ) -> SendRequest<SendOrder, Vec<Message>> {
+        let bad = items.is_empty()
+            || items.iter().any(|item| {
+                matches!(
+                    item,
+                    OrderItem::Custom { qnt: 0, .. } | OrderItem::Product { qnt: 0, .. }
+                )
+            });
+        let mut request = SendRequest::new(
+            self,
+            &routes::SEND_ORDER_MESSAGE,
+            Some(phone),
+            SendOrder {
+                items,
+                ..SendOrder::default()
+            },
+        );
+        if bad {
+            request.fail(Error::invalid(
+                "an order needs at least one item, each with a quantity",
+            ));
+        }
+        request
+    }
+
+    /// `POST /api/{session}/send-pix-key`: a PIX key (Brazil's instant payments) with the
+    /// receiver's name, with `.instructions(…)`. Answers the sent message per recipient. Never
+    /// retried after it may have reached the server.
+    ///
+    /// ```no_run
+    /// # async fn run(session: wppconnect_client::Session) -> wppconnect_client::Result<()> {
+    /// use wppconnect_client::models::message::PixKeyType;
+    /// session
+    ///     .send_pix_key("5511999999999", PixKeyType::Email, "pix@loja.com.br", "Loja Ltda")
+    ///     .instructions("Envie o comprovante")
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] for an empty key or name; as [`Session::send_message`].
+    #[doc(alias = "send-pix-key")]
+    pub fn send_pix_key(
+        &self,
+        phone: &str,
+        key_type: PixKeyType,
+        key: &str,
+        name: &str,
+    ) -> SendRequest<SendPixKey, Vec<Message>> {
+        let mut request = SendRequest::new(
+            self,
+            &routes::SEND_PIX_KEY,
+            Some(phone),
+            SendPixKey {
+                phone: Recipients::default(),
+                flags: RecipientFlags::default(),
+                key_type,
+                name: name.to_owned(),
+                key: key.to_owned(),
+                instructions: None,
+            },
+        );
+        if key.trim().is_empty() || name.trim().is_empty() {
+            request.fail(Error::invalid("a PIX key needs a key and a name"));
+        }
         request
     }
 
@@ -593,6 +909,20 @@ impl Session {
     /// `POST /api/{session}/forward-messages`: forwards messages to a chat. Never retried after it
     /// may have reached the server.
     ///
+    /// The ids always go as an array: the library iterates `messageId`, so a lone string would be
+    /// read character by character (wa-js 4.4.3 `chat.forwardMessages`). Server 2.10.4 forwards
+    /// to the first recipient only (`phone[0]`). The answer is the server's `response`: the
+    /// library's `forwardMessagesV2` result, WhatsApp's own `forwardMessages` answer, which
+    /// wppconnect and wa-js declare only as `Array<any>`; it is returned as JSON.
+    ///
+    /// ```no_run
+    /// # async fn run(session: wppconnect_client::Session) -> wppconnect_client::Result<()> {
+    /// session
+    ///     .forward_messages("+55 21 98888-7777", &["true_5511999999999@c.us_3EB0A9F8E7D6C5B4A39281"])
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     /// [`Error::InvalidInput`] for a bad id; as [`Session::send_message`].
     #[doc(alias = "forward-messages")]
@@ -616,7 +946,7 @@ impl Session {
                 request.fail(Error::invalid(e));
             }
         }
-        request.body.message_id = Recipients::from(ids);
+        request.body.message_id = Recipients::Many(ids);
         request
     }
 }

@@ -1,0 +1,264 @@
+//! Durable ingest against fire-and-forget, in one process and one run, fed the same bodies over
+//! 32 loopback connections:
+//!
+//! (a) the bare `wppconnect-webhook` router (secret, duplicate window, the hub with one
+//!     subscriber draining it): answers 200 before anything is stored;
+//! (a') the same router in awaited mode with a handler that does nothing (what awaiting costs);
+//! (b) the reference backend's `/webhook/{session}` route: the router in awaited mode, the
+//!     backend's writer task committing in groups to SQLite (WAL, `synchronous=NORMAL`) on a
+//!     temporary file, answering 200 only after the commit.
+//!
+//! Reports events/s, p99 POST→answer, and for (b) the stored count, which must equal its 2xx
+//! count. Rounds interleave the three so background load on the machine hits them alike.
+//!
+//! `cargo bench -p wppconnect-benches --bench ingest`
+
+#![allow(missing_docs)]
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use futures::StreamExt;
+use tokio::runtime::Handle;
+use wppconnect_client::Client;
+use wppconnect_examples::backend::{app, AppState, Auth, Store};
+use wppconnect_models::domain::SessionStatus;
+use wppconnect_webhook::Webhook;
+
+const BODY: &str = include_str!("onmessage.json");
+const EVENTS: usize = 20_000;
+const CONNECTIONS: usize = 32;
+const ROUNDS: usize = 3;
+const SECRET: &str = "bench-secret";
+
+/// Bodies with a distinct message id each (the text replaced in place: keys keep the server's
+/// order, `event` first). `round` keeps the rounds' ids apart.
+fn bodies(round: usize) -> Vec<String> {
+    let template: serde_json::Value = serde_json::from_str(BODY).unwrap();
+    let original = format!("\"id\": \"{}\"", template["id"].as_str().unwrap());
+    assert!(BODY.contains(&original));
+    (0..EVENTS)
+        .map(|i| {
+            BODY.replacen(
+                &original,
+                &format!("\"id\": \"false_5511999999999@c.us_{round:04X}{i:028X}\""),
+                1,
+            )
+        })
+        .collect()
+}
+
+/// A server on 127.0.0.1:0; stopped when the guard drops.
+struct Server {
+    base: String,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+async fn serve(app: Router) -> Server {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let task = tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    Server { base, task }
+}
+
+/// What one run measured.
+struct Figures {
+    rate: f64,
+    p99: Duration,
+    ok: usize,
+    stored: Option<i64>,
+}
+
+/// Posts every body over `CONNECTIONS` keep-alive connections on the client runtime; returns the
+/// elapsed time, the latencies and how many were answered 2xx.
+async fn load(clients: &Handle, url: String, bodies: Arc<Vec<String>>) -> Figures {
+    clients
+        .spawn(async move {
+            let started = Instant::now();
+            let tasks: Vec<_> = (0..CONNECTIONS)
+                .map(|connection| {
+                    let (url, bodies) = (url.clone(), bodies.clone());
+                    tokio::spawn(async move {
+                        let http = reqwest::Client::builder()
+                            .pool_max_idle_per_host(1)
+                            .build()
+                            .unwrap();
+                        let mut latencies = Vec::new();
+                        let mut ok = 0;
+                        for i in (connection..EVENTS).step_by(CONNECTIONS) {
+                            let at = Instant::now();
+                            let response = http
+                                .post(&url)
+                                .header("content-type", "application/json")
+                                .body(bodies[i].clone())
+                                .send()
+                                .await
+                                .unwrap();
+                            ok += usize::from(response.status().is_success());
+                            let _ = response.bytes().await;
+                            latencies.push(at.elapsed());
+                        }
+                        (latencies, ok)
+                    })
+                })
+                .collect();
+            let mut latencies = Vec::with_capacity(EVENTS);
+            let mut ok = 0;
+            for task in tasks {
+                let (some, n) = task.await.unwrap();
+                latencies.extend(some);
+                ok += n;
+            }
+            let elapsed = started.elapsed();
+            latencies.sort();
+            Figures {
+                rate: EVENTS as f64 / elapsed.as_secs_f64(),
+                p99: latencies[latencies.len() * 99 / 100],
+                ok,
+                stored: None,
+            }
+        })
+        .await
+        .unwrap()
+}
+
+/// (a) the router alone, fire-and-forget.
+async fn bare_router(clients: &Handle, bodies: Arc<Vec<String>>) -> Figures {
+    let (router, hub) = Webhook::builder()
+        .secret(SECRET)
+        .dedupe_window(10_000)
+        .build();
+    let mut events = hub.subscribe();
+    let drain = tokio::spawn(async move { while events.next().await.is_some() {} });
+    let server = serve(router).await;
+    let url = format!("{}/webhook/main?token={SECRET}", server.base);
+    let figures = load(clients, url, bodies).await;
+    drain.abort();
+    figures
+}
+
+/// (a') the router in awaited mode with a handler that does nothing: what awaiting costs by
+/// itself, without a store.
+async fn awaited_noop(clients: &Handle, bodies: Arc<Vec<String>>) -> Figures {
+    let (router, _hub) = Webhook::builder()
+        .secret(SECRET)
+        .dedupe_window(10_000)
+        .awaited(|_event: Arc<wppconnect_models::Event>| async { Ok::<(), String>(()) })
+        .build();
+    let server = serve(router).await;
+    let url = format!("{}/webhook/main?token={SECRET}", server.base);
+    load(clients, url, bodies).await
+}
+
+/// (b) the backend's route, with its durable store on a temporary file.
+async fn backend(clients: &Handle, bodies: Arc<Vec<String>>, round: usize) -> Figures {
+    let dir = std::env::temp_dir().join(format!("wpp-bench-ingest-{}-{round}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let url = format!("sqlite://{}", dir.join("backend.db").display());
+    let store = Store::open(&url).await.unwrap();
+    // a session the server has connected, as in real use
+    store
+        .set_session("main", SessionStatus::Connected, None)
+        .await
+        .unwrap();
+    // the start-up check asks this (closed) port about `main`, fails, and leaves it be
+    let client = Client::builder("http://127.0.0.1:9")
+        .unwrap()
+        .retry(wppconnect_client::RetryPolicy::none())
+        .build()
+        .unwrap();
+    let auth = Auth::new(HashMap::new(), "bench-jwt-secret");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let state = AppState::new(client, store.clone(), auth, &base, SECRET);
+    let task = tokio::spawn(async move { axum::serve(listener, app(state)).await.unwrap() });
+    let server = Server { base, task };
+    let hook = format!("{}/webhook/main?token={SECRET}", server.base);
+    let mut figures = load(clients, hook, bodies).await;
+    drop(server);
+    let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM messages")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    figures.stored = Some(stored);
+    let _ = std::fs::remove_dir_all(&dir);
+    figures
+}
+
+fn report(name: &str, runs: &mut [Figures]) -> f64 {
+    runs.sort_by(|x, y| x.rate.total_cmp(&y.rate));
+    let median = &runs[runs.len() / 2];
+    let all: Vec<String> = runs.iter().map(|r| format!("{:.0}", r.rate)).collect();
+    let stored = runs
+        .iter()
+        .map(|r| match r.stored {
+            Some(stored) => format!("{}/{stored}", r.ok),
+            None => format!("{}/-", r.ok),
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    println!(
+        "{name:<52} {:>7.0} events/s (runs: {})   p99 POST->answer {:>9.2?}   2xx/stored per run: {stored}",
+        median.rate,
+        all.join(", "),
+        median.p99
+    );
+    median.rate
+}
+
+async fn run(clients: Handle) {
+    println!(
+        "{EVENTS} onmessage events of {} bytes over {CONNECTIONS} connections, {ROUNDS} interleaved rounds; median round shown",
+        BODY.len()
+    );
+    let (mut bare, mut noop, mut durable) = (Vec::new(), Vec::new(), Vec::new());
+    for round in 0..ROUNDS {
+        let bodies = Arc::new(bodies(round));
+        bare.push(bare_router(&clients, bodies.clone()).await);
+        noop.push(awaited_noop(&clients, bodies.clone()).await);
+        let figures = backend(&clients, bodies, round).await;
+        assert_eq!(
+            figures.stored,
+            Some(i64::try_from(figures.ok).unwrap()),
+            "every 2xx is stored, nothing else"
+        );
+        durable.push(figures);
+    }
+    let a = report("(a) webhook router, fire-and-forget, no store", &mut bare);
+    report(
+        "(a') webhook router, awaited, handler does nothing",
+        &mut noop,
+    );
+    let b = report(
+        "(b) backend /webhook, stored (SQLite WAL, group commit)",
+        &mut durable,
+    );
+    println!("(b)/(a) = {:.2}", b / a);
+}
+
+fn main() {
+    if std::env::args().any(|a| a == "--list" || a == "--test") {
+        return;
+    }
+    let runtime = |name: &str| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .thread_name(name)
+            .enable_all()
+            .build()
+            .unwrap()
+    };
+    let (server, clients) = (runtime("server"), runtime("clients"));
+    server.block_on(run(clients.handle().clone()));
+}

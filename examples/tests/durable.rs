@@ -1,0 +1,393 @@
+//! Nothing the backend acknowledges is lost: by overload, by a crash, by a restart. The server
+//! posts each webhook once and never retries, so every 2xx must mean "committed".
+
+mod support;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use sqlx::Connection;
+use wppconnect_client::{Client, RetryPolicy};
+use wppconnect_examples::backend::auth::hash_password;
+use wppconnect_examples::backend::{app, AppState, Auth, Store};
+use wppconnect_sim::{Faults, RunningSimulator, Simulator};
+
+use support::{
+    assert_all_stored, burst, free_port, get, login, next_event, onmessage_bodies, post, sse,
+    until, AckCounter, Backend, TempDb,
+};
+
+const SECRET: &str = "hook-secret";
+
+/// The backend in-process on a loopback port, over a database file.
+struct InProcess {
+    base: String,
+    http: reqwest::Client,
+    token: String,
+}
+
+impl InProcess {
+    async fn start(sim: &RunningSimulator, db: &TempDb, deadline: Option<Duration>) -> Self {
+        let client = Client::builder(&sim.url())
+            .unwrap()
+            .secret_key(sim.secret_key())
+            .retry(RetryPolicy::none())
+            .timeout(Duration::from_secs(30))
+            .build()
+            .unwrap();
+        let store = Store::open(&db.url).await.unwrap();
+        let auth = Auth::new(
+            HashMap::from([("ana".to_owned(), hash_password("s3nha").unwrap())]),
+            "jwt-secret",
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let mut state = AppState::new(client, store, auth, &base, SECRET);
+        if let Some(deadline) = deadline {
+            state = state.with_ingest_deadline(deadline);
+        }
+        tokio::spawn(async move { axum::serve(listener, app(state)).await.unwrap() });
+        let http = reqwest::Client::new();
+        let token = login(&http, &base, "ana", "s3nha").await;
+        Self { base, http, token }
+    }
+
+    fn hook(&self, session: &str) -> String {
+        format!("{}/webhook/{session}?token={SECRET}", self.base)
+    }
+
+    async fn get(&self, path: &str) -> Value {
+        get(&self.http, &format!("{}{path}", self.base), &self.token)
+            .await
+            .1
+    }
+}
+
+async fn simulator() -> RunningSimulator {
+    Simulator::builder()
+        .fast()
+        .start("127.0.0.1:0")
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn twenty_thousand_events_over_32_connections_every_acknowledged_one_is_stored() {
+    let sim = simulator().await;
+    let db = TempDb::new("burst");
+    let backend = InProcess::start(&sim, &db, None).await;
+    let bodies = onmessage_bodies("main", "B", 20_000);
+    let outcome = burst(&backend.hook("main"), bodies, 32, Arc::default()).await;
+    let stored = db.message_ids("main").await;
+    assert_all_stored(&outcome.acked, &stored);
+    assert_eq!(
+        (outcome.acked.len(), outcome.failed),
+        (20_000 - outcome.refused.len(), 0),
+        "every request got an answer"
+    );
+    assert!(
+        outcome.refused.iter().all(|s| *s == 503),
+        "only 'not stored, send again' refusals: {:?}",
+        outcome.refused
+    );
+    assert_eq!(
+        stored.len(),
+        outcome.acked.len(),
+        "2xx answers and stored messages agree"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_killed_backend_loses_nothing_it_acknowledged() {
+    let db = TempDb::new("kill");
+    let vars = [
+        ("DATABASE_URL", db.url.as_str()),
+        ("WEBHOOK_SECRET", SECRET),
+        ("BIND", "127.0.0.1:0"),
+    ];
+    let backend = Backend::start(&vars).await;
+    let hook = format!("{}/webhook/main?token={SECRET}", backend.base);
+    let bodies = onmessage_bodies("main", "K", 20_000);
+    let counter = Arc::new(AckCounter::default());
+    let load = {
+        let (bodies, counter) = (bodies.clone(), counter.clone());
+        tokio::spawn(async move { burst(&hook, bodies, 24, counter).await })
+    };
+    counter.reached(2_000).await;
+    backend.kill().await;
+    let outcome = load.await.unwrap();
+    assert!(outcome.acked.len() >= 2_000);
+    assert!(
+        outcome.acked.len() < 20_000,
+        "the kill came in the middle of the burst"
+    );
+
+    let restarted = Backend::start(&vars).await;
+    let stored = db.message_ids("main").await;
+    assert_all_stored(&outcome.acked, &stored);
+    // what was not acknowledged is sent again, as a sender that got no 2xx would
+    let hook = format!("{}/webhook/main?token={SECRET}", restarted.base);
+    let again = burst(&hook, bodies, 16, Arc::default()).await;
+    assert_eq!(again.acked.len(), 20_000, "{:?}", again.refused);
+    let stored = db.message_ids("main").await;
+    assert_eq!(stored.len(), 20_000, "each message once");
+    assert_all_stored(&again.acked, &stored);
+    restarted.kill().await;
+}
+
+#[tokio::test]
+async fn an_event_answered_503_is_stored_when_sent_again() {
+    let sim = simulator().await;
+    let db = TempDb::new("resend");
+    let backend = InProcess::start(&sim, &db, Some(Duration::from_millis(500))).await;
+    let (id, body) = onmessage_bodies("main", "R", 1).remove(0);
+    let post_body = || {
+        backend
+            .http
+            .post(backend.hook("main"))
+            .header("content-type", "application/json")
+            .body(body.clone())
+            .send()
+    };
+
+    // another connection holds the database's write lock: the writer cannot commit
+    let mut locker = sqlx::SqliteConnection::connect(&db.url).await.unwrap();
+    sqlx::query("BEGIN IMMEDIATE")
+        .execute(&mut locker)
+        .await
+        .unwrap();
+    let refused = post_body().await.unwrap();
+    assert_eq!(refused.status(), 503, "never a 200 for what is not stored");
+    let reason: Value = refused.json().await.unwrap();
+    assert!(
+        reason["error"].is_string() && reason["reason"].is_string(),
+        "{reason}"
+    );
+    sqlx::query("ROLLBACK").execute(&mut locker).await.unwrap();
+    locker.close().await.unwrap();
+
+    let accepted = post_body().await.unwrap();
+    assert_eq!(accepted.status(), 200);
+    assert_eq!(db.message_ids("main").await, [id]);
+}
+
+#[tokio::test]
+async fn browser_close_marks_the_session_disconnected_and_pushes_it() {
+    let sim = simulator().await;
+    let db = TempDb::new("browser-close");
+    let backend = InProcess::start(&sim, &db, None).await;
+    let (status, session) = post(
+        &backend.http,
+        &format!("{}/api/sessions/main/start", backend.base),
+        &backend.token,
+        json!({}),
+    )
+    .await;
+    assert_eq!((status, &session["status"]), (200, &json!("connecting")));
+    let mut events = sse(
+        &backend.http,
+        &format!(
+            "{}/api/events?session=main&access_token={}",
+            backend.base, backend.token
+        ),
+    )
+    .await;
+    // nobody scans: the server's browser closes (its auto-close, ~60 s in real life)
+    sim.close_browser("main").unwrap();
+    let pushed = next_event(&mut events, |e, d| {
+        e == "session-status" && d["data"]["status"] == "disconnected"
+    })
+    .await;
+    assert_eq!(pushed["data"]["name"], "main");
+    let sessions = backend.get("/api/sessions").await;
+    assert_eq!(sessions[0]["status"], "disconnected", "{sessions}");
+}
+
+#[tokio::test]
+async fn a_failed_send_that_the_server_delivered_is_adopted_not_sent_again() {
+    let sim = Simulator::builder()
+        .fast()
+        .ack_step(Duration::from_millis(300))
+        .start("127.0.0.1:0")
+        .await
+        .unwrap();
+    let db = TempDb::new("adopt");
+    let backend = InProcess::start(&sim, &db, None).await;
+    let url = |path: &str| format!("{}{path}", backend.base);
+    post(
+        &backend.http,
+        &url("/api/sessions/main/start"),
+        &backend.token,
+        json!({}),
+    )
+    .await;
+    until("the QR code", || async {
+        (sim.status("main") == wppconnect_sim::SessionStatus::QrCode).then_some(())
+    })
+    .await;
+    sim.scan("main").unwrap();
+    until("connected", || async {
+        (backend.get("/api/sessions/main").await["status"] == "connected").then_some(())
+    })
+    .await;
+    let mut events = sse(
+        &backend.http,
+        &format!(
+            "{}/api/events?session=main&access_token={}",
+            backend.base, backend.token
+        ),
+    )
+    .await;
+    sim.set_faults(Faults {
+        send_status: Some(502),
+        send_count: Some(1),
+        deliver_before_failing: true,
+        ..Faults::default()
+    });
+    let (status, body) = post(
+        &backend.http,
+        &url("/api/messages"),
+        &backend.token,
+        json!({"sessionName": "main", "phone": "5511999999999", "message": "chegou mesmo assim"}),
+    )
+    .await;
+    assert_eq!(status, 502, "{body}");
+    assert_eq!(body["stored"]["status"], "failed");
+    let local_id = body["stored"]["id"].as_str().unwrap().to_owned();
+
+    // the server's acks prove it sent the message: the failed one moves forward
+    let adopted = next_event(&mut events, |e, d| {
+        e == "status-update" && d["data"]["localId"] == local_id.as_str()
+    })
+    .await;
+    let server_id = adopted["data"]["id"].as_str().unwrap().to_owned();
+    assert!(
+        server_id.starts_with("true_5511999999999@c.us_"),
+        "{adopted}"
+    );
+    let page = until("read", || async {
+        let page = backend
+            .get("/api/conversations/5511999999999@c.us/messages?session=main")
+            .await;
+        (page["messages"][0]["status"] == "read").then_some(page)
+    })
+    .await;
+    assert_eq!(
+        page["total"], 1,
+        "one message, not a failed one and a sent one"
+    );
+    assert_eq!(page["messages"][0]["id"], server_id.as_str());
+    let sent = sim
+        .messages("main")
+        .into_iter()
+        .filter(|m| m["body"] == "chegou mesmo assim")
+        .count();
+    assert_eq!(sent, 1, "never sent a second time");
+}
+
+/// A conversation's message texts, oldest first.
+async fn contents(http: &reqwest::Client, base: &str, token: &str) -> Vec<String> {
+    let (_, page) = get(
+        http,
+        &format!("{base}/api/conversations/5521988887777@c.us/messages?session=main"),
+        token,
+    )
+    .await;
+    page["messages"]
+        .as_array()
+        .map(|messages| {
+            messages
+                .iter()
+                .filter_map(|m| m["content"].as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restarted_backend_keeps_its_webhook_url_and_fetches_what_it_missed() {
+    let sim = simulator().await;
+    let db = TempDb::new("restart");
+    let hash = hash_password("s3nha").unwrap();
+    let users = format!("ana:{hash}");
+    let bind = format!("127.0.0.1:{}", free_port());
+    let sim_url = sim.url();
+    // no WEBHOOK_SECRET: the backend makes one up, and must keep it
+    let vars = [
+        ("WPPCONNECT_URL", sim_url.as_str()),
+        ("WPPCONNECT_SECRET_KEY", sim.secret_key()),
+        ("DATABASE_URL", db.url.as_str()),
+        ("BIND", bind.as_str()),
+        ("BACKEND_USERS", users.as_str()),
+        ("JWT_SECRET", "a-jwt-secret-of-at-least-32-bytes"),
+    ];
+    let backend = Backend::start(&vars).await;
+    let http = reqwest::Client::new();
+    let token = login(&http, &backend.base, "ana", "s3nha").await;
+    for session in ["main", "loja"] {
+        let url = format!("{}/api/sessions/{session}/start", backend.base);
+        let (status, body) = post(&http, &url, &token, json!({})).await;
+        assert_eq!(status, 200, "{body}");
+        until("the QR code", || async {
+            (sim.status(session) == wppconnect_sim::SessionStatus::QrCode).then_some(())
+        })
+        .await;
+        sim.scan(session).unwrap();
+        let url = format!("{}/api/sessions/{session}", backend.base);
+        until("connected", || async {
+            (get(&http, &url, &token).await.1["status"] == "connected").then_some(())
+        })
+        .await;
+    }
+    sim.contact_writes("main", "5521988887777", "antes")
+        .unwrap();
+    until("the first message", || async {
+        (contents(&http, &backend.base, &token).await == ["antes"]).then_some(())
+    })
+    .await;
+    backend.kill().await;
+
+    // while the backend is down: two messages (their webhooks fail), and the other session's
+    // browser closes
+    sim.contact_writes("main", "5521988887777", "durante 1")
+        .unwrap();
+    sim.contact_writes("main", "5521988887777", "durante 2")
+        .unwrap();
+    sim.close_browser("loja").unwrap();
+
+    let backend = Backend::start(&vars).await;
+    let token = login(&http, &backend.base, "ana", "s3nha").await;
+    until("the missed messages", || async {
+        (contents(&http, &backend.base, &token).await == ["antes", "durante 1", "durante 2"])
+            .then_some(())
+    })
+    .await;
+    let sessions_url = format!("{}/api/sessions", backend.base);
+    until("the start-up check", || async {
+        let (_, sessions) = get(&http, &sessions_url, &token).await;
+        let loja = sessions
+            .as_array()?
+            .iter()
+            .find(|s| s["name"] == "loja")?
+            .clone();
+        (loja["status"] == "disconnected").then_some(())
+    })
+    .await;
+
+    // the webhook URL the server holds still works: same secret
+    sim.contact_writes("main", "5521988887777", "depois")
+        .unwrap();
+    let all = until("the message after the restart", || async {
+        let all = contents(&http, &backend.base, &token).await;
+        (all.len() >= 4).then_some(all)
+    })
+    .await;
+    assert_eq!(
+        all,
+        ["antes", "durante 1", "durante 2", "depois"],
+        "each once"
+    );
+    backend.kill().await;
+}
