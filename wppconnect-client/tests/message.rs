@@ -577,7 +577,7 @@ async fn a_timeout_is_reported_and_only_a_read_is_repeated() {
         .respond_with(
             ResponseTemplate::new(201)
                 .set_body_json(fixture("send-message"))
-                .set_delay(Duration::from_millis(800)),
+                .set_delay(Duration::from_secs(10)),
         )
         .expect(1)
         .mount(&server)
@@ -587,7 +587,7 @@ async fn a_timeout_is_reported_and_only_a_read_is_repeated() {
         .respond_with(
             ResponseTemplate::new(200)
                 .set_body_json(fixture("status-session"))
-                .set_delay(Duration::from_millis(800)),
+                .set_delay(Duration::from_secs(10)),
         )
         .expect(3)
         .mount(&server)
@@ -596,7 +596,7 @@ async fn a_timeout_is_reported_and_only_a_read_is_repeated() {
     let client = Client::builder(&server.uri())
         .unwrap()
         .secret_key(SECRET)
-        .timeout(Duration::from_millis(150))
+        .timeout(Duration::from_secs(1))
         .retry(RetryPolicy {
             max_retries: 2,
             initial_backoff: Duration::from_millis(5),
