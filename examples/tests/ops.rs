@@ -61,10 +61,10 @@ impl Proxy {
     }
 }
 
-async fn forward(
-    State((http, target, log)): State<(reqwest::Client, String, Arc<Mutex<Vec<Seen>>>)>,
-    request: Request,
-) -> Response {
+/// What the proxy holds: a client, the simulator's URL, the log.
+type ProxyState = (reqwest::Client, String, Arc<Mutex<Vec<Seen>>>);
+
+async fn forward(State((http, target, log)): State<ProxyState>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
     let body = axum::body::to_bytes(body, usize::MAX).await.unwrap();
     log.lock().unwrap().push(Seen {
@@ -703,4 +703,74 @@ async fn a_session_that_keeps_dropping_is_restarted_with_a_growing_backoff() {
         .filter(|s| s.path == "/api/main/status-session" && s.at > starts[1].at)
         .count();
     assert!(statuses > 3, "{statuses} status checks");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_start_stuck_initializing_is_closed_and_started_again() {
+    // the browser never gets as far as a QR code
+    let sim = Simulator::builder()
+        .fast()
+        .qr_after(Duration::from_secs(3600))
+        .no_auto_close()
+        .start("127.0.0.1:0")
+        .await
+        .unwrap();
+    let proxy = Proxy::start(sim.url()).await;
+    let db = TempDb::new("ops-stuck");
+    let server = backend(
+        &proxy.url,
+        &sim,
+        &db,
+        &[
+            ("HEAL_INTERVAL", "50ms"),
+            ("HEAL_STUCK_AFTER", "300ms"),
+            ("HEAL_BACKOFF", "30s"),
+        ],
+    )
+    .await;
+    let base = server.base.clone();
+    let http = reqwest::Client::new();
+    let token = login(&http, &base, "ana", "s3nha").await;
+    start_session(&http, &base, &token, "main").await;
+    let listed = wait_listed(&http, &base, &token, "main", |s| {
+        s["healing"]["lastAction"] == "restartStuck"
+    })
+    .await;
+    assert_eq!(listed["healing"]["attempts"], 1, "{listed}");
+    until("the second start-session", || async {
+        (proxy.starts("main").len() >= 2).then_some(())
+    })
+    .await;
+    let log = proxy.log.lock().unwrap().clone();
+    let first_start = log
+        .iter()
+        .position(|s| s.path == "/api/main/start-session")
+        .unwrap();
+    let close = log
+        .iter()
+        .position(|s| s.path == "/api/main/close-session")
+        .expect("closed before the new start");
+    let second_start = log
+        .iter()
+        .rposition(|s| s.path == "/api/main/start-session")
+        .unwrap();
+    assert!(first_start < close && close < second_start, "{log:?}");
+    assert!(
+        log[second_start].at.duration_since(log[first_start].at) >= Duration::from_millis(300),
+        "not before the stuck time"
+    );
+    assert_eq!(sim.status("main"), SessionStatus::Initializing);
+    // the backoff (30 s) holds the next attempt although it is still stuck: wait for twenty
+    // more status checks, and there is still only one restart
+    let checks = |log: &[Seen]| {
+        log.iter()
+            .filter(|s| s.path == "/api/main/status-session")
+            .count()
+    };
+    let seen = checks(&log);
+    until("twenty more status checks", || async {
+        (checks(&proxy.log.lock().unwrap()) >= seen + 20).then_some(())
+    })
+    .await;
+    assert_eq!(proxy.starts("main").len(), 2);
 }

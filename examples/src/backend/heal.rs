@@ -515,6 +515,34 @@ mod tests {
     }
 
     #[test]
+    fn the_flags_set_the_healer_and_the_metrics_token_stays_hidden() {
+        use clap::Parser;
+        let config = super::super::Config::try_parse_from([
+            "backend",
+            "--heal-interval",
+            "250ms",
+            "--heal-stuck-after",
+            "2m",
+            "--heal-backoff",
+            "3s",
+            "--metrics-token",
+            "scrape-secret-token",
+        ])
+        .unwrap();
+        let settings = HealSettings::from(&config);
+        assert_eq!(settings.interval, Duration::from_millis(250));
+        assert_eq!(settings.stuck_after, Duration::from_secs(120));
+        assert_eq!(settings.backoff, Duration::from_secs(3));
+        assert!(!format!("{config:?}").contains("scrape-secret-token"));
+        let defaults = super::super::Config::try_parse_from(["backend"]).unwrap();
+        assert_eq!(HealSettings::from(&defaults), HealSettings::default());
+        assert_eq!(defaults.metrics_token, None);
+        let bad = super::super::Config::try_parse_from(["backend", "--heal-interval", "soon"])
+            .unwrap_err();
+        assert_eq!(bad.exit_code(), 2);
+    }
+
+    #[test]
     fn the_backoff_doubles_up_to_its_cap() {
         let base = Duration::from_secs(10);
         assert_eq!(backoff(base, 1), base);
