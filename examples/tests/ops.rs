@@ -608,9 +608,9 @@ async fn a_logged_out_session_is_marked_pushed_and_not_restarted() {
         (value(&scraped, "backend_heal_checks_total", &[]) >= rounds + 10.0).then_some(())
     })
     .await;
-    let listed = listed(&http, &base, &token, "main").await.unwrap();
-    assert_eq!(listed["healing"]["state"], "loggedOut", "{listed}");
-    assert_eq!(listed["healing"]["attempts"], 0, "{listed}");
+    let marked = listed(&http, &base, &token, "main").await.unwrap();
+    assert_eq!(marked["healing"]["state"], "loggedOut", "{marked}");
+    assert_eq!(marked["healing"]["attempts"], 0, "{marked}");
     assert_eq!(proxy.starts("main").len(), 1, "only the user's start");
     assert_eq!(sim.status("main"), SessionStatus::Closed);
     let (_, scraped) = scrape(&http, &base).await;
@@ -633,8 +633,21 @@ async fn a_logged_out_session_is_marked_pushed_and_not_restarted() {
 
     // a start by the user lifts the mark
     start_session(&http, &base, &token, "main").await;
-    let listed = wait_listed(&http, &base, &token, "main", |s| s["status"] == "connected").await;
-    assert_ne!(listed["healing"]["state"], "loggedOut", "{listed}");
+    let started = wait_listed(&http, &base, &token, "main", |s| s["status"] == "connected").await;
+    assert_ne!(started["healing"]["state"], "loggedOut", "{started}");
+
+    // a logout through the backend's API is marked as well
+    let (status, body) = post(
+        &http,
+        &format!("{base}/api/sessions/main/logout"),
+        &token,
+        json!({}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let after = listed(&http, &base, &token, "main").await.unwrap();
+    assert_eq!(after["healing"]["state"], "loggedOut", "{after}");
+    assert_eq!(after["status"], "disconnected", "{after}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -561,6 +561,7 @@ async fn logout_session(
 ) -> Result<Json<domain::Session>, ApiError> {
     let name = session_name(&name)?;
     state.client.session(name.as_str())?.logout().await?;
+    state.heal.logged_out(name.as_str());
     let session = state
         .store
         .set_session(name.as_str(), SessionStatus::Disconnected, None)

@@ -23,6 +23,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
+use futures::StreamExt;
 use serde::Serialize;
 use serde_json::{json, Value};
 use wppconnect_models::domain;
@@ -46,6 +47,10 @@ pub const MAX_BACKOFF: Duration = Duration::from_secs(600);
 const DROP_GRACE: Duration = Duration::from_secs(1);
 /// How long one call to the server may take.
 const CALL_DEADLINE: Duration = Duration::from_secs(20);
+/// A `closesession` this soon after the healer's own close-session is its echo, not a user's.
+const OWN_CLOSE_ECHO: Duration = Duration::from_secs(60);
+/// Sessions looked at the same time, at most.
+const PARALLEL: usize = 8;
 
 /// How the healer runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -162,6 +167,12 @@ pub struct Healing {
     initializing_since: Option<Instant>,
     #[serde(skip)]
     closed_since: Option<Instant>,
+    /// When the healer itself last sent close-session.
+    #[serde(skip)]
+    closed_by_us: Option<Instant>,
+    /// When a logout or close was learnt: a server answer asked for before it is older.
+    #[serde(skip)]
+    marked_at: Option<Instant>,
 }
 
 /// The healer's view of every session, shared by the timer, the webhook handler and the API.
@@ -179,6 +190,20 @@ impl Registry {
     fn get(&self, name: &str) -> Option<Healing> {
         let sessions = self.sessions.lock().unwrap_or_else(PoisonError::into_inner);
         sessions.get(name).cloned()
+    }
+
+    /// The user logged the session out through the API: never restarted until started again
+    /// (also when the `logoutsession` webhook is lost).
+    pub(super) fn logged_out(&self, name: &str) {
+        self.with(name, |h| {
+            *h = Healing {
+                state: HealState::LoggedOut,
+                last_action: Some("loggedOut"),
+                last_healed_at: Some(wppconnect_models::Seconds::now().get()),
+                marked_at: Some(Instant::now()),
+                ..Healing::default()
+            };
+        });
     }
 
     /// Someone started the session: whatever stopped it before no longer holds.
@@ -258,14 +283,25 @@ async fn observe(state: &AppState, event: &Event) {
     } else {
         "closed"
     };
-    state.heal.with(&name, |h| {
+    let echo = state.heal.with(&name, |h| {
+        let echo = stopped == HealState::Closed
+            && h.closed_by_us
+                .is_some_and(|at| at.elapsed() < OWN_CLOSE_ECHO);
+        if echo {
+            return true; // the healer's own close of a stuck start: it is being started again
+        }
         *h = Healing {
             state: stopped,
             last_action: Some(action),
             last_healed_at: Some(wppconnect_models::Seconds::now().get()),
+            marked_at: Some(Instant::now()),
             ..Healing::default()
         };
+        false
     });
+    if echo {
+        return;
+    }
     if stopped == HealState::LoggedOut {
         tracing::warn!(
             session = name,
@@ -315,9 +351,10 @@ pub fn spawn(state: AppState, settings: HealSettings) {
 /// One round: brings the stored states up to date with the server (the start-up check), then
 /// looks at each session that is not connected.
 async fn round(state: &AppState, settings: &HealSettings) {
+    let asked_at = Instant::now();
     let connected = super::recover::check_sessions(state).await;
     for name in &connected {
-        recovered(state, name).await;
+        recovered(state, name, asked_at).await;
     }
     let names = match state.store.session_names().await {
         Ok(names) => names,
@@ -330,12 +367,19 @@ async fn round(state: &AppState, settings: &HealSettings) {
         .into_iter()
         .filter(|name| !connected.contains(name))
         .map(|name| async move { heal_one(state, settings, &name).await });
-    futures::future::join_all(checks).await;
+    futures::stream::iter(checks)
+        .buffer_unordered(PARALLEL)
+        .collect::<Vec<()>>()
+        .await;
 }
 
-/// The session is connected: whatever the healer was doing is over.
-async fn recovered(state: &AppState, name: &str) {
+/// The server said, when asked at `asked_at`, that the session is connected: whatever the
+/// healer was doing is over, unless a logout or close was learnt since.
+async fn recovered(state: &AppState, name: &str, asked_at: Instant) {
     let was = state.heal.with(name, |h| {
+        if h.marked_at.is_some_and(|at| at >= asked_at) {
+            return (HealState::Ok, 0); // the answer is older than the logout: nothing to do
+        }
         let was = (h.state, h.attempts);
         h.initializing_since = None;
         h.closed_since = None;
@@ -375,6 +419,7 @@ async fn heal_one(state: &AppState, settings: &HealSettings, name: &str) {
     let Ok(handle) = state.client.session(name) else {
         return; // a name the client refuses is never sent upstream
     };
+    let asked_at = Instant::now();
     let server = match tokio::time::timeout(CALL_DEADLINE, handle.status()).await {
         Ok(Ok(server)) => server.status,
         Ok(Err(error)) => {
@@ -391,7 +436,7 @@ async fn heal_one(state: &AppState, settings: &HealSettings, name: &str) {
     }
     let due = current.next_at.is_none_or(|at| at <= now);
     match server {
-        SessionStatus::Connected => recovered(state, name).await,
+        SessionStatus::Connected => recovered(state, name, asked_at).await,
         SessionStatus::Initializing => {
             let since = state.heal.with(name, |h| {
                 h.closed_since = None;
@@ -399,6 +444,9 @@ async fn heal_one(state: &AppState, settings: &HealSettings, name: &str) {
             });
             if now.duration_since(since) >= settings.stuck_after && due {
                 tracing::warn!(session = name, stuck_for = ?now.duration_since(since), "healing: start stuck initializing; closing it and starting again");
+                state
+                    .heal
+                    .with(name, |h| h.closed_by_us = Some(Instant::now()));
                 if let Err(error) = handle.close().await {
                     let error = redact(&error.to_string());
                     tracing::debug!(session = name, %error, "healing: close-session failed; starting anyway");
