@@ -590,6 +590,93 @@ mod tests {
         assert_eq!(bad.exit_code(), 2);
     }
 
+    /// A backend state over an in-memory store and a server nobody answers at.
+    async fn state() -> AppState {
+        let store = crate::backend::Store::open("sqlite::memory:")
+            .await
+            .unwrap();
+        let client = wppconnect_client::Client::builder("http://127.0.0.1:9")
+            .unwrap()
+            .build()
+            .unwrap();
+        let auth = crate::backend::Auth::new(
+            std::collections::HashMap::new(),
+            "a-jwt-secret-of-at-least-32-bytes!!",
+        );
+        AppState::new(client, store, auth, "http://127.0.0.1:3000", "hook")
+    }
+
+    fn event(json: &str) -> Event {
+        Event::from_slice(json.as_bytes()).unwrap()
+    }
+
+    #[tokio::test]
+    async fn logouts_from_the_phone_or_the_server_mark_the_session_and_closes_too() {
+        let state = state().await;
+        let mut pushes = Box::pin(state.realtime.subscribe(Some("main".to_owned())));
+        state
+            .store
+            .set_session("main", domain::SessionStatus::Disconnected, None)
+            .await
+            .unwrap();
+        observe(
+            &state,
+            &event(r#"{"event":"status-find","session":"main","status":"disconnectedMobile"}"#),
+        )
+        .await;
+        assert_eq!(state.heal.get("main").unwrap().state, HealState::LoggedOut);
+        // pushed before observe returns: already in the stream's buffer
+        let pushed = futures::FutureExt::now_or_never(pushes.next())
+            .flatten()
+            .unwrap();
+        assert_eq!(pushed.event, "session-status");
+        assert_eq!(pushed.data["healing"]["state"], "loggedOut");
+
+        observe(
+            &state,
+            &event(r#"{"event":"logoutsession","session":"loja","message":"Session: loja logged out","connected":false}"#),
+        )
+        .await;
+        assert_eq!(state.heal.get("loja").unwrap().state, HealState::LoggedOut);
+
+        observe(
+            &state,
+            &event(r#"{"event":"closesession","session":"x","message":"Session: x disconnected","connected":false}"#),
+        )
+        .await;
+        assert_eq!(state.heal.get("x").unwrap().state, HealState::Closed);
+        // the healer's own close of a stuck start is not a user's close
+        state
+            .heal
+            .with("y", |h| h.closed_by_us = Some(Instant::now()));
+        observe(
+            &state,
+            &event(r#"{"event":"closesession","session":"y","message":"Session: y disconnected","connected":false}"#),
+        )
+        .await;
+        assert_eq!(state.heal.get("y").unwrap().state, HealState::Ok);
+        // other events change nothing; a start lifts the marks
+        observe(
+            &state,
+            &event(r#"{"event":"status-find","session":"z","status":"browserClose"}"#),
+        )
+        .await;
+        assert!(state.heal.get("z").is_none());
+        state.heal.started("main");
+        assert_eq!(state.heal.get("main").unwrap().state, HealState::Ok);
+    }
+
+    #[tokio::test]
+    async fn a_server_answer_older_than_a_logout_does_not_clear_it() {
+        let state = state().await;
+        let asked_at = Instant::now();
+        state.heal.logged_out("main");
+        recovered(&state, "main", asked_at).await;
+        assert_eq!(state.heal.get("main").unwrap().state, HealState::LoggedOut);
+        recovered(&state, "main", Instant::now()).await;
+        assert_eq!(state.heal.get("main").unwrap().state, HealState::Ok);
+    }
+
     #[test]
     fn the_backoff_doubles_up_to_its_cap() {
         let base = Duration::from_secs(10);
