@@ -4,6 +4,7 @@
 mod awaited;
 mod dedupe;
 mod hub;
+mod outcome;
 mod router;
 mod serve;
 
@@ -12,6 +13,7 @@ pub use wppconnect_models as models;
 
 pub use crate::awaited::{AwaitedHandler, HandlerError, HandlerFuture};
 pub use crate::hub::{EventHub, EventStream, Lagged};
+pub use crate::outcome::{Outcome, Report};
 pub use crate::router::{
     Webhook, WebhookBuilder, DEFAULT_BODY_LIMIT, DEFAULT_CAPACITY, DEFAULT_HEADER,
     DEFAULT_QUERY_PARAM,
@@ -32,6 +34,7 @@ mod assertions {
     fn public_types_have_the_promised_bounds() {
         assert_send_sync::<crate::EventHub>();
         assert_send_sync::<crate::WebhookBuilder>();
+        assert_send_sync::<crate::Report>();
         fn assert_send<T: Send + 'static>() {}
         assert_send::<crate::HandlerError>();
         assert_send::<crate::HandlerFuture>();

@@ -19,6 +19,7 @@ use wppconnect_models::{Event, EventError, IdError, SessionName};
 use crate::awaited::{AwaitedHandler, SharedHandler};
 use crate::dedupe::Dedupe;
 use crate::hub::EventHub;
+use crate::outcome::{Outcome, OutcomeHook, Progress, Report};
 
 /// Default largest body accepted: 64 MiB, enough for the media the server inlines as base64.
 pub const DEFAULT_BODY_LIMIT: usize = 64 * 1024 * 1024;
@@ -74,6 +75,7 @@ pub struct WebhookBuilder {
     hub: Option<EventHub>,
     awaited: Option<SharedHandler>,
     awaited_timeout: Option<Duration>,
+    on_outcome: Option<OutcomeHook>,
 }
 
 impl Default for WebhookBuilder {
@@ -90,6 +92,7 @@ impl Default for WebhookBuilder {
             hub: None,
             awaited: None,
             awaited_timeout: None,
+            on_outcome: None,
         }
     }
 }
@@ -209,6 +212,39 @@ impl WebhookBuilder {
         self
     }
 
+    /// Calls `hook` once for every request the routes answer, after the answer is decided:
+    /// its [`Outcome`] (received, duplicate, or why it was refused), the event kind and
+    /// session once known, the status code and the time taken. Feed it into your metrics (a
+    /// counter by `report.event_name()` and `report.outcome`, a histogram of
+    /// `report.elapsed`). It runs on the request's task: keep it short and never block. It sees
+    /// no secret and no event content. Calling this again replaces the hook.
+    ///
+    /// ```
+    /// use std::sync::atomic::{AtomicU64, Ordering};
+    /// use std::sync::Arc;
+    /// use wppconnect_webhook::{Outcome, Webhook};
+    ///
+    /// let refused = Arc::new(AtomicU64::new(0));
+    /// let counted = refused.clone();
+    /// let (router, _hub) = Webhook::builder()
+    ///     .secret("s3cret")
+    ///     .on_outcome(move |report| {
+    ///         if !report.outcome.is_accepted() {
+    ///             counted.fetch_add(1, Ordering::Relaxed);
+    ///         }
+    ///         tracing::debug!(event = report.event_name(), outcome = %report.outcome, "webhook");
+    ///     })
+    ///     .build::<()>();
+    /// # let _ = (router, Outcome::Received);
+    /// ```
+    pub fn on_outcome<F>(mut self, hook: F) -> Self
+    where
+        F: Fn(&Report) + Send + Sync + 'static,
+    {
+        self.on_outcome = Some(OutcomeHook(Arc::new(hook)));
+        self
+    }
+
     /// The router, generic over the caller's state so it can be merged or nested into any app,
     /// and the hub to subscribe to.
     pub fn build<S>(self) -> (Router<S>, EventHub)
@@ -228,6 +264,7 @@ impl WebhookBuilder {
             dedupe: self.dedupe.map(|events| Arc::new(Dedupe::new(events))),
             awaited: self.awaited,
             awaited_timeout: self.awaited_timeout,
+            on_outcome: self.on_outcome,
         });
         let bare = {
             let state = state.clone();
@@ -256,7 +293,7 @@ impl WebhookBuilder {
                                 };
                                 state.receive(target, request).await
                             }
-                            Err(rejection) => bad_path(&rejection),
+                            Err(rejection) => state.refused_path(&rejection),
                         }
                     }
                 }
@@ -273,7 +310,7 @@ impl WebhookBuilder {
                             };
                             state.receive(target, request).await
                         }
-                        Err(rejection) => bad_path(&rejection),
+                        Err(rejection) => state.refused_path(&rejection),
                     }
                 }
             };
@@ -296,7 +333,7 @@ impl WebhookBuilder {
                             };
                             state.receive(target, request).await
                         }
-                        Err(rejection) => bad_path(&rejection),
+                        Err(rejection) => state.refused_path(&rejection),
                     }
                 }
             };
@@ -317,6 +354,7 @@ struct Receiver {
     dedupe: Option<Arc<Dedupe>>,
     awaited: Option<SharedHandler>,
     awaited_timeout: Option<Duration>,
+    on_outcome: Option<OutcomeHook>,
 }
 
 /// What the path of a request carried.
@@ -405,9 +443,39 @@ impl Receiver {
                 .and_then(Option::as_ref)
                 .map(SessionName::as_str)
         );
-        self.handle(target.token, session, request)
+        let started = Instant::now();
+        let mut progress = Progress::default();
+        let response = self
+            .handle(target.token, session, request, &mut progress)
             .instrument(span)
-            .await
+            .await;
+        self.report(progress, &response, started);
+        response
+    }
+
+    /// Hands the request's outcome to the user's hook, if any.
+    fn report(&self, progress: Progress, response: &Response, started: Instant) {
+        if let Some(hook) = &self.on_outcome {
+            (hook.0)(&Report {
+                outcome: progress.outcome,
+                kind: progress.kind,
+                session: progress.session,
+                status: response.status(),
+                elapsed: started.elapsed(),
+            });
+        }
+    }
+
+    /// A path the router could not read: 400, reported.
+    fn refused_path(&self, rejection: &PathRejection) -> Response {
+        let started = Instant::now();
+        let response = bad_path(rejection);
+        let progress = Progress {
+            outcome: Outcome::BadRequest,
+            ..Progress::default()
+        };
+        self.report(progress, &response, started);
+        response
     }
 
     async fn handle(
@@ -415,10 +483,12 @@ impl Receiver {
         token: Option<String>,
         path_session: Result<Option<SessionName>, IdError>,
         request: Request,
+        progress: &mut Progress,
     ) -> Response {
         let started = Instant::now();
         let (parts, body) = request.into_parts();
         if !self.authorized(token.as_deref(), parts.uri.query(), &parts.headers) {
+            progress.outcome = Outcome::Unauthorized;
             tracing::warn!(
                 outcome = "unauthorized",
                 "webhook refused: missing or wrong secret"
@@ -431,11 +501,18 @@ impl Receiver {
         }
         let path_session = match path_session {
             Ok(session) => session,
-            Err(error) => return bad_session(&error, "in the path"),
+            Err(error) => {
+                progress.outcome = Outcome::BadRequest;
+                return bad_session(&error, "in the path");
+            }
         };
+        progress.session = path_session.as_ref().map(|s| s.as_str().to_owned());
         let bytes = match self.read_body(&parts.headers, body).await {
             Ok(bytes) => bytes,
-            Err(response) => return response,
+            Err((outcome, response)) => {
+                progress.outcome = outcome;
+                return response;
+            }
         };
         let size = bytes.len();
         let parsed = if size > PARSE_INLINE_LIMIT {
@@ -445,6 +522,7 @@ impl Receiver {
                 Ok(parsed) => parsed,
                 Err(error) => {
                     tracing::error!(outcome = "error", %error, "webhook parse task failed");
+                    progress.outcome = Outcome::Error;
                     return reject(
                         StatusCode::INTERNAL_SERVER_ERROR,
                         "internal error",
@@ -463,6 +541,7 @@ impl Receiver {
                     other => other.to_string(),
                 };
                 tracing::warn!(outcome = "bad_request", %error, bytes = size, "webhook refused");
+                progress.outcome = Outcome::BadRequest;
                 return reject(StatusCode::BAD_REQUEST, "invalid webhook body", reason);
             }
         };
@@ -470,6 +549,8 @@ impl Receiver {
             // The server only names sessions that passed its routes; anything else in this
             // field is not from a real session and would reach stores and file paths.
             if let Err(error) = SessionName::new(session.as_str()) {
+                progress.outcome = Outcome::BadRequest;
+                progress.kind = Some(event.kind());
                 return bad_session(&error, "in the body");
             }
         }
@@ -481,11 +562,16 @@ impl Receiver {
             .session()
             .map(|s| s.as_str().to_owned())
             .unwrap_or_default();
+        progress.kind = Some(kind);
+        if !session.is_empty() {
+            progress.session = Some(session.clone());
+        }
         let subscribers = match &self.awaited {
             None => {
                 if let Some(dedupe) = &self.dedupe {
                     if !dedupe.admit(&event) {
                         tracing::info!(%kind, session, outcome = "duplicate", "webhook duplicate dropped");
+                        progress.outcome = Outcome::Duplicate;
                         return answer(r#"{"status":"duplicate"}"#);
                     }
                 }
@@ -495,12 +581,16 @@ impl Receiver {
                 if let Some(dedupe) = &self.dedupe {
                     if !dedupe.is_new(&event) {
                         tracing::info!(%kind, session, outcome = "duplicate", "webhook duplicate dropped");
+                        progress.outcome = Outcome::Duplicate;
                         return answer(r#"{"status":"duplicate"}"#);
                     }
                 }
                 match self.deliver(handler, event).await {
                     Ok(subscribers) => subscribers,
-                    Err(response) => return response,
+                    Err((outcome, response)) => {
+                        progress.outcome = outcome;
+                        return response;
+                    }
                 }
             }
         };
@@ -513,12 +603,17 @@ impl Receiver {
             outcome = "received",
             "webhook received"
         );
+        progress.outcome = Outcome::Received;
         answer(r#"{"status":"received"}"#)
     }
 
     /// Runs the awaited handler on its own task and waits for it: `Ok(subscribers)` once it
     /// succeeded and the event was remembered and published, or the refusal to answer.
-    async fn deliver(&self, handler: &SharedHandler, event: Event) -> Result<usize, Response> {
+    async fn deliver(
+        &self,
+        handler: &SharedHandler,
+        event: Event,
+    ) -> Result<usize, (Outcome, Response)> {
         let kind = event.kind();
         let event = Arc::new(event);
         let handler = handler.0.clone();
@@ -555,36 +650,48 @@ impl Receiver {
                         limit_ms = u64::try_from(limit.as_millis()).unwrap_or(u64::MAX),
                         "webhook event handler did not finish in time; it goes on"
                     );
-                    return Err(reject(
-                        StatusCode::SERVICE_UNAVAILABLE,
-                        "not stored",
-                        "the event handler did not finish in time",
+                    return Err((
+                        Outcome::NotStored,
+                        reject(
+                            StatusCode::SERVICE_UNAVAILABLE,
+                            "not stored",
+                            "the event handler did not finish in time",
+                        ),
                     ));
                 }
             },
         };
         match joined {
             Ok(Delivery::Stored(subscribers)) => Ok(subscribers),
-            Ok(Delivery::Failed) => Err(reject(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "not stored",
-                "the event handler failed",
+            Ok(Delivery::Failed) => Err((
+                Outcome::NotStored,
+                reject(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "not stored",
+                    "the event handler failed",
+                ),
             )),
             Err(error) if error.is_panic() => {
                 // the panic's payload may hold event data: not logged
                 tracing::error!(%kind, outcome = "panicked", "webhook event handler panicked");
-                Err(reject(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "not stored",
-                    "the event handler panicked",
+                Err((
+                    Outcome::Panicked,
+                    reject(
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        "not stored",
+                        "the event handler panicked",
+                    ),
                 ))
             }
             Err(_) => {
                 tracing::warn!(%kind, outcome = "not_stored", "webhook event handler was cancelled");
-                Err(reject(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "not stored",
-                    "the event handler was cancelled",
+                Err((
+                    Outcome::NotStored,
+                    reject(
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        "not stored",
+                        "the event handler was cancelled",
+                    ),
                 ))
             }
         }
@@ -607,17 +714,24 @@ impl Receiver {
         path_ok | header_ok | query_ok
     }
 
-    async fn read_body(&self, headers: &HeaderMap, body: Body) -> Result<bytes::Bytes, Response> {
+    async fn read_body(
+        &self,
+        headers: &HeaderMap,
+        body: Body,
+    ) -> Result<bytes::Bytes, (Outcome, Response)> {
         let too_large = || {
             tracing::warn!(
                 outcome = "too_large",
                 limit = self.body_limit,
                 "webhook refused: body too large"
             );
-            reject(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "body too large",
-                format!("the limit is {} bytes", self.body_limit),
+            (
+                Outcome::TooLarge,
+                reject(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "body too large",
+                    format!("the limit is {} bytes", self.body_limit),
+                ),
             )
         };
         let declared = headers
@@ -636,10 +750,13 @@ impl Receiver {
                     Err(too_large())
                 } else {
                     tracing::warn!(outcome = "bad_request", %error, "webhook refused: body unreadable");
-                    Err(reject(
-                        StatusCode::BAD_REQUEST,
-                        "invalid webhook body",
-                        "the body could not be read",
+                    Err((
+                        Outcome::BadRequest,
+                        reject(
+                            StatusCode::BAD_REQUEST,
+                            "invalid webhook body",
+                            "the body could not be read",
+                        ),
                     ))
                 }
             }

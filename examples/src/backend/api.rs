@@ -418,14 +418,14 @@ async fn login(
 async fn list_sessions(
     State(state): State<AppState>,
     _user: AuthUser,
-) -> Result<Json<Vec<domain::Session>>, ApiError> {
+) -> Result<Json<Vec<serde_json::Value>>, ApiError> {
     let mut sessions = Vec::new();
     for name in state.store.session_names().await? {
         if let Some(session) = state.store.session(&name).await? {
             sessions.push(session);
         }
     }
-    Ok(Json(sessions))
+    Ok(Json(super::heal::annotate(&state, sessions)))
 }
 
 /// The session as the server sees it now, merged with what the store knows.
@@ -518,6 +518,7 @@ async fn start_session(
     Path(name): Path<String>,
 ) -> Result<Json<domain::Session>, ApiError> {
     let name = session_name(&name)?;
+    state.heal.started(name.as_str());
     let before = state
         .client
         .session(name.as_str())?
@@ -560,6 +561,7 @@ async fn logout_session(
 ) -> Result<Json<domain::Session>, ApiError> {
     let name = session_name(&name)?;
     state.client.session(name.as_str())?.logout().await?;
+    state.heal.logged_out(name.as_str());
     let session = state
         .store
         .set_session(name.as_str(), SessionStatus::Disconnected, None)

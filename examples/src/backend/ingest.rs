@@ -181,7 +181,9 @@ async fn writer(store: Store, realtime: Realtime, mut inbox: mpsc::Receiver<Job>
     let mut jobs = Vec::with_capacity(BATCH);
     let mut phones = HashMap::new();
     while inbox.recv_many(&mut jobs, BATCH).await > 0 {
+        let started = std::time::Instant::now();
         let outcome = write(&store, &jobs, &mut phones).await;
+        super::metrics::batch(started, jobs.len(), inbox.len(), outcome.is_ok());
         match outcome {
             Ok(pushes) => {
                 answer(jobs.drain(..), true);
@@ -213,6 +215,9 @@ async fn writer(store: Store, realtime: Realtime, mut inbox: mpsc::Receiver<Job>
 
 fn answer(jobs: impl Iterator<Item = Job>, stored: bool) {
     for job in jobs {
+        if stored {
+            super::metrics::stored(job.event.kind());
+        }
         if let Some(reply) = job.reply {
             let _ = reply.send(if stored {
                 Ok(())

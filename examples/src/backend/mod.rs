@@ -7,8 +7,10 @@
 mod api;
 pub mod auth;
 pub mod events;
+pub mod heal;
 pub mod health;
 pub mod ingest;
+pub mod metrics;
 mod recover;
 mod socket;
 pub mod store;
@@ -42,6 +44,8 @@ pub struct AppState {
     pub realtime: Realtime,
     inner: Arc<Settings>,
     health: Arc<health::HealthCache>,
+    metrics: Arc<metrics::Metrics>,
+    heal: Arc<heal::Registry>,
 }
 
 /// Settings the handlers need. Their `Debug` hides the webhook secret.
@@ -92,6 +96,8 @@ impl AppState {
                 ingest_deadline: ingest::DEFAULT_DEADLINE,
             }),
             health: Arc::new(health::HealthCache::new(health::DEFAULT_CACHE_PERIOD)),
+            metrics: Arc::default(),
+            heal: Arc::default(),
         }
     }
 
@@ -174,22 +180,25 @@ pub fn app(state: AppState) -> Router {
         state.inner.ingest_deadline,
     );
     let handler = {
-        let ingest = ingest.clone();
+        let (ingest, state) = (ingest.clone(), state.clone());
         move |event: Arc<wppconnect_models::Event>| {
-            let ingest = ingest.clone();
-            async move { ingest.submit(event).await }
+            let (ingest, state) = (ingest.clone(), state.clone());
+            async move { heal::submit(&state, &ingest, event).await }
         }
     };
     let (webhook, _hub) = Webhook::builder()
         .secret(&state.inner.webhook_secret)
         .dedupe_window(10_000)
         .awaited(handler)
+        .on_outcome(metrics::webhook_outcome)
         .build();
     recover::spawn(state.clone(), ingest);
     let socket_io = socket::layer(&state);
     api::routes()
         .merge(webhook)
+        .merge(metrics::routes())
         .with_state(state)
+        .layer(axum::middleware::from_fn(metrics::track_http))
         .layer(socket_io)
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
@@ -291,6 +300,24 @@ pub struct Config {
         value_parser = session_name
     )]
     pub sessions: Vec<String>,
+    /// Turns on `GET /metrics` (Prometheus text) for requests with `Authorization: Bearer <token>`;
+    /// unset: `/metrics` answers 404.
+    #[arg(
+        long,
+        env = "METRICS_TOKEN",
+        value_name = "TOKEN",
+        hide_env_values = true
+    )]
+    pub metrics_token: Option<String>,
+    /// How often stored sessions are compared with the server and healed (`30s`, `5m`, `250ms`); `0` turns it off.
+    #[arg(long, env = "HEAL_INTERVAL", value_name = "DURATION", default_value = "30s", value_parser = heal::parse_duration)]
+    pub heal_interval: Duration,
+    /// A start still initializing after this long is closed and started again.
+    #[arg(long, env = "HEAL_STUCK_AFTER", value_name = "DURATION", default_value = "120s", value_parser = heal::parse_duration)]
+    pub heal_stuck_after: Duration,
+    /// The wait after a restart that did not heal a session, doubled after each further one (at most 10 min).
+    #[arg(long, env = "HEAL_BACKOFF", value_name = "DURATION", default_value = "10s", value_parser = heal::parse_duration)]
+    pub heal_backoff: Duration,
     /// `json` for JSON logs (`RUST_LOG` filters them).
     #[arg(
         long,
@@ -335,6 +362,10 @@ impl fmt::Debug for Config {
             .field("bind", &self.bind)
             .field("users", &hidden(self.users.is_some()))
             .field("sessions", &self.sessions)
+            .field("metrics_token", &hidden(self.metrics_token.is_some()))
+            .field("heal_interval", &self.heal_interval)
+            .field("heal_stuck_after", &self.heal_stuck_after)
+            .field("heal_backoff", &self.heal_backoff)
             .field("log_format", &self.log_format)
             .field("command", &self.command)
             .finish()
@@ -398,22 +429,25 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error + Send 
         &config.secret_key,
         &config.jwt_secret,
         &config.webhook_secret,
+        &config.metrics_token,
     ]
     .into_iter()
     .flatten()
     {
         register_secret(secret);
     }
-    if config.log_format == LogFormat::Json {
-        let _ = tracing_subscriber::fmt()
-            .json()
-            .with_env_filter(filter)
-            .with_writer(RedactLogs(std::io::stdout))
-            .try_init();
-    } else {
-        let _ = tracing_subscriber::fmt()
-            .with_env_filter(filter)
-            .with_writer(RedactLogs(std::io::stdout))
+    {
+        use tracing_subscriber::{layer::SubscriberExt, util::SubscriberInitExt, Layer};
+        let logs = tracing_subscriber::fmt::layer().with_writer(RedactLogs(std::io::stdout));
+        let logs = if config.log_format == LogFormat::Json {
+            logs.json().boxed()
+        } else {
+            logs.boxed()
+        };
+        // RUST_LOG filters the logs only: the client's request spans still reach the metrics
+        let _ = tracing_subscriber::registry()
+            .with(logs.with_filter(filter))
+            .with(metrics::client_layer())
             .try_init();
     }
     let mut simulator = None;
@@ -460,7 +494,8 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error + Send 
         &webhook_secret,
     )
     .with_sessions(config.sessions.clone())
-    .with_secret_key(&secret_key);
+    .with_secret_key(&secret_key)
+    .with_metrics_token(config.metrics_token.as_deref().unwrap_or_default());
     println!();
     println!("  WPPConnect reference backend on http://{addr}");
     if let Some(password) = generated {
@@ -474,6 +509,7 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error + Send 
         println!("  make a contact write: curl -X POST {}/sim/<session>/incoming -H 'content-type: application/json' -d '{{\"from\":\"5511999999999\",\"body\":\"Oi\"}}')", sim.url());
     }
     println!();
+    heal::spawn(state.clone(), heal::HealSettings::from(&config));
     let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, service)
         .with_graceful_shutdown(shutdown_signal())

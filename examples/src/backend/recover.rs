@@ -54,7 +54,7 @@ pub(super) fn spawn(state: AppState, ingest: Ingest) -> JoinHandle<()> {
 
 /// Asks the server for the state of every stored session at once; stores and pushes the ones
 /// that changed. Returns the sessions the server says are connected.
-async fn check_sessions(state: &AppState) -> Vec<String> {
+pub(super) async fn check_sessions(state: &AppState) -> Vec<String> {
     let names = match state.store.session_names().await {
         Ok(names) => names,
         Err(error) => {
