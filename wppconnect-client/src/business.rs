@@ -13,6 +13,7 @@
 
 use std::future::IntoFuture;
 
+use serde::de::IgnoredAny;
 use serde_json::Value;
 use wppconnect_models::business::{
     AddProduct, BusinessProfile, CatalogProduct, Collection, CollectionChanges, CreateCollection,
@@ -364,39 +365,53 @@ impl Session {
         Ok(answer.response)
     }
 
-    /// `POST /api/{session}/set-cart-enabled`: lets customers put products in a cart, or not.
-    /// Answers WhatsApp's answer as JSON. Server 2.10.4 refuses `false` with a 401 (it tests
-    /// `!enabled`). Retried (it sets a state).
+    /// `POST /api/{session}/set-cart-enabled`: lets customers put products in a cart. WhatsApp's
+    /// `updateCartEnabled` answers nothing (`Promise<void>` in wa-js), so the server's 201
+    /// `{"status": "success"}` carries no `response`: success is the answer. Server 2.10.4
+    /// refuses `false` with a 401 (it tests `!enabled`), so switching the cart off fails there
+    /// with [`Error::Api`]. Retried (it sets a state).
+    ///
+    /// ```no_run
+    /// # async fn run(session: wppconnect_client::Session) -> wppconnect_client::Result<()> {
+    /// session.set_cart_enabled(true).await?;
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// [`Error::NotConnected`]; [`Error::Api`].
     #[doc(alias = "set-cart-enabled")]
-    pub async fn set_cart_enabled(&self, enabled: bool) -> Result<Value> {
+    pub async fn set_cart_enabled(&self, enabled: bool) -> Result<()> {
         let call = self
             .call(&routes::SET_CART_ENABLED, &[])?
             .json(serde_json::json!({ "enabled": enabled }));
-        let answer: Wrapped<Value> = self.execute(call).await?;
-        Ok(answer.response)
+        let _: Wrapped<Option<IgnoredAny>> = self.execute(call).await?;
+        Ok(())
     }
 
-    /// `GET /api/{session}/get-business-profiles-products`: a business's products as the
-    /// library's `getBusinessProfilesProducts` gives them (kept as JSON: the library does not
-    /// describe them), in the order routes' wrapper.
+    /// `GET /api/{session}/get-business-profiles-products`: the products of a business's
+    /// catalog, as the library's `getBusinessProfilesProducts` gives them (WhatsApp's
+    /// `ProductModel`s, serialised: [`Product`]). The server wraps them in its order answer
+    /// (`data: [products]`); this returns the products.
+    ///
+    /// ```no_run
+    /// # async fn run(session: wppconnect_client::Session) -> wppconnect_client::Result<()> {
+    /// for product in session.get_business_profiles_products("5511999999999").await? {
+    ///     println!("{} {:?}", product.id, product.name);
+    /// }
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// [`Error::InvalidInput`] for a bad number; [`Error::NotConnected`]; [`Error::Api`] (400
-    /// `Error retrieving information`).
+    /// `Error retrieving information`, e.g. the library's `catalog_not_found`).
     #[doc(alias = "get-business-profiles-products")]
-    pub async fn get_business_profiles_products(
-        &self,
-        business: &str,
-    ) -> Result<OrderAnswer<Vec<Value>>> {
+    pub async fn get_business_profiles_products(&self, business: &str) -> Result<Vec<Product>> {
         let id = chat_id(business)?;
         let call = self
             .call(&routes::GET_BUSINESS_PROFILES_PRODUCTS, &[])?
             .query("phone", id.as_str());
-        let answer: Wrapped<OrderAnswer<Vec<Value>>> = self.execute(call).await?;
-        Ok(answer.response)
+        let answer: Wrapped<OrderAnswer<Vec<Vec<Product>>>> = self.execute(call).await?;
+        Ok(answer.response.data.into_iter().flatten().collect())
     }
 
     /// `GET /api/{session}/get-order-by-messageId/{messageId}`: the order an `order` message

@@ -3,9 +3,8 @@
 //! server's own routes (`/api-docs`, `/metrics`, `/unhealthy`).
 
 use base64::Engine as _;
-use serde_json::Value;
 use wppconnect_models::device::{
-    ChatwootEvent, HostDevice, LimitKind, Platform, RejectCall, Screenshot, SetLimit,
+    ChatwootEvent, HostDevice, Limit, LimitValue, Platform, RejectCall, Screenshot, SetLimit,
     SetOnlinePresence, SubscribePresence, Success,
 };
 use wppconnect_models::{Confirmation, MessageId, Wrapped};
@@ -201,25 +200,57 @@ impl Session {
         })
     }
 
-    /// `POST /api/{session}/set-limit`: changes a limit of WhatsApp Web (`WPP.conn.setLimit`).
-    /// Answers the library's answer as JSON. Never retried.
+    /// `POST /api/{session}/set-limit`: changes a limit of WhatsApp Web (wa-js `conn.setLimit`).
+    /// Answers what wa-js answers, the server passing it bare (200): the value now in force for
+    /// `maxFileSize`, `maxShare` and `unlimitedPin`, `None` (`null`) for the two deprecated keys
+    /// (`maxMediaSize`, `statusVideoMaxDuration`), which change nothing. Never retried.
     ///
     /// **Server 2.10.4 always fails this route with 500**: it has no auth middleware, so no
     /// WhatsApp client is attached to the request.
     ///
+    /// ```no_run
+    /// use wppconnect_client::models::device::Limit;
+    /// # async fn run(session: wppconnect_client::Session) -> wppconnect_client::Result<()> {
+    /// let now = session.set_limit(Limit::MaxFileSize(100 * 1024 * 1024)).await?;
+    /// println!("{now:?}");
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
-    /// [`Error::InvalidInput`] for a null or `false`/`0` value (the server reads it as
-    /// missing); [`Error::Api`].
+    /// [`Error::InvalidInput`] before any request for a `0` or `false` value (the server reads
+    /// it as missing) and for a size over wa-js's maximum ([`Limit::MAX_MEDIA_SIZE`],
+    /// [`Limit::MAX_FILE_SIZE`]); [`Error::Api`].
     #[doc(alias = "set-limit")]
-    pub async fn set_limit(&self, kind: LimitKind, value: Value) -> Result<Value> {
-        if matches!(value, Value::Null | Value::Bool(false)) || value.as_f64() == Some(0.0) {
-            return Err(Error::invalid(
-                "the server reads a null, false or 0 limit as missing",
-            ));
+    pub async fn set_limit(&self, limit: Limit) -> Result<Option<LimitValue>> {
+        match limit {
+            Limit::UnlimitedPin(false) => {
+                return Err(Error::invalid(
+                    "the server reads unlimitedPin false as missing",
+                ))
+            }
+            Limit::MaxMediaSize(0)
+            | Limit::MaxFileSize(0)
+            | Limit::MaxShare(0)
+            | Limit::StatusVideoMaxDuration(0) => {
+                return Err(Error::invalid("the server reads a 0 limit as missing"))
+            }
+            Limit::MaxMediaSize(n) if n > Limit::MAX_MEDIA_SIZE => {
+                return Err(Error::invalid(format!(
+                    "maxMediaSize is at most {} bytes",
+                    Limit::MAX_MEDIA_SIZE
+                )))
+            }
+            Limit::MaxFileSize(n) if n > Limit::MAX_FILE_SIZE => {
+                return Err(Error::invalid(format!(
+                    "maxFileSize is at most {} bytes",
+                    Limit::MAX_FILE_SIZE
+                )))
+            }
+            _ => {}
         }
         let call = self
             .call(&routes::SET_LIMIT, &[])?
-            .body_of(&SetLimit { kind, value })?;
+            .body_of(&SetLimit::from(limit))?;
         // no token: the route has no auth middleware
         self.client.execute(None, call).await
     }

@@ -5,12 +5,11 @@ use std::future::IntoFuture;
 use std::marker::PhantomData;
 
 use serde::de::DeserializeOwned;
-use serde_json::Value;
 use wppconnect_models::message::{
-    Button, ButtonsOptions, ForwardMessages, ListSection, OrderItem, OrderOptions, PixKeyType,
-    RecipientFlags, Recipients, SendButtons, SendContactVcard, SendFile, SendLinkPreview, SendList,
-    SendLocation, SendMentioned, SendOrder, SendPixKey, SendPoll, SendReceipt, SendReply,
-    SendStatus,
+    Button, ButtonsOptions, ForwardMessages, ForwardOutcome, ListSection, OrderItem, OrderOptions,
+    PixKeyType, RecipientFlags, Recipients, SendButtons, SendContactVcard, SendFile,
+    SendLinkPreview, SendList, SendLocation, SendMentioned, SendOrder, SendPixKey, SendPoll,
+    SendReceipt, SendReply, SendStatus,
 };
 use wppconnect_models::{ChatId, Message, MessageId, Wrapped};
 
@@ -913,13 +912,17 @@ impl Session {
     /// read character by character (wa-js 4.4.3 `chat.forwardMessages`). Server 2.10.4 forwards
     /// to the first recipient only (`phone[0]`). The answer is the server's `response`: the
     /// library's `forwardMessagesV2` result, WhatsApp's own `forwardMessages` answer, which
-    /// wppconnect and wa-js declare only as `Array<any>`; it is returned as JSON.
+    /// lists the messages that could **not** be forwarded ([`ForwardOutcome`]): WhatsApp does
+    /// not fail the call for them, so check [`ForwardOutcome::all_forwarded`].
     ///
     /// ```no_run
     /// # async fn run(session: wppconnect_client::Session) -> wppconnect_client::Result<()> {
-    /// session
+    /// let outcome = session
     ///     .forward_messages("+55 21 98888-7777", &["true_5511999999999@c.us_3EB0A9F8E7D6C5B4A39281"])
     ///     .await?;
+    /// for failed in &outcome.not_forwarded {
+    ///     eprintln!("not forwarded: {:?}", failed.id);
+    /// }
     /// # Ok(()) }
     /// ```
     ///
@@ -930,7 +933,7 @@ impl Session {
         &self,
         phone: &str,
         message_ids: &[&str],
-    ) -> SendRequest<ForwardMessages, Value> {
+    ) -> SendRequest<ForwardMessages, ForwardOutcome> {
         let ids: Vec<String> = message_ids.iter().map(|id| (*id).to_owned()).collect();
         let mut request = SendRequest::new(
             self,
