@@ -9,10 +9,13 @@ use wppconnect_models::business::{
     EditBusinessProfile, Order, Product, ProductChanges,
 };
 use wppconnect_models::chat::{
-    ChatState, LastSeen, MuteFilter, MuteList, MuteResult, MuteUnit, PerChatResults, UnreadChat,
+    ChatState, LastSeen, ListChats, MuteFilter, MuteList, MuteResult, MuteUnit, PerChatResults,
+    UnreadChat,
 };
 use wppconnect_models::community::{CommunityCreated, CommunityDemoted, SubgroupsLinked};
-use wppconnect_models::device::{HostDevice, Limit, LimitValue, Platform, Screenshot};
+use wppconnect_models::device::{
+    ChatwootEvent, HostDevice, Limit, LimitValue, Platform, Screenshot, Success,
+};
 use wppconnect_models::group::{
     AdminsChanged, CreatedGroups, GroupInfo, GroupProperty, InviteGroupInfo, JoinedGroup,
     LeftGroup, ParticipantsAdded, ParticipantsRemoved,
@@ -23,8 +26,8 @@ use wppconnect_models::message::{
     SendContactVcard, SendOrder, SendPixKey,
 };
 use wppconnect_models::message::{
-    DownloadedMedia, SendFile, SendLinkPreview, SendLocation, SendMentioned, SendMessage, SendPoll,
-    SendReceipt, SendReply, SendStatus,
+    DownloadedMedia, SendFile, SendLinkPreview, SendList, SendLocation, SendMentioned, SendMessage,
+    SendPoll, SendReceipt, SendReply, SendStatus,
 };
 use wppconnect_models::newsletter::{CreateNewsletter, EditNewsletter, Newsletter};
 use wppconnect_models::profile::ContactStatus;
@@ -849,6 +852,26 @@ pub trait WppApi: Send + Sync {
         let _ = limit;
         Err(not_faked("set_limit"))
     }
+    /// Sends a list message (`send-list-message`); never retried after it may have reached the
+    /// server.
+    async fn send_list_message(&self, body: &SendList) -> Result<Vec<Message>> {
+        let _ = body;
+        Err(not_faked("send_list_message"))
+    }
+    /// Chats, filtered and paged (`list-chats`).
+    async fn list_chats(&self, filter: &ListChats) -> Result<Vec<Chat>> {
+        let _ = filter;
+        Err(not_faked("list_chats"))
+    }
+    /// Logs out and deletes the session's data on the server (`clear-session-data`).
+    async fn clear_session_data(&self) -> Result<Success> {
+        Err(not_faked("clear_session_data"))
+    }
+    /// Passes a Chatwoot event to the server (`chatwoot`).
+    async fn chatwoot(&self, event: &ChatwootEvent) -> Result<Confirmation> {
+        let _ = event;
+        Err(not_faked("chatwoot"))
+    }
 }
 
 impl Session {
@@ -1533,5 +1556,23 @@ impl WppApi for Session {
 
     async fn set_limit(&self, limit: Limit) -> Result<Option<LimitValue>> {
         Session::set_limit(self, limit).await
+    }
+
+    async fn send_list_message(&self, body: &SendList) -> Result<Vec<Message>> {
+        self.send_body(&routes::SEND_LIST_MESSAGE, body).await
+    }
+
+    async fn list_chats(&self, filter: &ListChats) -> Result<Vec<Chat>> {
+        // a bare array, not wrapped
+        let call = self.call(&routes::LIST_CHATS, &[])?.body_of(filter)?;
+        self.execute(call).await
+    }
+
+    async fn clear_session_data(&self) -> Result<Success> {
+        Session::clear_session_data(self).await
+    }
+
+    async fn chatwoot(&self, event: &ChatwootEvent) -> Result<Confirmation> {
+        Session::chatwoot(self, event).await
     }
 }

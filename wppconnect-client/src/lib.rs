@@ -21,6 +21,7 @@ pub mod qr;
 mod raw;
 mod redact;
 pub mod routes;
+mod server_api;
 pub mod session;
 mod status;
 mod upload;
@@ -36,6 +37,7 @@ pub use crate::error::{Error, Result, TimeoutKind};
 pub use crate::message::File;
 pub use crate::raw::{RawRequest, RawResponse};
 pub use crate::redact::{redact, Redactor, REDACTED};
+pub use crate::server_api::WppServerApi;
 pub use crate::session::{LoginUpdate, QrCodeImage, Session};
 pub use crate::upload::{Multipart, Upload};
 

@@ -520,16 +520,16 @@ macro_rules! routes {
 }
 
 routes! {
-    GENERATE_TOKEN = POST "/api/:session/:secretkey/generate-token", Safe, Auth, typed ["Session::generate_token", "WppApi::generate_token"];
-    SHOW_ALL_SESSIONS = GET "/api/:secretkey/show-all-sessions", Safe, Auth, typed ["Client::show_all_sessions"];
-    START_ALL = POST "/api/:secretkey/start-all", Never, Auth, typed ["Client::start_all"];
+    GENERATE_TOKEN = POST "/api/:session/:secretkey/generate-token", Safe, Auth, typed ["Session::generate_token", "WppApi::generate_token", "WppServerApi::generate_token"];
+    SHOW_ALL_SESSIONS = GET "/api/:secretkey/show-all-sessions", Safe, Auth, typed ["Client::show_all_sessions", "WppServerApi::show_all_sessions"];
+    START_ALL = POST "/api/:secretkey/start-all", Never, Auth, typed ["Client::start_all", "WppServerApi::start_all"];
     CHECK_CONNECTION_SESSION = GET "/api/:session/check-connection-session", Safe, Auth, typed ["Session::check_connection", "WppApi::check_connection"];
     GET_MEDIA_BY_MESSAGE = GET "/api/:session/get-media-by-message/:messageId", Safe, Messages, typed ["Session::get_media_by_message", "Session::save_media", "WppApi::get_media_by_message"];
     GET_PLATFORM_FROM_MESSAGE = GET "/api/:session/get-platform-from-message/:messageId", Safe, Misc, typed ["Session::get_platform_from_message", "WppApi::get_platform_from_message"];
     QRCODE_SESSION = GET "/api/:session/qrcode-session", Safe, Auth, typed ["Session::qrcode", "WppApi::qrcode"];
     START_SESSION = POST "/api/:session/start-session", Safe, Auth, typed ["Session::start", "WppApi::start"];
     LOGOUT_SESSION = POST "/api/:session/logout-session", Never, Auth, typed ["Session::logout", "WppApi::logout"];
-    CLEAR_SESSION_DATA = POST "/api/:session/:secretkey/clear-session-data", Never, Misc, typed ["Session::clear_session_data"];
+    CLEAR_SESSION_DATA = POST "/api/:session/:secretkey/clear-session-data", Never, Misc, typed ["Session::clear_session_data", "WppApi::clear_session_data"];
     CLOSE_SESSION = POST "/api/:session/close-session", Never, Auth, typed ["Session::close", "WppApi::close"];
     SUBSCRIBE_PRESENCE = POST "/api/:session/subscribe-presence", Safe, Misc, typed ["Session::subscribe_presence", "Session::subscribe_presence_all", "Session::subscribe_presence_body", "WppApi::subscribe_presence"];
     SET_ONLINE_PRESENCE = POST "/api/:session/set-online-presence", Safe, Misc, typed ["Session::set_online_presence", "WppApi::set_online_presence"];
@@ -550,7 +550,7 @@ routes! {
     SEND_LOCATION = POST "/api/:session/send-location", Never, Messages, typed ["Session::send_location", "WppApi::send_location"];
     SEND_MENTIONED = POST "/api/:session/send-mentioned", Never, Messages, typed ["Session::send_mentioned", "WppApi::send_mentioned"];
     SEND_BUTTONS = POST "/api/:session/send-buttons", Never, Messages, typed ["Session::send_buttons", "WppApi::send_buttons"];
-    SEND_LIST_MESSAGE = POST "/api/:session/send-list-message", Never, Messages, typed ["Session::send_list_message"];
+    SEND_LIST_MESSAGE = POST "/api/:session/send-list-message", Never, Messages, typed ["Session::send_list_message", "WppApi::send_list_message"];
     SEND_ORDER_MESSAGE = POST "/api/:session/send-order-message", Never, Messages, typed ["Session::send_order_message", "WppApi::send_order_message"];
     SEND_POLL_MESSAGE = POST "/api/:session/send-poll-message", Never, Messages, typed ["Session::send_poll_message", "WppApi::send_poll_message"];
     SEND_PIX_KEY = POST "/api/:session/send-pix-key", Never, Messages, typed ["Session::send_pix_key", "WppApi::send_pix_key"];
@@ -578,7 +578,7 @@ routes! {
     GROUP_PIC = POST "/api/:session/group-pic", Never, Group, typed ["Session::group_pic", "WppApi::group_pic"];
     CHANGE_PRIVACY_GROUP = POST "/api/:session/change-privacy-group", Never, Group, typed ["Session::change_privacy_group", "WppApi::change_privacy_group"];
     ALL_CHATS = GET "/api/:session/all-chats", Safe, Chat, typed ["Session::all_chats", "WppApi::all_chats"];
-    LIST_CHATS = POST "/api/:session/list-chats", Safe, Chat, typed ["Session::list_chats"];
+    LIST_CHATS = POST "/api/:session/list-chats", Safe, Chat, typed ["Session::list_chats", "WppApi::list_chats"];
     ALL_CHATS_ARCHIVED = GET "/api/:session/all-chats-archived", Safe, Chat, typed ["Session::all_chats_archived", "WppApi::all_chats_archived"];
     ALL_CHATS_WITH_MESSAGES = GET "/api/:session/all-chats-with-messages", Safe, Chat, typed ["Session::all_chats_with_messages", "WppApi::all_chats_with_messages"];
     ALL_MESSAGES_IN_CHAT = GET "/api/:session/all-messages-in-chat/:phone", Safe, Chat, typed ["Session::all_messages_in_chat", "WppApi::all_messages_in_chat"];
@@ -656,8 +656,8 @@ routes! {
     EDIT_BUSINESS_PROFILE = POST "/api/:session/edit-business-profile", Never, Profile, typed ["Session::edit_business_profile", "WppApi::edit_business_profile"];
     GET_BUSINESS_PROFILES_PRODUCTS = GET "/api/:session/get-business-profiles-products", Safe, CatalogBusiness, typed ["Session::get_business_profiles_products", "WppApi::get_business_profiles_products"];
     GET_ORDER_BY_MESSAGE_ID = GET "/api/:session/get-order-by-messageId/:messageId", Safe, CatalogBusiness, typed ["Session::get_order_by_message_id", "WppApi::get_order_by_message_id"];
-    BACKUP_SESSIONS = GET "/api/:secretkey/backup-sessions", Safe, Misc, typed ["Client::backup_sessions"];
-    RESTORE_SESSIONS = POST "/api/:secretkey/restore-sessions", Never, Misc, typed ["Client::restore_sessions"];
+    BACKUP_SESSIONS = GET "/api/:secretkey/backup-sessions", Safe, Misc, typed ["Client::backup_sessions", "WppServerApi::backup_sessions"];
+    RESTORE_SESSIONS = POST "/api/:secretkey/restore-sessions", Never, Misc, typed ["Client::restore_sessions", "WppServerApi::restore_sessions"];
     TAKE_SCREENSHOT = GET "/api/:session/take-screenshot", Safe, Misc, typed ["Session::take_screenshot", "WppApi::take_screenshot"];
     SET_LIMIT = POST "/api/:session/set-limit", Never, Misc, typed ["Session::set_limit", "WppApi::set_limit"];
     CREATE_COMMUNITY = POST "/api/:session/create-community", Never, Community, typed ["Session::create_community", "WppApi::create_community"];
@@ -671,11 +671,11 @@ routes! {
     EDIT_NEWSLETTER = PUT "/api/:session/newsletter/:id", Never, Newsletter, typed ["Session::edit_newsletter", "WppApi::edit_newsletter"];
     DELETE_NEWSLETTER = DELETE "/api/:session/newsletter/:id", Never, Newsletter, typed ["Session::delete_newsletter", "WppApi::delete_newsletter"];
     MUTE_NEWSLETTER = POST "/api/:session/mute-newsletter/:id", Never, Newsletter, partial("answers JSON Value: wa-js newsletter.mute returns the live NewsletterStore model (a ChatModel instance, not a plain object); no code or capture shows what Puppeteer's page.evaluate makes of it on the wire") ["Session::mute_newsletter", "WppApi::mute_newsletter"];
-    CHATWOOT = POST "/api/:session/chatwoot", Never, Misc, typed ["Session::chatwoot"];
-    API_DOCS = GET "/api-docs", Safe, Misc, typed ["Client::api_docs"];
-    HEALTHZ = GET "/healthz", Safe, Misc, typed ["Client::healthz"];
-    UNHEALTHY = GET "/unhealthy", Never, Misc, typed ["Client::unhealthy"];
-    METRICS = GET "/metrics", Safe, Misc, typed ["Client::metrics"];
+    CHATWOOT = POST "/api/:session/chatwoot", Never, Misc, typed ["Session::chatwoot", "WppApi::chatwoot"];
+    API_DOCS = GET "/api-docs", Safe, Misc, typed ["Client::api_docs", "WppServerApi::api_docs"];
+    HEALTHZ = GET "/healthz", Safe, Misc, typed ["Client::healthz", "WppServerApi::healthz"];
+    UNHEALTHY = GET "/unhealthy", Never, Misc, typed ["Client::unhealthy", "WppServerApi::unhealthy"];
+    METRICS = GET "/metrics", Safe, Misc, typed ["Client::metrics", "WppServerApi::metrics"];
 
 }
 

@@ -113,3 +113,85 @@ async fn the_tables_retry_class_decides_whether_a_post_is_repeated() {
         .unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(502));
 }
+
+/// The `async fn` names declared inside `pub trait <name>` of a source file.
+fn trait_methods(source: &str, name: &str) -> Vec<String> {
+    let start = source
+        .find(&format!("pub trait {name}"))
+        .unwrap_or_else(|| panic!("no trait {name}"));
+    let body = &source[start..];
+    let end = body.find("\n}\n").expect("the trait ends");
+    body[..end]
+        .split("async fn ")
+        .skip(1)
+        .map(|rest| rest.split(['(', '<']).next().unwrap_or_default().to_owned())
+        .collect()
+}
+
+/// Session methods that are conveniences over a trait method, not operations of their own.
+const SESSION_HELPERS: &[(&str, &str)] = &[
+    (
+        "save_media",
+        "writes get_media_by_message's bytes to a file",
+    ),
+    ("wait_until_connected", "polls status"),
+    ("messages_pages", "a stream of get_messages pages"),
+    (
+        "send_message_body",
+        "the builder's body form of send_message",
+    ),
+    ("add_product_body", "the builder's body form of add_product"),
+    ("subscribe_presence_all", "subscribe_presence with `all`"),
+    (
+        "subscribe_presence_body",
+        "the body form of subscribe_presence",
+    ),
+    (
+        "resolve_number",
+        "check_number_status, then the id it gives",
+    ),
+];
+
+#[test]
+fn every_typed_method_can_be_faked_through_a_trait() {
+    let wpp_api = trait_methods(include_str!("../src/api.rs"), "WppApi");
+    let server_api = trait_methods(include_str!("../src/server_api.rs"), "WppServerApi");
+    assert!(wpp_api.len() > 100, "{}", wpp_api.len());
+    let mut missing = Vec::new();
+    for route in routes::ALL {
+        let named: Vec<(&str, &str)> = route
+            .methods()
+            .iter()
+            .filter_map(|m| m.split_once("::"))
+            .collect();
+        let has = |owner: &str, method: &str| named.contains(&(owner, method));
+        for &(owner, method) in &named {
+            match owner {
+                "Session" if !SESSION_HELPERS.iter().any(|(h, _)| *h == method) => {
+                    if !has("WppApi", method) {
+                        missing.push(format!(
+                            "{route}: Session::{method} has no WppApi::{method}"
+                        ));
+                    }
+                }
+                "Client" if !has("WppServerApi", method) => {
+                    missing.push(format!(
+                        "{route}: Client::{method} has no WppServerApi::{method}"
+                    ));
+                }
+                "WppApi" if !wpp_api.iter().any(|m| m == method) => {
+                    missing.push(format!(
+                        "{route}: the table names WppApi::{method}, the trait has none"
+                    ));
+                }
+                "WppServerApi" if !server_api.iter().any(|m| m == method) => {
+                    missing.push(format!(
+                        "{route}: the table names WppServerApi::{method}, the trait has none"
+                    ));
+                }
+                _ => {}
+            }
+        }
+    }
+    assert!(missing.is_empty(), "{}", missing.join("\n"));
+}
