@@ -11,6 +11,7 @@ use wppconnect_models::message::RecipientFlags;
 use wppconnect_models::{Chat, ChatId, Confirmation, Message, MessageId, PhoneNumber, Wrapped};
 
 use crate::error::{Error, Result};
+use crate::ids::{IntoChatId, IntoMessageId};
 use crate::message::recipient;
 use crate::routes;
 use crate::session::{BoxFuture, Session};
@@ -177,7 +178,9 @@ impl Session {
     /// # Errors
     /// [`Error::InvalidInput`], [`Error::NotConnected`], [`Error::Api`].
     #[doc(alias = "chat-by-id")]
-    pub async fn chat_by_id(&self, chat: &str) -> Result<Chat> {
+    pub async fn chat_by_id(&self, chat: impl IntoChatId) -> Result<Chat> {
+        let chat = chat.into_chat_id()?;
+        let chat = chat.as_str();
         let id = chat_id(chat)?;
         let mut call = self.call(&routes::CHAT_BY_ID, &[id.user()])?;
         if id.is_group() {
@@ -194,10 +197,12 @@ impl Session {
     #[doc(alias = "get-messages")]
     pub async fn get_messages(
         &self,
-        chat: &str,
+        chat: impl IntoChatId,
         count: u32,
         before: Option<&MessageId>,
     ) -> Result<Vec<Message>> {
+        let chat = chat.into_chat_id()?;
+        let chat = chat.as_str();
         let id = chat_id(chat)?;
         let mut call = self
             .call(&routes::GET_MESSAGES, &[id.as_str()])?
@@ -215,7 +220,9 @@ impl Session {
     /// # Errors
     /// [`Error::InvalidInput`], [`Error::NotConnected`], [`Error::Api`].
     #[doc(alias = "all-messages-in-chat")]
-    pub async fn all_messages_in_chat(&self, chat: &str) -> Result<Vec<Message>> {
+    pub async fn all_messages_in_chat(&self, chat: impl IntoChatId) -> Result<Vec<Message>> {
+        let chat = chat.into_chat_id()?;
+        let chat = chat.as_str();
         let id = chat_id(chat)?;
         let mut call = self.call(&routes::ALL_MESSAGES_IN_CHAT, &[id.user()])?;
         if id.is_group() {
@@ -229,11 +236,16 @@ impl Session {
     /// request, yielding each page (newest page first) until the chat's start.
     pub fn messages_pages(
         &self,
-        chat: &str,
+        chat: impl IntoChatId,
         page_size: u32,
     ) -> impl Stream<Item = Result<Vec<Message>>> + Send + 'static {
+        use futures::StreamExt as _;
+        let chat = match chat.into_chat_id() {
+            Ok(chat) => chat.as_str().to_owned(),
+            // a bad id ends the stream at once, before any request
+            Err(error) => return futures::stream::once(async { Err(error) }).left_stream(),
+        };
         let session = self.clone();
-        let chat = chat.to_owned();
         futures::stream::unfold(Some(None::<MessageId>), move |cursor| {
             let session = session.clone();
             let chat = chat.clone();
@@ -260,6 +272,7 @@ impl Session {
                 }
             }
         })
+        .right_stream()
     }
 
     /// `GET /api/{session}/message-by-id/{messageId}`.
@@ -267,8 +280,8 @@ impl Session {
     /// # Errors
     /// [`Error::InvalidInput`], [`Error::NotConnected`], [`Error::Api`].
     #[doc(alias = "message-by-id")]
-    pub async fn message_by_id(&self, message_id: &str) -> Result<Message> {
-        let id: MessageId = message_id.parse().map_err(Error::invalid)?;
+    pub async fn message_by_id(&self, message_id: impl IntoMessageId) -> Result<Message> {
+        let id = message_id.into_message_id()?;
         let call = self.call(&routes::MESSAGE_BY_ID, &[id.as_str()])?;
         let answer: Wrapped<Value> = self.execute(call).await?;
         // `{"message", "contact", "session", "data": <Message>}`; older servers sent the message.
@@ -319,7 +332,9 @@ impl Session {
     /// # Errors
     /// [`Error::InvalidInput`]; [`Error::NotConnected`]; [`Error::Api`].
     #[doc(alias = "archive-chat")]
-    pub async fn archive_chat(&self, chat: &str, archive: bool) -> Result<()> {
+    pub async fn archive_chat(&self, chat: impl IntoChatId, archive: bool) -> Result<()> {
+        let chat = chat.into_chat_id()?;
+        let chat = chat.as_str();
         let mut body = one_chat(chat)?;
         body.insert("value".to_owned(), Value::Bool(archive));
         let call = self
@@ -337,7 +352,9 @@ impl Session {
     /// [`Error::InvalidInput`]; [`Error::NotConnected`]; [`Error::Api`] (500 with WhatsApp's
     /// reason, e.g. too many pinned chats).
     #[doc(alias = "pin-chat")]
-    pub async fn pin_chat(&self, chat: &str, pin: bool) -> Result<Confirmation> {
+    pub async fn pin_chat(&self, chat: impl IntoChatId, pin: bool) -> Result<Confirmation> {
+        let chat = chat.into_chat_id()?;
+        let chat = chat.as_str();
         let mut body = one_chat(chat)?;
         body.insert("state".to_owned(), Value::String(pin.to_string()));
         let call = self.call(&routes::PIN_CHAT, &[])?.json(Value::Object(body));
@@ -350,7 +367,9 @@ impl Session {
     /// # Errors
     /// [`Error::InvalidInput`]; [`Error::NotConnected`]; [`Error::Api`].
     #[doc(alias = "mark-unseen")]
-    pub async fn mark_unseen(&self, chat: &str) -> Result<Confirmation> {
+    pub async fn mark_unseen(&self, chat: impl IntoChatId) -> Result<Confirmation> {
+        let chat = chat.into_chat_id()?;
+        let chat = chat.as_str();
         let body = one_chat(chat)?;
         let call = self
             .call(&routes::MARK_UNSEEN, &[])?

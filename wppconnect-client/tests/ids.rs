@@ -1,0 +1,104 @@
+//! Typed ids: the message and chat methods take a `ChatId`, a `PhoneNumber`, a `MessageId` or
+//! text, and refuse a bad one before any request.
+
+mod support;
+
+use futures::StreamExt as _;
+use serde_json::json;
+use support::{bearer, catch_all, client, fixture, server, SESSION};
+use wiremock::matchers::{body_json, method, path};
+use wiremock::{Mock, ResponseTemplate};
+use wppconnect_client::models::{ChatId, MessageId, PhoneNumber};
+use wppconnect_client::{Error, IntoChatId, IntoMessageId};
+
+const MESSAGE: &str = "true_5511999999999@c.us_3EB0A9F8E7D6C5B4A39281";
+
+#[tokio::test]
+async fn typed_ids_and_text_reach_the_same_request() {
+    let server = server().await;
+    // send-seen three times, from text, a ChatId and a PhoneNumber: the same body each time
+    Mock::given(method("POST"))
+        .and(path(format!("/api/{SESSION}/send-seen")))
+        .and(bearer())
+        .and(body_json(json!({"phone": "5511999999999"})))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"status": "success"})))
+        .expect(3)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(format!("/api/{SESSION}/send-seen")))
+        .and(bearer())
+        .and(body_json(
+            json!({"phone": "120363025746331234", "isGroup": true}),
+        ))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"status": "success"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(format!("/api/{SESSION}/react-message")))
+        .and(bearer())
+        .and(body_json(json!({"msgId": MESSAGE, "reaction": "👍"})))
+        .respond_with(ResponseTemplate::new(201).set_body_json(fixture("react-message")))
+        .expect(2)
+        .mount(&server)
+        .await;
+    catch_all(&server).await;
+    let session = client(&server).session(SESSION).unwrap();
+
+    session.send_seen("+55 11 99999-9999").await.unwrap();
+    let contact: ChatId = "5511999999999@c.us".parse().unwrap();
+    session.send_seen(&contact).await.unwrap();
+    session
+        .send_seen(PhoneNumber::new("5511999999999").unwrap())
+        .await
+        .unwrap();
+    let group: ChatId = "120363025746331234@g.us".parse().unwrap();
+    session.send_seen(group).await.unwrap();
+
+    let message: MessageId = MESSAGE.parse().unwrap();
+    session.react_message(&message, "👍").await.unwrap();
+    session
+        .react_message(MESSAGE.to_owned(), "👍")
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_bad_id_is_refused_before_any_request() {
+    let server = server().await;
+    Mock::given(wiremock::matchers::any())
+        .respond_with(ResponseTemplate::new(500))
+        .expect(0)
+        .mount(&server)
+        .await;
+    let session = client(&server).session(SESSION).unwrap();
+    let invalid =
+        |result: wppconnect_client::Result<()>| matches!(result, Err(Error::InvalidInput { .. }));
+    // a message handle
+    assert!(invalid(session.react_message("3EB0", "👍").await.map(drop)));
+    assert!(invalid(session.message_by_id("not an id").await.map(drop)));
+    // a chat handle
+    assert!(invalid(session.send_seen("abc").await));
+    assert!(invalid(session.archive_chat("x@nowhere", true).await));
+    assert!(invalid(
+        session
+            .chat_is_online("120363025746331234@g.us")
+            .await
+            .map(drop)
+    ));
+    // a paging stream ends with the error, having sent nothing
+    let pages: Vec<_> = session.messages_pages("abc", 10).collect().await;
+    assert_eq!(pages.len(), 1);
+    assert!(matches!(pages[0], Err(Error::InvalidInput { .. })));
+    // the conversions themselves
+    assert!("abc".into_chat_id().is_err());
+    assert!("3EB0".into_message_id().is_err());
+    assert_eq!(
+        "+55 11 99999-9999".into_chat_id().unwrap().as_str(),
+        "5511999999999@c.us"
+    );
+    // and `?` turns a parse error into InvalidInput
+    let parsed = || -> wppconnect_client::Result<ChatId> { Ok("nope@".parse::<ChatId>()?) };
+    assert!(matches!(parsed(), Err(Error::InvalidInput { .. })));
+}
