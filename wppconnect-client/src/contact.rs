@@ -14,7 +14,17 @@ use crate::routes::{self, Route};
 use crate::session::Session;
 
 impl Session {
-    /// `GET /api/{session}/all-contacts`.
+    /// `GET /api/{session}/all-contacts`: the contacts WhatsApp Web knows.
+    ///
+    /// ```no_run
+    /// # async fn run(session: wppconnect_client::Session) -> wppconnect_client::Result<()> {
+    /// for contact in session.all_contacts().await? {
+    ///     if contact.is_my_contact == Some(true) {
+    ///         println!("{} {:?}", contact.id, contact.name);
+    ///     }
+    /// }
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// [`Error::NotConnected`](crate::Error::NotConnected), [`Error::Api`](crate::Error::Api), transport errors.

@@ -196,3 +196,65 @@ fn every_typed_method_can_be_faked_through_a_trait() {
     }
     assert!(missing.is_empty(), "{}", missing.join("\n"));
 }
+
+/// The names of the public functions of `src/` whose doc comment holds a code example.
+fn methods_with_an_example() -> Vec<String> {
+    fn walk(dir: &std::path::Path, found: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(&path, found);
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            let mut in_doc_example = false;
+            let mut doc_has_example = false;
+            for line in text.lines().map(str::trim) {
+                if let Some(doc) = line.strip_prefix("///") {
+                    if doc.trim().starts_with("```") {
+                        in_doc_example = !in_doc_example;
+                        doc_has_example = true;
+                    }
+                    continue;
+                }
+                if line.starts_with("#[") {
+                    continue;
+                }
+                let name = line
+                    .strip_prefix("pub async fn ")
+                    .or_else(|| line.strip_prefix("pub fn "));
+                if let (Some(name), true) = (name, doc_has_example) {
+                    found.push(name.split(['(', '<']).next().unwrap_or_default().to_owned());
+                }
+                doc_has_example = false;
+            }
+        }
+    }
+    let mut found = Vec::new();
+    walk(
+        &PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src"),
+        &mut found,
+    );
+    found
+}
+
+#[test]
+fn every_area_has_an_example() {
+    let documented = methods_with_an_example();
+    assert!(documented.iter().any(|m| m == "send_message"));
+    let mut bare = Vec::new();
+    for area in routes::Area::ALL {
+        let has_one = routes::ALL
+            .iter()
+            .filter(|route| route.area() == *area)
+            .flat_map(|route| route.methods())
+            .filter_map(|m| m.split_once("::"))
+            .any(|(owner, method)| {
+                matches!(owner, "Session" | "Client") && documented.iter().any(|d| d == method)
+            });
+        if !has_one {
+            bare.push(format!("{area:?}"));
+        }
+    }
+    assert!(bare.is_empty(), "areas without an example: {bare:?}");
+}
