@@ -24,6 +24,7 @@ use wppconnect_models::{MessageId, Wrapped};
 
 use crate::chat::chat_id;
 use crate::error::{Error, Result};
+use crate::ids::IntoChat;
 use crate::routes;
 use crate::session::{BoxFuture, Session};
 
@@ -53,9 +54,11 @@ impl Session {
     #[doc(alias = "get-products")]
     pub async fn get_products(
         &self,
-        business: &str,
+        business: impl IntoChat,
         count: Option<u32>,
     ) -> Result<Vec<CatalogProduct>> {
+        let business = business.into_chat();
+        let business = business.as_str();
         let id = chat_id(business)?;
         let mut call = self
             .call(&routes::GET_PRODUCTS, &[])?
@@ -75,9 +78,11 @@ impl Session {
     #[doc(alias = "get-product-by-id")]
     pub async fn get_product_by_id(
         &self,
-        business: &str,
+        business: impl IntoChat,
         product_id: &str,
     ) -> Result<CatalogProduct> {
+        let business = business.into_chat();
+        let business = business.as_str();
         let id = chat_id(business)?;
         let product_id = required(product_id, "product id")?;
         let call = self
@@ -269,10 +274,12 @@ impl Session {
     #[doc(alias = "get-collections")]
     pub async fn get_collections(
         &self,
-        business: &str,
+        business: impl IntoChat,
         count: Option<u32>,
         max_products: Option<u32>,
     ) -> Result<Vec<Collection>> {
+        let business = business.into_chat();
+        let business = business.as_str();
         let id = chat_id(business)?;
         let mut call = self
             .call(&routes::GET_COLLECTIONS, &[])?
@@ -405,7 +412,12 @@ impl Session {
     /// [`Error::InvalidInput`] for a bad number; [`Error::NotConnected`]; [`Error::Api`] (400
     /// `Error retrieving information`, e.g. the library's `catalog_not_found`).
     #[doc(alias = "get-business-profiles-products")]
-    pub async fn get_business_profiles_products(&self, business: &str) -> Result<Vec<Product>> {
+    pub async fn get_business_profiles_products(
+        &self,
+        business: impl IntoChat,
+    ) -> Result<Vec<Product>> {
+        let business = business.into_chat();
+        let business = business.as_str();
         let id = chat_id(business)?;
         let call = self
             .call(&routes::GET_BUSINESS_PROFILES_PRODUCTS, &[])?

@@ -11,7 +11,7 @@ use wppconnect_models::message::RecipientFlags;
 use wppconnect_models::{Chat, ChatId, Confirmation, Message, MessageId, PhoneNumber, Wrapped};
 
 use crate::error::{Error, Result};
-use crate::ids::{IntoChatId, IntoMessageId};
+use crate::ids::{IntoChat, IntoMessageId};
 use crate::message::recipient;
 use crate::routes;
 use crate::session::{BoxFuture, Session};
@@ -132,7 +132,18 @@ pub(crate) fn chat_id(input: &str) -> Result<ChatId> {
     }
 }
 
+/// The digits of a phone number, as people type it or as a contact id (`…@c.us`, what a typed
+/// [`PhoneNumber`] or contact [`ChatId`] gives through [`IntoChat`](crate::IntoChat)).
 pub(crate) fn digits(input: &str) -> Result<String> {
+    if input.contains('@') {
+        let id: ChatId = input.trim().parse().map_err(Error::invalid)?;
+        if id.kind() != wppconnect_models::ChatKind::Contact {
+            return Err(Error::invalid(format!(
+                "this route takes a phone number, not {id}"
+            )));
+        }
+        return digits(id.user());
+    }
     Ok(PhoneNumber::new(input)
         .map_err(Error::invalid)?
         .digits()
@@ -178,8 +189,8 @@ impl Session {
     /// # Errors
     /// [`Error::InvalidInput`], [`Error::NotConnected`], [`Error::Api`].
     #[doc(alias = "chat-by-id")]
-    pub async fn chat_by_id(&self, chat: impl IntoChatId) -> Result<Chat> {
-        let chat = chat.into_chat_id()?;
+    pub async fn chat_by_id(&self, chat: impl IntoChat) -> Result<Chat> {
+        let chat = chat.into_chat();
         let chat = chat.as_str();
         let id = chat_id(chat)?;
         let mut call = self.call(&routes::CHAT_BY_ID, &[id.user()])?;
@@ -197,11 +208,11 @@ impl Session {
     #[doc(alias = "get-messages")]
     pub async fn get_messages(
         &self,
-        chat: impl IntoChatId,
+        chat: impl IntoChat,
         count: u32,
         before: Option<&MessageId>,
     ) -> Result<Vec<Message>> {
-        let chat = chat.into_chat_id()?;
+        let chat = chat.into_chat();
         let chat = chat.as_str();
         let id = chat_id(chat)?;
         let mut call = self
@@ -220,8 +231,8 @@ impl Session {
     /// # Errors
     /// [`Error::InvalidInput`], [`Error::NotConnected`], [`Error::Api`].
     #[doc(alias = "all-messages-in-chat")]
-    pub async fn all_messages_in_chat(&self, chat: impl IntoChatId) -> Result<Vec<Message>> {
-        let chat = chat.into_chat_id()?;
+    pub async fn all_messages_in_chat(&self, chat: impl IntoChat) -> Result<Vec<Message>> {
+        let chat = chat.into_chat();
         let chat = chat.as_str();
         let id = chat_id(chat)?;
         let mut call = self.call(&routes::ALL_MESSAGES_IN_CHAT, &[id.user()])?;
@@ -236,11 +247,11 @@ impl Session {
     /// request, yielding each page (newest page first) until the chat's start.
     pub fn messages_pages(
         &self,
-        chat: impl IntoChatId,
+        chat: impl IntoChat,
         page_size: u32,
     ) -> impl Stream<Item = Result<Vec<Message>>> + Send + 'static {
         use futures::StreamExt as _;
-        let chat = match chat.into_chat_id() {
+        let chat = match chat_id(&chat.into_chat()) {
             Ok(chat) => chat.as_str().to_owned(),
             // a bad id ends the stream at once, before any request
             Err(error) => return futures::stream::once(async { Err(error) }).left_stream(),
@@ -332,8 +343,8 @@ impl Session {
     /// # Errors
     /// [`Error::InvalidInput`]; [`Error::NotConnected`]; [`Error::Api`].
     #[doc(alias = "archive-chat")]
-    pub async fn archive_chat(&self, chat: impl IntoChatId, archive: bool) -> Result<()> {
-        let chat = chat.into_chat_id()?;
+    pub async fn archive_chat(&self, chat: impl IntoChat, archive: bool) -> Result<()> {
+        let chat = chat.into_chat();
         let chat = chat.as_str();
         let mut body = one_chat(chat)?;
         body.insert("value".to_owned(), Value::Bool(archive));
@@ -352,8 +363,8 @@ impl Session {
     /// [`Error::InvalidInput`]; [`Error::NotConnected`]; [`Error::Api`] (500 with WhatsApp's
     /// reason, e.g. too many pinned chats).
     #[doc(alias = "pin-chat")]
-    pub async fn pin_chat(&self, chat: impl IntoChatId, pin: bool) -> Result<Confirmation> {
-        let chat = chat.into_chat_id()?;
+    pub async fn pin_chat(&self, chat: impl IntoChat, pin: bool) -> Result<Confirmation> {
+        let chat = chat.into_chat();
         let chat = chat.as_str();
         let mut body = one_chat(chat)?;
         body.insert("state".to_owned(), Value::String(pin.to_string()));
@@ -367,8 +378,8 @@ impl Session {
     /// # Errors
     /// [`Error::InvalidInput`]; [`Error::NotConnected`]; [`Error::Api`].
     #[doc(alias = "mark-unseen")]
-    pub async fn mark_unseen(&self, chat: impl IntoChatId) -> Result<Confirmation> {
-        let chat = chat.into_chat_id()?;
+    pub async fn mark_unseen(&self, chat: impl IntoChat) -> Result<Confirmation> {
+        let chat = chat.into_chat();
         let chat = chat.as_str();
         let body = one_chat(chat)?;
         let call = self

@@ -17,68 +17,7 @@
 
 use wppconnect_models::{ChatId, MessageId, PhoneNumber};
 
-use crate::chat::chat_id;
 use crate::error::{Error, Result};
-
-/// A chat: a [`ChatId`], a [`PhoneNumber`] (a contact), or text — a phone number in any
-/// common form (`5511999999999`, `+55 11 99999-9999`) or a full id (`…@c.us`, `…@g.us`,
-/// `…@lid`, `…@newsletter`). Text is parsed before any request; a bad one is
-/// [`Error::InvalidInput`].
-pub trait IntoChatId {
-    /// The chat id, or why the input names none.
-    ///
-    /// # Errors
-    /// [`Error::InvalidInput`] for text that is not a phone number or a chat id.
-    fn into_chat_id(self) -> Result<ChatId>;
-}
-
-impl IntoChatId for ChatId {
-    fn into_chat_id(self) -> Result<ChatId> {
-        Ok(self)
-    }
-}
-
-impl IntoChatId for &ChatId {
-    fn into_chat_id(self) -> Result<ChatId> {
-        Ok(self.clone())
-    }
-}
-
-impl IntoChatId for PhoneNumber {
-    fn into_chat_id(self) -> Result<ChatId> {
-        Ok(self.to_chat_id())
-    }
-}
-
-impl IntoChatId for &PhoneNumber {
-    fn into_chat_id(self) -> Result<ChatId> {
-        Ok(self.to_chat_id())
-    }
-}
-
-impl IntoChatId for &str {
-    fn into_chat_id(self) -> Result<ChatId> {
-        chat_id(self.trim())
-    }
-}
-
-impl IntoChatId for String {
-    fn into_chat_id(self) -> Result<ChatId> {
-        chat_id(self.trim())
-    }
-}
-
-impl IntoChatId for &String {
-    fn into_chat_id(self) -> Result<ChatId> {
-        chat_id(self.trim())
-    }
-}
-
-impl IntoChatId for &&str {
-    fn into_chat_id(self) -> Result<ChatId> {
-        chat_id(self.trim())
-    }
-}
 
 /// A message: a [`MessageId`], or its serialised text (`true_5511999999999@c.us_3EB0…`),
 /// parsed before any request; a bad one is [`Error::InvalidInput`].
@@ -123,5 +62,64 @@ impl IntoMessageId for &String {
 impl IntoMessageId for &&str {
     fn into_message_id(self) -> Result<MessageId> {
         (*self).into_message_id()
+    }
+}
+
+/// A chat, a group, a channel or a recipient: a [`ChatId`] or a [`PhoneNumber`], which carry
+/// their kind, or text, which the method reads as it always did — a phone number in any common
+/// form (`+55 11 99999-9999`) or a full id (`…@c.us`, `…@g.us`, `…@lid`, `…@newsletter`);
+/// bare digits are a group for the group methods, a channel for the channel methods, and
+/// follow the builder's flags (`.group()`, `.lid()`, `.newsletter()`) for sends. Either way the
+/// id is checked before any request: a bad one is [`Error::InvalidInput`].
+pub trait IntoChat {
+    /// The chat as text: the full id of a typed id, the text as given otherwise.
+    fn into_chat(self) -> String;
+}
+
+impl IntoChat for ChatId {
+    fn into_chat(self) -> String {
+        self.into()
+    }
+}
+
+impl IntoChat for &ChatId {
+    fn into_chat(self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
+impl IntoChat for PhoneNumber {
+    fn into_chat(self) -> String {
+        self.to_chat_id().into()
+    }
+}
+
+impl IntoChat for &PhoneNumber {
+    fn into_chat(self) -> String {
+        self.to_chat_id().into()
+    }
+}
+
+impl IntoChat for &str {
+    fn into_chat(self) -> String {
+        self.to_owned()
+    }
+}
+
+impl IntoChat for String {
+    fn into_chat(self) -> String {
+        self
+    }
+}
+
+impl IntoChat for &String {
+    fn into_chat(self) -> String {
+        self.clone()
+    }
+}
+
+impl IntoChat for &&str {
+    fn into_chat(self) -> String {
+        (*self).to_owned()
     }
 }

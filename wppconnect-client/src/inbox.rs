@@ -19,7 +19,7 @@ use wppconnect_models::{Chat, Confirmation, Message, Wrapped};
 
 use crate::chat::{chat_id, digits};
 use crate::error::{Error, Result};
-use crate::ids::IntoChatId;
+use crate::ids::IntoChat;
 use crate::message::recipient;
 use crate::routes::{self, Route};
 use crate::session::Session;
@@ -134,8 +134,8 @@ impl Session {
     /// [`Error::InvalidInput`] for anything but a phone number (or its `…@c.us` id); [`Error::NotConnected`];
     /// [`Error::Api`].
     #[doc(alias = "chat-is-online")]
-    pub async fn chat_is_online(&self, phone: impl IntoChatId) -> Result<bool> {
-        let phone = phone.into_chat_id()?;
+    pub async fn chat_is_online(&self, phone: impl IntoChat) -> Result<bool> {
+        let phone = phone.into_chat();
         let phone = phone.as_str();
         let digits = contact_digits(phone)?;
         self.read_wrapped(&routes::CHAT_IS_ONLINE, &[&digits]).await
@@ -148,8 +148,8 @@ impl Session {
     /// # Errors
     /// [`Error::InvalidInput`]; [`Error::NotConnected`]; [`Error::Api`].
     #[doc(alias = "last-seen")]
-    pub async fn last_seen(&self, phone: impl IntoChatId) -> Result<LastSeen> {
-        let phone = phone.into_chat_id()?;
+    pub async fn last_seen(&self, phone: impl IntoChat) -> Result<LastSeen> {
+        let phone = phone.into_chat();
         let phone = phone.as_str();
         let digits = contact_digits(phone)?;
         self.read_wrapped(&routes::LAST_SEEN, &[&digits]).await
@@ -193,8 +193,8 @@ impl Session {
     /// # Errors
     /// [`Error::InvalidInput`]; [`Error::NotConnected`]; [`Error::Api`].
     #[doc(alias = "load-messages-in-chat")]
-    pub async fn load_messages_in_chat(&self, phone: impl IntoChatId) -> Result<Vec<Message>> {
-        let phone = phone.into_chat_id()?;
+    pub async fn load_messages_in_chat(&self, phone: impl IntoChat) -> Result<Vec<Message>> {
+        let phone = phone.into_chat();
         let phone = phone.as_str();
         let digits = contact_digits(phone)?;
         self.read_wrapped(&routes::LOAD_MESSAGES_IN_CHAT, &[&digits])
@@ -229,8 +229,8 @@ impl Session {
     /// [`Error::InvalidInput`]; [`Error::NotConnected`]; [`Error::Api`] (400 `Error retrieving
     /// information`).
     #[doc(alias = "clear-chat")]
-    pub async fn clear_chat(&self, chat: impl IntoChatId) -> Result<PerChatResults> {
-        let chat = chat.into_chat_id()?;
+    pub async fn clear_chat(&self, chat: impl IntoChat) -> Result<PerChatResults> {
+        let chat = chat.into_chat();
         let chat = chat.as_str();
         let body = chat_target(chat)?;
         let call = self.call(&routes::CLEAR_CHAT, &[])?.body_of(&body)?;
@@ -256,8 +256,8 @@ impl Session {
     /// # Errors
     /// [`Error::InvalidInput`]; [`Error::NotConnected`]; [`Error::Api`].
     #[doc(alias = "delete-chat")]
-    pub async fn delete_chat(&self, chat: impl IntoChatId) -> Result<PerChatResults> {
-        let chat = chat.into_chat_id()?;
+    pub async fn delete_chat(&self, chat: impl IntoChat) -> Result<PerChatResults> {
+        let chat = chat.into_chat();
         let chat = chat.as_str();
         let body = chat_target(chat)?;
         let call = self.call(&routes::DELETE_CHAT, &[])?.body_of(&body)?;
@@ -300,10 +300,10 @@ impl Session {
     #[doc(alias = "send-mute")]
     pub async fn send_mute(
         &self,
-        chat: impl IntoChatId,
+        chat: impl IntoChat,
         time: Option<(u32, MuteUnit)>,
     ) -> Result<MuteResult> {
-        let chat = chat.into_chat_id()?;
+        let chat = chat.into_chat();
         let chat = chat.as_str();
         let target = chat_target(chat)?;
         if matches!(time, Some((0, _))) {
@@ -327,8 +327,8 @@ impl Session {
     /// # Errors
     /// [`Error::InvalidInput`]; [`Error::NotConnected`]; [`Error::Api`].
     #[doc(alias = "chat-state")]
-    pub async fn chat_state(&self, chat: impl IntoChatId, state: ChatState) -> Result<()> {
-        let chat = chat.into_chat_id()?;
+    pub async fn chat_state(&self, chat: impl IntoChat, state: ChatState) -> Result<()> {
+        let chat = chat.into_chat();
         let chat = chat.as_str();
         let target = chat_target(chat)?;
         let body = SetChatState {
@@ -350,8 +350,8 @@ impl Session {
     /// [`Error::InvalidInput`]; [`Error::NotConnected`]; [`Error::Api`] (500 `Error on set
     /// temporary messages`, e.g. `chat_not_found`).
     #[doc(alias = "temporary-messages")]
-    pub async fn temporary_messages(&self, chat: impl IntoChatId, on: bool) -> Result<()> {
-        let chat = chat.into_chat_id()?;
+    pub async fn temporary_messages(&self, chat: impl IntoChat, on: bool) -> Result<()> {
+        let chat = chat.into_chat();
         let chat = chat.as_str();
         let target = chat_target(chat)?;
         let body = SetTemporaryMessages {
@@ -374,11 +374,11 @@ impl Session {
     /// [`Error::InvalidInput`]; [`Error::NotConnected`]; [`Error::Api`].
     pub async fn recording(
         &self,
-        chat: impl IntoChatId,
+        chat: impl IntoChat,
         on: bool,
         duration: Option<Duration>,
     ) -> Result<()> {
-        let chat = chat.into_chat_id()?;
+        let chat = chat.into_chat();
         let chat = chat.as_str();
         let target = chat_target(chat)?;
         let body = SetRecording {

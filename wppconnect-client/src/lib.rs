@@ -35,7 +35,7 @@ pub use crate::business::AddProductRequest;
 pub use crate::client::{Client, ClientBuilder, DEFAULT_DEADLINE, DEFAULT_TIMEOUT};
 pub use crate::config::{RateLimit, RetryPolicy, SecretKey, Token};
 pub use crate::error::{Error, Result, TimeoutKind};
-pub use crate::ids::{IntoChatId, IntoMessageId};
+pub use crate::ids::{IntoChat, IntoMessageId};
 pub use crate::message::File;
 pub use crate::raw::{RawRequest, RawResponse};
 pub use crate::redact::{redact, Redactor, REDACTED};

@@ -9,7 +9,7 @@ use support::{bearer, catch_all, client, fixture, server, SESSION};
 use wiremock::matchers::{body_json, method, path};
 use wiremock::{Mock, ResponseTemplate};
 use wppconnect_client::models::{ChatId, MessageId, PhoneNumber};
-use wppconnect_client::{Error, IntoChatId, IntoMessageId};
+use wppconnect_client::{Error, IntoChat, IntoMessageId};
 
 const MESSAGE: &str = "true_5511999999999@c.us_3EB0A9F8E7D6C5B4A39281";
 
@@ -56,6 +56,22 @@ async fn typed_ids_and_text_reach_the_same_request() {
     let group: ChatId = "120363025746331234@g.us".parse().unwrap();
     session.send_seen(group).await.unwrap();
 
+    // a contact route from a typed phone number: the digits in the path
+    Mock::given(method("GET"))
+        .and(path(format!(
+            "/api/{SESSION}/check-number-status/5511999999999"
+        )))
+        .and(bearer())
+        .respond_with(ResponseTemplate::new(200).set_body_json(fixture("check-number-status")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let status = session
+        .check_number_status(PhoneNumber::new("+55 11 99999-9999").unwrap())
+        .await
+        .unwrap();
+    assert!(status.number_exists);
+
     let message: MessageId = MESSAGE.parse().unwrap();
     session.react_message(&message, "👍").await.unwrap();
     session
@@ -91,13 +107,26 @@ async fn a_bad_id_is_refused_before_any_request() {
     let pages: Vec<_> = session.messages_pages("abc", 10).collect().await;
     assert_eq!(pages.len(), 1);
     assert!(matches!(pages[0], Err(Error::InvalidInput { .. })));
+    // a typed id of the wrong kind, per area
+    let phone = PhoneNumber::new("5511999999999").unwrap();
+    let group: ChatId = "120363025746331234@g.us".parse().unwrap();
+    assert!(invalid(session.group_info(&phone).await.map(drop)));
+    assert!(invalid(session.contact(&group).await.map(drop)));
+    assert!(invalid(session.delete_newsletter(&group).await.map(drop)));
+    assert!(invalid(
+        session.community_participants(&phone).await.map(drop)
+    ));
+    assert!(invalid(
+        session
+            .send_message(&group, "oi")
+            .quoted("3EB0")
+            .await
+            .map(drop)
+    ));
     // the conversions themselves
-    assert!("abc".into_chat_id().is_err());
     assert!("3EB0".into_message_id().is_err());
-    assert_eq!(
-        "+55 11 99999-9999".into_chat_id().unwrap().as_str(),
-        "5511999999999@c.us"
-    );
+    assert_eq!(phone.into_chat(), "5511999999999@c.us");
+    assert_eq!((&group).into_chat(), "120363025746331234@g.us");
     // and `?` turns a parse error into InvalidInput
     let parsed = || -> wppconnect_client::Result<ChatId> { Ok("nope@".parse::<ChatId>()?) };
     assert!(matches!(parsed(), Err(Error::InvalidInput { .. })));

@@ -6,7 +6,7 @@ use wppconnect_models::{Confirmation, MessageId, Wrapped};
 
 use super::recipient;
 use crate::error::{Error, Result};
-use crate::ids::{IntoChatId, IntoMessageId};
+use crate::ids::{IntoChat, IntoMessageId};
 use crate::routes;
 use crate::session::Session;
 
@@ -36,8 +36,8 @@ impl Session {
     ///
     /// # Errors
     /// [`Error::InvalidInput`]; [`Error::NotConnected`]; [`Error::Api`].
-    pub async fn typing(&self, chat: impl IntoChatId, on: bool) -> Result<()> {
-        let chat = chat.into_chat_id()?;
+    pub async fn typing(&self, chat: impl IntoChat, on: bool) -> Result<()> {
+        let chat = chat.into_chat();
         let chat = chat.as_str();
         let mut flags = RecipientFlags::default();
         let phone = recipient(chat, &mut flags)?;
@@ -75,11 +75,11 @@ impl Session {
     #[doc(alias = "delete-message")]
     pub async fn delete_message(
         &self,
-        chat: impl IntoChatId,
+        chat: impl IntoChat,
         message_ids: &[&str],
         only_local: bool,
     ) -> Result<Confirmation> {
-        let chat = chat.into_chat_id()?;
+        let chat = chat.into_chat();
         let chat = chat.as_str();
         let ids = message_ids
             .iter()
@@ -105,8 +105,8 @@ impl Session {
     /// # Errors
     /// [`Error::InvalidInput`]; [`Error::NotConnected`]; [`Error::Api`].
     #[doc(alias = "send-seen")]
-    pub async fn send_seen(&self, chat: impl IntoChatId) -> Result<()> {
-        let chat = chat.into_chat_id()?;
+    pub async fn send_seen(&self, chat: impl IntoChat) -> Result<()> {
+        let chat = chat.into_chat();
         let chat = chat.as_str();
         let mut flags = RecipientFlags::default();
         let phone = recipient(chat, &mut flags)?;

@@ -15,6 +15,7 @@ use wppconnect_models::{ChatId, Message, MessageId, Wrapped};
 
 use super::{resolve, File};
 use crate::error::{Error, Result};
+use crate::ids::{IntoChat, IntoMessageId};
 use crate::routes::{self, Route};
 use crate::session::{BoxFuture, Session};
 use crate::upload::{Multipart, Upload};
@@ -103,8 +104,8 @@ impl<B: SendBody, T> SendRequest<B, T> {
     }
 
     /// Also send to this recipient.
-    pub fn to(mut self, phone: &str) -> Self {
-        self.phones.push(phone.to_owned());
+    pub fn to(mut self, phone: impl IntoChat) -> Self {
+        self.phones.push(phone.into_chat());
         self
     }
 
@@ -244,10 +245,10 @@ impl<T> SendRequest<SendFile, T> {
     }
 
     /// Reply to this message (`quotedMessageId`).
-    pub fn quoted(mut self, message_id: &str) -> Self {
-        match message_id.parse::<MessageId>() {
+    pub fn quoted(mut self, message_id: impl IntoMessageId) -> Self {
+        match message_id.into_message_id() {
             Ok(id) => self.body.quoted_message_id = Some(id),
-            Err(e) => self.fail(Error::invalid(e)),
+            Err(e) => self.fail(e),
         }
         self
     }
@@ -387,7 +388,9 @@ impl Session {
     /// # Errors
     /// As [`Session::send_message`]; [`Error::InvalidInput`] for an unreadable file.
     #[doc(alias = "send-image")]
-    pub fn send_image(&self, phone: &str, file: File) -> SendRequest<SendFile, Receipts> {
+    pub fn send_image(&self, phone: impl IntoChat, file: File) -> SendRequest<SendFile, Receipts> {
+        let phone = phone.into_chat();
+        let phone = phone.as_str();
         let mut request =
             SendRequest::new(self, &routes::SEND_IMAGE, Some(phone), SendFile::default());
         request.file = Some((file, FileField::Document));
@@ -412,7 +415,9 @@ impl Session {
     /// # Errors
     /// As [`Session::send_image`].
     #[doc(alias = "send-file")]
-    pub fn send_file(&self, phone: &str, file: File) -> SendRequest<SendFile, Receipts> {
+    pub fn send_file(&self, phone: impl IntoChat, file: File) -> SendRequest<SendFile, Receipts> {
+        let phone = phone.into_chat();
+        let phone = phone.as_str();
         let mut request =
             SendRequest::new(self, &routes::SEND_FILE, Some(phone), SendFile::default());
         request.file = Some((file, FileField::Document));
@@ -427,7 +432,9 @@ impl Session {
     /// As [`Session::send_image`].
     #[doc(alias = "send-voice")]
     #[doc(alias = "send-voice-base64")]
-    pub fn send_voice(&self, phone: &str, file: File) -> SendRequest<SendFile, Receipts> {
+    pub fn send_voice(&self, phone: impl IntoChat, file: File) -> SendRequest<SendFile, Receipts> {
+        let phone = phone.into_chat();
+        let phone = phone.as_str();
         let mut request =
             SendRequest::new(self, &routes::SEND_VOICE, Some(phone), SendFile::default());
         request.file = Some((file, FileField::Voice));
@@ -442,7 +449,13 @@ impl Session {
     /// [`Error::InvalidInput`] for anything but [`File::Url`] and [`File::Upload`]; as
     /// [`Session::send_message`].
     #[doc(alias = "send-sticker")]
-    pub fn send_sticker(&self, phone: &str, file: File) -> SendRequest<SendFile, Receipts> {
+    pub fn send_sticker(
+        &self,
+        phone: impl IntoChat,
+        file: File,
+    ) -> SendRequest<SendFile, Receipts> {
+        let phone = phone.into_chat();
+        let phone = phone.as_str();
         let mut request = SendRequest::new(
             self,
             &routes::SEND_STICKER,
@@ -470,7 +483,13 @@ impl Session {
     /// [`Error::InvalidInput`] for anything but [`File::Url`] and [`File::Upload`]; as
     /// [`Session::send_message`].
     #[doc(alias = "send-sticker-gif")]
-    pub fn send_sticker_gif(&self, phone: &str, file: File) -> SendRequest<SendFile, Receipts> {
+    pub fn send_sticker_gif(
+        &self,
+        phone: impl IntoChat,
+        file: File,
+    ) -> SendRequest<SendFile, Receipts> {
+        let phone = phone.into_chat();
+        let phone = phone.as_str();
         let mut request = SendRequest::new(
             self,
             &routes::SEND_STICKER_GIF,
@@ -501,7 +520,13 @@ impl Session {
     /// [`Error::InvalidInput`] for a URL, an upload, invalid base64 or an unreadable file; as
     /// [`Session::send_message`].
     #[doc(alias = "send-file-base64")]
-    pub fn send_file_base64(&self, phone: &str, file: File) -> SendRequest<SendFile, Receipts> {
+    pub fn send_file_base64(
+        &self,
+        phone: impl IntoChat,
+        file: File,
+    ) -> SendRequest<SendFile, Receipts> {
+        let phone = phone.into_chat();
+        let phone = phone.as_str();
         let mut request = SendRequest::new(
             self,
             &routes::SEND_FILE_BASE64,
@@ -531,9 +556,11 @@ impl Session {
     #[doc(alias = "contact-vcard")]
     pub fn contact_vcard(
         &self,
-        phone: &str,
+        phone: impl IntoChat,
         contact: &str,
     ) -> SendRequest<SendContactVcard, SendReceipt> {
+        let phone = phone.into_chat();
+        let phone = phone.as_str();
         let mut request = SendRequest::new(
             self,
             &routes::CONTACT_VCARD,
@@ -574,10 +601,12 @@ impl Session {
     #[doc(alias = "send-buttons")]
     pub fn send_buttons(
         &self,
-        phone: &str,
+        phone: impl IntoChat,
         message: &str,
         buttons: Vec<Button>,
     ) -> SendRequest<SendButtons, Vec<ChatId>> {
+        let phone = phone.into_chat();
+        let phone = phone.as_str();
         let empty = buttons.is_empty();
         let mut request = SendRequest::new(
             self,
@@ -616,9 +645,11 @@ impl Session {
     #[doc(alias = "send-order-message")]
     pub fn send_order_message(
         &self,
-        phone: &str,
+        phone: impl IntoChat,
         items: Vec<OrderItem>,
     ) -> SendRequest<SendOrder, Vec<Message>> {
+        let phone = phone.into_chat();
+        let phone = phone.as_str();
         let bad = items.is_empty()
             || items.iter().any(|item| {
                 matches!(
@@ -662,11 +693,13 @@ impl Session {
     #[doc(alias = "send-pix-key")]
     pub fn send_pix_key(
         &self,
-        phone: &str,
+        phone: impl IntoChat,
         key_type: PixKeyType,
         key: &str,
         name: &str,
     ) -> SendRequest<SendPixKey, Vec<Message>> {
+        let phone = phone.into_chat();
+        let phone = phone.as_str();
         let mut request = SendRequest::new(
             self,
             &routes::SEND_PIX_KEY,
@@ -694,10 +727,12 @@ impl Session {
     #[doc(alias = "send-location")]
     pub fn send_location(
         &self,
-        phone: &str,
+        phone: impl IntoChat,
         lat: f64,
         lng: f64,
     ) -> SendRequest<SendLocation, Receipts> {
+        let phone = phone.into_chat();
+        let phone = phone.as_str();
         let mut request = SendRequest::new(
             self,
             &routes::SEND_LOCATION,
@@ -724,9 +759,11 @@ impl Session {
     #[doc(alias = "send-link-preview")]
     pub fn send_link_preview(
         &self,
-        phone: &str,
+        phone: impl IntoChat,
         url: &str,
     ) -> SendRequest<SendLinkPreview, Receipts> {
+        let phone = phone.into_chat();
+        let phone = phone.as_str();
         let mut request = SendRequest::new(
             self,
             &routes::SEND_LINK_PREVIEW,
@@ -750,25 +787,31 @@ impl Session {
     #[doc(alias = "send-reply")]
     pub fn send_reply(
         &self,
-        phone: &str,
+        phone: impl IntoChat,
         message: &str,
-        message_id: &str,
+        message_id: impl IntoMessageId,
     ) -> SendRequest<SendReply, Vec<Message>> {
+        let phone = phone.into_chat();
+        let phone = phone.as_str();
+        let message_id = message_id.into_message_id();
         let mut request = SendRequest::new(
             self,
             &routes::SEND_REPLY,
             Some(phone),
             SendReply {
                 message: message.to_owned(),
-                message_id: message_id.to_owned(),
+                message_id: message_id
+                    .as_ref()
+                    .map(|id| id.as_str().to_owned())
+                    .unwrap_or_default(),
                 ..SendReply::default()
             },
         );
         if message.trim().is_empty() {
             request.fail(Error::invalid("the message is empty"));
         }
-        if let Err(e) = message_id.parse::<MessageId>() {
-            request.fail(Error::invalid(e));
+        if let Err(e) = message_id {
+            request.fail(e);
         }
         request
     }
@@ -781,10 +824,12 @@ impl Session {
     #[doc(alias = "send-poll-message")]
     pub fn send_poll_message(
         &self,
-        phone: &str,
+        phone: impl IntoChat,
         name: &str,
         choices: &[&str],
     ) -> SendRequest<SendPoll, Vec<Message>> {
+        let phone = phone.into_chat();
+        let phone = phone.as_str();
         let mut request = SendRequest::new(
             self,
             &routes::SEND_POLL_MESSAGE,
@@ -810,10 +855,12 @@ impl Session {
     #[doc(alias = "send-mentioned")]
     pub fn send_mentioned(
         &self,
-        phone: &str,
+        phone: impl IntoChat,
         message: &str,
         mentioned: &[&str],
     ) -> SendRequest<SendMentioned, SendReceipt> {
+        let phone = phone.into_chat();
+        let phone = phone.as_str();
         let mut request = SendRequest::new(
             self,
             &routes::SEND_MENTIONED,
@@ -858,11 +905,13 @@ impl Session {
     #[doc(alias = "send-list-message")]
     pub fn send_list_message(
         &self,
-        phone: &str,
+        phone: impl IntoChat,
         button_text: &str,
         description: &str,
         sections: Vec<ListSection>,
     ) -> SendRequest<SendList, Vec<Message>> {
+        let phone = phone.into_chat();
+        let phone = phone.as_str();
         let empty = sections.is_empty() || sections.iter().any(|s| s.rows.is_empty());
         let mut request = SendRequest::new(
             self,
@@ -931,9 +980,11 @@ impl Session {
     #[doc(alias = "forward-messages")]
     pub fn forward_messages(
         &self,
-        phone: &str,
+        phone: impl IntoChat,
         message_ids: &[&str],
     ) -> SendRequest<ForwardMessages, ForwardOutcome> {
+        let phone = phone.into_chat();
+        let phone = phone.as_str();
         let ids: Vec<String> = message_ids.iter().map(|id| (*id).to_owned()).collect();
         let mut request = SendRequest::new(
             self,
