@@ -115,6 +115,14 @@ mod tests {
     }
 
     #[test]
+    fn an_answer_without_response_is_an_empty_outcome() {
+        // JSON.stringify drops an undefined `response`
+        let answer: crate::Wrapped<ForwardOutcome> =
+            serde_json::from_value(json!({"status": "success"})).unwrap();
+        assert!(answer.response.all_forwarded());
+    }
+
+    #[test]
     fn failed_items_give_their_id_whatever_their_form() {
         let outcome: ForwardOutcome = serde_json::from_value(json!([
             "true_5511999999999@c.us_3EB0AAAA",
