@@ -38,8 +38,11 @@ impl Session {
         &self,
         name: &str,
         description: &str,
-        groups: &[&str],
+        groups: &[impl IntoChat + Clone],
     ) -> Result<CommunityCreated> {
+        let groups: Vec<String> = groups.iter().cloned().map(IntoChat::into_chat).collect();
+        let groups: Vec<&str> = groups.iter().map(String::as_str).collect();
+        let groups = groups.as_slice();
         if name.trim().is_empty() {
             return Err(Error::invalid("the community name is empty"));
         }
@@ -97,8 +100,11 @@ impl Session {
     pub async fn add_community_subgroup(
         &self,
         community: impl IntoChat,
-        groups: &[&str],
+        groups: &[impl IntoChat + Clone],
     ) -> Result<SubgroupsLinked> {
+        let groups: Vec<String> = groups.iter().cloned().map(IntoChat::into_chat).collect();
+        let groups: Vec<&str> = groups.iter().map(String::as_str).collect();
+        let groups = groups.as_slice();
         let community = community.into_chat();
         let community = community.as_str();
         let body = subgroups(community, groups)?;
@@ -123,8 +129,11 @@ impl Session {
     pub async fn remove_community_subgroup(
         &self,
         community: impl IntoChat,
-        groups: &[&str],
+        groups: &[impl IntoChat + Clone],
     ) -> Result<SubgroupsLinked> {
+        let groups: Vec<String> = groups.iter().cloned().map(IntoChat::into_chat).collect();
+        let groups: Vec<&str> = groups.iter().map(String::as_str).collect();
+        let groups = groups.as_slice();
         let community = community.into_chat();
         let community = community.as_str();
         let body = subgroups(community, groups)?;
@@ -151,8 +160,11 @@ impl Session {
     pub async fn promote_community_participant(
         &self,
         community: impl IntoChat,
-        members: &[&str],
+        members: &[impl IntoChat + Clone],
     ) -> Result<()> {
+        let members: Vec<String> = members.iter().cloned().map(IntoChat::into_chat).collect();
+        let members: Vec<&str> = members.iter().map(String::as_str).collect();
+        let members = members.as_slice();
         let community = community.into_chat();
         let community = community.as_str();
         let body = community_members(community, members)?;
@@ -182,8 +194,11 @@ impl Session {
     pub async fn demote_community_participant(
         &self,
         community: impl IntoChat,
-        members: &[&str],
+        members: &[impl IntoChat + Clone],
     ) -> Result<CommunityDemoted> {
+        let members: Vec<String> = members.iter().cloned().map(IntoChat::into_chat).collect();
+        let members: Vec<&str> = members.iter().map(String::as_str).collect();
+        let members = members.as_slice();
         let community = community.into_chat();
         let community = community.as_str();
         let body = community_members(community, members)?;

@@ -12,6 +12,7 @@ use wppconnect_models::{Confirmation, MessageId, Wrapped};
 use crate::chat::chat_id;
 use crate::client::{Call, Client};
 use crate::error::{Error, Result};
+use crate::ids::IntoChat;
 use crate::routes;
 use crate::session::Session;
 use crate::upload::{Multipart, Upload};
@@ -80,7 +81,13 @@ impl Session {
     /// [`Error::InvalidInput`] for no chat, a bad one, or contacts mixed with groups;
     /// [`Error::Api`].
     #[doc(alias = "subscribe-presence")]
-    pub async fn subscribe_presence(&self, chats: &[&str]) -> Result<Confirmation> {
+    pub async fn subscribe_presence(
+        &self,
+        chats: &[impl IntoChat + Clone],
+    ) -> Result<Confirmation> {
+        let chats: Vec<String> = chats.iter().cloned().map(IntoChat::into_chat).collect();
+        let chats: Vec<&str> = chats.iter().map(String::as_str).collect();
+        let chats = chats.as_slice();
         if chats.is_empty() {
             return Err(Error::invalid("no chat to subscribe to"));
         }

@@ -9,7 +9,7 @@ use serde_json::json;
 use wppconnect_models::group::{
     CreatedGroups, GroupInfo, LeftGroup, ParticipantsAdded, ParticipantsRemoved,
 };
-use wppconnect_models::{Chat, ChatId, Confirmation, Contact, PhoneNumber, Wrapped};
+use wppconnect_models::{Chat, ChatId, Confirmation, Contact, Wrapped};
 
 use crate::error::{Error, Result};
 use crate::ids::IntoChat;
@@ -81,7 +81,18 @@ impl Session {
     /// [`Error::InvalidInput`] (empty name, no or bad participant), [`Error::NotConnected`],
     /// [`Error::Api`].
     #[doc(alias = "create-group")]
-    pub async fn create_group(&self, name: &str, participants: &[&str]) -> Result<CreatedGroups> {
+    pub async fn create_group(
+        &self,
+        name: &str,
+        participants: &[impl IntoChat + Clone],
+    ) -> Result<CreatedGroups> {
+        let participants: Vec<String> = participants
+            .iter()
+            .cloned()
+            .map(IntoChat::into_chat)
+            .collect();
+        let participants: Vec<&str> = participants.iter().map(String::as_str).collect();
+        let participants = participants.as_slice();
         if name.trim().is_empty() {
             return Err(Error::invalid("the group name is empty"));
         }
@@ -102,8 +113,15 @@ impl Session {
     pub async fn add_participant_group(
         &self,
         group: impl IntoChat,
-        participants: &[&str],
+        participants: &[impl IntoChat + Clone],
     ) -> Result<ParticipantsAdded> {
+        let participants: Vec<String> = participants
+            .iter()
+            .cloned()
+            .map(IntoChat::into_chat)
+            .collect();
+        let participants: Vec<&str> = participants.iter().map(String::as_str).collect();
+        let participants = participants.as_slice();
         let group = group.into_chat();
         let group = group.as_str();
         self.participants(&routes::ADD_PARTICIPANT_GROUP, group, participants)
@@ -118,8 +136,15 @@ impl Session {
     pub async fn remove_participant_group(
         &self,
         group: impl IntoChat,
-        participants: &[&str],
+        participants: &[impl IntoChat + Clone],
     ) -> Result<ParticipantsRemoved> {
+        let participants: Vec<String> = participants
+            .iter()
+            .cloned()
+            .map(IntoChat::into_chat)
+            .collect();
+        let participants: Vec<&str> = participants.iter().map(String::as_str).collect();
+        let participants = participants.as_slice();
         let group = group.into_chat();
         let group = group.as_str();
         self.participants(&routes::REMOVE_PARTICIPANT_GROUP, group, participants)
@@ -235,10 +260,6 @@ fn phones(participants: &[&str]) -> Result<Vec<String>> {
     }
     participants
         .iter()
-        .map(|p| {
-            PhoneNumber::new(p)
-                .map(|p| p.digits().to_owned())
-                .map_err(Error::invalid)
-        })
+        .map(|p| crate::chat::digits(p))
         .collect()
 }

@@ -11,7 +11,7 @@ use wppconnect_models::group::{
     GroupSubject, InviteCode, InviteGroupInfo, JoinCode, JoinedGroup, MessagesAdminsOnly,
     SetGroupProperty,
 };
-use wppconnect_models::{Chat, ChatId, Confirmation, PhoneNumber, Wrapped};
+use wppconnect_models::{Chat, ChatId, Confirmation, Wrapped};
 
 use crate::chat::chat_id;
 use crate::error::{Error, Result};
@@ -102,8 +102,15 @@ impl Session {
     pub async fn promote_participant_group(
         &self,
         group: impl IntoChat,
-        participants: &[&str],
+        participants: &[impl IntoChat + Clone],
     ) -> Result<AdminsChanged> {
+        let participants: Vec<String> = participants
+            .iter()
+            .cloned()
+            .map(IntoChat::into_chat)
+            .collect();
+        let participants: Vec<&str> = participants.iter().map(String::as_str).collect();
+        let participants = participants.as_slice();
         let group = group.into_chat();
         let group = group.as_str();
         let body = group_participants(group, participants)?;
@@ -129,8 +136,15 @@ impl Session {
     pub async fn demote_participant_group(
         &self,
         group: impl IntoChat,
-        participants: &[&str],
+        participants: &[impl IntoChat + Clone],
     ) -> Result<AdminsChanged> {
+        let participants: Vec<String> = participants
+            .iter()
+            .cloned()
+            .map(IntoChat::into_chat)
+            .collect();
+        let participants: Vec<&str> = participants.iter().map(String::as_str).collect();
+        let participants = participants.as_slice();
         let group = group.into_chat();
         let group = group.as_str();
         let body = group_participants(group, participants)?;
@@ -380,11 +394,7 @@ fn group_participants(group: &str, participants: &[&str]) -> Result<GroupPartici
     }
     let phone = participants
         .iter()
-        .map(|p| {
-            PhoneNumber::new(p)
-                .map(|p| p.digits().to_owned())
-                .map_err(Error::invalid)
-        })
+        .map(|p| crate::chat::digits(p))
         .collect::<Result<_>>()?;
     Ok(GroupParticipants { group_id, phone })
 }

@@ -387,7 +387,9 @@ async fn bad_input_is_refused_before_any_request() {
     assert!(invalid(
         session.get_platform_from_message("3EB0").await.map(drop)
     ));
-    assert!(invalid(session.subscribe_presence(&[]).await.map(drop)));
+    assert!(invalid(
+        session.subscribe_presence(&[] as &[&str]).await.map(drop)
+    ));
     assert!(invalid(
         session
             .subscribe_presence(&["5511999999999", "120363025746331234@g.us"])

@@ -131,3 +131,50 @@ async fn a_bad_id_is_refused_before_any_request() {
     let parsed = || -> wppconnect_client::Result<ChatId> { Ok("nope@".parse::<ChatId>()?) };
     assert!(matches!(parsed(), Err(Error::InvalidInput { .. })));
 }
+
+#[tokio::test]
+async fn lists_of_typed_ids_are_accepted() {
+    let server = server().await;
+    let group = "120363025746331234@g.us";
+    Mock::given(method("POST"))
+        .and(path(format!("/api/{SESSION}/add-participant-group")))
+        .and(bearer())
+        .and(body_json(
+            json!({"groupId": group, "phone": ["5531977776666"]}),
+        ))
+        .respond_with(ResponseTemplate::new(201).set_body_json(fixture("add-participant-group")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(format!("/api/{SESSION}/delete-message")))
+        .and(bearer())
+        .and(body_json(
+            json!({"phone": "5511999999999", "messageId": [MESSAGE], "onlyLocal": false}),
+        ))
+        .respond_with(ResponseTemplate::new(200).set_body_json(fixture("delete-message")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    catch_all(&server).await;
+    let session = client(&server).session(SESSION).unwrap();
+    let group: ChatId = group.parse().unwrap();
+    let members = vec![PhoneNumber::new("+55 31 97777-6666").unwrap()];
+    session
+        .add_participant_group(&group, &members)
+        .await
+        .unwrap();
+    let messages: Vec<MessageId> = vec![MESSAGE.parse().unwrap()];
+    let chat = PhoneNumber::new("5511999999999").unwrap();
+    session
+        .delete_message(&chat, &messages, false)
+        .await
+        .unwrap();
+    // a bad id in a list is refused before any request (the mocks above expect one call each)
+    assert!(matches!(
+        session
+            .add_participant_group(&group, &["not a phone"])
+            .await,
+        Err(Error::InvalidInput { .. })
+    ));
+}

@@ -547,7 +547,7 @@ async fn mentions_lists_stories_forwards_edits_and_typing() {
     assert_eq!(edit.extra["body"], sent["body"]);
     session.typing("5511999999999", true).await.unwrap();
     assert!(session
-        .send_mentioned("5511999999999", "oi", &[])
+        .send_mentioned("5511999999999", "oi", &[] as &[&str])
         .await
         .is_err());
     assert!(session

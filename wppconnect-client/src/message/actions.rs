@@ -76,9 +76,16 @@ impl Session {
     pub async fn delete_message(
         &self,
         chat: impl IntoChat,
-        message_ids: &[&str],
+        message_ids: &[impl IntoMessageId + Clone],
         only_local: bool,
     ) -> Result<Confirmation> {
+        let message_ids = message_ids
+            .iter()
+            .cloned()
+            .map(IntoMessageId::into_message_id)
+            .collect::<Result<Vec<_>>>()?;
+        let message_ids: Vec<&str> = message_ids.iter().map(MessageId::as_str).collect();
+        let message_ids = message_ids.as_slice();
         let chat = chat.into_chat();
         let chat = chat.as_str();
         let ids = message_ids

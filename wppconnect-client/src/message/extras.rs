@@ -7,7 +7,7 @@ use wppconnect_models::{ChatKind, MessageId, Wrapped};
 
 use crate::chat::chat_id;
 use crate::error::{Error, Result};
-use crate::ids::IntoMessageId;
+use crate::ids::{IntoChat, IntoMessageId};
 use crate::routes;
 use crate::session::Session;
 
@@ -87,9 +87,12 @@ impl Session {
     #[doc(alias = "send-link-catalog")]
     pub async fn send_link_catalog(
         &self,
-        chats: &[&str],
+        chats: &[impl IntoChat + Clone],
         message: &str,
     ) -> Result<Vec<CatalogLinkSent>> {
+        let chats: Vec<String> = chats.iter().cloned().map(IntoChat::into_chat).collect();
+        let chats: Vec<&str> = chats.iter().map(String::as_str).collect();
+        let chats = chats.as_slice();
         if chats.is_empty() {
             return Err(Error::invalid("no chat"));
         }

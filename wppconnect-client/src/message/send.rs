@@ -11,7 +11,7 @@ use wppconnect_models::message::{
     SendLinkPreview, SendList, SendLocation, SendMentioned, SendOrder, SendPixKey, SendPoll,
     SendReceipt, SendReply, SendStatus,
 };
-use wppconnect_models::{ChatId, Message, MessageId, Wrapped};
+use wppconnect_models::{ChatId, Message, Wrapped};
 
 use super::{resolve, File};
 use crate::error::{Error, Result};
@@ -857,8 +857,11 @@ impl Session {
         &self,
         phone: impl IntoChat,
         message: &str,
-        mentioned: &[&str],
+        mentioned: &[impl IntoChat + Clone],
     ) -> SendRequest<SendMentioned, SendReceipt> {
+        let mentioned: Vec<String> = mentioned.iter().cloned().map(IntoChat::into_chat).collect();
+        let mentioned: Vec<&str> = mentioned.iter().map(String::as_str).collect();
+        let mentioned = mentioned.as_slice();
         let phone = phone.into_chat();
         let phone = phone.as_str();
         let mut request = SendRequest::new(
@@ -981,24 +984,31 @@ impl Session {
     pub fn forward_messages(
         &self,
         phone: impl IntoChat,
-        message_ids: &[&str],
+        message_ids: &[impl IntoMessageId + Clone],
     ) -> SendRequest<ForwardMessages, ForwardOutcome> {
         let phone = phone.into_chat();
         let phone = phone.as_str();
-        let ids: Vec<String> = message_ids.iter().map(|id| (*id).to_owned()).collect();
+        let mut ids = Vec::with_capacity(message_ids.len());
+        let mut bad = None;
+        for id in message_ids.iter().cloned() {
+            match id.into_message_id() {
+                Ok(id) => ids.push(String::from(id)),
+                Err(e) => {
+                    bad.get_or_insert(e);
+                }
+            }
+        }
         let mut request = SendRequest::new(
             self,
             &routes::FORWARD_MESSAGES,
             Some(phone),
             ForwardMessages::default(),
         );
-        if ids.is_empty() {
+        if ids.is_empty() && bad.is_none() {
             request.fail(Error::invalid("no message id"));
         }
-        for id in &ids {
-            if let Err(e) = id.parse::<MessageId>() {
-                request.fail(Error::invalid(e));
-            }
+        if let Some(e) = bad {
+            request.fail(e);
         }
         request.body.message_id = Recipients::Many(ids);
         request
