@@ -20,11 +20,11 @@ use wppconnect_models::business::{
     DeletedProducts, EditBusinessProfile, EditCollection, EditProduct, Order, OrderAnswer, Product,
     ProductChanges, ProductImage, RemoveProductImage,
 };
-use wppconnect_models::{MessageId, Wrapped};
+use wppconnect_models::Wrapped;
 
 use crate::chat::chat_id;
 use crate::error::{Error, Result};
-use crate::ids::IntoChat;
+use crate::ids::{IntoChat, IntoMessageId};
 use crate::routes;
 use crate::session::{BoxFuture, Session};
 
@@ -442,8 +442,8 @@ impl Session {
     /// [`Error::InvalidInput`] for a malformed message id; [`Error::NotConnected`];
     /// [`Error::Api`] (400 when the message is not an order).
     #[doc(alias = "get-order-by-messageId")]
-    pub async fn get_order_by_message_id(&self, message_id: &str) -> Result<Order> {
-        let id: MessageId = message_id.parse().map_err(Error::invalid)?;
+    pub async fn get_order_by_message_id(&self, message_id: impl IntoMessageId) -> Result<Order> {
+        let id = message_id.into_message_id()?;
         let call = self.call(&routes::GET_ORDER_BY_MESSAGE_ID, &[id.as_str()])?;
         let answer: Wrapped<OrderAnswer<Order>> = self.execute(call).await?;
         Ok(answer.response.data)

@@ -43,7 +43,9 @@ impl ListChatsRequest {
     }
 
     /// The chats before this one (a phone number or a full id).
-    pub fn before(self, chat: &str) -> Self {
+    pub fn before(self, chat: impl IntoChat) -> Self {
+        let chat = chat.into_chat();
+        let chat = chat.as_str();
         self.with(|b| {
             b.id = Some(chat_id(chat)?.as_str().to_owned());
             b.direction = Some("before".to_owned());
@@ -52,7 +54,9 @@ impl ListChatsRequest {
     }
 
     /// The chats after this one.
-    pub fn after(self, chat: &str) -> Self {
+    pub fn after(self, chat: impl IntoChat) -> Self {
+        let chat = chat.into_chat();
+        let chat = chat.as_str();
         self.with(|b| {
             b.id = Some(chat_id(chat)?.as_str().to_owned());
             b.direction = Some("after".to_owned());

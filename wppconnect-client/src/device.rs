@@ -7,12 +7,12 @@ use wppconnect_models::device::{
     ChatwootEvent, HostDevice, Limit, LimitValue, Platform, RejectCall, Screenshot, SetLimit,
     SetOnlinePresence, SubscribePresence, Success,
 };
-use wppconnect_models::{Confirmation, MessageId, Wrapped};
+use wppconnect_models::{Confirmation, Wrapped};
 
 use crate::chat::chat_id;
 use crate::client::{Call, Client};
 use crate::error::{Error, Result};
-use crate::ids::IntoChat;
+use crate::ids::{IntoChat, IntoMessageId};
 use crate::routes;
 use crate::session::Session;
 use crate::upload::{Multipart, Upload};
@@ -33,8 +33,11 @@ impl Session {
     /// # Errors
     /// [`Error::InvalidInput`] for a malformed message id; [`Error::Api`].
     #[doc(alias = "get-platform-from-message")]
-    pub async fn get_platform_from_message(&self, message_id: &str) -> Result<Platform> {
-        let id: MessageId = message_id.parse().map_err(Error::invalid)?;
+    pub async fn get_platform_from_message(
+        &self,
+        message_id: impl IntoMessageId,
+    ) -> Result<Platform> {
+        let id = message_id.into_message_id()?;
         let call = self.call(&routes::GET_PLATFORM_FROM_MESSAGE, &[id.as_str()])?;
         // a bare JSON string
         self.execute(call).await

@@ -557,7 +557,7 @@ impl Session {
     pub fn contact_vcard(
         &self,
         phone: impl IntoChat,
-        contact: &str,
+        contact: impl IntoChat,
     ) -> SendRequest<SendContactVcard, SendReceipt> {
         let phone = phone.into_chat();
         let phone = phone.as_str();
@@ -567,7 +567,7 @@ impl Session {
             Some(phone),
             SendContactVcard::default(),
         );
-        match crate::chat::chat_id(contact) {
+        match crate::chat::chat_id(&contact.into_chat()) {
             Ok(id) if id.kind() == wppconnect_models::ChatKind::Contact => {
                 request.body.contacts_id = id.as_str().to_owned();
             }
