@@ -6,24 +6,28 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 use wppconnect_models::business::{
     AddProduct, BusinessProfile, CatalogProduct, Collection, CollectionChanges, DeletedProducts,
-    EditBusinessProfile, Order, OrderAnswer, Product, ProductChanges,
+    EditBusinessProfile, Order, Product, ProductChanges,
 };
 use wppconnect_models::chat::{
-    ChatState, LastSeen, MuteFilter, MuteList, MuteResult, MuteUnit, PerChatResults, UnreadChat,
+    ChatState, LastSeen, ListChats, MuteFilter, MuteList, MuteResult, MuteUnit, PerChatResults,
+    UnreadChat,
 };
 use wppconnect_models::community::{CommunityCreated, CommunityDemoted, SubgroupsLinked};
-use wppconnect_models::device::{HostDevice, Platform, Screenshot};
+use wppconnect_models::device::{
+    ChatwootEvent, HostDevice, Limit, LimitValue, Platform, Screenshot, Success,
+};
 use wppconnect_models::group::{
     AdminsChanged, CreatedGroups, GroupInfo, GroupProperty, InviteGroupInfo, JoinedGroup,
     LeftGroup, ParticipantsAdded, ParticipantsRemoved,
 };
 use wppconnect_models::label::{Label, LabelChange};
 use wppconnect_models::message::{
-    CatalogLinkSent, PollVotes, Reactions, SendButtons, SendContactVcard, SendOrder, SendPixKey,
+    CatalogLinkSent, ForwardMessages, ForwardOutcome, PollVotes, Reactions, SendButtons,
+    SendContactVcard, SendOrder, SendPixKey,
 };
 use wppconnect_models::message::{
-    DownloadedMedia, SendFile, SendLinkPreview, SendLocation, SendMentioned, SendMessage, SendPoll,
-    SendReceipt, SendReply, SendStatus,
+    DownloadedMedia, SendFile, SendLinkPreview, SendList, SendLocation, SendMentioned, SendMessage,
+    SendPoll, SendReceipt, SendReply, SendStatus,
 };
 use wppconnect_models::newsletter::{CreateNewsletter, EditNewsletter, Newsletter};
 use wppconnect_models::profile::ContactStatus;
@@ -191,6 +195,12 @@ pub trait WppApi: Send + Sync {
     async fn send_status(&self, body: &SendStatus) -> Result<Vec<Message>> {
         let _ = body;
         Err(not_faked("send_status"))
+    }
+    /// Forwards messages to a chat (`forward-messages`); never retried after it may have
+    /// reached the server. Answers the messages WhatsApp did not forward.
+    async fn forward_messages(&self, body: &ForwardMessages) -> Result<ForwardOutcome> {
+        let _ = body;
+        Err(not_faked("forward_messages"))
     }
     /// Every chat (`all-chats`).
     async fn all_chats(&self) -> Result<Vec<Chat>> {
@@ -763,15 +773,12 @@ pub trait WppApi: Send + Sync {
         Err(not_faked("set_product_visibility"))
     }
     /// Turns the cart on or off (`set-cart-enabled`).
-    async fn set_cart_enabled(&self, enabled: bool) -> Result<serde_json::Value> {
+    async fn set_cart_enabled(&self, enabled: bool) -> Result<()> {
         let _ = enabled;
         Err(not_faked("set_cart_enabled"))
     }
     /// A business's products (`get-business-profiles-products`).
-    async fn get_business_profiles_products(
-        &self,
-        business: &str,
-    ) -> Result<OrderAnswer<Vec<serde_json::Value>>> {
+    async fn get_business_profiles_products(&self, business: &str) -> Result<Vec<Product>> {
         let _ = business;
         Err(not_faked("get_business_profiles_products"))
     }
@@ -839,6 +846,31 @@ pub trait WppApi: Send + Sync {
     async fn reject_call(&self, call_id: Option<&str>) -> Result<u32> {
         let _ = call_id;
         Err(not_faked("reject_call"))
+    }
+    /// Changes a limit of WhatsApp Web (`set-limit`).
+    async fn set_limit(&self, limit: Limit) -> Result<Option<LimitValue>> {
+        let _ = limit;
+        Err(not_faked("set_limit"))
+    }
+    /// Sends a list message (`send-list-message`); never retried after it may have reached the
+    /// server.
+    async fn send_list_message(&self, body: &SendList) -> Result<Vec<Message>> {
+        let _ = body;
+        Err(not_faked("send_list_message"))
+    }
+    /// Chats, filtered and paged (`list-chats`).
+    async fn list_chats(&self, filter: &ListChats) -> Result<Vec<Chat>> {
+        let _ = filter;
+        Err(not_faked("list_chats"))
+    }
+    /// Logs out and deletes the session's data on the server (`clear-session-data`).
+    async fn clear_session_data(&self) -> Result<Success> {
+        Err(not_faked("clear_session_data"))
+    }
+    /// Passes a Chatwoot event to the server (`chatwoot`).
+    async fn chatwoot(&self, event: &ChatwootEvent) -> Result<Confirmation> {
+        let _ = event;
+        Err(not_faked("chatwoot"))
     }
 }
 
@@ -956,6 +988,10 @@ impl WppApi for Session {
 
     async fn send_reply(&self, body: &SendReply) -> Result<Vec<Message>> {
         self.send_body(&routes::SEND_REPLY, body).await
+    }
+
+    async fn forward_messages(&self, body: &ForwardMessages) -> Result<ForwardOutcome> {
+        self.send_body(&routes::FORWARD_MESSAGES, body).await
     }
 
     async fn send_poll_message(&self, body: &SendPoll) -> Result<Vec<Message>> {
@@ -1455,14 +1491,11 @@ impl WppApi for Session {
         Session::set_product_visibility(self, product_id, hidden).await
     }
 
-    async fn set_cart_enabled(&self, enabled: bool) -> Result<serde_json::Value> {
+    async fn set_cart_enabled(&self, enabled: bool) -> Result<()> {
         Session::set_cart_enabled(self, enabled).await
     }
 
-    async fn get_business_profiles_products(
-        &self,
-        business: &str,
-    ) -> Result<OrderAnswer<Vec<serde_json::Value>>> {
+    async fn get_business_profiles_products(&self, business: &str) -> Result<Vec<Product>> {
         Session::get_business_profiles_products(self, business).await
     }
 
@@ -1519,5 +1552,27 @@ impl WppApi for Session {
 
     async fn reject_call(&self, call_id: Option<&str>) -> Result<u32> {
         Session::reject_call(self, call_id).await
+    }
+
+    async fn set_limit(&self, limit: Limit) -> Result<Option<LimitValue>> {
+        Session::set_limit(self, limit).await
+    }
+
+    async fn send_list_message(&self, body: &SendList) -> Result<Vec<Message>> {
+        self.send_body(&routes::SEND_LIST_MESSAGE, body).await
+    }
+
+    async fn list_chats(&self, filter: &ListChats) -> Result<Vec<Chat>> {
+        // a bare array, not wrapped
+        let call = self.call(&routes::LIST_CHATS, &[])?.body_of(filter)?;
+        self.execute(call).await
+    }
+
+    async fn clear_session_data(&self) -> Result<Success> {
+        Session::clear_session_data(self).await
+    }
+
+    async fn chatwoot(&self, event: &ChatwootEvent) -> Result<Confirmation> {
+        Session::chatwoot(self, event).await
     }
 }

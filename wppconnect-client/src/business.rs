@@ -13,16 +13,18 @@
 
 use std::future::IntoFuture;
 
+use serde::de::IgnoredAny;
 use serde_json::Value;
 use wppconnect_models::business::{
     AddProduct, BusinessProfile, CatalogProduct, Collection, CollectionChanges, CreateCollection,
     DeletedProducts, EditBusinessProfile, EditCollection, EditProduct, Order, OrderAnswer, Product,
     ProductChanges, ProductImage, RemoveProductImage,
 };
-use wppconnect_models::{MessageId, Wrapped};
+use wppconnect_models::Wrapped;
 
 use crate::chat::chat_id;
 use crate::error::{Error, Result};
+use crate::ids::{IntoChat, IntoMessageId};
 use crate::routes;
 use crate::session::{BoxFuture, Session};
 
@@ -52,9 +54,11 @@ impl Session {
     #[doc(alias = "get-products")]
     pub async fn get_products(
         &self,
-        business: &str,
+        business: impl IntoChat,
         count: Option<u32>,
     ) -> Result<Vec<CatalogProduct>> {
+        let business = business.into_chat();
+        let business = business.as_str();
         let id = chat_id(business)?;
         let mut call = self
             .call(&routes::GET_PRODUCTS, &[])?
@@ -74,9 +78,11 @@ impl Session {
     #[doc(alias = "get-product-by-id")]
     pub async fn get_product_by_id(
         &self,
-        business: &str,
+        business: impl IntoChat,
         product_id: &str,
     ) -> Result<CatalogProduct> {
+        let business = business.into_chat();
+        let business = business.as_str();
         let id = chat_id(business)?;
         let product_id = required(product_id, "product id")?;
         let call = self
@@ -268,10 +274,12 @@ impl Session {
     #[doc(alias = "get-collections")]
     pub async fn get_collections(
         &self,
-        business: &str,
+        business: impl IntoChat,
         count: Option<u32>,
         max_products: Option<u32>,
     ) -> Result<Vec<Collection>> {
+        let business = business.into_chat();
+        let business = business.as_str();
         let id = chat_id(business)?;
         let mut call = self
             .call(&routes::GET_COLLECTIONS, &[])?
@@ -364,39 +372,58 @@ impl Session {
         Ok(answer.response)
     }
 
-    /// `POST /api/{session}/set-cart-enabled`: lets customers put products in a cart, or not.
-    /// Answers WhatsApp's answer as JSON. Server 2.10.4 refuses `false` with a 401 (it tests
-    /// `!enabled`). Retried (it sets a state).
+    /// `POST /api/{session}/set-cart-enabled`: lets customers put products in a cart. WhatsApp's
+    /// `updateCartEnabled` answers nothing (`Promise<void>` in wa-js), so the server's 201
+    /// `{"status": "success"}` carries no `response`: success is the answer. Server 2.10.4
+    /// refuses `false` with a 401 (it tests `!enabled`), so switching the cart off fails there
+    /// with [`Error::Api`]. Retried (it sets a state).
+    ///
+    /// ```no_run
+    /// # async fn run(session: wppconnect_client::Session) -> wppconnect_client::Result<()> {
+    /// session.set_cart_enabled(true).await?;
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// [`Error::NotConnected`]; [`Error::Api`].
     #[doc(alias = "set-cart-enabled")]
-    pub async fn set_cart_enabled(&self, enabled: bool) -> Result<Value> {
+    pub async fn set_cart_enabled(&self, enabled: bool) -> Result<()> {
         let call = self
             .call(&routes::SET_CART_ENABLED, &[])?
             .json(serde_json::json!({ "enabled": enabled }));
-        let answer: Wrapped<Value> = self.execute(call).await?;
-        Ok(answer.response)
+        let _: Wrapped<Option<IgnoredAny>> = self.execute(call).await?;
+        Ok(())
     }
 
-    /// `GET /api/{session}/get-business-profiles-products`: a business's products as the
-    /// library's `getBusinessProfilesProducts` gives them (kept as JSON: the library does not
-    /// describe them), in the order routes' wrapper.
+    /// `GET /api/{session}/get-business-profiles-products`: the products of a business's
+    /// catalog, as the library's `getBusinessProfilesProducts` gives them (WhatsApp's
+    /// `ProductModel`s, serialised: [`Product`]). The server wraps them in its order answer
+    /// (`data: [products]`); this returns the products.
+    ///
+    /// ```no_run
+    /// # async fn run(session: wppconnect_client::Session) -> wppconnect_client::Result<()> {
+    /// for product in session.get_business_profiles_products("5511999999999").await? {
+    ///     println!("{} {:?}", product.id, product.name);
+    /// }
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// [`Error::InvalidInput`] for a bad number; [`Error::NotConnected`]; [`Error::Api`] (400
-    /// `Error retrieving information`).
+    /// `Error retrieving information`, e.g. the library's `catalog_not_found`).
     #[doc(alias = "get-business-profiles-products")]
     pub async fn get_business_profiles_products(
         &self,
-        business: &str,
-    ) -> Result<OrderAnswer<Vec<Value>>> {
+        business: impl IntoChat,
+    ) -> Result<Vec<Product>> {
+        let business = business.into_chat();
+        let business = business.as_str();
         let id = chat_id(business)?;
         let call = self
             .call(&routes::GET_BUSINESS_PROFILES_PRODUCTS, &[])?
             .query("phone", id.as_str());
-        let answer: Wrapped<OrderAnswer<Vec<Value>>> = self.execute(call).await?;
-        Ok(answer.response)
+        let answer: Wrapped<OrderAnswer<Vec<Vec<Product>>>> = self.execute(call).await?;
+        Ok(answer.response.data.into_iter().flatten().collect())
     }
 
     /// `GET /api/{session}/get-order-by-messageId/{messageId}`: the order an `order` message
@@ -415,8 +442,8 @@ impl Session {
     /// [`Error::InvalidInput`] for a malformed message id; [`Error::NotConnected`];
     /// [`Error::Api`] (400 when the message is not an order).
     #[doc(alias = "get-order-by-messageId")]
-    pub async fn get_order_by_message_id(&self, message_id: &str) -> Result<Order> {
-        let id: MessageId = message_id.parse().map_err(Error::invalid)?;
+    pub async fn get_order_by_message_id(&self, message_id: impl IntoMessageId) -> Result<Order> {
+        let id = message_id.into_message_id()?;
         let call = self.call(&routes::GET_ORDER_BY_MESSAGE_ID, &[id.as_str()])?;
         let answer: Wrapped<OrderAnswer<Order>> = self.execute(call).await?;
         Ok(answer.response.data)

@@ -11,6 +11,7 @@ use wppconnect_models::message::RecipientFlags;
 use wppconnect_models::{Chat, ChatId, Confirmation, Message, MessageId, PhoneNumber, Wrapped};
 
 use crate::error::{Error, Result};
+use crate::ids::{IntoChat, IntoMessageId};
 use crate::message::recipient;
 use crate::routes;
 use crate::session::{BoxFuture, Session};
@@ -42,7 +43,9 @@ impl ListChatsRequest {
     }
 
     /// The chats before this one (a phone number or a full id).
-    pub fn before(self, chat: &str) -> Self {
+    pub fn before(self, chat: impl IntoChat) -> Self {
+        let chat = chat.into_chat();
+        let chat = chat.as_str();
         self.with(|b| {
             b.id = Some(chat_id(chat)?.as_str().to_owned());
             b.direction = Some("before".to_owned());
@@ -51,7 +54,9 @@ impl ListChatsRequest {
     }
 
     /// The chats after this one.
-    pub fn after(self, chat: &str) -> Self {
+    pub fn after(self, chat: impl IntoChat) -> Self {
+        let chat = chat.into_chat();
+        let chat = chat.as_str();
         self.with(|b| {
             b.id = Some(chat_id(chat)?.as_str().to_owned());
             b.direction = Some("after".to_owned());
@@ -131,7 +136,18 @@ pub(crate) fn chat_id(input: &str) -> Result<ChatId> {
     }
 }
 
+/// The digits of a phone number, as people type it or as a contact id (`…@c.us`, what a typed
+/// [`PhoneNumber`] or contact [`ChatId`] gives through [`IntoChat`](crate::IntoChat)).
 pub(crate) fn digits(input: &str) -> Result<String> {
+    if input.contains('@') {
+        let id: ChatId = input.trim().parse().map_err(Error::invalid)?;
+        if id.kind() != wppconnect_models::ChatKind::Contact {
+            return Err(Error::invalid(format!(
+                "this route takes a phone number, not {id}"
+            )));
+        }
+        return digits(id.user());
+    }
     Ok(PhoneNumber::new(input)
         .map_err(Error::invalid)?
         .digits()
@@ -177,7 +193,9 @@ impl Session {
     /// # Errors
     /// [`Error::InvalidInput`], [`Error::NotConnected`], [`Error::Api`].
     #[doc(alias = "chat-by-id")]
-    pub async fn chat_by_id(&self, chat: &str) -> Result<Chat> {
+    pub async fn chat_by_id(&self, chat: impl IntoChat) -> Result<Chat> {
+        let chat = chat.into_chat();
+        let chat = chat.as_str();
         let id = chat_id(chat)?;
         let mut call = self.call(&routes::CHAT_BY_ID, &[id.user()])?;
         if id.is_group() {
@@ -194,10 +212,12 @@ impl Session {
     #[doc(alias = "get-messages")]
     pub async fn get_messages(
         &self,
-        chat: &str,
+        chat: impl IntoChat,
         count: u32,
         before: Option<&MessageId>,
     ) -> Result<Vec<Message>> {
+        let chat = chat.into_chat();
+        let chat = chat.as_str();
         let id = chat_id(chat)?;
         let mut call = self
             .call(&routes::GET_MESSAGES, &[id.as_str()])?
@@ -215,7 +235,9 @@ impl Session {
     /// # Errors
     /// [`Error::InvalidInput`], [`Error::NotConnected`], [`Error::Api`].
     #[doc(alias = "all-messages-in-chat")]
-    pub async fn all_messages_in_chat(&self, chat: &str) -> Result<Vec<Message>> {
+    pub async fn all_messages_in_chat(&self, chat: impl IntoChat) -> Result<Vec<Message>> {
+        let chat = chat.into_chat();
+        let chat = chat.as_str();
         let id = chat_id(chat)?;
         let mut call = self.call(&routes::ALL_MESSAGES_IN_CHAT, &[id.user()])?;
         if id.is_group() {
@@ -229,11 +251,16 @@ impl Session {
     /// request, yielding each page (newest page first) until the chat's start.
     pub fn messages_pages(
         &self,
-        chat: &str,
+        chat: impl IntoChat,
         page_size: u32,
     ) -> impl Stream<Item = Result<Vec<Message>>> + Send + 'static {
+        use futures::StreamExt as _;
+        let chat = match chat_id(&chat.into_chat()) {
+            Ok(chat) => chat.as_str().to_owned(),
+            // a bad id ends the stream at once, before any request
+            Err(error) => return futures::stream::once(async { Err(error) }).left_stream(),
+        };
         let session = self.clone();
-        let chat = chat.to_owned();
         futures::stream::unfold(Some(None::<MessageId>), move |cursor| {
             let session = session.clone();
             let chat = chat.clone();
@@ -260,6 +287,7 @@ impl Session {
                 }
             }
         })
+        .right_stream()
     }
 
     /// `GET /api/{session}/message-by-id/{messageId}`.
@@ -267,8 +295,8 @@ impl Session {
     /// # Errors
     /// [`Error::InvalidInput`], [`Error::NotConnected`], [`Error::Api`].
     #[doc(alias = "message-by-id")]
-    pub async fn message_by_id(&self, message_id: &str) -> Result<Message> {
-        let id: MessageId = message_id.parse().map_err(Error::invalid)?;
+    pub async fn message_by_id(&self, message_id: impl IntoMessageId) -> Result<Message> {
+        let id = message_id.into_message_id()?;
         let call = self.call(&routes::MESSAGE_BY_ID, &[id.as_str()])?;
         let answer: Wrapped<Value> = self.execute(call).await?;
         // `{"message", "contact", "session", "data": <Message>}`; older servers sent the message.
@@ -319,7 +347,9 @@ impl Session {
     /// # Errors
     /// [`Error::InvalidInput`]; [`Error::NotConnected`]; [`Error::Api`].
     #[doc(alias = "archive-chat")]
-    pub async fn archive_chat(&self, chat: &str, archive: bool) -> Result<()> {
+    pub async fn archive_chat(&self, chat: impl IntoChat, archive: bool) -> Result<()> {
+        let chat = chat.into_chat();
+        let chat = chat.as_str();
         let mut body = one_chat(chat)?;
         body.insert("value".to_owned(), Value::Bool(archive));
         let call = self
@@ -337,7 +367,9 @@ impl Session {
     /// [`Error::InvalidInput`]; [`Error::NotConnected`]; [`Error::Api`] (500 with WhatsApp's
     /// reason, e.g. too many pinned chats).
     #[doc(alias = "pin-chat")]
-    pub async fn pin_chat(&self, chat: &str, pin: bool) -> Result<Confirmation> {
+    pub async fn pin_chat(&self, chat: impl IntoChat, pin: bool) -> Result<Confirmation> {
+        let chat = chat.into_chat();
+        let chat = chat.as_str();
         let mut body = one_chat(chat)?;
         body.insert("state".to_owned(), Value::String(pin.to_string()));
         let call = self.call(&routes::PIN_CHAT, &[])?.json(Value::Object(body));
@@ -350,7 +382,9 @@ impl Session {
     /// # Errors
     /// [`Error::InvalidInput`]; [`Error::NotConnected`]; [`Error::Api`].
     #[doc(alias = "mark-unseen")]
-    pub async fn mark_unseen(&self, chat: &str) -> Result<Confirmation> {
+    pub async fn mark_unseen(&self, chat: impl IntoChat) -> Result<Confirmation> {
+        let chat = chat.into_chat();
+        let chat = chat.as_str();
         let body = one_chat(chat)?;
         let call = self
             .call(&routes::MARK_UNSEEN, &[])?

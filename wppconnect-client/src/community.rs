@@ -14,6 +14,7 @@ use wppconnect_models::ChatId;
 
 use crate::chat::chat_id;
 use crate::error::{Error, Result};
+use crate::ids::IntoChat;
 use crate::routes;
 use crate::session::Session;
 
@@ -37,8 +38,11 @@ impl Session {
         &self,
         name: &str,
         description: &str,
-        groups: &[&str],
+        groups: &[impl IntoChat + Clone],
     ) -> Result<CommunityCreated> {
+        let groups: Vec<String> = groups.iter().cloned().map(IntoChat::into_chat).collect();
+        let groups: Vec<&str> = groups.iter().map(String::as_str).collect();
+        let groups = groups.as_slice();
         if name.trim().is_empty() {
             return Err(Error::invalid("the community name is empty"));
         }
@@ -65,7 +69,9 @@ impl Session {
     /// # Errors
     /// [`Error::InvalidInput`]; [`Error::NotConnected`]; [`Error::Api`].
     #[doc(alias = "deactivate-community")]
-    pub async fn deactivate_community(&self, community: &str) -> Result<Option<Value>> {
+    pub async fn deactivate_community(&self, community: impl IntoChat) -> Result<Option<Value>> {
+        let community = community.into_chat();
+        let community = community.as_str();
         let body = CommunityRef {
             id: community_id(community)?.as_str().to_owned(),
         };
@@ -93,9 +99,14 @@ impl Session {
     #[doc(alias = "add-community-subgroup")]
     pub async fn add_community_subgroup(
         &self,
-        community: &str,
-        groups: &[&str],
+        community: impl IntoChat,
+        groups: &[impl IntoChat + Clone],
     ) -> Result<SubgroupsLinked> {
+        let groups: Vec<String> = groups.iter().cloned().map(IntoChat::into_chat).collect();
+        let groups: Vec<&str> = groups.iter().map(String::as_str).collect();
+        let groups = groups.as_slice();
+        let community = community.into_chat();
+        let community = community.as_str();
         let body = subgroups(community, groups)?;
         self.post_json_answer(&routes::ADD_COMMUNITY_SUBGROUP, &body)
             .await
@@ -117,9 +128,14 @@ impl Session {
     #[doc(alias = "remove-community-subgroup")]
     pub async fn remove_community_subgroup(
         &self,
-        community: &str,
-        groups: &[&str],
+        community: impl IntoChat,
+        groups: &[impl IntoChat + Clone],
     ) -> Result<SubgroupsLinked> {
+        let groups: Vec<String> = groups.iter().cloned().map(IntoChat::into_chat).collect();
+        let groups: Vec<&str> = groups.iter().map(String::as_str).collect();
+        let groups = groups.as_slice();
+        let community = community.into_chat();
+        let community = community.as_str();
         let body = subgroups(community, groups)?;
         self.post_json_answer(&routes::REMOVE_COMMUNITY_SUBGROUP, &body)
             .await
@@ -143,9 +159,14 @@ impl Session {
     #[doc(alias = "promote-community-participant")]
     pub async fn promote_community_participant(
         &self,
-        community: &str,
-        members: &[&str],
+        community: impl IntoChat,
+        members: &[impl IntoChat + Clone],
     ) -> Result<()> {
+        let members: Vec<String> = members.iter().cloned().map(IntoChat::into_chat).collect();
+        let members: Vec<&str> = members.iter().map(String::as_str).collect();
+        let members = members.as_slice();
+        let community = community.into_chat();
+        let community = community.as_str();
         let body = community_members(community, members)?;
         let call = self
             .call(&routes::PROMOTE_COMMUNITY_PARTICIPANT, &[])?
@@ -172,9 +193,14 @@ impl Session {
     #[doc(alias = "demote-community-participant")]
     pub async fn demote_community_participant(
         &self,
-        community: &str,
-        members: &[&str],
+        community: impl IntoChat,
+        members: &[impl IntoChat + Clone],
     ) -> Result<CommunityDemoted> {
+        let members: Vec<String> = members.iter().cloned().map(IntoChat::into_chat).collect();
+        let members: Vec<&str> = members.iter().map(String::as_str).collect();
+        let members = members.as_slice();
+        let community = community.into_chat();
+        let community = community.as_str();
         let body = community_members(community, members)?;
         self.post_json_answer(&routes::DEMOTE_COMMUNITY_PARTICIPANT, &body)
             .await
@@ -193,7 +219,9 @@ impl Session {
     /// # Errors
     /// [`Error::InvalidInput`]; [`Error::NotConnected`]; [`Error::Api`].
     #[doc(alias = "community-participants")]
-    pub async fn community_participants(&self, community: &str) -> Result<Value> {
+    pub async fn community_participants(&self, community: impl IntoChat) -> Result<Value> {
+        let community = community.into_chat();
+        let community = community.as_str();
         let id = community_id(community)?;
         let call = self.call(&routes::COMMUNITY_PARTICIPANTS, &[id.as_str()])?;
         Ok(self

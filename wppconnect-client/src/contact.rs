@@ -10,11 +10,22 @@ use wppconnect_models::{
 
 use crate::chat::{chat_id, digits};
 use crate::error::Result;
+use crate::ids::IntoChat;
 use crate::routes::{self, Route};
 use crate::session::Session;
 
 impl Session {
-    /// `GET /api/{session}/all-contacts`.
+    /// `GET /api/{session}/all-contacts`: the contacts WhatsApp Web knows.
+    ///
+    /// ```no_run
+    /// # async fn run(session: wppconnect_client::Session) -> wppconnect_client::Result<()> {
+    /// for contact in session.all_contacts().await? {
+    ///     if contact.is_my_contact == Some(true) {
+    ///         println!("{} {:?}", contact.id, contact.name);
+    ///     }
+    /// }
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// [`Error::NotConnected`](crate::Error::NotConnected), [`Error::Api`](crate::Error::Api), transport errors.
@@ -29,7 +40,9 @@ impl Session {
     ///
     /// # Errors
     /// [`Error::InvalidInput`](crate::Error::InvalidInput), [`Error::NotConnected`](crate::Error::NotConnected), [`Error::Api`](crate::Error::Api).
-    pub async fn contact(&self, phone: &str) -> Result<Contact> {
+    pub async fn contact(&self, phone: impl IntoChat) -> Result<Contact> {
+        let phone = phone.into_chat();
+        let phone = phone.as_str();
         let call = self.call(&routes::CONTACT, &[&digits(phone)?])?;
         let answer: Wrapped<Contact> = self.execute(call).await?;
         Ok(answer.response)
@@ -40,7 +53,9 @@ impl Session {
     /// # Errors
     /// [`Error::InvalidInput`](crate::Error::InvalidInput), [`Error::NotConnected`](crate::Error::NotConnected), [`Error::Api`](crate::Error::Api).
     #[doc(alias = "check-number-status")]
-    pub async fn check_number_status(&self, phone: &str) -> Result<NumberStatus> {
+    pub async fn check_number_status(&self, phone: impl IntoChat) -> Result<NumberStatus> {
+        let phone = phone.into_chat();
+        let phone = phone.as_str();
         let call = self.call(&routes::CHECK_NUMBER_STATUS, &[&digits(phone)?])?;
         let answer: Wrapped<NumberStatus> = self.execute(call).await?;
         Ok(answer.response)
@@ -51,7 +66,9 @@ impl Session {
     ///
     /// # Errors
     /// As [`Session::check_number_status`].
-    pub async fn resolve_number(&self, phone: &str) -> Result<Option<ChatId>> {
+    pub async fn resolve_number(&self, phone: impl IntoChat) -> Result<Option<ChatId>> {
+        let phone = phone.into_chat();
+        let phone = phone.as_str();
         let status = self.check_number_status(phone).await?;
         Ok(status.number_exists.then(|| status.id.into_plain()))
     }
@@ -62,7 +79,9 @@ impl Session {
     /// [`Error::InvalidInput`](crate::Error::InvalidInput) (not a `@c.us` or `@lid` id),
     /// [`Error::NotConnected`](crate::Error::NotConnected), [`Error::Api`](crate::Error::Api).
     #[doc(alias = "contact/pn-lid")]
-    pub async fn contact_pn_lid(&self, id: &str) -> Result<PnLid> {
+    pub async fn contact_pn_lid(&self, id: impl IntoChat) -> Result<PnLid> {
+        let id = id.into_chat();
+        let id = id.as_str();
         let id = chat_id(id)?;
         if !matches!(id.kind(), ChatKind::Contact | ChatKind::Lid) {
             return Err(crate::Error::invalid(format!(
@@ -79,7 +98,9 @@ impl Session {
     /// [`Error::InvalidInput`](crate::Error::InvalidInput),
     /// [`Error::NotConnected`](crate::Error::NotConnected), [`Error::Api`](crate::Error::Api).
     #[doc(alias = "block-contact")]
-    pub async fn block_contact(&self, phone: &str) -> Result<Confirmation> {
+    pub async fn block_contact(&self, phone: impl IntoChat) -> Result<Confirmation> {
+        let phone = phone.into_chat();
+        let phone = phone.as_str();
         self.block(&routes::BLOCK_CONTACT, phone).await
     }
 
@@ -89,7 +110,9 @@ impl Session {
     /// [`Error::InvalidInput`](crate::Error::InvalidInput),
     /// [`Error::NotConnected`](crate::Error::NotConnected), [`Error::Api`](crate::Error::Api).
     #[doc(alias = "unblock-contact")]
-    pub async fn unblock_contact(&self, phone: &str) -> Result<Confirmation> {
+    pub async fn unblock_contact(&self, phone: impl IntoChat) -> Result<Confirmation> {
+        let phone = phone.into_chat();
+        let phone = phone.as_str();
         self.block(&routes::UNBLOCK_CONTACT, phone).await
     }
 

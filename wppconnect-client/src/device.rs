@@ -3,16 +3,16 @@
 //! server's own routes (`/api-docs`, `/metrics`, `/unhealthy`).
 
 use base64::Engine as _;
-use serde_json::Value;
 use wppconnect_models::device::{
-    ChatwootEvent, HostDevice, LimitKind, Platform, RejectCall, Screenshot, SetLimit,
+    ChatwootEvent, HostDevice, Limit, LimitValue, Platform, RejectCall, Screenshot, SetLimit,
     SetOnlinePresence, SubscribePresence, Success,
 };
-use wppconnect_models::{Confirmation, MessageId, Wrapped};
+use wppconnect_models::{Confirmation, Wrapped};
 
 use crate::chat::chat_id;
 use crate::client::{Call, Client};
 use crate::error::{Error, Result};
+use crate::ids::{IntoChat, IntoMessageId};
 use crate::routes;
 use crate::session::Session;
 use crate::upload::{Multipart, Upload};
@@ -33,8 +33,11 @@ impl Session {
     /// # Errors
     /// [`Error::InvalidInput`] for a malformed message id; [`Error::Api`].
     #[doc(alias = "get-platform-from-message")]
-    pub async fn get_platform_from_message(&self, message_id: &str) -> Result<Platform> {
-        let id: MessageId = message_id.parse().map_err(Error::invalid)?;
+    pub async fn get_platform_from_message(
+        &self,
+        message_id: impl IntoMessageId,
+    ) -> Result<Platform> {
+        let id = message_id.into_message_id()?;
         let call = self.call(&routes::GET_PLATFORM_FROM_MESSAGE, &[id.as_str()])?;
         // a bare JSON string
         self.execute(call).await
@@ -81,7 +84,13 @@ impl Session {
     /// [`Error::InvalidInput`] for no chat, a bad one, or contacts mixed with groups;
     /// [`Error::Api`].
     #[doc(alias = "subscribe-presence")]
-    pub async fn subscribe_presence(&self, chats: &[&str]) -> Result<Confirmation> {
+    pub async fn subscribe_presence(
+        &self,
+        chats: &[impl IntoChat + Clone],
+    ) -> Result<Confirmation> {
+        let chats: Vec<String> = chats.iter().cloned().map(IntoChat::into_chat).collect();
+        let chats: Vec<&str> = chats.iter().map(String::as_str).collect();
+        let chats = chats.as_slice();
         if chats.is_empty() {
             return Err(Error::invalid("no chat to subscribe to"));
         }
@@ -201,25 +210,57 @@ impl Session {
         })
     }
 
-    /// `POST /api/{session}/set-limit`: changes a limit of WhatsApp Web (`WPP.conn.setLimit`).
-    /// Answers the library's answer as JSON. Never retried.
+    /// `POST /api/{session}/set-limit`: changes a limit of WhatsApp Web (wa-js `conn.setLimit`).
+    /// Answers what wa-js answers, the server passing it bare (200): the value now in force for
+    /// `maxFileSize`, `maxShare` and `unlimitedPin`, `None` (`null`) for the two deprecated keys
+    /// (`maxMediaSize`, `statusVideoMaxDuration`), which change nothing. Never retried.
     ///
     /// **Server 2.10.4 always fails this route with 500**: it has no auth middleware, so no
     /// WhatsApp client is attached to the request.
     ///
+    /// ```no_run
+    /// use wppconnect_client::models::device::Limit;
+    /// # async fn run(session: wppconnect_client::Session) -> wppconnect_client::Result<()> {
+    /// let now = session.set_limit(Limit::MaxFileSize(100 * 1024 * 1024)).await?;
+    /// println!("{now:?}");
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
-    /// [`Error::InvalidInput`] for a null or `false`/`0` value (the server reads it as
-    /// missing); [`Error::Api`].
+    /// [`Error::InvalidInput`] before any request for a `0` or `false` value (the server reads
+    /// it as missing) and for a size over wa-js's maximum ([`Limit::MAX_MEDIA_SIZE`],
+    /// [`Limit::MAX_FILE_SIZE`]); [`Error::Api`].
     #[doc(alias = "set-limit")]
-    pub async fn set_limit(&self, kind: LimitKind, value: Value) -> Result<Value> {
-        if matches!(value, Value::Null | Value::Bool(false)) || value.as_f64() == Some(0.0) {
-            return Err(Error::invalid(
-                "the server reads a null, false or 0 limit as missing",
-            ));
+    pub async fn set_limit(&self, limit: Limit) -> Result<Option<LimitValue>> {
+        match limit {
+            Limit::UnlimitedPin(false) => {
+                return Err(Error::invalid(
+                    "the server reads unlimitedPin false as missing",
+                ))
+            }
+            Limit::MaxMediaSize(0)
+            | Limit::MaxFileSize(0)
+            | Limit::MaxShare(0)
+            | Limit::StatusVideoMaxDuration(0) => {
+                return Err(Error::invalid("the server reads a 0 limit as missing"))
+            }
+            Limit::MaxMediaSize(n) if n > Limit::MAX_MEDIA_SIZE => {
+                return Err(Error::invalid(format!(
+                    "maxMediaSize is at most {} bytes",
+                    Limit::MAX_MEDIA_SIZE
+                )))
+            }
+            Limit::MaxFileSize(n) if n > Limit::MAX_FILE_SIZE => {
+                return Err(Error::invalid(format!(
+                    "maxFileSize is at most {} bytes",
+                    Limit::MAX_FILE_SIZE
+                )))
+            }
+            _ => {}
         }
         let call = self
             .call(&routes::SET_LIMIT, &[])?
-            .body_of(&SetLimit { kind, value })?;
+            .body_of(&SetLimit::from(limit))?;
         // no token: the route has no auth middleware
         self.client.execute(None, call).await
     }

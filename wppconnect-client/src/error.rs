@@ -120,6 +120,14 @@ pub enum Error {
     MissingSecretKey,
 }
 
+impl From<wppconnect_models::IdError> for Error {
+    /// A malformed id is [`Error::InvalidInput`], so `"…".parse::<ChatId>()?` works in a
+    /// function returning this crate's [`Result`].
+    fn from(error: wppconnect_models::IdError) -> Self {
+        Self::invalid(error)
+    }
+}
+
 impl Error {
     pub(crate) fn invalid(reason: impl std::fmt::Display) -> Self {
         Self::InvalidInput {

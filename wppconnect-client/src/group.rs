@@ -9,9 +9,10 @@ use serde_json::json;
 use wppconnect_models::group::{
     CreatedGroups, GroupInfo, LeftGroup, ParticipantsAdded, ParticipantsRemoved,
 };
-use wppconnect_models::{Chat, ChatId, Confirmation, Contact, PhoneNumber, Wrapped};
+use wppconnect_models::{Chat, ChatId, Confirmation, Contact, Wrapped};
 
 use crate::error::{Error, Result};
+use crate::ids::IntoChat;
 use crate::message::File;
 use crate::routes::{self, Route};
 use crate::session::Session;
@@ -33,7 +34,9 @@ impl Session {
     /// # Errors
     /// [`Error::InvalidInput`], [`Error::NotConnected`], [`Error::Api`].
     #[doc(alias = "group-members")]
-    pub async fn group_members(&self, group: &str) -> Result<Vec<Contact>> {
+    pub async fn group_members(&self, group: impl IntoChat) -> Result<Vec<Contact>> {
+        let group = group.into_chat();
+        let group = group.as_str();
         let id = group_id(group)?;
         let call = self.call(&routes::GROUP_MEMBERS, &[id.as_str()])?;
         let answer: Wrapped<Vec<Contact>> = self.execute(call).await?;
@@ -45,7 +48,9 @@ impl Session {
     /// # Errors
     /// [`Error::InvalidInput`], [`Error::NotConnected`], [`Error::Api`].
     #[doc(alias = "group-info")]
-    pub async fn group_info(&self, group: &str) -> Result<GroupInfo> {
+    pub async fn group_info(&self, group: impl IntoChat) -> Result<GroupInfo> {
+        let group = group.into_chat();
+        let group = group.as_str();
         let id = group_id(group)?;
         let call = self.call(&routes::GROUP_INFO, &[id.as_str()])?;
         let answer: Wrapped<GroupInfo> = self.execute(call).await?;
@@ -58,7 +63,9 @@ impl Session {
     /// [`Error::InvalidInput`], [`Error::NotConnected`], [`Error::Api`] (500 when the session is
     /// not an admin of the group).
     #[doc(alias = "group-invite-link")]
-    pub async fn group_invite_link(&self, group: &str) -> Result<String> {
+    pub async fn group_invite_link(&self, group: impl IntoChat) -> Result<String> {
+        let group = group.into_chat();
+        let group = group.as_str();
         let id = group_id(group)?;
         let call = self.call(&routes::GROUP_INVITE_LINK, &[id.as_str()])?;
         let answer: Wrapped<String> = self.execute(call).await?;
@@ -74,7 +81,18 @@ impl Session {
     /// [`Error::InvalidInput`] (empty name, no or bad participant), [`Error::NotConnected`],
     /// [`Error::Api`].
     #[doc(alias = "create-group")]
-    pub async fn create_group(&self, name: &str, participants: &[&str]) -> Result<CreatedGroups> {
+    pub async fn create_group(
+        &self,
+        name: &str,
+        participants: &[impl IntoChat + Clone],
+    ) -> Result<CreatedGroups> {
+        let participants: Vec<String> = participants
+            .iter()
+            .cloned()
+            .map(IntoChat::into_chat)
+            .collect();
+        let participants: Vec<&str> = participants.iter().map(String::as_str).collect();
+        let participants = participants.as_slice();
         if name.trim().is_empty() {
             return Err(Error::invalid("the group name is empty"));
         }
@@ -94,9 +112,18 @@ impl Session {
     #[doc(alias = "add-participant-group")]
     pub async fn add_participant_group(
         &self,
-        group: &str,
-        participants: &[&str],
+        group: impl IntoChat,
+        participants: &[impl IntoChat + Clone],
     ) -> Result<ParticipantsAdded> {
+        let participants: Vec<String> = participants
+            .iter()
+            .cloned()
+            .map(IntoChat::into_chat)
+            .collect();
+        let participants: Vec<&str> = participants.iter().map(String::as_str).collect();
+        let participants = participants.as_slice();
+        let group = group.into_chat();
+        let group = group.as_str();
         self.participants(&routes::ADD_PARTICIPANT_GROUP, group, participants)
             .await
     }
@@ -108,9 +135,18 @@ impl Session {
     #[doc(alias = "remove-participant-group")]
     pub async fn remove_participant_group(
         &self,
-        group: &str,
-        participants: &[&str],
+        group: impl IntoChat,
+        participants: &[impl IntoChat + Clone],
     ) -> Result<ParticipantsRemoved> {
+        let participants: Vec<String> = participants
+            .iter()
+            .cloned()
+            .map(IntoChat::into_chat)
+            .collect();
+        let participants: Vec<&str> = participants.iter().map(String::as_str).collect();
+        let participants = participants.as_slice();
+        let group = group.into_chat();
+        let group = group.as_str();
         self.participants(&routes::REMOVE_PARTICIPANT_GROUP, group, participants)
             .await
     }
@@ -135,7 +171,9 @@ impl Session {
     /// # Errors
     /// [`Error::InvalidInput`], [`Error::NotConnected`], [`Error::Api`].
     #[doc(alias = "leave-group")]
-    pub async fn leave_group(&self, group: &str) -> Result<LeftGroup> {
+    pub async fn leave_group(&self, group: impl IntoChat) -> Result<LeftGroup> {
+        let group = group.into_chat();
+        let group = group.as_str();
         let id = group_id(group)?;
         let call = self
             .call(&routes::LEAVE_GROUP, &[])?
@@ -154,7 +192,9 @@ impl Session {
     /// [`Error::InvalidInput`] for a bad group id or another kind of [`File`] (the server reads
     /// no base64 here); [`Error::NotConnected`]; [`Error::Api`].
     #[doc(alias = "group-pic")]
-    pub async fn group_pic(&self, group: &str, picture: File) -> Result<Confirmation> {
+    pub async fn group_pic(&self, group: impl IntoChat, picture: File) -> Result<Confirmation> {
+        let group = group.into_chat();
+        let group = group.as_str();
         let id = group_id(group)?;
         let mut call = self.call(&routes::GROUP_PIC, &[])?;
         match picture {
@@ -183,7 +223,9 @@ impl Session {
     /// # Errors
     /// [`Error::InvalidInput`], [`Error::NotConnected`], [`Error::Api`].
     #[doc(alias = "group-members-ids")]
-    pub async fn group_members_ids(&self, group: &str) -> Result<Vec<ChatId>> {
+    pub async fn group_members_ids(&self, group: impl IntoChat) -> Result<Vec<ChatId>> {
+        let group = group.into_chat();
+        let group = group.as_str();
         let id = group_id(group)?;
         let call = self.call(&routes::GROUP_MEMBERS_IDS, &[id.as_str()])?;
         let answer: Wrapped<Vec<ChatId>> = self.execute(call).await?;
@@ -196,7 +238,9 @@ impl Session {
     /// # Errors
     /// [`Error::InvalidInput`], [`Error::NotConnected`], [`Error::Api`] (400 when it failed).
     #[doc(alias = "group-revoke-link")]
-    pub async fn group_revoke_link(&self, group: &str) -> Result<String> {
+    pub async fn group_revoke_link(&self, group: impl IntoChat) -> Result<String> {
+        let group = group.into_chat();
+        let group = group.as_str();
         let id = group_id(group)?;
         let call = self.call(&routes::GROUP_REVOKE_LINK, &[id.as_str()])?;
         let answer: Wrapped<String> = self.execute(call).await?;
@@ -216,10 +260,6 @@ fn phones(participants: &[&str]) -> Result<Vec<String>> {
     }
     participants
         .iter()
-        .map(|p| {
-            PhoneNumber::new(p)
-                .map(|p| p.digits().to_owned())
-                .map_err(Error::invalid)
-        })
+        .map(|p| crate::chat::digits(p))
         .collect()
 }

@@ -11,10 +11,11 @@ use wppconnect_models::group::{
     GroupSubject, InviteCode, InviteGroupInfo, JoinCode, JoinedGroup, MessagesAdminsOnly,
     SetGroupProperty,
 };
-use wppconnect_models::{Chat, ChatId, Confirmation, PhoneNumber, Wrapped};
+use wppconnect_models::{Chat, ChatId, Confirmation, Wrapped};
 
 use crate::chat::chat_id;
 use crate::error::{Error, Result};
+use crate::ids::IntoChat;
 use crate::routes::{self, Route};
 use crate::session::Session;
 
@@ -33,7 +34,9 @@ impl Session {
     /// # Errors
     /// [`Error::InvalidInput`] for a bad contact; [`Error::NotConnected`]; [`Error::Api`].
     #[doc(alias = "common-groups")]
-    pub async fn common_groups(&self, contact: &str) -> Result<Vec<ChatId>> {
+    pub async fn common_groups(&self, contact: impl IntoChat) -> Result<Vec<ChatId>> {
+        let contact = contact.into_chat();
+        let contact = contact.as_str();
         let wid = chat_id(contact.trim())?;
         let call = self.call(&routes::COMMON_GROUPS, &[wid.as_str()])?;
         // a bare array of the library's ids
@@ -52,7 +55,9 @@ impl Session {
     /// # Errors
     /// [`Error::InvalidInput`]; [`Error::NotConnected`]; [`Error::Api`].
     #[doc(alias = "group-admins")]
-    pub async fn group_admins(&self, group: &str) -> Result<Vec<ChatId>> {
+    pub async fn group_admins(&self, group: impl IntoChat) -> Result<Vec<ChatId>> {
+        let group = group.into_chat();
+        let group = group.as_str();
         let id = group_id(group)?;
         let call = self.call(&routes::GROUP_ADMINS, &[id.as_str()])?;
         let answer: Wrapped<Vec<Vec<ChatId>>> = self.execute(call).await?;
@@ -96,9 +101,18 @@ impl Session {
     #[doc(alias = "promote-participant-group")]
     pub async fn promote_participant_group(
         &self,
-        group: &str,
-        participants: &[&str],
+        group: impl IntoChat,
+        participants: &[impl IntoChat + Clone],
     ) -> Result<AdminsChanged> {
+        let participants: Vec<String> = participants
+            .iter()
+            .cloned()
+            .map(IntoChat::into_chat)
+            .collect();
+        let participants: Vec<&str> = participants.iter().map(String::as_str).collect();
+        let participants = participants.as_slice();
+        let group = group.into_chat();
+        let group = group.as_str();
         let body = group_participants(group, participants)?;
         self.post_json_response(&routes::PROMOTE_PARTICIPANT_GROUP, &body)
             .await
@@ -121,9 +135,18 @@ impl Session {
     #[doc(alias = "demote-participant-group")]
     pub async fn demote_participant_group(
         &self,
-        group: &str,
-        participants: &[&str],
+        group: impl IntoChat,
+        participants: &[impl IntoChat + Clone],
     ) -> Result<AdminsChanged> {
+        let participants: Vec<String> = participants
+            .iter()
+            .cloned()
+            .map(IntoChat::into_chat)
+            .collect();
+        let participants: Vec<&str> = participants.iter().map(String::as_str).collect();
+        let participants = participants.as_slice();
+        let group = group.into_chat();
+        let group = group.as_str();
         let body = group_participants(group, participants)?;
         self.post_json_response(&routes::DEMOTE_PARTICIPANT_GROUP, &body)
             .await
@@ -167,7 +190,9 @@ impl Session {
     /// # Errors
     /// [`Error::InvalidInput`]; [`Error::NotConnected`]; [`Error::Api`] (500 when not allowed).
     #[doc(alias = "group-description")]
-    pub async fn group_description(&self, group: &str, description: &str) -> Result<()> {
+    pub async fn group_description(&self, group: impl IntoChat, description: &str) -> Result<()> {
+        let group = group.into_chat();
+        let group = group.as_str();
         let body = GroupDescription {
             group_id: group_id(group)?.as_str().to_owned(),
             description: description.to_owned(),
@@ -191,7 +216,9 @@ impl Session {
     /// # Errors
     /// [`Error::InvalidInput`] (bad group, empty name); [`Error::NotConnected`]; [`Error::Api`].
     #[doc(alias = "group-subject")]
-    pub async fn group_subject(&self, group: &str, title: &str) -> Result<()> {
+    pub async fn group_subject(&self, group: impl IntoChat, title: &str) -> Result<()> {
+        let group = group.into_chat();
+        let group = group.as_str();
         if title.trim().is_empty() {
             return Err(Error::invalid("the group name is empty"));
         }
@@ -221,10 +248,12 @@ impl Session {
     #[doc(alias = "group-property")]
     pub async fn group_property(
         &self,
-        group: &str,
+        group: impl IntoChat,
         property: GroupProperty,
         value: bool,
     ) -> Result<()> {
+        let group = group.into_chat();
+        let group = group.as_str();
         let body = SetGroupProperty {
             group_id: group_id(group)?.as_str().to_owned(),
             property,
@@ -248,7 +277,13 @@ impl Session {
     /// # Errors
     /// [`Error::InvalidInput`]; [`Error::NotConnected`]; [`Error::Api`].
     #[doc(alias = "messages-admins-only")]
-    pub async fn messages_admins_only(&self, group: &str, admins_only: bool) -> Result<()> {
+    pub async fn messages_admins_only(
+        &self,
+        group: impl IntoChat,
+        admins_only: bool,
+    ) -> Result<()> {
+        let group = group.into_chat();
+        let group = group.as_str();
         let body = MessagesAdminsOnly {
             group_id: group_id(group)?.as_str().to_owned(),
             value: admins_only,
@@ -279,9 +314,11 @@ impl Session {
     #[doc(alias = "change-privacy-group")]
     pub async fn change_privacy_group(
         &self,
-        group: &str,
+        group: impl IntoChat,
         restricted: bool,
     ) -> Result<Confirmation> {
+        let group = group.into_chat();
+        let group = group.as_str();
         let body = ChangePrivacyGroup {
             group_id: group_id(group)?.as_str().to_owned(),
             status: restricted.to_string(),
@@ -357,11 +394,7 @@ fn group_participants(group: &str, participants: &[&str]) -> Result<GroupPartici
     }
     let phone = participants
         .iter()
-        .map(|p| {
-            PhoneNumber::new(p)
-                .map(|p| p.digits().to_owned())
-                .map_err(Error::invalid)
-        })
+        .map(|p| crate::chat::digits(p))
         .collect::<Result<_>>()?;
     Ok(GroupParticipants { group_id, phone })
 }

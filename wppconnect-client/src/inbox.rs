@@ -19,6 +19,7 @@ use wppconnect_models::{Chat, Confirmation, Message, Wrapped};
 
 use crate::chat::{chat_id, digits};
 use crate::error::{Error, Result};
+use crate::ids::IntoChat;
 use crate::message::recipient;
 use crate::routes::{self, Route};
 use crate::session::Session;
@@ -133,7 +134,9 @@ impl Session {
     /// [`Error::InvalidInput`] for anything but a phone number (or its `…@c.us` id); [`Error::NotConnected`];
     /// [`Error::Api`].
     #[doc(alias = "chat-is-online")]
-    pub async fn chat_is_online(&self, phone: &str) -> Result<bool> {
+    pub async fn chat_is_online(&self, phone: impl IntoChat) -> Result<bool> {
+        let phone = phone.into_chat();
+        let phone = phone.as_str();
         let digits = contact_digits(phone)?;
         self.read_wrapped(&routes::CHAT_IS_ONLINE, &[&digits]).await
     }
@@ -145,7 +148,9 @@ impl Session {
     /// # Errors
     /// [`Error::InvalidInput`]; [`Error::NotConnected`]; [`Error::Api`].
     #[doc(alias = "last-seen")]
-    pub async fn last_seen(&self, phone: &str) -> Result<LastSeen> {
+    pub async fn last_seen(&self, phone: impl IntoChat) -> Result<LastSeen> {
+        let phone = phone.into_chat();
+        let phone = phone.as_str();
         let digits = contact_digits(phone)?;
         self.read_wrapped(&routes::LAST_SEEN, &[&digits]).await
     }
@@ -188,7 +193,9 @@ impl Session {
     /// # Errors
     /// [`Error::InvalidInput`]; [`Error::NotConnected`]; [`Error::Api`].
     #[doc(alias = "load-messages-in-chat")]
-    pub async fn load_messages_in_chat(&self, phone: &str) -> Result<Vec<Message>> {
+    pub async fn load_messages_in_chat(&self, phone: impl IntoChat) -> Result<Vec<Message>> {
+        let phone = phone.into_chat();
+        let phone = phone.as_str();
         let digits = contact_digits(phone)?;
         self.read_wrapped(&routes::LOAD_MESSAGES_IN_CHAT, &[&digits])
             .await
@@ -222,7 +229,9 @@ impl Session {
     /// [`Error::InvalidInput`]; [`Error::NotConnected`]; [`Error::Api`] (400 `Error retrieving
     /// information`).
     #[doc(alias = "clear-chat")]
-    pub async fn clear_chat(&self, chat: &str) -> Result<PerChatResults> {
+    pub async fn clear_chat(&self, chat: impl IntoChat) -> Result<PerChatResults> {
+        let chat = chat.into_chat();
+        let chat = chat.as_str();
         let body = chat_target(chat)?;
         let call = self.call(&routes::CLEAR_CHAT, &[])?.body_of(&body)?;
         self.read_per_chat(call).await
@@ -247,7 +256,9 @@ impl Session {
     /// # Errors
     /// [`Error::InvalidInput`]; [`Error::NotConnected`]; [`Error::Api`].
     #[doc(alias = "delete-chat")]
-    pub async fn delete_chat(&self, chat: &str) -> Result<PerChatResults> {
+    pub async fn delete_chat(&self, chat: impl IntoChat) -> Result<PerChatResults> {
+        let chat = chat.into_chat();
+        let chat = chat.as_str();
         let body = chat_target(chat)?;
         let call = self.call(&routes::DELETE_CHAT, &[])?.body_of(&body)?;
         self.read_per_chat(call).await
@@ -287,7 +298,13 @@ impl Session {
     /// [`Error::InvalidInput`] (a bad chat, a zero time); [`Error::NotConnected`];
     /// [`Error::Api`] (500 `Error on send mute`, e.g. already muted).
     #[doc(alias = "send-mute")]
-    pub async fn send_mute(&self, chat: &str, time: Option<(u32, MuteUnit)>) -> Result<MuteResult> {
+    pub async fn send_mute(
+        &self,
+        chat: impl IntoChat,
+        time: Option<(u32, MuteUnit)>,
+    ) -> Result<MuteResult> {
+        let chat = chat.into_chat();
+        let chat = chat.as_str();
         let target = chat_target(chat)?;
         if matches!(time, Some((0, _))) {
             return Err(Error::invalid("a mute of zero time: pass None to unmute"));
@@ -310,7 +327,9 @@ impl Session {
     /// # Errors
     /// [`Error::InvalidInput`]; [`Error::NotConnected`]; [`Error::Api`].
     #[doc(alias = "chat-state")]
-    pub async fn chat_state(&self, chat: &str, state: ChatState) -> Result<()> {
+    pub async fn chat_state(&self, chat: impl IntoChat, state: ChatState) -> Result<()> {
+        let chat = chat.into_chat();
+        let chat = chat.as_str();
         let target = chat_target(chat)?;
         let body = SetChatState {
             phone: target.phone,
@@ -331,7 +350,9 @@ impl Session {
     /// [`Error::InvalidInput`]; [`Error::NotConnected`]; [`Error::Api`] (500 `Error on set
     /// temporary messages`, e.g. `chat_not_found`).
     #[doc(alias = "temporary-messages")]
-    pub async fn temporary_messages(&self, chat: &str, on: bool) -> Result<()> {
+    pub async fn temporary_messages(&self, chat: impl IntoChat, on: bool) -> Result<()> {
+        let chat = chat.into_chat();
+        let chat = chat.as_str();
         let target = chat_target(chat)?;
         let body = SetTemporaryMessages {
             phone: target.phone,
@@ -351,7 +372,14 @@ impl Session {
     ///
     /// # Errors
     /// [`Error::InvalidInput`]; [`Error::NotConnected`]; [`Error::Api`].
-    pub async fn recording(&self, chat: &str, on: bool, duration: Option<Duration>) -> Result<()> {
+    pub async fn recording(
+        &self,
+        chat: impl IntoChat,
+        on: bool,
+        duration: Option<Duration>,
+    ) -> Result<()> {
+        let chat = chat.into_chat();
+        let chat = chat.as_str();
         let target = chat_target(chat)?;
         let body = SetRecording {
             phone: target.phone,

@@ -10,6 +10,7 @@ use wppconnect_models::{Confirmation, Wrapped};
 
 use crate::chat::chat_id;
 use crate::error::{Error, Result};
+use crate::ids::IntoChat;
 use crate::routes;
 use crate::session::Session;
 
@@ -64,9 +65,12 @@ impl Session {
     #[doc(alias = "add-or-remove-label")]
     pub async fn add_or_remove_labels(
         &self,
-        chats: &[&str],
+        chats: &[impl IntoChat + Clone],
         changes: &[LabelChange],
     ) -> Result<()> {
+        let chats: Vec<String> = chats.iter().cloned().map(IntoChat::into_chat).collect();
+        let chats: Vec<&str> = chats.iter().map(String::as_str).collect();
+        let chats = chats.as_slice();
         if chats.is_empty() || changes.is_empty() {
             return Err(Error::invalid("no chat or no label change"));
         }

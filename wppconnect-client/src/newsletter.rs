@@ -11,6 +11,7 @@ use wppconnect_models::newsletter::{CreateNewsletter, EditNewsletter, Newsletter
 use wppconnect_models::{ChatId, ChatKind};
 
 use crate::error::{Error, Result};
+use crate::ids::IntoChat;
 use crate::routes;
 use crate::session::{BoxFuture, Session};
 
@@ -164,7 +165,9 @@ impl Session {
     /// # Errors
     /// [`Error::InvalidInput`] for a bad id; [`Error::NotConnected`]; [`Error::Api`] (400).
     #[doc(alias = "newsletter")]
-    pub fn edit_newsletter(&self, id: &str) -> EditNewsletterRequest {
+    pub fn edit_newsletter(&self, id: impl IntoChat) -> EditNewsletterRequest {
+        let id = id.into_chat();
+        let id = id.as_str();
         EditNewsletterRequest {
             session: self.clone(),
             id: newsletter_id(id),
@@ -185,7 +188,9 @@ impl Session {
     /// # Errors
     /// [`Error::InvalidInput`] for a bad id; [`Error::NotConnected`]; [`Error::Api`] (400).
     #[doc(alias = "newsletter")]
-    pub async fn delete_newsletter(&self, id: &str) -> Result<bool> {
+    pub async fn delete_newsletter(&self, id: impl IntoChat) -> Result<bool> {
+        let id = id.into_chat();
+        let id = id.as_str();
         let id = newsletter_id(id)?;
         let call = self.call(&routes::DELETE_NEWSLETTER, &[id.as_str()])?;
         self.execute(call).await
@@ -205,7 +210,9 @@ impl Session {
     /// # Errors
     /// [`Error::InvalidInput`] for a bad id; [`Error::NotConnected`]; [`Error::Api`] (400).
     #[doc(alias = "mute-newsletter")]
-    pub async fn mute_newsletter(&self, id: &str) -> Result<Option<Value>> {
+    pub async fn mute_newsletter(&self, id: impl IntoChat) -> Result<Option<Value>> {
+        let id = id.into_chat();
+        let id = id.as_str();
         let id = newsletter_id(id)?;
         let call = self.call(&routes::MUTE_NEWSLETTER, &[id.as_str()])?;
         self.client.execute_optional(Some(&self.name), call).await

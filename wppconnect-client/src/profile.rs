@@ -6,6 +6,7 @@ use wppconnect_models::{Confirmation, NumberStatus, ProfilePic, Wrapped};
 
 use crate::chat::chat_id;
 use crate::error::{Error, Result};
+use crate::ids::IntoChat;
 use crate::routes;
 use crate::session::Session;
 use crate::upload::{Multipart, Upload};
@@ -17,7 +18,9 @@ impl Session {
     /// # Errors
     /// [`Error::InvalidInput`], [`Error::NotConnected`], [`Error::Api`].
     #[doc(alias = "profile-pic")]
-    pub async fn profile_pic(&self, chat: &str) -> Result<Option<ProfilePic>> {
+    pub async fn profile_pic(&self, chat: impl IntoChat) -> Result<Option<ProfilePic>> {
+        let chat = chat.into_chat();
+        let chat = chat.as_str();
         let id = chat_id(chat)?;
         let mut call = self.call(&routes::PROFILE_PIC, &[id.user()])?;
         if id.is_group() {
@@ -63,7 +66,9 @@ impl Session {
     /// # Errors
     /// [`Error::InvalidInput`] for a bad number; [`Error::NotConnected`]; [`Error::Api`] (500
     /// when the number has no WhatsApp).
-    pub async fn profile(&self, phone: &str) -> Result<NumberStatus> {
+    pub async fn profile(&self, phone: impl IntoChat) -> Result<NumberStatus> {
+        let phone = phone.into_chat();
+        let phone = phone.as_str();
         let id = chat_id(phone)?;
         let call = self.call(&routes::PROFILE, &[id.user()])?;
         let answer: Wrapped<NumberStatus> = self.execute(call).await?;
@@ -75,7 +80,9 @@ impl Session {
     /// # Errors
     /// [`Error::InvalidInput`] for a bad number; [`Error::NotConnected`]; [`Error::Api`].
     #[doc(alias = "profile-status")]
-    pub async fn profile_status(&self, phone: &str) -> Result<ContactStatus> {
+    pub async fn profile_status(&self, phone: impl IntoChat) -> Result<ContactStatus> {
+        let phone = phone.into_chat();
+        let phone = phone.as_str();
         let id = chat_id(phone)?;
         let call = self.call(&routes::PROFILE_STATUS, &[id.user()])?;
         let answer: Wrapped<ContactStatus> = self.execute(call).await?;

@@ -520,16 +520,16 @@ macro_rules! routes {
 }
 
 routes! {
-    GENERATE_TOKEN = POST "/api/:session/:secretkey/generate-token", Safe, Auth, typed ["Session::generate_token", "WppApi::generate_token"];
-    SHOW_ALL_SESSIONS = GET "/api/:secretkey/show-all-sessions", Safe, Auth, typed ["Client::show_all_sessions"];
-    START_ALL = POST "/api/:secretkey/start-all", Never, Auth, typed ["Client::start_all"];
+    GENERATE_TOKEN = POST "/api/:session/:secretkey/generate-token", Safe, Auth, typed ["Session::generate_token", "WppApi::generate_token", "WppServerApi::generate_token"];
+    SHOW_ALL_SESSIONS = GET "/api/:secretkey/show-all-sessions", Safe, Auth, typed ["Client::show_all_sessions", "WppServerApi::show_all_sessions"];
+    START_ALL = POST "/api/:secretkey/start-all", Never, Auth, typed ["Client::start_all", "WppServerApi::start_all"];
     CHECK_CONNECTION_SESSION = GET "/api/:session/check-connection-session", Safe, Auth, typed ["Session::check_connection", "WppApi::check_connection"];
     GET_MEDIA_BY_MESSAGE = GET "/api/:session/get-media-by-message/:messageId", Safe, Messages, typed ["Session::get_media_by_message", "Session::save_media", "WppApi::get_media_by_message"];
     GET_PLATFORM_FROM_MESSAGE = GET "/api/:session/get-platform-from-message/:messageId", Safe, Misc, typed ["Session::get_platform_from_message", "WppApi::get_platform_from_message"];
     QRCODE_SESSION = GET "/api/:session/qrcode-session", Safe, Auth, typed ["Session::qrcode", "WppApi::qrcode"];
     START_SESSION = POST "/api/:session/start-session", Safe, Auth, typed ["Session::start", "WppApi::start"];
     LOGOUT_SESSION = POST "/api/:session/logout-session", Never, Auth, typed ["Session::logout", "WppApi::logout"];
-    CLEAR_SESSION_DATA = POST "/api/:session/:secretkey/clear-session-data", Never, Misc, typed ["Session::clear_session_data"];
+    CLEAR_SESSION_DATA = POST "/api/:session/:secretkey/clear-session-data", Never, Misc, typed ["Session::clear_session_data", "WppApi::clear_session_data"];
     CLOSE_SESSION = POST "/api/:session/close-session", Never, Auth, typed ["Session::close", "WppApi::close"];
     SUBSCRIBE_PRESENCE = POST "/api/:session/subscribe-presence", Safe, Misc, typed ["Session::subscribe_presence", "Session::subscribe_presence_all", "Session::subscribe_presence_body", "WppApi::subscribe_presence"];
     SET_ONLINE_PRESENCE = POST "/api/:session/set-online-presence", Safe, Misc, typed ["Session::set_online_presence", "WppApi::set_online_presence"];
@@ -550,7 +550,7 @@ routes! {
     SEND_LOCATION = POST "/api/:session/send-location", Never, Messages, typed ["Session::send_location", "WppApi::send_location"];
     SEND_MENTIONED = POST "/api/:session/send-mentioned", Never, Messages, typed ["Session::send_mentioned", "WppApi::send_mentioned"];
     SEND_BUTTONS = POST "/api/:session/send-buttons", Never, Messages, typed ["Session::send_buttons", "WppApi::send_buttons"];
-    SEND_LIST_MESSAGE = POST "/api/:session/send-list-message", Never, Messages, typed ["Session::send_list_message"];
+    SEND_LIST_MESSAGE = POST "/api/:session/send-list-message", Never, Messages, typed ["Session::send_list_message", "WppApi::send_list_message"];
     SEND_ORDER_MESSAGE = POST "/api/:session/send-order-message", Never, Messages, typed ["Session::send_order_message", "WppApi::send_order_message"];
     SEND_POLL_MESSAGE = POST "/api/:session/send-poll-message", Never, Messages, typed ["Session::send_poll_message", "WppApi::send_poll_message"];
     SEND_PIX_KEY = POST "/api/:session/send-pix-key", Never, Messages, typed ["Session::send_pix_key", "WppApi::send_pix_key"];
@@ -578,7 +578,7 @@ routes! {
     GROUP_PIC = POST "/api/:session/group-pic", Never, Group, typed ["Session::group_pic", "WppApi::group_pic"];
     CHANGE_PRIVACY_GROUP = POST "/api/:session/change-privacy-group", Never, Group, typed ["Session::change_privacy_group", "WppApi::change_privacy_group"];
     ALL_CHATS = GET "/api/:session/all-chats", Safe, Chat, typed ["Session::all_chats", "WppApi::all_chats"];
-    LIST_CHATS = POST "/api/:session/list-chats", Safe, Chat, typed ["Session::list_chats"];
+    LIST_CHATS = POST "/api/:session/list-chats", Safe, Chat, typed ["Session::list_chats", "WppApi::list_chats"];
     ALL_CHATS_ARCHIVED = GET "/api/:session/all-chats-archived", Safe, Chat, typed ["Session::all_chats_archived", "WppApi::all_chats_archived"];
     ALL_CHATS_WITH_MESSAGES = GET "/api/:session/all-chats-with-messages", Safe, Chat, typed ["Session::all_chats_with_messages", "WppApi::all_chats_with_messages"];
     ALL_MESSAGES_IN_CHAT = GET "/api/:session/all-messages-in-chat/:phone", Safe, Chat, typed ["Session::all_messages_in_chat", "WppApi::all_messages_in_chat"];
@@ -600,7 +600,7 @@ routes! {
     DELETE_ALL_CHATS = POST "/api/:session/delete-all-chats", Never, Chat, typed ["Session::delete_all_chats", "WppApi::delete_all_chats"];
     DELETE_MESSAGE = POST "/api/:session/delete-message", Never, Messages, typed ["Session::delete_message", "WppApi::delete_message"];
     REACT_MESSAGE = POST "/api/:session/react-message", Never, Messages, typed ["Session::react_message", "WppApi::react_message"];
-    FORWARD_MESSAGES = POST "/api/:session/forward-messages", Never, Messages, partial("answers JSON Value: the response is WhatsApp's forwardMessages result, declared only as Array<any> by wppconnect's forwardMessagesV2 and wa-js") ["Session::forward_messages"];
+    FORWARD_MESSAGES = POST "/api/:session/forward-messages", Never, Messages, typed ["Session::forward_messages", "WppApi::forward_messages"];
     MARK_UNSEEN = POST "/api/:session/mark-unseen", Safe, Messages, typed ["Session::mark_unseen", "WppApi::mark_unseen"];
     PIN_CHAT = POST "/api/:session/pin-chat", Safe, Chat, typed ["Session::pin_chat", "WppApi::pin_chat"];
     CONTACT_VCARD = POST "/api/:session/contact-vcard", Never, Messages, typed ["Session::contact_vcard", "WppApi::contact_vcard"];
@@ -623,12 +623,12 @@ routes! {
     ADD_PRODUCT_IMAGE = POST "/api/:session/add-product-image", Never, CatalogBusiness, typed ["Session::add_product_image", "WppApi::add_product_image"];
     REMOVE_PRODUCT_IMAGE = POST "/api/:session/remove-product-image", Never, CatalogBusiness, typed ["Session::remove_product_image", "WppApi::remove_product_image"];
     GET_COLLECTIONS = GET "/api/:session/get-collections", Safe, CatalogBusiness, typed ["Session::get_collections", "WppApi::get_collections"];
-    CREATE_COLLECTION = POST "/api/:session/create-collection", Never, CatalogBusiness, partial("answers JSON Value: WhatsApp's answer to createCollection is not described by wa-js") ["Session::create_collection", "WppApi::create_collection"];
-    EDIT_COLLECTION = POST "/api/:session/edit-collection", Never, CatalogBusiness, partial("answers JSON Value: WhatsApp's answer to editCollection is not described by wa-js") ["Session::edit_collection", "WppApi::edit_collection"];
+    CREATE_COLLECTION = POST "/api/:session/create-collection", Never, CatalogBusiness, partial("answers JSON Value: wa-js 4.4.3 catalog.createCollection passes WhatsApp's createCollection answer through, declared `(...args: any[]) => Promise<any>`; its doc says only \"Return collection created\", not its fields") ["Session::create_collection", "WppApi::create_collection"];
+    EDIT_COLLECTION = POST "/api/:session/edit-collection", Never, CatalogBusiness, partial("answers JSON Value: wa-js catalog.editCollection passes WhatsApp's editCollection answer through, declared `Promise<any>`; its doc says only \"Return collection edited\"") ["Session::edit_collection", "WppApi::edit_collection"];
     DEL_COLLECTION = POST "/api/:session/del-collection", Never, CatalogBusiness, typed ["Session::del_collection", "WppApi::del_collection"];
     SEND_LINK_CATALOG = POST "/api/:session/send-link-catalog", Never, Messages, typed ["Session::send_link_catalog", "WppApi::send_link_catalog"];
     SET_PRODUCT_VISIBILITY = POST "/api/:session/set-product-visibility", Safe, CatalogBusiness, typed ["Session::set_product_visibility", "WppApi::set_product_visibility"];
-    SET_CART_ENABLED = POST "/api/:session/set-cart-enabled", Safe, CatalogBusiness, partial("answers JSON Value: WhatsApp's answer to updateCartEnabled is not described by wa-js") ["Session::set_cart_enabled", "WppApi::set_cart_enabled"];
+    SET_CART_ENABLED = POST "/api/:session/set-cart-enabled", Safe, CatalogBusiness, typed ["Session::set_cart_enabled", "WppApi::set_cart_enabled"];
     SEND_TEXT_STORIE = POST "/api/:session/send-text-storie", Never, StatusStories, typed ["Session::send_text_storie", "WppApi::send_text_storie"];
     SEND_IMAGE_STORIE = POST "/api/:session/send-image-storie", Never, StatusStories, typed ["Session::send_image_storie", "WppApi::send_image_storie"];
     SEND_VIDEO_STORIE = POST "/api/:session/send-video-storie", Never, StatusStories, typed ["Session::send_video_storie", "WppApi::send_video_storie"];
@@ -654,28 +654,28 @@ routes! {
     SET_PROFILE_STATUS = POST "/api/:session/profile-status", Safe, Profile, typed ["Session::set_profile_status", "WppApi::set_profile_status"];
     CHANGE_USERNAME = POST "/api/:session/change-username", Safe, Profile, typed ["Session::change_username", "WppApi::change_username"];
     EDIT_BUSINESS_PROFILE = POST "/api/:session/edit-business-profile", Never, Profile, typed ["Session::edit_business_profile", "WppApi::edit_business_profile"];
-    GET_BUSINESS_PROFILES_PRODUCTS = GET "/api/:session/get-business-profiles-products", Safe, CatalogBusiness, partial("the products are JSON Values: the library's getBusinessProfilesProducts is not described") ["Session::get_business_profiles_products", "WppApi::get_business_profiles_products"];
+    GET_BUSINESS_PROFILES_PRODUCTS = GET "/api/:session/get-business-profiles-products", Safe, CatalogBusiness, typed ["Session::get_business_profiles_products", "WppApi::get_business_profiles_products"];
     GET_ORDER_BY_MESSAGE_ID = GET "/api/:session/get-order-by-messageId/:messageId", Safe, CatalogBusiness, typed ["Session::get_order_by_message_id", "WppApi::get_order_by_message_id"];
-    BACKUP_SESSIONS = GET "/api/:secretkey/backup-sessions", Safe, Misc, typed ["Client::backup_sessions"];
-    RESTORE_SESSIONS = POST "/api/:secretkey/restore-sessions", Never, Misc, typed ["Client::restore_sessions"];
+    BACKUP_SESSIONS = GET "/api/:secretkey/backup-sessions", Safe, Misc, typed ["Client::backup_sessions", "WppServerApi::backup_sessions"];
+    RESTORE_SESSIONS = POST "/api/:secretkey/restore-sessions", Never, Misc, typed ["Client::restore_sessions", "WppServerApi::restore_sessions"];
     TAKE_SCREENSHOT = GET "/api/:session/take-screenshot", Safe, Misc, typed ["Session::take_screenshot", "WppApi::take_screenshot"];
-    SET_LIMIT = POST "/api/:session/set-limit", Never, Misc, partial("answers JSON Value: wa-js setLimit's answer is not described; server 2.10.4 always fails it with 500") ["Session::set_limit"];
+    SET_LIMIT = POST "/api/:session/set-limit", Never, Misc, typed ["Session::set_limit", "WppApi::set_limit"];
     CREATE_COMMUNITY = POST "/api/:session/create-community", Never, Community, typed ["Session::create_community", "WppApi::create_community"];
-    DEACTIVATE_COMMUNITY = POST "/api/:session/deactivate-community", Never, Community, partial("answers JSON Value: WhatsApp's sendDeactivateCommunity answer, passed through, is undeclared (Promise<any>)") ["Session::deactivate_community", "WppApi::deactivate_community"];
+    DEACTIVATE_COMMUNITY = POST "/api/:session/deactivate-community", Never, Community, partial("answers JSON Value: wa-js community.deactivate returns WhatsApp's sendDeactivateCommunity answer, declared `Promise<any>` and used nowhere else in wa-js or wppconnect") ["Session::deactivate_community", "WppApi::deactivate_community"];
     ADD_COMMUNITY_SUBGROUP = POST "/api/:session/add-community-subgroup", Never, Community, typed ["Session::add_community_subgroup", "WppApi::add_community_subgroup"];
     REMOVE_COMMUNITY_SUBGROUP = POST "/api/:session/remove-community-subgroup", Never, Community, typed ["Session::remove_community_subgroup", "WppApi::remove_community_subgroup"];
     PROMOTE_COMMUNITY_PARTICIPANT = POST "/api/:session/promote-community-participant", Never, Community, typed ["Session::promote_community_participant", "WppApi::promote_community_participant"];
     DEMOTE_COMMUNITY_PARTICIPANT = POST "/api/:session/demote-community-participant", Never, Community, typed ["Session::demote_community_participant", "WppApi::demote_community_participant"];
-    COMMUNITY_PARTICIPANTS = GET "/api/:session/community-participants/:id", Safe, Community, partial("answers JSON Value: WhatsApp's getCommunityParticipants answer, passed through, is undeclared (Promise<any>)") ["Session::community_participants", "WppApi::community_participants"];
+    COMMUNITY_PARTICIPANTS = GET "/api/:session/community-participants/:id", Safe, Community, partial("answers JSON Value: wa-js community.getParticipants returns WhatsApp's getCommunityParticipants answer, declared `Promise<any>` and used nowhere else in wa-js or wppconnect") ["Session::community_participants", "WppApi::community_participants"];
     CREATE_NEWSLETTER = POST "/api/:session/newsletter", Never, Newsletter, typed ["Session::create_newsletter", "WppApi::create_newsletter"];
     EDIT_NEWSLETTER = PUT "/api/:session/newsletter/:id", Never, Newsletter, typed ["Session::edit_newsletter", "WppApi::edit_newsletter"];
     DELETE_NEWSLETTER = DELETE "/api/:session/newsletter/:id", Never, Newsletter, typed ["Session::delete_newsletter", "WppApi::delete_newsletter"];
-    MUTE_NEWSLETTER = POST "/api/:session/mute-newsletter/:id", Never, Newsletter, partial("answers JSON Value: the library answers WhatsApp's NewsletterStore model, whose serialised shape is undeclared") ["Session::mute_newsletter", "WppApi::mute_newsletter"];
-    CHATWOOT = POST "/api/:session/chatwoot", Never, Misc, typed ["Session::chatwoot"];
-    API_DOCS = GET "/api-docs", Safe, Misc, typed ["Client::api_docs"];
-    HEALTHZ = GET "/healthz", Safe, Misc, typed ["Client::healthz"];
-    UNHEALTHY = GET "/unhealthy", Never, Misc, typed ["Client::unhealthy"];
-    METRICS = GET "/metrics", Safe, Misc, typed ["Client::metrics"];
+    MUTE_NEWSLETTER = POST "/api/:session/mute-newsletter/:id", Never, Newsletter, partial("answers JSON Value: wa-js newsletter.mute returns the live NewsletterStore model (a ChatModel instance, not a plain object); no code or capture shows what Puppeteer's page.evaluate makes of it on the wire") ["Session::mute_newsletter", "WppApi::mute_newsletter"];
+    CHATWOOT = POST "/api/:session/chatwoot", Never, Misc, typed ["Session::chatwoot", "WppApi::chatwoot"];
+    API_DOCS = GET "/api-docs", Safe, Misc, typed ["Client::api_docs", "WppServerApi::api_docs"];
+    HEALTHZ = GET "/healthz", Safe, Misc, typed ["Client::healthz", "WppServerApi::healthz"];
+    UNHEALTHY = GET "/unhealthy", Never, Misc, typed ["Client::unhealthy", "WppServerApi::unhealthy"];
+    METRICS = GET "/metrics", Safe, Misc, typed ["Client::metrics", "WppServerApi::metrics"];
 
 }
 

@@ -17,6 +17,14 @@ impl Session {
     /// (`#0275d8`) and a font number when given. Never retried after it may have reached the
     /// server.
     ///
+    /// ```no_run
+    /// # async fn run(session: wppconnect_client::Session) -> wppconnect_client::Result<()> {
+    /// session
+    ///     .send_text_storie("Promoção até sexta!", Some("#0275d8"), Some(2))
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     /// [`Error::InvalidInput`] for an empty text; [`Error::NotConnected`]; [`Error::Api`].
     #[doc(alias = "send-text-storie")]

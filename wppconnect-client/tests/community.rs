@@ -148,7 +148,10 @@ async fn bad_ids_and_empty_inputs_send_nothing() {
         session.create_community(" ", "d", &[GROUP]).await.map(drop)
     ));
     assert!(invalid(
-        session.create_community("Loja", "d", &[]).await.map(drop)
+        session
+            .create_community("Loja", "d", &[] as &[&str])
+            .await
+            .map(drop)
     ));
     assert!(invalid(
         session
@@ -175,7 +178,7 @@ async fn bad_ids_and_empty_inputs_send_nothing() {
     ));
     assert!(invalid(
         session
-            .demote_community_participant(COMMUNITY, &[])
+            .demote_community_participant(COMMUNITY, &[] as &[&str])
             .await
             .map(drop)
     ));

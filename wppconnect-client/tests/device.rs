@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 use support::{bearer, catch_all, client, error_text, server, SECRET, SESSION};
 use wiremock::matchers::{body_json, body_string_contains, header_exists, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
-use wppconnect_client::models::device::{ChatwootEvent, LimitKind, Platform};
+use wppconnect_client::models::device::{ChatwootEvent, Limit, LimitValue, Platform};
 use wppconnect_client::{Error, Session, Upload, WppApi};
 
 fn fixture(name: &str) -> Value {
@@ -214,7 +214,8 @@ async fn set_limit_and_chatwoot_carry_no_token() {
         .and(body_json(
             json!({"type": "maxFileSize", "value": 104_857_600}),
         ))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"maxFileSize": 104_857_600})))
+        // the controller answers wa-js setLimit's value bare: maxFileSize gives the new size
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!(104_857_600)))
         .expect(1)
         .mount(&server)
         .await;
@@ -232,10 +233,10 @@ async fn set_limit_and_chatwoot_carry_no_token() {
     let session = session(&server).await;
 
     let answer = session
-        .set_limit(LimitKind::MaxFileSize, json!(104_857_600))
+        .set_limit(Limit::MaxFileSize(104_857_600))
         .await
         .unwrap();
-    assert_eq!(answer["maxFileSize"], 104_857_600);
+    assert_eq!(answer, Some(LimitValue::Number(104_857_600)));
     let event: ChatwootEvent = serde_json::from_value(event).unwrap();
     assert_eq!(event.extra["account"]["id"], 1);
     let done = session.chatwoot(&event).await.unwrap();
@@ -386,7 +387,9 @@ async fn bad_input_is_refused_before_any_request() {
     assert!(invalid(
         session.get_platform_from_message("3EB0").await.map(drop)
     ));
-    assert!(invalid(session.subscribe_presence(&[]).await.map(drop)));
+    assert!(invalid(
+        session.subscribe_presence(&[] as &[&str]).await.map(drop)
+    ));
     assert!(invalid(
         session
             .subscribe_presence(&["5511999999999", "120363025746331234@g.us"])
@@ -396,7 +399,16 @@ async fn bad_input_is_refused_before_any_request() {
     assert!(invalid(session.reject_call(Some("")).await.map(drop)));
     assert!(invalid(
         session
-            .set_limit(LimitKind::UnlimitedPin, json!(false))
+            .set_limit(Limit::UnlimitedPin(false))
+            .await
+            .map(drop)
+    ));
+    assert!(invalid(
+        session.set_limit(Limit::MaxShare(0)).await.map(drop)
+    ));
+    assert!(invalid(
+        session
+            .set_limit(Limit::MaxFileSize(Limit::MAX_FILE_SIZE + 1))
             .await
             .map(drop)
     ));

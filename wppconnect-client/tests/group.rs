@@ -115,7 +115,10 @@ async fn group_changes_post_the_servers_fields_once() {
 
     let before = server.received_requests().await.unwrap().len();
     assert!(session.create_group(" ", &["5511999999999"]).await.is_err());
-    assert!(session.create_group("Equipe", &[]).await.is_err());
+    assert!(session
+        .create_group("Equipe", &[] as &[&str])
+        .await
+        .is_err());
     assert!(session
         .add_participant_group(GROUP, &["abc"])
         .await

@@ -267,7 +267,7 @@ async fn bad_group_ids_and_empty_inputs_send_nothing() {
     ));
     assert!(invalid(
         session
-            .promote_participant_group(GROUP, &[])
+            .promote_participant_group(GROUP, &[] as &[&str])
             .await
             .map(drop)
     ));

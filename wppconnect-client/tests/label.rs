@@ -100,7 +100,7 @@ async fn labels_are_listed_created_applied_and_deleted() {
     let before = server.received_requests().await.unwrap().len();
     assert!(session.add_new_label(" ", None).await.is_err());
     assert!(session
-        .add_or_remove_labels(&[], &[LabelChange::add("3")])
+        .add_or_remove_labels(&[] as &[&str], &[LabelChange::add("3")])
         .await
         .is_err());
     assert!(session.delete_label("").await.is_err());

@@ -547,7 +547,7 @@ async fn mentions_lists_stories_forwards_edits_and_typing() {
     assert_eq!(edit.extra["body"], sent["body"]);
     session.typing("5511999999999", true).await.unwrap();
     assert!(session
-        .send_mentioned("5511999999999", "oi", &[])
+        .send_mentioned("5511999999999", "oi", &[] as &[&str])
         .await
         .is_err());
     assert!(session
@@ -945,4 +945,38 @@ async fn voice_notes_and_stickers_from_urls_go_to_the_path_routes() {
         sticker[0].id.as_str(),
         "true_5511999999999@c.us_3EB05E6F7A8B9C0D1E2F3A"
     );
+}
+
+#[tokio::test]
+async fn a_forward_reports_the_messages_whatsapp_did_not_forward() {
+    let server = server().await;
+    let sent = "true_5511999999999@c.us_3EB0A9F8E7D6C5B4A39281";
+    let failed = "true_5511999999999@c.us_3EB0B1C2D3E4F5A6B7C8";
+    Mock::given(method("POST"))
+        .and(path(format!("/api/{SESSION}/forward-messages")))
+        .and(bearer())
+        .and(body_json(
+            json!({"phone": "5521988887777", "messageId": [sent, failed]}),
+        ))
+        .respond_with(
+            ResponseTemplate::new(201).set_body_json(
+                serde_json::from_str::<serde_json::Value>(include_str!(
+                    "fixtures/messages/forward-messages.json"
+                ))
+                .unwrap(),
+            ),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    catch_all(&server).await;
+    let session = client(&server).session(SESSION).unwrap();
+    let outcome = session
+        .forward_messages("+55 21 98888-7777", &[sent, failed])
+        .await
+        .unwrap();
+    assert!(!outcome.all_forwarded());
+    assert_eq!(outcome.not_forwarded.len(), 1);
+    assert_eq!(outcome.not_forwarded[0].id.as_deref(), Some(failed));
+    assert_eq!(outcome.not_forwarded[0].extra["forwardError"], "kept");
 }

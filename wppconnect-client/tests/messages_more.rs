@@ -324,7 +324,10 @@ async fn send_link_catalog_sends_full_ids() {
     assert_eq!(sent[0].phone, "5511999999999@c.us");
     assert_eq!(sent[0].message_id.as_str(), MID);
     let before = requests(&server).await;
-    assert!(session.send_link_catalog(&[], "Veja:").await.is_err());
+    assert!(session
+        .send_link_catalog(&[] as &[&str], "Veja:")
+        .await
+        .is_err());
     assert!(session.send_link_catalog(&["abc"], "Veja:").await.is_err());
     assert_eq!(requests(&server).await, before);
 }

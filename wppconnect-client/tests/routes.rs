@@ -113,3 +113,148 @@ async fn the_tables_retry_class_decides_whether_a_post_is_repeated() {
         .unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(502));
 }
+
+/// The `async fn` names declared inside `pub trait <name>` of a source file.
+fn trait_methods(source: &str, name: &str) -> Vec<String> {
+    let start = source
+        .find(&format!("pub trait {name}"))
+        .unwrap_or_else(|| panic!("no trait {name}"));
+    let body = &source[start..];
+    let end = body.find("\n}\n").expect("the trait ends");
+    body[..end]
+        .split("async fn ")
+        .skip(1)
+        .map(|rest| rest.split(['(', '<']).next().unwrap_or_default().to_owned())
+        .collect()
+}
+
+/// Session methods that are conveniences over a trait method, not operations of their own.
+const SESSION_HELPERS: &[(&str, &str)] = &[
+    (
+        "save_media",
+        "writes get_media_by_message's bytes to a file",
+    ),
+    ("wait_until_connected", "polls status"),
+    ("messages_pages", "a stream of get_messages pages"),
+    (
+        "send_message_body",
+        "the builder's body form of send_message",
+    ),
+    ("add_product_body", "the builder's body form of add_product"),
+    ("subscribe_presence_all", "subscribe_presence with `all`"),
+    (
+        "subscribe_presence_body",
+        "the body form of subscribe_presence",
+    ),
+    (
+        "resolve_number",
+        "check_number_status, then the id it gives",
+    ),
+];
+
+#[test]
+fn every_typed_method_can_be_faked_through_a_trait() {
+    let wpp_api = trait_methods(include_str!("../src/api.rs"), "WppApi");
+    let server_api = trait_methods(include_str!("../src/server_api.rs"), "WppServerApi");
+    assert!(wpp_api.len() > 100, "{}", wpp_api.len());
+    let mut missing = Vec::new();
+    for route in routes::ALL {
+        let named: Vec<(&str, &str)> = route
+            .methods()
+            .iter()
+            .filter_map(|m| m.split_once("::"))
+            .collect();
+        let has = |owner: &str, method: &str| named.contains(&(owner, method));
+        for &(owner, method) in &named {
+            match owner {
+                "Session"
+                    if !SESSION_HELPERS.iter().any(|(h, _)| *h == method)
+                        && !has("WppApi", method) =>
+                {
+                    missing.push(format!(
+                        "{route}: Session::{method} has no WppApi::{method}"
+                    ));
+                }
+                "Client" if !has("WppServerApi", method) => {
+                    missing.push(format!(
+                        "{route}: Client::{method} has no WppServerApi::{method}"
+                    ));
+                }
+                "WppApi" if !wpp_api.iter().any(|m| m == method) => {
+                    missing.push(format!(
+                        "{route}: the table names WppApi::{method}, the trait has none"
+                    ));
+                }
+                "WppServerApi" if !server_api.iter().any(|m| m == method) => {
+                    missing.push(format!(
+                        "{route}: the table names WppServerApi::{method}, the trait has none"
+                    ));
+                }
+                _ => {}
+            }
+        }
+    }
+    assert!(missing.is_empty(), "{}", missing.join("\n"));
+}
+
+/// The names of the public functions of `src/` whose doc comment holds a code example.
+fn methods_with_an_example() -> Vec<String> {
+    fn walk(dir: &std::path::Path, found: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(&path, found);
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            let mut in_doc_example = false;
+            let mut doc_has_example = false;
+            for line in text.lines().map(str::trim) {
+                if let Some(doc) = line.strip_prefix("///") {
+                    if doc.trim().starts_with("```") {
+                        in_doc_example = !in_doc_example;
+                        doc_has_example = true;
+                    }
+                    continue;
+                }
+                if line.starts_with("#[") {
+                    continue;
+                }
+                let name = line
+                    .strip_prefix("pub async fn ")
+                    .or_else(|| line.strip_prefix("pub fn "));
+                if let (Some(name), true) = (name, doc_has_example) {
+                    found.push(name.split(['(', '<']).next().unwrap_or_default().to_owned());
+                }
+                doc_has_example = false;
+            }
+        }
+    }
+    let mut found = Vec::new();
+    walk(
+        &PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src"),
+        &mut found,
+    );
+    found
+}
+
+#[test]
+fn every_area_has_an_example() {
+    let documented = methods_with_an_example();
+    assert!(documented.iter().any(|m| m == "send_message"));
+    let mut bare = Vec::new();
+    for area in routes::Area::ALL {
+        let has_one = routes::ALL
+            .iter()
+            .filter(|route| route.area() == *area)
+            .flat_map(|route| route.methods())
+            .filter_map(|m| m.split_once("::"))
+            .any(|(owner, method)| {
+                matches!(owner, "Session" | "Client") && documented.iter().any(|d| d == method)
+            });
+        if !has_one {
+            bare.push(format!("{area:?}"));
+        }
+    }
+    assert!(bare.is_empty(), "areas without an example: {bare:?}");
+}

@@ -181,13 +181,83 @@ impl From<LimitKind> for String {
 }
 
 /// Body of `POST /api/{session}/set-limit`: `{"type": "maxFileSize", "value": 104857600}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Build it from a [`Limit`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SetLimit {
     /// Which limit.
     #[serde(rename = "type")]
     pub kind: LimitKind,
     /// A number, or a boolean for `unlimitedPin`.
-    pub value: Value,
+    pub value: LimitValue,
+}
+
+/// A limit's value: a number, or a boolean for `unlimitedPin`. Also what wa-js's
+/// `conn.setLimit` answers (the value now in force), when it answers one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum LimitValue {
+    /// Bytes, seconds or a count.
+    Number(u64),
+    /// `unlimitedPin`.
+    Flag(bool),
+}
+
+/// A limit of WhatsApp Web to change with `set-limit` (wa-js `conn.setLimit`'s keys), with its
+/// value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Limit {
+    /// `maxMediaSize`, bytes, at most 70 MiB (73 400 320). Deprecated in wa-js: it checks the
+    /// value and changes nothing.
+    MaxMediaSize(u64),
+    /// `maxFileSize`, bytes, at most 1 GiB (1 073 741 824).
+    MaxFileSize(u64),
+    /// `maxShare`: how many chats can be picked when sharing (WhatsApp's default is 5).
+    MaxShare(u64),
+    /// `statusVideoMaxDuration`, seconds. Deprecated in wa-js: it changes nothing.
+    StatusVideoMaxDuration(u64),
+    /// `unlimitedPin`: no limit on pinned chats (WhatsApp Web only).
+    UnlimitedPin(bool),
+}
+
+impl Limit {
+    /// The largest `maxMediaSize` wa-js accepts (70 MiB).
+    pub const MAX_MEDIA_SIZE: u64 = 73_400_320;
+    /// The largest `maxFileSize` wa-js accepts (1 GiB).
+    pub const MAX_FILE_SIZE: u64 = 1_073_741_824;
+
+    /// Its key.
+    #[must_use]
+    pub fn kind(&self) -> LimitKind {
+        match self {
+            Self::MaxMediaSize(_) => LimitKind::MaxMediaSize,
+            Self::MaxFileSize(_) => LimitKind::MaxFileSize,
+            Self::MaxShare(_) => LimitKind::MaxShare,
+            Self::StatusVideoMaxDuration(_) => LimitKind::StatusVideoMaxDuration,
+            Self::UnlimitedPin(_) => LimitKind::UnlimitedPin,
+        }
+    }
+
+    /// Its value.
+    #[must_use]
+    pub fn value(&self) -> LimitValue {
+        match *self {
+            Self::MaxMediaSize(n)
+            | Self::MaxFileSize(n)
+            | Self::MaxShare(n)
+            | Self::StatusVideoMaxDuration(n) => LimitValue::Number(n),
+            Self::UnlimitedPin(flag) => LimitValue::Flag(flag),
+        }
+    }
+}
+
+impl From<Limit> for SetLimit {
+    fn from(limit: Limit) -> Self {
+        Self {
+            kind: limit.kind(),
+            value: limit.value(),
+        }
+    }
 }
 
 /// `{"success": true}`: the answer of `restore-sessions` and `clear-session-data`.
@@ -289,5 +359,23 @@ mod tests {
             assert_eq!(String::from(kind), text);
         }
         assert_eq!(LimitKind::from("maxShare".to_owned()), LimitKind::MaxShare);
+    }
+
+    #[test]
+    fn a_limit_is_sent_with_its_key_and_typed_value() {
+        let body = SetLimit::from(Limit::MaxFileSize(104_857_600));
+        assert_eq!(
+            serde_json::to_value(&body).unwrap(),
+            serde_json::json!({"type": "maxFileSize", "value": 104_857_600})
+        );
+        let body = SetLimit::from(Limit::UnlimitedPin(true));
+        assert_eq!(
+            serde_json::to_value(&body).unwrap(),
+            serde_json::json!({"type": "unlimitedPin", "value": true})
+        );
+        let answer: Option<LimitValue> = serde_json::from_str("null").unwrap();
+        assert_eq!(answer, None);
+        let answer: Option<LimitValue> = serde_json::from_str("true").unwrap();
+        assert_eq!(answer, Some(LimitValue::Flag(true)));
     }
 }

@@ -6,8 +6,11 @@ use serde_json::{Map, Number, Value};
 use crate::macros::{string_enum, wire_deserialize};
 use crate::{ChatId, Contact, MessageId, Seconds, SessionName};
 
+mod forward;
 mod rich;
 mod send;
+
+pub use forward::{ForwardOutcome, NotForwarded};
 
 pub use rich::{
     Button, ButtonsOptions, CatalogLinkSent, OrderItem, OrderOptions, PixKeyType, PollVote,

@@ -6,6 +6,7 @@ use wppconnect_models::{Confirmation, MessageId, Wrapped};
 
 use super::recipient;
 use crate::error::{Error, Result};
+use crate::ids::{IntoChat, IntoMessageId};
 use crate::routes;
 use crate::session::Session;
 
@@ -15,8 +16,12 @@ impl Session {
     /// # Errors
     /// [`Error::InvalidInput`] for a bad id or an empty text; [`Error::NotConnected`]; [`Error::Api`].
     #[doc(alias = "edit-message")]
-    pub async fn edit_message(&self, message_id: &str, new_text: &str) -> Result<SendReceipt> {
-        let id: MessageId = message_id.parse().map_err(Error::invalid)?;
+    pub async fn edit_message(
+        &self,
+        message_id: impl IntoMessageId,
+        new_text: &str,
+    ) -> Result<SendReceipt> {
+        let id = message_id.into_message_id()?;
         if new_text.trim().is_empty() {
             return Err(Error::invalid("the new text is empty"));
         }
@@ -31,7 +36,9 @@ impl Session {
     ///
     /// # Errors
     /// [`Error::InvalidInput`]; [`Error::NotConnected`]; [`Error::Api`].
-    pub async fn typing(&self, chat: &str, on: bool) -> Result<()> {
+    pub async fn typing(&self, chat: impl IntoChat, on: bool) -> Result<()> {
+        let chat = chat.into_chat();
+        let chat = chat.as_str();
         let mut flags = RecipientFlags::default();
         let phone = recipient(chat, &mut flags)?;
         let call = self
@@ -47,8 +54,12 @@ impl Session {
     /// # Errors
     /// [`Error::InvalidInput`] for a bad id; [`Error::NotConnected`]; [`Error::Api`].
     #[doc(alias = "react-message")]
-    pub async fn react_message(&self, message_id: &str, reaction: &str) -> Result<Confirmation> {
-        let id: MessageId = message_id.parse().map_err(Error::invalid)?;
+    pub async fn react_message(
+        &self,
+        message_id: impl IntoMessageId,
+        reaction: &str,
+    ) -> Result<Confirmation> {
+        let id = message_id.into_message_id()?;
         let call = self
             .call(&routes::REACT_MESSAGE, &[])?
             .json(json!({"msgId": id.as_str(), "reaction": reaction}));
@@ -64,10 +75,19 @@ impl Session {
     #[doc(alias = "delete-message")]
     pub async fn delete_message(
         &self,
-        chat: &str,
-        message_ids: &[&str],
+        chat: impl IntoChat,
+        message_ids: &[impl IntoMessageId + Clone],
         only_local: bool,
     ) -> Result<Confirmation> {
+        let message_ids = message_ids
+            .iter()
+            .cloned()
+            .map(IntoMessageId::into_message_id)
+            .collect::<Result<Vec<_>>>()?;
+        let message_ids: Vec<&str> = message_ids.iter().map(MessageId::as_str).collect();
+        let message_ids = message_ids.as_slice();
+        let chat = chat.into_chat();
+        let chat = chat.as_str();
         let ids = message_ids
             .iter()
             .map(|id| id.parse::<MessageId>().map(|id| id.as_str().to_owned()))
@@ -92,7 +112,9 @@ impl Session {
     /// # Errors
     /// [`Error::InvalidInput`]; [`Error::NotConnected`]; [`Error::Api`].
     #[doc(alias = "send-seen")]
-    pub async fn send_seen(&self, chat: &str) -> Result<()> {
+    pub async fn send_seen(&self, chat: impl IntoChat) -> Result<()> {
+        let chat = chat.into_chat();
+        let chat = chat.as_str();
         let mut flags = RecipientFlags::default();
         let phone = recipient(chat, &mut flags)?;
         let mut body = json!({"phone": phone});
@@ -110,8 +132,11 @@ impl Session {
     /// # Errors
     /// [`Error::InvalidInput`] for a bad id; [`Error::Api`] (400: not found / no media).
     #[doc(alias = "get-media-by-message")]
-    pub async fn get_media_by_message(&self, message_id: &str) -> Result<DownloadedMedia> {
-        let id: MessageId = message_id.parse().map_err(Error::invalid)?;
+    pub async fn get_media_by_message(
+        &self,
+        message_id: impl IntoMessageId,
+    ) -> Result<DownloadedMedia> {
+        let id = message_id.into_message_id()?;
         let call = self.call(&routes::GET_MEDIA_BY_MESSAGE, &[id.as_str()])?;
         self.execute(call).await
     }
@@ -134,9 +159,11 @@ impl Session {
     /// invalid or the file cannot be written.
     pub async fn save_media(
         &self,
-        message_id: &str,
+        message_id: impl IntoMessageId,
         path: impl AsRef<std::path::Path>,
     ) -> Result<DownloadedMedia> {
+        let message_id = message_id.into_message_id()?;
+        let message_id = message_id.as_str();
         let media = self.get_media_by_message(message_id).await?;
         let bytes = media
             .bytes()
@@ -154,8 +181,8 @@ impl Session {
     /// # Errors
     /// As [`Session::get_media_by_message`], and [`Error::NotConnected`].
     #[doc(alias = "download-media")]
-    pub async fn download_media(&self, message_id: &str) -> Result<DownloadedMedia> {
-        let id: MessageId = message_id.parse().map_err(Error::invalid)?;
+    pub async fn download_media(&self, message_id: impl IntoMessageId) -> Result<DownloadedMedia> {
+        let id = message_id.into_message_id()?;
         let call = self
             .call(&routes::DOWNLOAD_MEDIA, &[])?
             .json(json!({"messageId": id.as_str()}));

@@ -7,6 +7,7 @@ use wppconnect_models::{ChatKind, MessageId, Wrapped};
 
 use crate::chat::chat_id;
 use crate::error::{Error, Result};
+use crate::ids::{IntoChat, IntoMessageId};
 use crate::routes;
 use crate::session::Session;
 
@@ -25,7 +26,9 @@ impl Session {
     /// # Errors
     /// [`Error::InvalidInput`] for a bad message id; [`Error::NotConnected`]; [`Error::Api`].
     #[doc(alias = "star-message")]
-    pub async fn star_message(&self, message_id: &str, star: bool) -> Result<u64> {
+    pub async fn star_message(&self, message_id: impl IntoMessageId, star: bool) -> Result<u64> {
+        let message_id = message_id.into_message_id()?;
+        let message_id = message_id.as_str();
         let message_id: MessageId = message_id.parse().map_err(Error::invalid)?;
         let body = StarMessage { message_id, star };
         let call = self.call(&routes::STAR_MESSAGE, &[])?.body_of(&body)?;
@@ -47,8 +50,8 @@ impl Session {
     ///
     /// # Errors
     /// [`Error::InvalidInput`] for a bad message id; [`Error::NotConnected`]; [`Error::Api`].
-    pub async fn reactions(&self, message_id: &str) -> Result<Reactions> {
-        let id: MessageId = message_id.parse().map_err(Error::invalid)?;
+    pub async fn reactions(&self, message_id: impl IntoMessageId) -> Result<Reactions> {
+        let id = message_id.into_message_id()?;
         let call = self.call(&routes::REACTIONS, &[id.as_str()])?;
         let answer: Wrapped<Reactions> = self.execute(call).await?;
         Ok(answer.response)
@@ -58,8 +61,8 @@ impl Session {
     ///
     /// # Errors
     /// [`Error::InvalidInput`] for a bad message id; [`Error::NotConnected`]; [`Error::Api`].
-    pub async fn votes(&self, message_id: &str) -> Result<PollVotes> {
-        let id: MessageId = message_id.parse().map_err(Error::invalid)?;
+    pub async fn votes(&self, message_id: impl IntoMessageId) -> Result<PollVotes> {
+        let id = message_id.into_message_id()?;
         let call = self.call(&routes::VOTES, &[id.as_str()])?;
         let answer: Wrapped<PollVotes> = self.execute(call).await?;
         Ok(answer.response)
@@ -84,9 +87,12 @@ impl Session {
     #[doc(alias = "send-link-catalog")]
     pub async fn send_link_catalog(
         &self,
-        chats: &[&str],
+        chats: &[impl IntoChat + Clone],
         message: &str,
     ) -> Result<Vec<CatalogLinkSent>> {
+        let chats: Vec<String> = chats.iter().cloned().map(IntoChat::into_chat).collect();
+        let chats: Vec<&str> = chats.iter().map(String::as_str).collect();
+        let chats = chats.as_slice();
         if chats.is_empty() {
             return Err(Error::invalid("no chat"));
         }

@@ -7,9 +7,10 @@
 use std::future::IntoFuture;
 
 use wppconnect_models::message::{RecipientFlags, Recipients, SendMessage, SendMessageOptions};
-use wppconnect_models::{ChatId, ChatKind, Message, MessageId, PhoneNumber, Wrapped};
+use wppconnect_models::{ChatId, ChatKind, Message, PhoneNumber, Wrapped};
 
 use crate::error::{Error, Result};
+use crate::ids::{IntoChat, IntoMessageId};
 use crate::routes;
 use crate::session::{BoxFuture, Session};
 
@@ -102,8 +103,8 @@ impl SendMessageRequest {
     }
 
     /// Also send to this recipient.
-    pub fn to(mut self, phone: &str) -> Self {
-        self.phones.push(phone.to_owned());
+    pub fn to(mut self, phone: impl IntoChat) -> Self {
+        self.phones.push(phone.into_chat());
         self
     }
 
@@ -126,10 +127,10 @@ impl SendMessageRequest {
     }
 
     /// Reply to this message (serialized id).
-    pub fn quoted(mut self, message_id: &str) -> Self {
-        match message_id.parse::<MessageId>() {
+    pub fn quoted(mut self, message_id: impl IntoMessageId) -> Self {
+        match message_id.into_message_id() {
             Ok(id) => self.options.quoted_msg = Some(id),
-            Err(e) => self.fail(Error::invalid(e)),
+            Err(e) => self.fail(e),
         }
         self
     }
@@ -224,7 +225,13 @@ impl Session {
     /// [`Error::InvalidInput`] (nothing sent), [`Error::NotConnected`], [`Error::Api`] (400: the
     /// number does not exist, with the server's message; 500: sending failed), transport errors.
     #[doc(alias = "send-message")]
-    pub fn send_message(&self, phone: &str, message: impl Into<String>) -> SendMessageRequest {
+    pub fn send_message(
+        &self,
+        phone: impl IntoChat,
+        message: impl Into<String>,
+    ) -> SendMessageRequest {
+        let phone = phone.into_chat();
+        let phone = phone.as_str();
         SendMessageRequest {
             session: self.clone(),
             phones: vec![phone.to_owned()],

@@ -5,17 +5,17 @@ use std::future::IntoFuture;
 use std::marker::PhantomData;
 
 use serde::de::DeserializeOwned;
-use serde_json::Value;
 use wppconnect_models::message::{
-    Button, ButtonsOptions, ForwardMessages, ListSection, OrderItem, OrderOptions, PixKeyType,
-    RecipientFlags, Recipients, SendButtons, SendContactVcard, SendFile, SendLinkPreview, SendList,
-    SendLocation, SendMentioned, SendOrder, SendPixKey, SendPoll, SendReceipt, SendReply,
-    SendStatus,
+    Button, ButtonsOptions, ForwardMessages, ForwardOutcome, ListSection, OrderItem, OrderOptions,
+    PixKeyType, RecipientFlags, Recipients, SendButtons, SendContactVcard, SendFile,
+    SendLinkPreview, SendList, SendLocation, SendMentioned, SendOrder, SendPixKey, SendPoll,
+    SendReceipt, SendReply, SendStatus,
 };
-use wppconnect_models::{ChatId, Message, MessageId, Wrapped};
+use wppconnect_models::{ChatId, Message, Wrapped};
 
 use super::{resolve, File};
 use crate::error::{Error, Result};
+use crate::ids::{IntoChat, IntoMessageId};
 use crate::routes::{self, Route};
 use crate::session::{BoxFuture, Session};
 use crate::upload::{Multipart, Upload};
@@ -104,8 +104,8 @@ impl<B: SendBody, T> SendRequest<B, T> {
     }
 
     /// Also send to this recipient.
-    pub fn to(mut self, phone: &str) -> Self {
-        self.phones.push(phone.to_owned());
+    pub fn to(mut self, phone: impl IntoChat) -> Self {
+        self.phones.push(phone.into_chat());
         self
     }
 
@@ -245,10 +245,10 @@ impl<T> SendRequest<SendFile, T> {
     }
 
     /// Reply to this message (`quotedMessageId`).
-    pub fn quoted(mut self, message_id: &str) -> Self {
-        match message_id.parse::<MessageId>() {
+    pub fn quoted(mut self, message_id: impl IntoMessageId) -> Self {
+        match message_id.into_message_id() {
             Ok(id) => self.body.quoted_message_id = Some(id),
-            Err(e) => self.fail(Error::invalid(e)),
+            Err(e) => self.fail(e),
         }
         self
     }
@@ -388,7 +388,9 @@ impl Session {
     /// # Errors
     /// As [`Session::send_message`]; [`Error::InvalidInput`] for an unreadable file.
     #[doc(alias = "send-image")]
-    pub fn send_image(&self, phone: &str, file: File) -> SendRequest<SendFile, Receipts> {
+    pub fn send_image(&self, phone: impl IntoChat, file: File) -> SendRequest<SendFile, Receipts> {
+        let phone = phone.into_chat();
+        let phone = phone.as_str();
         let mut request =
             SendRequest::new(self, &routes::SEND_IMAGE, Some(phone), SendFile::default());
         request.file = Some((file, FileField::Document));
@@ -413,7 +415,9 @@ impl Session {
     /// # Errors
     /// As [`Session::send_image`].
     #[doc(alias = "send-file")]
-    pub fn send_file(&self, phone: &str, file: File) -> SendRequest<SendFile, Receipts> {
+    pub fn send_file(&self, phone: impl IntoChat, file: File) -> SendRequest<SendFile, Receipts> {
+        let phone = phone.into_chat();
+        let phone = phone.as_str();
         let mut request =
             SendRequest::new(self, &routes::SEND_FILE, Some(phone), SendFile::default());
         request.file = Some((file, FileField::Document));
@@ -428,7 +432,9 @@ impl Session {
     /// As [`Session::send_image`].
     #[doc(alias = "send-voice")]
     #[doc(alias = "send-voice-base64")]
-    pub fn send_voice(&self, phone: &str, file: File) -> SendRequest<SendFile, Receipts> {
+    pub fn send_voice(&self, phone: impl IntoChat, file: File) -> SendRequest<SendFile, Receipts> {
+        let phone = phone.into_chat();
+        let phone = phone.as_str();
         let mut request =
             SendRequest::new(self, &routes::SEND_VOICE, Some(phone), SendFile::default());
         request.file = Some((file, FileField::Voice));
@@ -443,7 +449,13 @@ impl Session {
     /// [`Error::InvalidInput`] for anything but [`File::Url`] and [`File::Upload`]; as
     /// [`Session::send_message`].
     #[doc(alias = "send-sticker")]
-    pub fn send_sticker(&self, phone: &str, file: File) -> SendRequest<SendFile, Receipts> {
+    pub fn send_sticker(
+        &self,
+        phone: impl IntoChat,
+        file: File,
+    ) -> SendRequest<SendFile, Receipts> {
+        let phone = phone.into_chat();
+        let phone = phone.as_str();
         let mut request = SendRequest::new(
             self,
             &routes::SEND_STICKER,
@@ -471,7 +483,13 @@ impl Session {
     /// [`Error::InvalidInput`] for anything but [`File::Url`] and [`File::Upload`]; as
     /// [`Session::send_message`].
     #[doc(alias = "send-sticker-gif")]
-    pub fn send_sticker_gif(&self, phone: &str, file: File) -> SendRequest<SendFile, Receipts> {
+    pub fn send_sticker_gif(
+        &self,
+        phone: impl IntoChat,
+        file: File,
+    ) -> SendRequest<SendFile, Receipts> {
+        let phone = phone.into_chat();
+        let phone = phone.as_str();
         let mut request = SendRequest::new(
             self,
             &routes::SEND_STICKER_GIF,
@@ -502,7 +520,13 @@ impl Session {
     /// [`Error::InvalidInput`] for a URL, an upload, invalid base64 or an unreadable file; as
     /// [`Session::send_message`].
     #[doc(alias = "send-file-base64")]
-    pub fn send_file_base64(&self, phone: &str, file: File) -> SendRequest<SendFile, Receipts> {
+    pub fn send_file_base64(
+        &self,
+        phone: impl IntoChat,
+        file: File,
+    ) -> SendRequest<SendFile, Receipts> {
+        let phone = phone.into_chat();
+        let phone = phone.as_str();
         let mut request = SendRequest::new(
             self,
             &routes::SEND_FILE_BASE64,
@@ -532,16 +556,18 @@ impl Session {
     #[doc(alias = "contact-vcard")]
     pub fn contact_vcard(
         &self,
-        phone: &str,
-        contact: &str,
+        phone: impl IntoChat,
+        contact: impl IntoChat,
     ) -> SendRequest<SendContactVcard, SendReceipt> {
+        let phone = phone.into_chat();
+        let phone = phone.as_str();
         let mut request = SendRequest::new(
             self,
             &routes::CONTACT_VCARD,
             Some(phone),
             SendContactVcard::default(),
         );
-        match crate::chat::chat_id(contact) {
+        match crate::chat::chat_id(&contact.into_chat()) {
             Ok(id) if id.kind() == wppconnect_models::ChatKind::Contact => {
                 request.body.contacts_id = id.as_str().to_owned();
             }
@@ -575,10 +601,12 @@ impl Session {
     #[doc(alias = "send-buttons")]
     pub fn send_buttons(
         &self,
-        phone: &str,
+        phone: impl IntoChat,
         message: &str,
         buttons: Vec<Button>,
     ) -> SendRequest<SendButtons, Vec<ChatId>> {
+        let phone = phone.into_chat();
+        let phone = phone.as_str();
         let empty = buttons.is_empty();
         let mut request = SendRequest::new(
             self,
@@ -617,9 +645,11 @@ impl Session {
     #[doc(alias = "send-order-message")]
     pub fn send_order_message(
         &self,
-        phone: &str,
+        phone: impl IntoChat,
         items: Vec<OrderItem>,
     ) -> SendRequest<SendOrder, Vec<Message>> {
+        let phone = phone.into_chat();
+        let phone = phone.as_str();
         let bad = items.is_empty()
             || items.iter().any(|item| {
                 matches!(
@@ -663,11 +693,13 @@ impl Session {
     #[doc(alias = "send-pix-key")]
     pub fn send_pix_key(
         &self,
-        phone: &str,
+        phone: impl IntoChat,
         key_type: PixKeyType,
         key: &str,
         name: &str,
     ) -> SendRequest<SendPixKey, Vec<Message>> {
+        let phone = phone.into_chat();
+        let phone = phone.as_str();
         let mut request = SendRequest::new(
             self,
             &routes::SEND_PIX_KEY,
@@ -695,10 +727,12 @@ impl Session {
     #[doc(alias = "send-location")]
     pub fn send_location(
         &self,
-        phone: &str,
+        phone: impl IntoChat,
         lat: f64,
         lng: f64,
     ) -> SendRequest<SendLocation, Receipts> {
+        let phone = phone.into_chat();
+        let phone = phone.as_str();
         let mut request = SendRequest::new(
             self,
             &routes::SEND_LOCATION,
@@ -725,9 +759,11 @@ impl Session {
     #[doc(alias = "send-link-preview")]
     pub fn send_link_preview(
         &self,
-        phone: &str,
+        phone: impl IntoChat,
         url: &str,
     ) -> SendRequest<SendLinkPreview, Receipts> {
+        let phone = phone.into_chat();
+        let phone = phone.as_str();
         let mut request = SendRequest::new(
             self,
             &routes::SEND_LINK_PREVIEW,
@@ -751,25 +787,31 @@ impl Session {
     #[doc(alias = "send-reply")]
     pub fn send_reply(
         &self,
-        phone: &str,
+        phone: impl IntoChat,
         message: &str,
-        message_id: &str,
+        message_id: impl IntoMessageId,
     ) -> SendRequest<SendReply, Vec<Message>> {
+        let phone = phone.into_chat();
+        let phone = phone.as_str();
+        let message_id = message_id.into_message_id();
         let mut request = SendRequest::new(
             self,
             &routes::SEND_REPLY,
             Some(phone),
             SendReply {
                 message: message.to_owned(),
-                message_id: message_id.to_owned(),
+                message_id: message_id
+                    .as_ref()
+                    .map(|id| id.as_str().to_owned())
+                    .unwrap_or_default(),
                 ..SendReply::default()
             },
         );
         if message.trim().is_empty() {
             request.fail(Error::invalid("the message is empty"));
         }
-        if let Err(e) = message_id.parse::<MessageId>() {
-            request.fail(Error::invalid(e));
+        if let Err(e) = message_id {
+            request.fail(e);
         }
         request
     }
@@ -782,10 +824,12 @@ impl Session {
     #[doc(alias = "send-poll-message")]
     pub fn send_poll_message(
         &self,
-        phone: &str,
+        phone: impl IntoChat,
         name: &str,
         choices: &[&str],
     ) -> SendRequest<SendPoll, Vec<Message>> {
+        let phone = phone.into_chat();
+        let phone = phone.as_str();
         let mut request = SendRequest::new(
             self,
             &routes::SEND_POLL_MESSAGE,
@@ -811,10 +855,15 @@ impl Session {
     #[doc(alias = "send-mentioned")]
     pub fn send_mentioned(
         &self,
-        phone: &str,
+        phone: impl IntoChat,
         message: &str,
-        mentioned: &[&str],
+        mentioned: &[impl IntoChat + Clone],
     ) -> SendRequest<SendMentioned, SendReceipt> {
+        let mentioned: Vec<String> = mentioned.iter().cloned().map(IntoChat::into_chat).collect();
+        let mentioned: Vec<&str> = mentioned.iter().map(String::as_str).collect();
+        let mentioned = mentioned.as_slice();
+        let phone = phone.into_chat();
+        let phone = phone.as_str();
         let mut request = SendRequest::new(
             self,
             &routes::SEND_MENTIONED,
@@ -859,11 +908,13 @@ impl Session {
     #[doc(alias = "send-list-message")]
     pub fn send_list_message(
         &self,
-        phone: &str,
+        phone: impl IntoChat,
         button_text: &str,
         description: &str,
         sections: Vec<ListSection>,
     ) -> SendRequest<SendList, Vec<Message>> {
+        let phone = phone.into_chat();
+        let phone = phone.as_str();
         let empty = sections.is_empty() || sections.iter().any(|s| s.rows.is_empty());
         let mut request = SendRequest::new(
             self,
@@ -913,13 +964,17 @@ impl Session {
     /// read character by character (wa-js 4.4.3 `chat.forwardMessages`). Server 2.10.4 forwards
     /// to the first recipient only (`phone[0]`). The answer is the server's `response`: the
     /// library's `forwardMessagesV2` result, WhatsApp's own `forwardMessages` answer, which
-    /// wppconnect and wa-js declare only as `Array<any>`; it is returned as JSON.
+    /// lists the messages that could **not** be forwarded ([`ForwardOutcome`]): WhatsApp does
+    /// not fail the call for them, so check [`ForwardOutcome::all_forwarded`].
     ///
     /// ```no_run
     /// # async fn run(session: wppconnect_client::Session) -> wppconnect_client::Result<()> {
-    /// session
+    /// let outcome = session
     ///     .forward_messages("+55 21 98888-7777", &["true_5511999999999@c.us_3EB0A9F8E7D6C5B4A39281"])
     ///     .await?;
+    /// for failed in &outcome.not_forwarded {
+    ///     eprintln!("not forwarded: {:?}", failed.id);
+    /// }
     /// # Ok(()) }
     /// ```
     ///
@@ -928,23 +983,32 @@ impl Session {
     #[doc(alias = "forward-messages")]
     pub fn forward_messages(
         &self,
-        phone: &str,
-        message_ids: &[&str],
-    ) -> SendRequest<ForwardMessages, Value> {
-        let ids: Vec<String> = message_ids.iter().map(|id| (*id).to_owned()).collect();
+        phone: impl IntoChat,
+        message_ids: &[impl IntoMessageId + Clone],
+    ) -> SendRequest<ForwardMessages, ForwardOutcome> {
+        let phone = phone.into_chat();
+        let phone = phone.as_str();
+        let mut ids = Vec::with_capacity(message_ids.len());
+        let mut bad = None;
+        for id in message_ids.iter().cloned() {
+            match id.into_message_id() {
+                Ok(id) => ids.push(String::from(id)),
+                Err(e) => {
+                    bad.get_or_insert(e);
+                }
+            }
+        }
         let mut request = SendRequest::new(
             self,
             &routes::FORWARD_MESSAGES,
             Some(phone),
             ForwardMessages::default(),
         );
-        if ids.is_empty() {
+        if ids.is_empty() && bad.is_none() {
             request.fail(Error::invalid("no message id"));
         }
-        for id in &ids {
-            if let Err(e) = id.parse::<MessageId>() {
-                request.fail(Error::invalid(e));
-            }
+        if let Some(e) = bad {
+            request.fail(e);
         }
         request.body.message_id = Recipients::Many(ids);
         request
