@@ -41,7 +41,8 @@ struct Flags {
 /// Every chat of the session, flags applied: pinned first, then the most recent.
 pub(crate) fn chat_list(req: &Req<'_>) -> Vec<Obj> {
     let mut chats = req.sim.chats(&req.session);
-    let groups = req.book(|book| book.groups.chats());
+    let own = req.sim.own_id();
+    let groups = req.book(|book| book.groups.chats(&own));
     for (id, subject, created) in groups {
         if !chats
             .iter()

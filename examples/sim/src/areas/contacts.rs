@@ -52,7 +52,7 @@ fn known(req: &Req<'_>) -> Vec<(String, String)> {
     }
     let members: Vec<String> = req.book(|book| {
         book.groups
-            .chats()
+            .chats(&own)
             .iter()
             .filter_map(|(id, _, _)| book.groups.metadata(id).get("participants").cloned())
             .filter_map(|p| p.as_array().cloned())
@@ -199,9 +199,15 @@ pub(crate) fn profile_status(req: &Req<'_>) -> Response {
     )
 }
 
-/// `GET /api/{session}/blocklist`: the blocked ids.
+/// `GET /api/{session}/blocklist`: `{"phone": <digits>}` per blocked contact.
 pub(crate) fn blocklist(req: &Req<'_>) -> Response {
-    let blocked: Vec<String> = req.book(|book| book.contacts.blocked.iter().cloned().collect());
+    let blocked: Vec<Value> = req.book(|book| {
+        book.contacts
+            .blocked
+            .iter()
+            .map(|id| json!({"phone": id.split('@').next().unwrap_or_default()}))
+            .collect()
+    });
     req.success(StatusCode::OK, blocked)
 }
 

@@ -51,11 +51,12 @@ struct Member {
 }
 
 impl Groups {
-    /// The groups the session is a member of, as `(id, subject, creation)`, for the chat list.
-    pub(crate) fn chats(&self) -> Vec<(String, String, i64)> {
+    /// The groups `own` (this account) is a member of, as `(id, subject, creation)`, for the
+    /// chat list.
+    pub(crate) fn chats(&self, own: &str) -> Vec<(String, String, i64)> {
         self.groups
             .iter()
-            .filter(|(_, g)| !g.participants.is_empty())
+            .filter(|(_, g)| g.participants.iter().any(|m| m.id == own))
             .map(|(id, g)| (id.clone(), g.subject.clone(), g.created))
             .collect()
     }
