@@ -390,13 +390,18 @@ pub(crate) fn send(req: &Req<'_>) -> Response {
             b"Error sending message".to_vec(),
         );
     }
-    ctx.json(
-        StatusCode::CREATED,
-        Obj::new()
-            .with("status", "success")
+    let answer = Obj::new().with("status", "success");
+    let answer = match slug {
+        // deviceController's loops keep the last recipient's result, without a mapper
+        "contact-vcard" | "send-mentioned" => {
+            answer.with("response", results.pop().unwrap_or(Value::Null))
+        }
+        "send-link-catalog" => answer.with("response", Value::Array(results)),
+        _ => answer
             .with("response", Value::Array(results))
             .with("mapper", "return"),
-    )
+    };
+    ctx.json(StatusCode::CREATED, answer)
 }
 
 pub(crate) fn number_missing(ctx: &Ctx, user: &str) -> Response {
