@@ -249,3 +249,33 @@ async fn a_session_that_is_not_connected_gets_the_client_s_not_connected_error()
     let error = session.all_groups().await.unwrap_err();
     assert!(matches!(error, Error::NotConnected { .. }), "{error:?}");
 }
+
+#[tokio::test]
+async fn the_gate_refuses_an_unknown_number_on_any_route_and_the_route_still_acts() {
+    let (_sim, session) = session().await;
+    let created = session
+        .create_group("Equipe", &["5511988887777"])
+        .await
+        .unwrap();
+    let group = created.group_info[0].chat_id().unwrap();
+    let error = session
+        .add_participant_group(group.as_str(), &["5511900009999", "5521977776666"])
+        .await
+        .unwrap_err();
+    match &error {
+        Error::Api {
+            status, message, ..
+        } => {
+            assert_eq!(status.as_u16(), 400);
+            assert_eq!(
+                message.as_deref(),
+                Some("O número 5511900009999 não existe.")
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    // as on the real server, the controller ran anyway: the known number was added
+    let members = session.group_members_ids(group.as_str()).await.unwrap();
+    assert!(members.iter().any(|m| m.as_str() == "5521977776666@c.us"));
+    assert!(!members.iter().any(|m| m.as_str() == "5511900009999@c.us"));
+}

@@ -453,8 +453,11 @@ fn change_members(
 /// `POST /api/{session}/add-participant-group` (`groupId`, `phone`): 201 with the result per
 /// number and group.
 pub(crate) fn add_participant(req: &Req<'_>) -> Response {
+    let unknown = &req.sim.config.unknown_numbers;
     let done = change_members(req, |group, phone| {
-        if !group.participants.iter().any(|m| m.id == phone) {
+        // a number WhatsApp does not know is not added (the gate already answered its 400)
+        let missing = unknown.contains(phone.split('@').next().unwrap_or_default());
+        if !missing && !group.participants.iter().any(|m| m.id == phone) {
             group.participants.push(Member {
                 id: phone.to_owned(),
                 admin: false,
