@@ -8,7 +8,10 @@ use wppconnect_sim::SessionStatus;
 
 use support::*;
 
-const ONMESSAGE: &str = include_str!("fixtures/onmessage-text.json");
+/// The shared `onmessage-text` fixture, for the session `main` these tests use.
+fn onmessage() -> String {
+    wppconnect_fixtures::text("onmessage-text").replacen("\"NERDWHATS_AMERICA\"", "\"main\"", 1)
+}
 
 fn drew_a_qr_code(lines: &[String]) -> bool {
     lines
@@ -483,7 +486,7 @@ async fn listen_prints_a_posted_event() {
     let refused = http
         .post(format!("{base}/main?token=wrong"))
         .header("content-type", "application/json")
-        .body(ONMESSAGE)
+        .body(onmessage())
         .send()
         .await
         .unwrap();
@@ -492,7 +495,7 @@ async fn listen_prints_a_posted_event() {
     let taken = http
         .post(format!("{base}/main?token=hook-s3cret"))
         .header("content-type", "application/json")
-        .body(ONMESSAGE)
+        .body(onmessage())
         .send()
         .await
         .unwrap();
@@ -514,13 +517,13 @@ async fn listen_json_prints_one_parsable_object_per_line() {
         let answer = http
             .post(format!("{base}/main"))
             .header("content-type", "application/json")
-            .body(ONMESSAGE)
+            .body(onmessage())
             .send()
             .await
             .unwrap();
         assert_eq!(answer.status(), 200);
     }
-    let sent: Value = serde_json::from_str(ONMESSAGE).unwrap();
+    let sent: Value = serde_json::from_str(&onmessage()).unwrap();
     for _ in 0..2 {
         let line = read_until(&mut out, |_| true).await.remove(0);
         let event: Value = serde_json::from_str(&line).unwrap();
@@ -688,7 +691,7 @@ async fn listen_stops_cleanly_on_sigterm() {
     let answer = reqwest::Client::new()
         .post(format!("{base}/main"))
         .header("content-type", "application/json")
-        .body(ONMESSAGE)
+        .body(onmessage())
         .send()
         .await
         .unwrap();
@@ -715,7 +718,7 @@ async fn listen_ends_when_its_reader_goes_away() {
     let answer = reqwest::Client::new()
         .post(format!("{base}/main"))
         .header("content-type", "application/json")
-        .body(ONMESSAGE)
+        .body(onmessage())
         .send()
         .await
         .unwrap();

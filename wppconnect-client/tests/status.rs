@@ -8,7 +8,7 @@ use wiremock::matchers::{body_json, method, path};
 use wiremock::{Mock, Request, ResponseTemplate};
 use wppconnect_client::{File, Upload};
 
-const TEXT_STORIE: &str = include_str!("fixtures/send-text-storie.json");
+const TEXT_STORIE: &str = wppconnect_fixtures::text("send-text-storie");
 
 #[tokio::test]
 async fn stories_post_the_servers_fields_once() {

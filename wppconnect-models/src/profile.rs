@@ -46,7 +46,7 @@ mod tests {
     #[test]
     fn reads_the_servers_answer() {
         let answer: Wrapped<Option<ProfilePic>> =
-            serde_json::from_str(include_str!("../tests/fixtures/profile-pic.json")).unwrap();
+            serde_json::from_str(wppconnect_fixtures::text("profile-pic")).unwrap();
         let pic = answer.response.unwrap();
         assert_eq!(
             pic.id.as_ref().map(ChatId::as_str),

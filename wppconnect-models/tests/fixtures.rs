@@ -12,160 +12,160 @@ use wppconnect_models::{
 
 macro_rules! fixture {
     ($name:literal) => {
-        ($name, include_str!(concat!("fixtures/", $name, ".json")))
+        ($name, wppconnect_fixtures::text($name))
     };
 }
 
 const EVENTS: &[(&str, &str, EventKind)] = &[
     (
         "closesession",
-        include_str!("fixtures/closesession.json"),
+        wppconnect_fixtures::text("closesession"),
         EventKind::SessionClosed,
     ),
     (
         "incomingcall",
-        include_str!("fixtures/incomingcall.json"),
+        wppconnect_fixtures::text("incomingcall"),
         EventKind::IncomingCall,
     ),
     (
         "location",
-        include_str!("fixtures/location.json"),
+        wppconnect_fixtures::text("location"),
         EventKind::LiveLocation,
     ),
     (
         "logoutsession",
-        include_str!("fixtures/logoutsession.json"),
+        wppconnect_fixtures::text("logoutsession"),
         EventKind::LoggedOut,
     ),
     (
         "onack-group-delivered",
-        include_str!("fixtures/onack-group-delivered.json"),
+        wppconnect_fixtures::text("onack-group-delivered"),
         EventKind::Ack,
     ),
-    ("onack", include_str!("fixtures/onack.json"), EventKind::Ack),
+    ("onack", wppconnect_fixtures::text("onack"), EventKind::Ack),
     (
         "onmessage-document",
-        include_str!("fixtures/onmessage-document.json"),
+        wppconnect_fixtures::text("onmessage-document"),
         EventKind::Message,
     ),
     (
         "onmessage-group",
-        include_str!("fixtures/onmessage-group.json"),
+        wppconnect_fixtures::text("onmessage-group"),
         EventKind::Message,
     ),
     (
         "onmessage-image-autodownload",
-        include_str!("fixtures/onmessage-image-autodownload.json"),
+        wppconnect_fixtures::text("onmessage-image-autodownload"),
         EventKind::Message,
     ),
     (
         "onmessage-image-s3",
-        include_str!("fixtures/onmessage-image-s3.json"),
+        wppconnect_fixtures::text("onmessage-image-s3"),
         EventKind::Message,
     ),
     (
         "onmessage-lid",
-        include_str!("fixtures/onmessage-lid.json"),
+        wppconnect_fixtures::text("onmessage-lid"),
         EventKind::Message,
     ),
     (
         "onmessage-location",
-        include_str!("fixtures/onmessage-location.json"),
+        wppconnect_fixtures::text("onmessage-location"),
         EventKind::Message,
     ),
     (
         "onmessage-ptt",
-        include_str!("fixtures/onmessage-ptt.json"),
+        wppconnect_fixtures::text("onmessage-ptt"),
         EventKind::Message,
     ),
     (
         "onmessage-quoted",
-        include_str!("fixtures/onmessage-quoted.json"),
+        wppconnect_fixtures::text("onmessage-quoted"),
         EventKind::Message,
     ),
     (
         "onmessage-sticker",
-        include_str!("fixtures/onmessage-sticker.json"),
+        wppconnect_fixtures::text("onmessage-sticker"),
         EventKind::Message,
     ),
     (
         "onmessage-text",
-        include_str!("fixtures/onmessage-text.json"),
+        wppconnect_fixtures::text("onmessage-text"),
         EventKind::Message,
     ),
     (
         "onparticipantschanged-leave",
-        include_str!("fixtures/onparticipantschanged-leave.json"),
+        wppconnect_fixtures::text("onparticipantschanged-leave"),
         EventKind::ParticipantsChanged,
     ),
     (
         "onparticipantschanged",
-        include_str!("fixtures/onparticipantschanged.json"),
+        wppconnect_fixtures::text("onparticipantschanged"),
         EventKind::ParticipantsChanged,
     ),
     (
         "onpollresponse",
-        include_str!("fixtures/onpollresponse.json"),
+        wppconnect_fixtures::text("onpollresponse"),
         EventKind::PollResponse,
     ),
     (
         "onpresencechanged-group",
-        include_str!("fixtures/onpresencechanged-group.json"),
+        wppconnect_fixtures::text("onpresencechanged-group"),
         EventKind::Presence,
     ),
     (
         "onpresencechanged",
-        include_str!("fixtures/onpresencechanged.json"),
+        wppconnect_fixtures::text("onpresencechanged"),
         EventKind::Presence,
     ),
     (
         "onreactionmessage",
-        include_str!("fixtures/onreactionmessage.json"),
+        wppconnect_fixtures::text("onreactionmessage"),
         EventKind::Reaction,
     ),
     (
         "onrevokedmessage-group",
-        include_str!("fixtures/onrevokedmessage-group.json"),
+        wppconnect_fixtures::text("onrevokedmessage-group"),
         EventKind::Revoked,
     ),
     (
         "onrevokedmessage",
-        include_str!("fixtures/onrevokedmessage.json"),
+        wppconnect_fixtures::text("onrevokedmessage"),
         EventKind::Revoked,
     ),
     (
         "onselfmessage",
-        include_str!("fixtures/onselfmessage.json"),
+        wppconnect_fixtures::text("onselfmessage"),
         EventKind::SelfMessage,
     ),
     (
         "onupdatelabel",
-        include_str!("fixtures/onupdatelabel.json"),
+        wppconnect_fixtures::text("onupdatelabel"),
         EventKind::LabelUpdate,
     ),
     (
         "phonecode",
-        include_str!("fixtures/phonecode.json"),
+        wppconnect_fixtures::text("phonecode"),
         EventKind::PhoneCode,
     ),
     (
         "qrcode",
-        include_str!("fixtures/qrcode.json"),
+        wppconnect_fixtures::text("qrcode"),
         EventKind::QrCode,
     ),
     (
         "status-find-no-session",
-        include_str!("fixtures/status-find-no-session.json"),
+        wppconnect_fixtures::text("status-find-no-session"),
         EventKind::StatusFind,
     ),
     (
         "status-find",
-        include_str!("fixtures/status-find.json"),
+        wppconnect_fixtures::text("status-find"),
         EventKind::StatusFind,
     ),
     (
         "unreadmessages",
-        include_str!("fixtures/unreadmessages.json"),
+        wppconnect_fixtures::text("unreadmessages"),
         EventKind::UnreadMessage,
     ),
 ];
@@ -204,13 +204,13 @@ fn message(body: &str) -> Message {
 
 #[test]
 fn message_fields_are_typed() {
-    let group = message(include_str!("fixtures/onmessage-group.json"));
+    let group = message(wppconnect_fixtures::text("onmessage-group"));
     assert_eq!(group.chat().unwrap().as_str(), "120363025746331234@g.us");
     assert!(group.chat().unwrap().is_group());
     assert_ne!(group.author_id(), group.from.as_ref());
     assert_eq!(group.is_group_msg, Some(true));
 
-    let quoted = message(include_str!("fixtures/onmessage-quoted.json"));
+    let quoted = message(wppconnect_fixtures::text("onmessage-quoted"));
     assert!(quoted.quoted_msg_id.is_some());
     let q = quoted.quoted_msg.as_ref().unwrap();
     assert!(q.id.as_ref().unwrap().is_object_form());
@@ -219,7 +219,7 @@ fn message_fields_are_typed() {
         quoted.quoted_msg_id.as_ref().map(|i| i.as_str())
     );
 
-    let image = message(include_str!("fixtures/onmessage-image-autodownload.json"));
+    let image = message(wppconnect_fixtures::text("onmessage-image-autodownload"));
     assert_eq!(image.kind, MessageType::Image);
     assert!(matches!(
         image.media(),
@@ -228,22 +228,22 @@ fn message_fields_are_typed() {
             ..
         }
     ));
-    let s3 = message(include_str!("fixtures/onmessage-image-s3.json"));
+    let s3 = message(wppconnect_fixtures::text("onmessage-image-s3"));
     assert!(matches!(s3.media(), Media::Url(url) if url.starts_with("https://")));
 
-    let ptt = message(include_str!("fixtures/onmessage-ptt.json"));
+    let ptt = message(wppconnect_fixtures::text("onmessage-ptt"));
     assert_eq!(ptt.kind, MessageType::Ptt);
     assert!(ptt.duration_secs().unwrap() > 0.0);
 
-    let location = message(include_str!("fixtures/onmessage-location.json"));
+    let location = message(wppconnect_fixtures::text("onmessage-location"));
     let (lat, lng) = location.location().unwrap();
     assert!(lat < 0.0 && lng < 0.0);
 
-    let text = message(include_str!("fixtures/onmessage-text.json"));
+    let text = message(wppconnect_fixtures::text("onmessage-text"));
     assert_eq!(text.media(), Media::None);
     assert_eq!(text.time().unwrap().get(), 1_795_525_512);
 
-    let lid = message(include_str!("fixtures/onmessage-lid.json"));
+    let lid = message(wppconnect_fixtures::text("onmessage-lid"));
     assert_eq!(lid.chat().unwrap().kind(), wppconnect_models::ChatKind::Lid);
 
     let sender = text.sender.as_deref().unwrap();
@@ -274,15 +274,14 @@ fn message_fields_are_typed() {
         }
     }
 
-    let own = message(include_str!("fixtures/onselfmessage.json"));
+    let own = message(wppconnect_fixtures::text("onselfmessage"));
     assert!(own.is_from_me());
     assert!(own.session.is_some());
 }
 
 #[test]
 fn ciphertext_then_decrypted_is_told_apart() {
-    let mut raw: Value =
-        serde_json::from_str(include_str!("fixtures/onmessage-text.json")).unwrap();
+    let mut raw: Value = serde_json::from_str(wppconnect_fixtures::text("onmessage-text")).unwrap();
     raw["type"] = "ciphertext".into();
     raw["body"] = "".into();
     let first = Event::from_value(raw).unwrap();
@@ -293,7 +292,7 @@ fn ciphertext_then_decrypted_is_told_apart() {
 
 #[test]
 fn domain_conversions_from_fixtures() {
-    let text = message(include_str!("fixtures/onmessage-text.json"));
+    let text = message(wppconnect_fixtures::text("onmessage-text"));
     let d = domain::Message::from(&text);
     assert_eq!(d.conversation_id, "5511999999999@c.us");
     assert_eq!(d.sender_id, "5511999999999@c.us");
@@ -305,7 +304,7 @@ fn domain_conversions_from_fixtures() {
     let json = serde_json::to_value(&d).unwrap();
     assert!(json.get("conversationId").is_some() && json.get("isFromMe").is_some());
 
-    let group = message(include_str!("fixtures/onmessage-group.json"));
+    let group = message(wppconnect_fixtures::text("onmessage-group"));
     let d = domain::Message::from(&group);
     assert_eq!(d.conversation_id, "120363025746331234@g.us");
     assert_eq!(
@@ -313,7 +312,7 @@ fn domain_conversions_from_fixtures() {
         group.author.as_ref().map(|a| a.as_str())
     );
 
-    let chats: Vec<Chat> = serde_json::from_str(include_str!("fixtures/list-chats.json")).unwrap();
+    let chats: Vec<Chat> = serde_json::from_str(wppconnect_fixtures::text("list-chats")).unwrap();
     let conv = domain::Conversation::from(&chats[0]);
     assert_eq!(conv.id, "5511999999999@c.us");
     assert_eq!(conv.phone_number.as_deref(), Some("5511999999999"));
@@ -321,14 +320,14 @@ fn domain_conversions_from_fixtures() {
     assert!(!conv.is_group);
 
     let all: Wrapped<Vec<Chat>> =
-        serde_json::from_str(include_str!("fixtures/all-chats.json")).unwrap();
+        serde_json::from_str(wppconnect_fixtures::text("all-chats")).unwrap();
     assert!(!all.response.is_empty());
     assert!(all.response.iter().all(|c| c.id.is_object_form()));
     let contact = domain::Contact::from(chats[0].contact.as_deref().unwrap());
     assert_eq!(contact.name.as_deref(), Some("Maria Silva"));
 
     let state: SessionState =
-        serde_json::from_str(include_str!("fixtures/status-session.json")).unwrap();
+        serde_json::from_str(wppconnect_fixtures::text("status-session")).unwrap();
     let session = domain::Session::from_state("main", &state);
     assert_eq!(session.status, domain::SessionStatus::Connecting);
     assert!(session
@@ -340,7 +339,7 @@ fn domain_conversions_from_fixtures() {
 #[test]
 fn every_rest_fixture_parses() {
     let token: TokenResponse =
-        serde_json::from_str(include_str!("fixtures/generate-token.json")).unwrap();
+        serde_json::from_str(wppconnect_fixtures::text("generate-token")).unwrap();
     assert_eq!(token.status, "success");
     assert!(token
         .full
@@ -361,20 +360,20 @@ fn every_rest_fixture_parses() {
         assert!(!state.status.is_other(), "{name}: {:?}", state.status);
     }
     let qr: SessionState =
-        serde_json::from_str(include_str!("fixtures/start-session-qrcode.json")).unwrap();
+        serde_json::from_str(wppconnect_fixtures::text("start-session-qrcode")).unwrap();
     assert_eq!(qr.status, SessionStatus::QrCodeLowercase);
     let status_qr: SessionState =
-        serde_json::from_str(include_str!("fixtures/status-session.json")).unwrap();
+        serde_json::from_str(wppconnect_fixtures::text("status-session")).unwrap();
     assert_eq!(
         qr.qr_code_base64(),
         status_qr.qr_code_base64(),
         "both QR forms decode to the same base64"
     );
     let connected: SessionState =
-        serde_json::from_str(include_str!("fixtures/status-session-connected.json")).unwrap();
+        serde_json::from_str(wppconnect_fixtures::text("status-session-connected")).unwrap();
     assert!(connected.is_connected());
     let phone: SessionState =
-        serde_json::from_str(include_str!("fixtures/start-session-phonecode.json")).unwrap();
+        serde_json::from_str(wppconnect_fixtures::text("start-session-phonecode")).unwrap();
     assert!(phone.status.is_waiting_for_login());
 
     for (name, body) in [
@@ -393,11 +392,11 @@ fn every_rest_fixture_parses() {
             serde_json::from_str(body).unwrap_or_else(|e| panic!("{name}: {e}"));
     }
     let sessions: SessionList =
-        serde_json::from_str(include_str!("fixtures/show-all-sessions.json")).unwrap();
+        serde_json::from_str(wppconnect_fixtures::text("show-all-sessions")).unwrap();
     assert_eq!(sessions.response.len(), 3);
 
     let sent: Wrapped<Vec<Message>> =
-        serde_json::from_str(include_str!("fixtures/send-message.json")).unwrap();
+        serde_json::from_str(wppconnect_fixtures::text("send-message")).unwrap();
     assert_eq!(sent.response.len(), 1);
     assert!(sent.response[0].is_from_me());
     assert_eq!(
@@ -405,13 +404,13 @@ fn every_rest_fixture_parses() {
         Some("NERDWHATS_AMERICA")
     );
     let receipts: Wrapped<Vec<SendReceipt>> =
-        serde_json::from_str(include_str!("fixtures/send-file.json")).unwrap();
+        serde_json::from_str(wppconnect_fixtures::text("send-file")).unwrap();
     assert_eq!(receipts.response[0].id.from_me(), Some(true));
     let story: Wrapped<Vec<Option<Message>>> =
-        serde_json::from_str(include_str!("fixtures/send-text-storie.json")).unwrap();
+        serde_json::from_str(wppconnect_fixtures::text("send-text-storie")).unwrap();
     assert_eq!(story.response, vec![None]);
     let messages: Wrapped<Vec<Message>> =
-        serde_json::from_str(include_str!("fixtures/get-messages.json")).unwrap();
+        serde_json::from_str(wppconnect_fixtures::text("get-messages")).unwrap();
     assert!(messages.response[0]
         .sender
         .as_ref()
@@ -419,7 +418,7 @@ fn every_rest_fixture_parses() {
         .id
         .is_object_form());
     let health: wppconnect_models::session::Health =
-        serde_json::from_str(include_str!("fixtures/healthz.json")).unwrap();
+        serde_json::from_str(wppconnect_fixtures::text("healthz")).unwrap();
     assert_eq!(health.message, "OK");
 
     // Answers still untyped here are at least JSON the generic wrapper reads.

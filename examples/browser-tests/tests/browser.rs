@@ -597,16 +597,10 @@ fn media_events() -> Vec<serde_json::Value> {
         event["session"] = json!("main");
         event
     };
-    let mut image = fixture(include_str!(
-        "../../../wppconnect-models/tests/fixtures/onmessage-image-s3.json"
-    ));
+    let mut image = fixture(wppconnect_fixtures::text("onmessage-image-s3"));
     image["fileUrl"] = json!(TINY_PNG); // the fixture's S3 address is not reachable offline
-    let document = fixture(include_str!(
-        "../../../wppconnect-models/tests/fixtures/onmessage-document.json"
-    ));
-    let location = fixture(include_str!(
-        "../../../wppconnect-models/tests/fixtures/onmessage-location.json"
-    ));
+    let document = fixture(wppconnect_fixtures::text("onmessage-document"));
+    let location = fixture(wppconnect_fixtures::text("onmessage-location"));
     vec![image, location, document]
 }
 

@@ -20,7 +20,7 @@ use tokio::sync::{mpsc, watch, Notify};
 /// Only stops a hang: every wait is on a condition.
 pub(crate) const HANG_GUARD: Duration = Duration::from_secs(120);
 
-const ONMESSAGE: &str = include_str!("../fixtures/onmessage-text.json");
+const ONMESSAGE: &str = wppconnect_fixtures::text("onmessage-text");
 const FIXTURE_ID: &str = "false_5511999999999@c.us_A1C9E2F64B0D3E8F7A6B5C4D3E2F1A0B";
 
 /// `count` distinct `onmessage` bodies for `session` (the real server's key order kept), as

@@ -18,44 +18,40 @@ pub const TOKEN: &str = "$2b$10$Qe5tK0pLr3vX8yZ1aB4cD.uH6iJ9kM2nO5pQ8rS1tU4vW7xY
 /// A fixture body as JSON.
 pub fn fixture(name: &str) -> Value {
     let text = match name {
-        "generate-token" => include_str!("../fixtures/generate-token.json"),
-        "generate-token-wrong-secret" => {
-            include_str!("../fixtures/generate-token-wrong-secret.json")
-        }
-        "send-message" => include_str!("../fixtures/send-message.json"),
-        "send-file" => include_str!("../fixtures/send-file.json"),
-        "error-disconnected" => include_str!("../fixtures/error-disconnected.json"),
-        "error-number-not-exists" => include_str!("../fixtures/error-number-not-exists.json"),
-        "error-send-failed" => include_str!("../fixtures/error-send-failed.json"),
-        "error-token-missing" => include_str!("../fixtures/error-token-missing.json"),
-        "error-unauthorized" => include_str!("../fixtures/error-unauthorized.json"),
-        "status-session" => include_str!("../fixtures/status-session.json"),
-        "status-session-connected" => include_str!("../fixtures/status-session-connected.json"),
-        "start-session-first-call" => include_str!("../fixtures/start-session-first-call.json"),
-        "check-connection-session" => include_str!("../fixtures/check-connection-session.json"),
+        "generate-token" => wppconnect_fixtures::text("generate-token"),
+        "generate-token-wrong-secret" => wppconnect_fixtures::text("generate-token-wrong-secret"),
+        "send-message" => wppconnect_fixtures::text("send-message"),
+        "send-file" => wppconnect_fixtures::text("send-file"),
+        "error-disconnected" => wppconnect_fixtures::text("error-disconnected"),
+        "error-number-not-exists" => wppconnect_fixtures::text("error-number-not-exists"),
+        "error-send-failed" => wppconnect_fixtures::text("error-send-failed"),
+        "error-token-missing" => wppconnect_fixtures::text("error-token-missing"),
+        "error-unauthorized" => wppconnect_fixtures::text("error-unauthorized"),
+        "status-session" => wppconnect_fixtures::text("status-session"),
+        "status-session-connected" => wppconnect_fixtures::text("status-session-connected"),
+        "start-session-first-call" => wppconnect_fixtures::text("start-session-first-call"),
+        "check-connection-session" => wppconnect_fixtures::text("check-connection-session"),
         "check-connection-session-disconnected" => {
-            include_str!("../fixtures/check-connection-session-disconnected.json")
+            wppconnect_fixtures::text("check-connection-session-disconnected")
         }
-        "logout-session" => include_str!("../fixtures/logout-session.json"),
-        "close-session" => include_str!("../fixtures/close-session.json"),
-        "show-all-sessions" => include_str!("../fixtures/show-all-sessions.json"),
-        "qrcode-session-not-available" => {
-            include_str!("../fixtures/qrcode-session-not-available.json")
-        }
-        "get-messages" => include_str!("../fixtures/get-messages.json"),
-        "list-chats" => include_str!("../fixtures/list-chats.json"),
-        "all-chats" => include_str!("../fixtures/all-chats.json"),
-        "check-number-status" => include_str!("../fixtures/check-number-status.json"),
+        "logout-session" => wppconnect_fixtures::text("logout-session"),
+        "close-session" => wppconnect_fixtures::text("close-session"),
+        "show-all-sessions" => wppconnect_fixtures::text("show-all-sessions"),
+        "qrcode-session-not-available" => wppconnect_fixtures::text("qrcode-session-not-available"),
+        "get-messages" => wppconnect_fixtures::text("get-messages"),
+        "list-chats" => wppconnect_fixtures::text("list-chats"),
+        "all-chats" => wppconnect_fixtures::text("all-chats"),
+        "check-number-status" => wppconnect_fixtures::text("check-number-status"),
         "check-number-status-not-found" => {
-            include_str!("../fixtures/check-number-status-not-found.json")
+            wppconnect_fixtures::text("check-number-status-not-found")
         }
-        "react-message" => include_str!("../fixtures/react-message.json"),
-        "delete-message" => include_str!("../fixtures/delete-message.json"),
-        "profile-pic" => include_str!("../fixtures/profile-pic.json"),
-        "create-group" => include_str!("../fixtures/create-group.json"),
-        "add-participant-group" => include_str!("../fixtures/add-participant-group.json"),
+        "react-message" => wppconnect_fixtures::text("react-message"),
+        "delete-message" => wppconnect_fixtures::text("delete-message"),
+        "profile-pic" => wppconnect_fixtures::text("profile-pic"),
+        "create-group" => wppconnect_fixtures::text("create-group"),
+        "add-participant-group" => wppconnect_fixtures::text("add-participant-group"),
         "start-all" => include_str!("../fixtures/start-all.json"),
-        "healthz" => include_str!("../fixtures/healthz.json"),
+        "healthz" => wppconnect_fixtures::text("healthz"),
         other => panic!("no fixture {other}"),
     };
     serde_json::from_str(text).unwrap()

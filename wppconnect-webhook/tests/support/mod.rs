@@ -9,119 +9,98 @@ use tokio::net::TcpListener;
 
 /// Every webhook payload of the real server (name, body).
 pub const FIXTURES: &[(&str, &str)] = &[
-    (
-        "closesession",
-        include_str!("../fixtures/closesession.json"),
-    ),
-    (
-        "incomingcall",
-        include_str!("../fixtures/incomingcall.json"),
-    ),
-    ("location", include_str!("../fixtures/location.json")),
-    (
-        "logoutsession",
-        include_str!("../fixtures/logoutsession.json"),
-    ),
-    ("onack", include_str!("../fixtures/onack.json")),
+    ("closesession", wppconnect_fixtures::text("closesession")),
+    ("incomingcall", wppconnect_fixtures::text("incomingcall")),
+    ("location", wppconnect_fixtures::text("location")),
+    ("logoutsession", wppconnect_fixtures::text("logoutsession")),
+    ("onack", wppconnect_fixtures::text("onack")),
     (
         "onack-group-delivered",
-        include_str!("../fixtures/onack-group-delivered.json"),
+        wppconnect_fixtures::text("onack-group-delivered"),
     ),
     (
         "onmessage-document",
-        include_str!("../fixtures/onmessage-document.json"),
+        wppconnect_fixtures::text("onmessage-document"),
     ),
     (
         "onmessage-group",
-        include_str!("../fixtures/onmessage-group.json"),
+        wppconnect_fixtures::text("onmessage-group"),
     ),
     (
         "onmessage-image-autodownload",
-        include_str!("../fixtures/onmessage-image-autodownload.json"),
+        wppconnect_fixtures::text("onmessage-image-autodownload"),
     ),
     (
         "onmessage-image-s3",
-        include_str!("../fixtures/onmessage-image-s3.json"),
+        wppconnect_fixtures::text("onmessage-image-s3"),
     ),
-    (
-        "onmessage-lid",
-        include_str!("../fixtures/onmessage-lid.json"),
-    ),
+    ("onmessage-lid", wppconnect_fixtures::text("onmessage-lid")),
     (
         "onmessage-location",
-        include_str!("../fixtures/onmessage-location.json"),
+        wppconnect_fixtures::text("onmessage-location"),
     ),
-    (
-        "onmessage-ptt",
-        include_str!("../fixtures/onmessage-ptt.json"),
-    ),
+    ("onmessage-ptt", wppconnect_fixtures::text("onmessage-ptt")),
     (
         "onmessage-quoted",
-        include_str!("../fixtures/onmessage-quoted.json"),
+        wppconnect_fixtures::text("onmessage-quoted"),
     ),
     (
         "onmessage-sticker",
-        include_str!("../fixtures/onmessage-sticker.json"),
+        wppconnect_fixtures::text("onmessage-sticker"),
     ),
     (
         "onmessage-text",
-        include_str!("../fixtures/onmessage-text.json"),
+        wppconnect_fixtures::text("onmessage-text"),
     ),
     (
         "onparticipantschanged",
-        include_str!("../fixtures/onparticipantschanged.json"),
+        wppconnect_fixtures::text("onparticipantschanged"),
     ),
     (
         "onparticipantschanged-leave",
-        include_str!("../fixtures/onparticipantschanged-leave.json"),
+        wppconnect_fixtures::text("onparticipantschanged-leave"),
     ),
     (
         "onpollresponse",
-        include_str!("../fixtures/onpollresponse.json"),
+        wppconnect_fixtures::text("onpollresponse"),
     ),
     (
         "onpresencechanged",
-        include_str!("../fixtures/onpresencechanged.json"),
+        wppconnect_fixtures::text("onpresencechanged"),
     ),
     (
         "onpresencechanged-group",
-        include_str!("../fixtures/onpresencechanged-group.json"),
+        wppconnect_fixtures::text("onpresencechanged-group"),
     ),
     (
         "onreactionmessage",
-        include_str!("../fixtures/onreactionmessage.json"),
+        wppconnect_fixtures::text("onreactionmessage"),
     ),
     (
         "onrevokedmessage",
-        include_str!("../fixtures/onrevokedmessage.json"),
+        wppconnect_fixtures::text("onrevokedmessage"),
     ),
     (
         "onrevokedmessage-group",
-        include_str!("../fixtures/onrevokedmessage-group.json"),
+        wppconnect_fixtures::text("onrevokedmessage-group"),
     ),
-    (
-        "onselfmessage",
-        include_str!("../fixtures/onselfmessage.json"),
-    ),
-    (
-        "onupdatelabel",
-        include_str!("../fixtures/onupdatelabel.json"),
-    ),
-    ("phonecode", include_str!("../fixtures/phonecode.json")),
-    ("qrcode", include_str!("../fixtures/qrcode.json")),
-    ("status-find", include_str!("../fixtures/status-find.json")),
+    ("onselfmessage", wppconnect_fixtures::text("onselfmessage")),
+    ("onupdatelabel", wppconnect_fixtures::text("onupdatelabel")),
+    ("phonecode", wppconnect_fixtures::text("phonecode")),
+    ("qrcode", wppconnect_fixtures::text("qrcode")),
+    ("status-find", wppconnect_fixtures::text("status-find")),
     (
         "status-find-no-session",
-        include_str!("../fixtures/status-find-no-session.json"),
+        wppconnect_fixtures::text("status-find-no-session"),
     ),
     (
         "unreadmessages",
-        include_str!("../fixtures/unreadmessages.json"),
+        wppconnect_fixtures::text("unreadmessages"),
     ),
 ];
 
 /// A realistic onmessage body.
-pub const ONMESSAGE: &str = include_str!("../fixtures/onmessage-text.json");
+pub const ONMESSAGE: &str = wppconnect_fixtures::text("onmessage-text");
 
 /// Serves the router on 127.0.0.1:0 and returns its address.
 pub async fn spawn(router: Router) -> SocketAddr {

@@ -199,6 +199,34 @@ impl Sim {
         }
     }
 
+    /// Changes the stored message with this id; answers it as changed.
+    pub(crate) fn update_message(
+        &self,
+        session: &str,
+        id: &str,
+        change: impl FnOnce(&mut Obj),
+    ) -> Option<Obj> {
+        let mut inner = self.inner();
+        let message = inner
+            .messages
+            .get_mut(session)?
+            .iter_mut()
+            .find(|m| m.get("id").and_then(Value::as_str) == Some(id))?;
+        change(message);
+        Some(message.clone())
+    }
+
+    /// Removes the session's messages for which `which` holds; answers how many.
+    pub(crate) fn remove_messages(&self, session: &str, which: impl Fn(&Obj) -> bool) -> usize {
+        let mut inner = self.inner();
+        let Some(messages) = inner.messages.get_mut(session) else {
+            return 0;
+        };
+        let before = messages.len();
+        messages.retain(|m| !which(m));
+        before - messages.len()
+    }
+
     /// Every message of the session, oldest first.
     pub(crate) fn messages(&self, session: &str) -> Vec<Obj> {
         self.inner()
@@ -216,6 +244,9 @@ impl Sim {
             let Some(chat) = message.get("chatId").and_then(Value::as_str) else {
                 continue;
             };
+            if chat == "status@broadcast" {
+                continue;
+            }
             let t = message.get("t").and_then(Value::as_i64).unwrap_or_default();
             let from_me = message
                 .get("fromMe")
@@ -253,45 +284,51 @@ impl Sim {
                      t,
                      unread,
                      name,
-                 }| {
-                    let group = id.ends_with("@g.us");
-                    let name = if name.is_empty() {
-                        id.split('@').next().unwrap_or_default().to_owned()
-                    } else {
-                        name
-                    };
-                    Obj::new()
-                        .with("id", wid(&id))
-                        .with("t", t)
-                        .with("unreadCount", unread)
-                        .with("archive", false)
-                        .with("isReadOnly", false)
-                        .with("muteExpiration", 0)
-                        .with("name", name.clone())
-                        .with("notSpam", true)
-                        .with("pin", 0)
-                        .with("ephemeralDuration", 0)
-                        .with("unreadMentionCount", 0)
-                        .with("hasUnreadMention", false)
-                        .with("kind", if group { "group" } else { "chat" })
-                        .with("isBroadcast", false)
-                        .with("isGroup", group)
-                        .with("isUser", !group)
-                        .with(
-                            "contact",
-                            json!({
-                                "id": wid(&id), "name": name, "pushname": name, "type": "in",
-                                "isBusiness": false, "isEnterprise": false, "labels": [],
-                                "formattedName": name, "isMe": false, "isMyContact": true,
-                                "isPSA": false, "isUser": !group, "isWAContact": true,
-                                "profilePicThumbObj": {}, "msgs": null
-                            }),
-                        )
-                        .with("groupMetadata", Value::Null)
-                        .with("presence", json!({"id": wid(&id), "chatstates": []}))
-                        .with("msgs", Value::Null)
-                },
+                 }| chat_obj(&id, &name, t, unread),
             )
             .collect()
     }
+}
+
+/// A chat as the REST routes render it (`page.evaluate`: ids as `Wid` objects). An empty
+/// `name` shows the id's user part.
+pub(crate) fn chat_obj(id: &str, name: &str, t: i64, unread: i64) -> Obj {
+    let group = id.ends_with("@g.us");
+    let name = if name.is_empty() {
+        id.split('@').next().unwrap_or_default().to_owned()
+    } else {
+        name.to_owned()
+    };
+    Obj::new()
+        .with("id", wid(id))
+        .with("t", t)
+        .with("unreadCount", unread)
+        .with("archive", false)
+        .with("isReadOnly", false)
+        .with("muteExpiration", 0)
+        .with("name", name.clone())
+        .with("notSpam", true)
+        .with("pin", 0)
+        .with("ephemeralDuration", 0)
+        .with("unreadMentionCount", 0)
+        .with("hasUnreadMention", false)
+        .with("kind", if group { "group" } else { "chat" })
+        .with("isBroadcast", false)
+        .with("isGroup", group)
+        .with("isUser", !group)
+        .with("contact", contact_obj(id, &name, !group))
+        .with("groupMetadata", Value::Null)
+        .with("presence", json!({"id": wid(id), "chatstates": []}))
+        .with("msgs", Value::Null)
+}
+
+/// A contact as the REST routes render it.
+pub(crate) fn contact_obj(id: &str, name: &str, is_user: bool) -> Value {
+    json!({
+        "id": wid(id), "name": name, "pushname": name, "type": "in",
+        "isBusiness": false, "isEnterprise": false, "labels": [],
+        "formattedName": name, "isMe": false, "isMyContact": true,
+        "isPSA": false, "isUser": is_user, "isWAContact": true,
+        "profilePicThumbObj": {}, "msgs": null
+    })
 }

@@ -21,6 +21,8 @@ use crate::{ControlError, Faults};
 mod login;
 mod messages;
 
+pub(crate) use messages::{chat_obj, contact_obj};
+
 /// The server version the simulator claims to be.
 pub(crate) const VERSION: &str = "2.10.4";
 
@@ -111,6 +113,8 @@ pub(crate) struct Sim {
     /// Requests held by [`Sim::stall`] right now.
     stalled: std::sync::atomic::AtomicUsize,
     poster: Poster,
+    /// Per session, what it did in each area (groups, labels, chat flags…).
+    books: Mutex<HashMap<String, crate::areas::Book>>,
 }
 
 impl std::fmt::Debug for Sim {
@@ -213,6 +217,7 @@ impl Sim {
             stopped,
             stalled: std::sync::atomic::AtomicUsize::new(0),
             poster: Poster::new(stopped_rx),
+            books: Mutex::new(HashMap::new()),
         })
     }
 
@@ -222,6 +227,12 @@ impl Sim {
 
     fn notify(&self) {
         self.changed.send_modify(|n| *n = n.wrapping_add(1));
+    }
+
+    /// Runs `f` on the session's [`crate::areas::Book`] (created empty on first use).
+    pub(crate) fn book<R>(&self, session: &str, f: impl FnOnce(&mut crate::areas::Book) -> R) -> R {
+        let mut books = lock(&self.books);
+        f(books.entry(session.to_owned()).or_default())
     }
 
     pub(crate) fn uptime(&self) -> f64 {
