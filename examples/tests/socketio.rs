@@ -107,13 +107,13 @@ async fn the_official_socket_io_client_joins_sends_and_receives() {
     assert!(
         lines
             .iter()
-            .any(|l| l["kind"] == "new-message" && l["data"]["status"] == "pending"),
+            .any(|l| l["kind"] == "new-message" && l["data"]["data"]["status"] == "pending"),
         "pushed at once as pending"
     );
     let statuses: Vec<&str> = lines
         .iter()
-        .filter(|l| l["kind"] == "status-update" && l["data"]["id"] == id)
-        .filter_map(|l| l["data"]["status"].as_str())
+        .filter(|l| l["kind"] == "status-update" && l["data"]["data"]["id"] == id)
+        .filter_map(|l| l["data"]["data"]["status"].as_str())
         .collect();
     assert!(
         statuses.contains(&"delivered") && statuses.last() == Some(&"read"),
