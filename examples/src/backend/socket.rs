@@ -9,6 +9,7 @@ use socketioxide::extract::{AckSender, Data, SocketRef};
 use socketioxide::layer::SocketIoLayer;
 use socketioxide::SocketIo;
 
+use super::input;
 use super::messages::{send_text, SendMessageRequest};
 use super::AppState;
 
@@ -29,7 +30,7 @@ pub(super) fn layer(state: &AppState) -> SocketIoLayer {
             }
             socket.on("join-session", |socket: SocketRef, Data(session): Data<Value>, ack: AckSender| async move {
                 let name = session.as_str().or_else(|| session.get("session").and_then(Value::as_str)).unwrap_or_default();
-                if wppconnect_models::SessionName::new(name).is_err() {
+                if input::session_name(name).is_err() {
                     let _ = ack.send(&json!({"ok": false, "error": "invalid session name"}));
                     return;
                 }
