@@ -1043,3 +1043,67 @@ async fn a_picture_sent_through_the_backend_reaches_the_simulator_as_an_image() 
     assert_eq!(copies[0]["caption"], "o recibo");
     assert_eq!(copies[0]["id"], sent["id"]);
 }
+
+#[tokio::test]
+async fn a_send_keeps_its_client_id_when_the_server_s_copy_is_stored_first() {
+    use wppconnect_models::domain::{Message, MessageStatus};
+    use wppconnect_models::MessageType;
+
+    let store = Store::open("sqlite::memory:").await.unwrap();
+    let message = |id: &str, client_id: Option<&str>, status| Message {
+        id: id.to_owned(),
+        client_id: client_id.map(str::to_owned),
+        conversation_id: "5511999999999@c.us".to_owned(),
+        sender_id: String::new(),
+        sender_name: None,
+        content: "a cópia chegou antes".to_owned(),
+        message_type: MessageType::Chat,
+        timestamp: 1_795_525_512,
+        status,
+        is_from_me: true,
+        quoted_message: None,
+        media_url: None,
+        mime_type: None,
+        file_name: None,
+        file_size: None,
+        location: None,
+    };
+    let server_id = "true_5511999999999@c.us_3EB0AAAA";
+    store
+        .insert_message(
+            "main",
+            &message(
+                "copy-first-01",
+                Some("copy-first-01"),
+                MessageStatus::Pending,
+            ),
+        )
+        .await
+        .unwrap();
+    // the server's own copy (a webhook) is stored before the send is answered
+    store
+        .insert_message("main", &message(server_id, None, MessageStatus::Sent))
+        .await
+        .unwrap();
+    let confirmed = store
+        .confirm_sent("main", "copy-first-01", server_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(confirmed.id, server_id);
+    assert_eq!(confirmed.client_id.as_deref(), Some("copy-first-01"));
+    let by_client_id = store
+        .message_by_client_id("main", "copy-first-01")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(by_client_id.id, server_id);
+    let page = store
+        .messages(Some("main"), "5511999999999@c.us", 1, 50)
+        .await
+        .unwrap();
+    assert_eq!(
+        page.total, 1,
+        "one message, not the pending one and the copy"
+    );
+}
