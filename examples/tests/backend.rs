@@ -1003,9 +1003,10 @@ async fn a_picture_sent_through_the_backend_reaches_the_simulator_as_an_image() 
     h.connect().await;
     let mut events = h.events("main").await;
     let png = b"\x89PNG\r\n\x1a\n not really a picture".to_vec();
+    // the console's names (those of the JSON body), on the form-only route
     let form = reqwest::multipart::Form::new()
-        .text("session", "main")
-        .text("to", "5511999999999")
+        .text("sessionName", "main")
+        .text("phone", "5511999999999")
         .text("caption", "o recibo")
         .text("clientId", "picture-0001")
         .part(
@@ -1017,7 +1018,7 @@ async fn a_picture_sent_through_the_backend_reaches_the_simulator_as_an_image() 
         );
     let answer = h
         .http
-        .post(format!("{}/api/messages", h.base))
+        .post(format!("{}/api/messages/file", h.base))
         .bearer_auth(&h.token)
         .multipart(form)
         .send()
@@ -1042,6 +1043,18 @@ async fn a_picture_sent_through_the_backend_reaches_the_simulator_as_an_image() 
     assert_eq!(copies[0]["mimetype"], "image/png");
     assert_eq!(copies[0]["caption"], "o recibo");
     assert_eq!(copies[0]["id"], sent["id"]);
+    // the form-only route refuses JSON
+    let (status, body) = h
+        .post(
+            "/api/messages/file",
+            json!({"sessionName": "main", "phone": "5511999999999", "message": "x"}),
+        )
+        .await;
+    assert_eq!(
+        (status, &body["error"]),
+        (400, &json!("bad_request")),
+        "{body}"
+    );
 }
 
 #[tokio::test]

@@ -28,10 +28,15 @@ pub const MAX_UPLOAD_BYTES: usize = 16 * 1024 * 1024;
 
 /// The message routes.
 pub(super) fn routes() -> Router<AppState> {
-    Router::new().route(
-        "/api/messages",
-        post(send_message).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
-    )
+    Router::new()
+        .route(
+            "/api/messages",
+            post(send_message).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
+        )
+        .route(
+            "/api/messages/file",
+            post(send_file).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
+        )
 }
 
 /// A text to send (JSON body of `POST /api/messages`, socket.io `send-message`).
@@ -188,6 +193,19 @@ async fn send_message(
         let ApiJson(body) = ApiJson::<SendMessageRequest>::from_request(request, &state).await?;
         body.check()?
     };
+    let stored = send_and_store(&state, checked).await?;
+    Ok((StatusCode::CREATED, Json(stored)))
+}
+
+/// `POST /api/messages/file`: the multipart file send of `POST /api/messages` on a route of its
+/// own (a body that is not a form is a 400).
+async fn send_file(
+    State(state): State<AppState>,
+    _user: AuthUser,
+    form: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<(StatusCode, Json<domain::Message>), ApiError> {
+    let form = form.map_err(|e| ApiError::BadRequest(e.body_text()))?;
+    let checked = SendFileRequest::read(form).await?.check()?;
     let stored = send_and_store(&state, checked).await?;
     Ok((StatusCode::CREATED, Json(stored)))
 }
