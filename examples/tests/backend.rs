@@ -55,7 +55,9 @@ impl Harness {
             health_cache_period: Some(Duration::ZERO),
             ..Parts::new(client, store, auth, WEBHOOK_SECRET)
         };
-        let base = Backend::bind("127.0.0.1:0", parts).await.unwrap().spawn();
+        let backend = Backend::bind("127.0.0.1:0", parts).await.unwrap();
+        let base = backend.url();
+        backend.spawn();
         let http = reqwest::Client::new();
         let login: Value = http
             .post(format!("{base}/api/auth/login"))
