@@ -299,7 +299,21 @@ async fn send_and_store(state: &AppState, send: Checked) -> Result<domain::Messa
             Sending::File(Box::new(request))
         }
     };
-    let (pending, new) = state.store.insert_message(name.as_str(), &pending).await?;
+    let (pending, new) = match state.store.insert_message(name.as_str(), &pending).await {
+        Ok(inserted) => inserted,
+        // a concurrent request with the same client id stored it (and maybe sent it) first
+        Err(error) if error.is_unique_violation() => {
+            return match state
+                .store
+                .message_by_client_id(name.as_str(), client_id.as_str())
+                .await?
+            {
+                Some(earlier) => Err(ApiError::Duplicate(Box::new(earlier))),
+                None => Err(error.into()),
+            };
+        }
+        Err(error) => return Err(error.into()),
+    };
     if !new {
         // a concurrent request with the same client id stored it first
         return Err(ApiError::Duplicate(Box::new(pending)));
