@@ -1,8 +1,8 @@
-//! Sending: `POST /api/messages` (a text as JSON, or a file as `multipart/form-data`) and the
-//! socket.io `send-message` event. A file goes to the server's `send-file` as a data URL. Each
-//! send is checked, stored `pending` under the client's id
-//! (pushed at once), sent to WPPConnect Server exactly once, then stored `sent` under the
-//! server's id or `failed`; the client id stays with the message throughout.
+//! Sending: `POST /api/messages` (a text as JSON, or a file as `multipart/form-data`, also at
+//! `POST /api/messages/file`) and the socket.io `send-message` event. Each send is checked,
+//! stored `pending` under the client's id (pushed at once), sent to WPPConnect Server exactly
+//! once (a file to `send-file`, as a data URL), then stored `sent` under the server's id or
+//! `failed`; the client id stays with the message throughout.
 
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Request, State};
