@@ -29,8 +29,9 @@ use serde_json::{json, Value};
 use wppconnect_models::domain;
 use wppconnect_models::{Event, SessionStatus, StatusFind};
 
-use super::api::redact;
+use super::events::Push;
 use super::ingest::{Ingest, IngestError};
+use super::redact::redact;
 use super::AppState;
 
 /// Default time between two rounds.
@@ -148,7 +149,7 @@ impl HealState {
 }
 
 /// What the healer knows of one session: `healing` in `/api/sessions`.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Healing {
     /// Where it stands.
@@ -321,9 +322,11 @@ async fn observe(state: &AppState, event: &Event) {
 async fn push(state: &AppState, name: &str) {
     match state.store.session(name).await {
         Ok(Some(session)) => {
-            state
-                .realtime
-                .push(name, "session-status", annotated(state, &session));
+            let push = match state.heal.get(name) {
+                Some(healing) => Push::SessionHealing(session, Box::new(healing)),
+                None => Push::SessionStatus(session),
+            };
+            state.realtime.push(name, &push);
         }
         Ok(None) => {}
         Err(error) => tracing::warn!(session = name, %error, "healing: cannot read the session"),
@@ -630,7 +633,7 @@ mod tests {
             .flatten()
             .unwrap();
         assert_eq!(pushed.event, "session-status");
-        assert_eq!(pushed.data["healing"]["state"], "loggedOut");
+        assert_eq!(pushed.envelope["data"]["healing"]["state"], "loggedOut");
 
         observe(
             &state,

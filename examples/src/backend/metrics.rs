@@ -33,7 +33,8 @@ use wppconnect_models::domain::SessionStatus;
 use wppconnect_models::EventKind;
 use wppconnect_webhook::Report;
 
-use super::api::{register_secret, ApiError};
+use super::error::ApiError;
+use super::redact::register_secret;
 use super::AppState;
 
 /// Buckets of the latency histograms, in seconds: 1 ms to 30 s.
