@@ -137,6 +137,10 @@ pub(super) fn routes() -> Router<AppState> {
                 )
             }),
         )
+        .nest_service(
+            "/js",
+            tower_http::services::ServeDir::new(concat!(env!("CARGO_MANIFEST_DIR"), "/web/js")),
+        )
         .route("/health", get(health))
         .route("/api/health", get(health_details))
         .route("/api/auth/login", post(login))

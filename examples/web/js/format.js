@@ -1,0 +1,52 @@
+// Pure functions: what the page shows for a value. No DOM, no state.
+
+// the API's rule, after removing spaces, dashes, dots and parentheses
+const PHONE_RE = /^\+?[1-9]\d{1,14}$/;
+
+/** Normalises a typed phone number; `null` when it breaks the API's rule. */
+export function normalisePhone(input) {
+  const cleaned = String(input).replace(/[\s\-.()]/g, '');
+  return PHONE_RE.test(cleaned) ? cleaned.replace(/^\+/, '') : null;
+}
+
+export function formatTime(seconds) {
+  if (!seconds) return '';
+  const date = new Date(seconds * 1000);
+  const now = new Date();
+  const sameDay = date.toDateString() === now.toDateString();
+  return sameDay
+    ? date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })
+    : date.toLocaleDateString([], { day: '2-digit', month: 'short' });
+}
+
+export function fullTime(seconds) {
+  return seconds ? new Date(seconds * 1000).toLocaleString() : '';
+}
+
+export function phoneOf(conversationId) {
+  return conversationId.replace(/@.*$/, '');
+}
+
+export function conversationTitle(conversation) {
+  if (conversation.name) return conversation.name;
+  if (conversation.phoneNumber) return '+' + conversation.phoneNumber;
+  return phoneOf(conversation.id);
+}
+
+/** The label of a session's state, as the status chip shows it. */
+export function statusLabel(session) {
+  if (!session) return 'disconnected';
+  if (session.status === 'connecting' && session.qrCode) return 'QR';
+  if (session.status === 'authenticated') return 'connecting';
+  return session.status;
+}
+
+const STATUS_RANK = { failed: -1, pending: 0, sent: 1, delivered: 2, read: 3 };
+
+/** A status only moves forward; only a pending message can fail. */
+export function forwardStatus(current, next) {
+  if (!(next in STATUS_RANK)) return current;
+  if (current === 'failed') return current;
+  if (next === 'failed') return current === 'pending' ? 'failed' : current;
+  return STATUS_RANK[next] > STATUS_RANK[current] ? next : current;
+}
