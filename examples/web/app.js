@@ -17,7 +17,7 @@ import {
 } from './js/views/conversations.js';
 import { logIn, showLogin, tokenExpiry } from './js/views/login.js';
 import {
-  logoutSession, onSessionPush, refreshSession, renderSession, startSession,
+  logoutSession, onOtherSessionPush, onSessionPush, refreshSession, renderSession, startSession,
 } from './js/views/sessions.js';
 import {
   closeThread, loadOlder, onNewMessage, onStatusUpdate, openConversation, reloadNewest, setReply,
@@ -62,6 +62,7 @@ const liveHandlers = {
     if (state.open) reloadNewest();
   },
   refused: refreshSession,
+  other: onOtherSessionPush,
   'new-message': onNewMessage,
   'status-update': onStatusUpdate,
   'session-status': (data) => {
@@ -77,7 +78,7 @@ async function selectSession(name) {
   $('session-name').value = name;
   closeThread();
   renderSession(null);
-  connectEvents(name, liveHandlers);
+  if (!state.events) connectEvents(liveHandlers);
   await Promise.all([refreshSession(), refreshConversations()]);
 }
 

@@ -649,3 +649,129 @@ async fn media_messages_show_as_what_they_are() {
     })
     .await;
 }
+
+/// Starts the session `name` from the page (typed in the session box), scans its QR code through
+/// the simulator and waits until the page shows it connected.
+async fn connect_another(console: &Console, name: &str) {
+    console
+        .js(
+            "document.getElementById('session-name').value = '';",
+            vec![],
+        )
+        .await;
+    // Enter opens the typed session; Start is enabled once it shows as disconnected
+    console
+        .type_into("#session-name", &format!("{name}{ENTER}"))
+        .await;
+    console
+        .wait_text("#session-status", &format!("{name}: disconnected"))
+        .await;
+    until("the start button to be enabled", || async {
+        (console
+            .js(
+                "return document.getElementById('start-session').disabled;",
+                vec![],
+            )
+            .await
+            == json!(false))
+        .then_some(())
+    })
+    .await;
+    console.click("#start-session").await;
+    until(
+        &format!("the simulator to show {name}'s QR code"),
+        || async {
+            (console.sim.status(name) == wppconnect_sim::SessionStatus::QrCode).then_some(())
+        },
+    )
+    .await;
+    console.sim.scan(name).unwrap();
+    console
+        .wait_text("#session-status", &format!("{name}: connected"))
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn other_sessions_show_their_unread_messages_and_status_live() {
+    with_console(WIDE.0, WIDE.1, |console| async move {
+        // two sessions connected; the page shows `main`
+        console.log_in().await;
+        connect_another(&console, "work").await;
+        connect_another(&console, "main").await;
+        console.js("window.__sameDocument = true;", vec![]).await;
+        console.click("#sessions summary").await;
+        let work = "#session-list li[data-name=\"work\"]";
+        console
+            .wait_text(&format!("{work} .status"), "connected")
+            .await;
+        assert!(
+            !console.visible("#sessions-unread").await,
+            "nothing unread yet"
+        );
+
+        // a contact writes to `work`: its badge and the folded list's badge count it, and it is
+        // announced; `main`'s conversations stay as they were
+        console
+            .sim
+            .contact_writes("work", "+5511955554444", "For the other session")
+            .unwrap();
+        console.wait_text(&format!("{work} .badge"), "1").await;
+        console.wait_text("#sessions-unread", "1").await;
+        console
+            .wait_text("#announcer", "New message in session work")
+            .await;
+        assert_eq!(console.count("#conversations li.conversation").await, 0);
+        console
+            .sim
+            .contact_writes("work", "+5511955554444", "And another")
+            .unwrap();
+        console.wait_text(&format!("{work} .badge"), "2").await;
+        console.wait_text("#sessions-unread", "2").await;
+
+        // `main`'s own messages count in its conversation list, not in the other sessions' badge
+        console
+            .sim
+            .contact_writes("main", "+5511999999999", "For main")
+            .unwrap();
+        console
+            .wait_text(&format!("{} .badge", conversation(MARIA)), "1")
+            .await;
+        console
+            .wait_text("#session-list li[data-name=\"main\"] .badge", "1")
+            .await;
+        assert_eq!(console.text("#sessions-unread").await.as_deref(), Some("2"));
+
+        // `work` is logged out elsewhere: its chip follows live
+        let token = stored_token(&console).await.unwrap();
+        let answer = reqwest::Client::new()
+            .post(format!("{}/api/sessions/work/logout", console.base))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        assert!(answer.status().is_success(), "{}", answer.status());
+        console
+            .wait_text(&format!("{work} .status"), "disconnected")
+            .await;
+        assert_eq!(
+            console.text("#session-status").await.as_deref(),
+            Some("main: connected"),
+            "the shown session is untouched"
+        );
+
+        // opening `work` shows its conversation with both messages; the badge moves with it
+        console.click(&format!("{work} button")).await;
+        console.wait_text("#session-status", "work:").await;
+        let contact = conversation("5511955554444@c.us");
+        console.wait_text(&format!("{contact} .badge"), "2").await;
+        console.wait_text("#sessions-unread", "1").await; // main's message, now elsewhere
+        assert_eq!(
+            console
+                .js("return window.__sameDocument === true;", vec![])
+                .await,
+            json!(true),
+            "all of it without a reload"
+        );
+    })
+    .await;
+}

@@ -21,3 +21,11 @@ export function setError(node, message) {
   node.textContent = message || '';
   show(node, Boolean(message));
 }
+
+/** Says `text` to screen readers (a polite live region). */
+export function announce(text) {
+  const region = $('announcer');
+  // a repeated text is announced again only if the region changes
+  region.textContent = '';
+  setTimeout(() => { region.textContent = text; }, 50);
+}

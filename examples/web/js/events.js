@@ -4,6 +4,9 @@
 import { $ } from './dom.js';
 import { state } from './state.js';
 
+/** The push types the page follows. */
+const PUSHES = ['new-message', 'status-update', 'session-status'];
+
 export function closeEvents() {
   if (state.events) state.events.close();
   state.events = null;
@@ -17,13 +20,15 @@ function setLive(mode) {
 }
 
 /**
- * Opens the stream of the session `session`. `handlers.open` runs on each (re)connection, to
- * catch up; `handlers.refused` when the server closed the stream for good (it should find out why
- * and return a promise); `handlers[type](data, session)` for each push of that type.
+ * Opens the stream of every session (the shown one and the others, for their badges).
+ * `handlers.open` runs on each (re)connection, to catch up; `handlers.refused` when the server
+ * closed the stream for good (it should find out why and return a promise);
+ * `handlers[type](data)` for each push of that type about the shown session, and
+ * `handlers.other(type, data, session)` for a push about another session.
  */
-export function connectEvents(session, handlers) {
+export function connectEvents(handlers) {
   closeEvents();
-  const url = `/api/events?session=${encodeURIComponent(session)}&access_token=${encodeURIComponent(state.token)}`;
+  const url = `/api/events?access_token=${encodeURIComponent(state.token)}`;
   const source = new EventSource(url);
   state.events = source;
   source.onopen = () => {
@@ -36,14 +41,13 @@ export function connectEvents(session, handlers) {
       // the server refused the stream (expired token?): ask the API, which signs out on 401
       setLive('off');
       handlers.refused().then(() => {
-        if (state.token && state.events === source) setTimeout(() => connectEvents(session, handlers), 3000);
+        if (state.token && state.events === source) setTimeout(() => connectEvents(handlers), 3000);
       });
     } else {
       setLive('retry');
     }
   };
-  for (const [type, handle] of Object.entries(handlers)) {
-    if (type === 'open' || type === 'refused') continue;
+  for (const type of PUSHES) {
     source.addEventListener(type, (event) => {
       let payload;
       try {
@@ -51,7 +55,12 @@ export function connectEvents(session, handlers) {
       } catch {
         return;
       }
-      if (payload && payload.session === state.session) handle(payload.data, payload.session);
+      if (!payload || typeof payload.session !== 'string') return;
+      if (payload.session === state.session) {
+        if (handlers[type]) handlers[type](payload.data);
+      } else {
+        handlers.other(type, payload.data, payload.session);
+      }
     });
   }
 }

@@ -8,6 +8,10 @@ export const state = {
   token: null,
   session: '',
   sessionInfo: null,
+  // every stored session (name, status), and the unread messages of each, for the session list
+  sessionList: [],
+  unread: new Map(),
+  unreadTimers: new Map(),
   conversations: [],
   open: null, // { id, title, page, hasMore, loading }
   messages: new Map(), // key -> message (for the open conversation)

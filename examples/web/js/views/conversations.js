@@ -5,6 +5,7 @@ import { api, conversationPath, sessionQuery } from '../api.js';
 import { $, el, setError, show } from '../dom.js';
 import { conversationTitle, formatTime, normalisePhone } from '../format.js';
 import { state } from '../state.js';
+import { renderSessionList } from './sessions.js';
 
 export async function refreshConversations() {
   const session = state.session;
@@ -64,6 +65,7 @@ export function renderConversations() {
   $('conversations').replaceChildren(...items);
   show($('no-conversations'), items.length === 0);
   $('no-conversations').textContent = query ? 'No conversation matches.' : 'No conversations yet.';
+  renderSessionList();
 }
 
 export function startNewChat(event) {

@@ -1,7 +1,9 @@
 // One message as a bubble: its sender, quote, media, text, time, ticks and failure actions.
 
 import { el } from '../dom.js';
-import { formatTime, fullTime } from '../format.js';
+import {
+  coordinates, formatCoordinates, formatSize, formatTime, fullTime, mapUrl, safeMediaUrl,
+} from '../format.js';
 
 const TICKS = {
   pending: ['🕓', 'pending'],
@@ -11,9 +13,43 @@ const TICKS = {
   failed: ['!', 'failed'],
 };
 
+function link(className, text, url, label) {
+  const a = el('a', className, text);
+  a.href = url;
+  a.target = '_blank';
+  a.rel = 'noopener noreferrer';
+  if (label) a.setAttribute('aria-label', label);
+  return a;
+}
+
+/** A document: its file name (a link when it can be fetched), size and type. */
+function documentBlock(box, message, url) {
+  const name = message.fileName || 'Document';
+  box.append(url
+    ? link('media-label file-name', `📄 ${name}`, url, `Open the document ${name}`)
+    : el('span', 'media-label file-name', `📄 ${name}`));
+  const details = [formatSize(message.fileSize), message.mimeType || ''].filter(Boolean);
+  if (details.length) box.append(el('span', 'file-details small muted', details.join(' · ')));
+  return box;
+}
+
+/** A location: its name and address, its coordinates and a link to the map. */
+function locationBlock(box, message) {
+  const location = message.location || {};
+  box.append(el('span', 'media-label place-name', `📍 ${location.name || 'Location'}`));
+  if (location.address) box.append(el('span', 'place-address small', location.address));
+  const point = coordinates(location);
+  if (point) {
+    box.append(el('span', 'coordinates small muted', formatCoordinates(point)));
+    box.append(link('map-link small', 'Open in OpenStreetMap', mapUrl(point),
+      `Open ${location.name || 'the location'} in OpenStreetMap (new tab)`));
+  }
+  return box;
+}
+
 function mediaBlock(message) {
   const type = message.messageType;
-  const url = message.mediaUrl && /^(https?:|data:image\/|\/)/.test(message.mediaUrl) ? message.mediaUrl : null;
+  const url = safeMediaUrl(message.mediaUrl);
   const box = el('div', `media media-${type}`);
   switch (type) {
     case 'image':
@@ -21,9 +57,15 @@ function mediaBlock(message) {
       if (url) {
         const img = el('img', 'thumb');
         img.src = url;
-        img.alt = type === 'sticker' ? 'Sticker' : 'Image';
+        img.alt = type === 'sticker' ? 'Sticker' : (message.content ? `Image: ${message.content}` : 'Image');
         img.loading = 'lazy';
-        box.append(img);
+        if (type === 'image' && !url.startsWith('data:')) {
+          const open = link('thumb-link', null, url, 'Open the image in full size (new tab)');
+          open.append(img);
+          box.append(open);
+        } else {
+          box.append(img);
+        }
       } else {
         box.append(el('span', 'media-label', type === 'sticker' ? '🖼 Sticker' : '📷 Photo'));
       }
@@ -42,22 +84,10 @@ function mediaBlock(message) {
         box.append(el('span', 'media-label', type === 'ptt' ? '🎤 Voice message' : '🎵 Audio'));
       }
       return box;
-    case 'document': {
-      const label = `📄 ${message.content || 'Document'}`;
-      if (url) {
-        const link = el('a', 'media-label', label);
-        link.href = url;
-        link.target = '_blank';
-        link.rel = 'noopener noreferrer';
-        box.append(link);
-      } else {
-        box.append(el('span', 'media-label', label));
-      }
-      return box;
-    }
+    case 'document':
+      return documentBlock(box, message, url);
     case 'location':
-      box.append(el('span', 'media-label', '📍 Location'));
-      return box;
+      return locationBlock(box, message);
     case 'vcard':
     case 'multi_vcard':
       box.append(el('span', 'media-label', '👤 Contact card'));
@@ -85,10 +115,9 @@ export function messageBubble(message, { quoted, group, canReply, onReply, onRet
   }
   const media = mediaBlock(message);
   if (media) bubble.append(media);
-  if (message.content && message.messageType !== 'document') {
+  if (message.content) {
+    // the text, or a media's caption
     bubble.append(el('div', 'body', message.content));
-  } else if (message.content) {
-    // a document's content is its name, already shown
   } else if (!media) {
     bubble.append(el('div', 'body muted', `[${message.messageType}]`));
   }

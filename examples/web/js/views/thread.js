@@ -2,7 +2,7 @@
 
 import { actions } from '../actions.js';
 import { api, conversationPath, sessionQuery } from '../api.js';
-import { $, el, setError, show } from '../dom.js';
+import { $, announce, el, setError, show } from '../dom.js';
 import { forwardStatus, phoneOf } from '../format.js';
 import { PAGE_SIZE, state } from '../state.js';
 import { markRead, renderConversations, scheduleConversationRefresh } from './conversations.js';
@@ -93,7 +93,14 @@ export async function reloadNewest() {
 export function onNewMessage(message) {
   if (!message || typeof message.id !== 'string') return;
   scheduleConversationRefresh();
-  if (!state.open || message.conversationId !== state.open.id) return;
+  const here = Boolean(state.open && message.conversationId === state.open.id);
+  if (!message.isFromMe) {
+    const sender = message.senderName || phoneOf(message.senderId || message.conversationId);
+    announce(here
+      ? `${sender}: ${message.content || message.messageType}`
+      : `New message from ${sender}`);
+  }
+  if (!here) return;
   if (message.isFromMe && message.id.startsWith('local-') && adoptPending(message)) return;
   upsertMessage(message, true);
   if (!message.isFromMe && document.visibilityState === 'visible') markRead(true);
