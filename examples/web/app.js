@@ -11,6 +11,7 @@ import { onUnauthorized } from './js/api.js';
 import { $, setError } from './js/dom.js';
 import { closeEvents, connectEvents } from './js/events.js';
 import { SESSION_KEY, TOKEN_KEY, state } from './js/state.js';
+import { attachFile, clearAttachment } from './js/views/attachment.js';
 import { autosize, retrySend, submitComposer } from './js/views/composer.js';
 import {
   markRead, refreshConversations, renderConversations, startNewChat,
@@ -18,6 +19,7 @@ import {
 import { logIn, showLogin, tokenExpiry } from './js/views/login.js';
 import {
   logoutSession, onOtherSessionPush, onSessionPush, refreshSession, renderSession, startSession,
+  startWithPhone,
 } from './js/views/sessions.js';
 import {
   closeThread, loadOlder, onNewMessage, onStatusUpdate, openConversation, reloadNewest, setReply,
@@ -65,9 +67,7 @@ const liveHandlers = {
   other: onOtherSessionPush,
   'new-message': onNewMessage,
   'status-update': onStatusUpdate,
-  'session-status': (data) => {
-    onSessionPush(data && data.session && typeof data.session === 'object' ? data.session : data);
-  },
+  'session-status': onSessionPush,
 };
 
 async function selectSession(name) {
@@ -98,6 +98,7 @@ function init() {
     startSession();
   });
   $('logout-session').addEventListener('click', logoutSession);
+  $('pairing-form').addEventListener('submit', startWithPhone);
   $('search').addEventListener('input', renderConversations);
   $('new-chat-form').addEventListener('submit', startNewChat);
   $('composer').addEventListener('submit', submitComposer);
@@ -107,6 +108,11 @@ function init() {
   });
   $('message-input').addEventListener('input', autosize);
   $('reply-cancel').addEventListener('click', () => setReply(null));
+  $('file-input').addEventListener('change', attachFile);
+  $('attachment-remove').addEventListener('click', () => {
+    clearAttachment();
+    $('file-input').focus();
+  });
   $('back').addEventListener('click', () => {
     document.body.classList.remove('thread-open');
     const active = document.querySelector('.conversation.active button');

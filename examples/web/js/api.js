@@ -17,17 +17,18 @@ export function onUnauthorized(handler) {
   unauthorized = handler;
 }
 
+/** Calls the API with a JSON body (or none); the answer's JSON, or an `ApiError`. */
 export async function api(method, path, body) {
-  const headers = { Accept: 'application/json' };
+  if (body === undefined) return request(method, path, undefined, {});
+  return request(method, path, JSON.stringify(body), { 'Content-Type': 'application/json' });
+}
+
+async function request(method, path, body, extraHeaders) {
+  const headers = { Accept: 'application/json', ...extraHeaders };
   if (state.token) headers.Authorization = `Bearer ${state.token}`;
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
   let response;
   try {
-    response = await fetch(path, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    response = await fetch(path, { method, headers, body });
   } catch (error) {
     throw new ApiError(0, { message: 'the backend cannot be reached' });
   }
@@ -50,3 +51,14 @@ export async function api(method, path, body) {
 export const sessionPath = (name) => `/api/sessions/${encodeURIComponent(name)}`;
 export const conversationPath = (id) => `/api/conversations/${encodeURIComponent(id)}`;
 export const sessionQuery = () => `session=${encodeURIComponent(state.session)}`;
+
+/** Posts `fields` as `multipart/form-data` (a `File` is sent as a file part). */
+export async function upload(path, fields) {
+  const form = new FormData();
+  for (const [name, value] of Object.entries(fields)) {
+    if (value === undefined || value === null) continue;
+    if (value instanceof Blob) form.append(name, value, value.name || 'file');
+    else form.append(name, String(value));
+  }
+  return request('POST', path, form, {});
+}

@@ -8,20 +8,21 @@ export const state = {
   token: null,
   session: '',
   sessionInfo: null,
+  phoneCode: null, // the pairing code of the shown session while it waits for it
   // every stored session (name, status), and the unread messages of each, for the session list
   sessionList: [],
   unread: new Map(),
   unreadTimers: new Map(),
   conversations: [],
   open: null, // { id, title, page, hasMore, loading }
-  messages: new Map(), // key -> message (for the open conversation)
-  aliases: new Map(), // local/temporary id -> current key
-  inflight: [], // sends not yet matched with the backend's pending copy
+  // the open conversation's messages by key: the `clientId` of a message this page sent (it
+  // keeps it from the page to the server's copy), else the server's id
+  messages: new Map(),
+  attachment: null, // the file chosen for the next send: { file, preview }
   replyTo: null,
   events: null,
   expiryTimer: null,
   refreshTimer: null,
-  tmpSeq: 0,
   // how many session states were pushed: an answer to a request sent before the latest push is
   // older than what the page shows, and is not rendered over it
   sessionPushes: 0,

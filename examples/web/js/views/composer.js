@@ -1,16 +1,31 @@
-// The composer: a message typed in the open conversation, shown at once, then settled by the
-// backend's answer.
+// The composer: a message or a file for the open conversation, shown at once under the id the
+// page chose (`clientId`), then updated by the backend's answer and pushes, which carry the
+// same `clientId`.
 
-import { api } from '../api.js';
+import { api, upload } from '../api.js';
 import { $, setError } from '../dom.js';
-import { forwardStatus, normalisePhone, phoneOf } from '../format.js';
+import { normalisePhone, phoneOf } from '../format.js';
 import { state } from '../state.js';
+import { clearAttachment, fileType } from './attachment.js';
 import { scheduleConversationRefresh } from './conversations.js';
-import {
-  messageNode, rekey, renderMessage, resolveKey, setReply, upsertMessage,
-} from './thread.js';
+import { dropMessage, findKey, renderMessage, setReply, upsertMessage } from './thread.js';
 
-async function send(text, quotedId) {
+/** A new `clientId`: a random UUID (also on plain-HTTP pages, where `randomUUID` is missing). */
+export function newClientId() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6] & 0x0f) | 0x40;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/**
+ * Sends `text` (with `quotedId`, a server id, as a reply) or, with `attachment`, a file with
+ * `text` as its caption. Never repeated by itself: a failure shows the bubble failed, with a
+ * Retry for the person.
+ */
+async function send(text, quotedId, attachment) {
   const open = state.open;
   if (!open) return;
   const phone = normalisePhone(phoneOf(open.id));
@@ -19,60 +34,66 @@ async function send(text, quotedId) {
     return;
   }
   setError($('send-error'), '');
-  state.tmpSeq += 1;
-  const key = `tmp-${state.tmpSeq}`;
-  const pending = { key, conversationId: open.id, content: text, localId: null, resolvedId: null };
-  state.inflight.push(pending);
-  upsertMessage({
-    id: key,
+  const clientId = newClientId();
+  const local = {
+    id: clientId,
+    clientId,
     conversationId: open.id,
     senderId: '',
     senderName: null,
     content: text,
-    messageType: 'chat',
+    messageType: attachment ? fileType(attachment.file) : 'chat',
     timestamp: Math.floor(Date.now() / 1000),
     status: 'pending',
     isFromMe: true,
     quotedMessage: quotedId || null,
-    mediaUrl: null,
-  }, true);
-  const body = { sessionName: state.session, phone, message: text };
-  if (quotedId) body.quotedMessageId = quotedId;
+    mediaUrl: attachment ? attachment.preview : null,
+  };
+  if (attachment) {
+    Object.assign(local, {
+      fileName: attachment.file.name,
+      fileSize: attachment.file.size,
+      mimeType: attachment.file.type || null,
+      // kept for a retry, and to show the picture until the server's copy has an address
+      file: attachment.file,
+      preview: attachment.preview,
+    });
+  }
+  upsertMessage(local, true);
   try {
-    const stored = await api('POST', '/api/messages', body);
+    const stored = attachment
+      ? await upload('/api/messages/file', {
+        sessionName: state.session, phone, caption: text, clientId, file: attachment.file,
+      })
+      : await api('POST', '/api/messages', {
+        sessionName: state.session, phone, message: text, clientId, quotedMessageId: quotedId || undefined,
+      });
     if (state.open !== open) return;
-    settle(pending, stored.id, stored.status);
+    settle(stored, clientId, null);
   } catch (error) {
     if (state.open !== open) return;
     const stored = error.body && error.body.stored;
     if (stored && typeof stored.id === 'string') {
-      settle(pending, stored.id, 'failed');
+      settle(stored, clientId, 'failed');
     } else {
       // refused before anything was stored (bad input): nothing was sent
-      const current = resolveKey(pending.localId || key) || key;
-      const node = messageNode(current);
-      if (node) node.remove();
-      state.messages.delete(current);
-      const index = state.inflight.indexOf(pending);
-      if (index >= 0) state.inflight.splice(index, 1);
-      $('message-input').value = $('message-input').value || text;
+      dropMessage(clientId);
+      if (!attachment) $('message-input').value = $('message-input').value || text;
     }
     if (error.status !== 401) setError($('send-error'), `Not sent: ${error.message}`);
   }
 }
 
-/** The send answered: the bubble takes the stored id and status. */
-function settle(pending, id, status) {
-  const current = resolveKey(pending.localId || pending.key) || resolveKey(id);
-  if (current && current !== id) rekey(current, id);
-  if (!pending.localId) {
-    // the backend's pending copy has not arrived yet: recognise it when it does
-    pending.resolvedId = id;
+/** The send answered with the stored message; `status` overrides its status (`failed`). */
+function settle(stored, clientId, status) {
+  if (stored && typeof stored.id === 'string') {
+    upsertMessage({ ...stored, clientId: stored.clientId || clientId }, true);
   }
-  const message = state.messages.get(resolveKey(id) || id);
-  if (message) {
+  const key = findKey({ id: stored && stored.id, clientId });
+  const message = key && state.messages.get(key);
+  if (message && status === 'failed') {
     // a send that failed is failed whatever the stream said before
-    message.status = status === 'failed' ? 'failed' : forwardStatus(message.status, status);
+    message.status = 'failed';
     renderMessage(message);
   }
   scheduleConversationRefresh();
@@ -82,19 +103,22 @@ function settle(pending, id, status) {
 export function retrySend(message) {
   message.retried = true;
   renderMessage(message);
-  send(message.content, message.quotedMessage);
+  const attachment = message.file ? { file: message.file, preview: message.preview || null } : null;
+  send(message.content, message.quotedMessage, attachment);
 }
 
 export function submitComposer(event) {
   if (event) event.preventDefault();
   const input = $('message-input');
   const text = input.value;
-  if (!text.trim()) return;
+  const attachment = state.attachment;
+  if (!text.trim() && !attachment) return;
   input.value = '';
   autosize();
   const quoted = state.replyTo;
   setReply(null);
-  send(text, quoted);
+  clearAttachment();
+  send(attachment ? text.trim() : text, attachment ? null : quoted, attachment);
 }
 
 /** Grows the text box with its text, up to 160 px. */

@@ -3,7 +3,7 @@
 import { actions } from '../actions.js';
 import { api, sessionPath } from '../api.js';
 import { $, announce, el, setError, show } from '../dom.js';
-import { statusLabel } from '../format.js';
+import { normalisePhone, statusLabel } from '../format.js';
 import { state } from '../state.js';
 
 export function renderSession(session) {
@@ -21,12 +21,63 @@ export function renderSession(session) {
   } else {
     img.removeAttribute('src');
   }
+  renderPairing(session);
   const connected = session && session.status === 'connected';
   // starting again is harmless, but only useful when the session is not running
   $('start-session').disabled = Boolean(session && session.status !== 'disconnected');
   $('logout-session').disabled = !connected;
   show($('composer'), Boolean(state.open));
   $('send').disabled = false;
+}
+
+/**
+ * The pairing-code login: the form while the session is not linked, the code once the server
+ * gave one (kept while the session waits for it to be typed).
+ */
+function renderPairing(session) {
+  const status = session ? session.status : 'disconnected';
+  if (session && typeof session.phoneCode === 'string' && session.phoneCode) {
+    state.phoneCode = session.phoneCode;
+  }
+  if (status !== 'connecting') state.phoneCode = null;
+  const code = state.phoneCode;
+  show($('pairing'), !code && (status === 'disconnected' || status === 'connecting'));
+  show($('pairing-code-box'), Boolean(code));
+  const output = $('pairing-code');
+  if (code) {
+    if (output.dataset.code !== code) {
+      output.dataset.code = code;
+      output.textContent = formatPairingCode(code);
+    }
+  } else {
+    delete output.dataset.code;
+    output.textContent = '';
+  }
+}
+
+/** `ABCD1234` as `ABCD-1234`, as WhatsApp shows it; any other code as it is. */
+function formatPairingCode(code) {
+  return /^[A-Za-z0-9]{8}$/.test(code) ? `${code.slice(0, 4)}-${code.slice(4)}` : code;
+}
+
+/** Starts the session with a pairing code for the phone number typed in the pairing form. */
+export async function startWithPhone(event) {
+  event.preventDefault();
+  const input = $('pairing-phone');
+  const phone = normalisePhone(input.value);
+  if (!phone) {
+    setError($('pairing-error'), 'Enter the phone number with country code, e.g. +55 11 99999-9999.');
+    input.focus();
+    return;
+  }
+  setError($('pairing-error'), '');
+  $('pairing-button').disabled = true;
+  try {
+    await startSession(phone);
+  } finally {
+    $('pairing-button').disabled = false;
+  }
+  if (state.phoneCode) $('pairing-code').focus();
 }
 
 /** The stored sessions: suggestions for the name box and the list with their status. */
@@ -118,7 +169,7 @@ function scheduleUnreadCount(name) {
 export function onOtherSessionPush(type, data, name) {
   if (name === state.session) return;
   if (type === 'session-status') {
-    const session = data && data.session && typeof data.session === 'object' ? data.session : data;
+    const session = pushedSession(data);
     if (!session || session.name !== name) return;
     const index = state.sessionList.findIndex((s) => s.name === name);
     if (index >= 0) state.sessionList[index] = session;
@@ -148,12 +199,14 @@ export async function refreshSession() {
   }
 }
 
-export async function startSession() {
+/** Starts the shown session: a QR code to scan, or with `phone` a pairing code to type. */
+export async function startSession(phone) {
   const button = $('start-session');
   button.disabled = true;
   const pushes = state.sessionPushes;
   try {
-    const session = await api('POST', `${sessionPath(state.session)}/start`);
+    const body = phone ? { phone } : undefined;
+    const session = await api('POST', `${sessionPath(state.session)}/start`, body);
     if (pushes === state.sessionPushes) renderSession(session);
     setError($('app-error'), '');
     loadSessionNames();
@@ -177,8 +230,16 @@ export async function logoutSession() {
   }
 }
 
+/** The `Session` of a `session-status` push (older backends wrap it with its `phoneCode`). */
+function pushedSession(data) {
+  if (!data || typeof data !== 'object') return null;
+  if (!data.session || typeof data.session !== 'object') return data;
+  return typeof data.phoneCode === 'string' ? { ...data.session, phoneCode: data.phoneCode } : data.session;
+}
+
 /** A pushed state of the shown session. */
-export function onSessionPush(session) {
+export function onSessionPush(data) {
+  const session = pushedSession(data);
   if (!session || session.name !== state.session) return;
   state.sessionPushes += 1;
   const before = state.sessionInfo && statusLabel(state.sessionInfo);

@@ -6,13 +6,12 @@ import { $, announce, el, setError, show } from '../dom.js';
 import { forwardStatus, phoneOf } from '../format.js';
 import { PAGE_SIZE, state } from '../state.js';
 import { markRead, renderConversations, scheduleConversationRefresh } from './conversations.js';
+import { clearAttachment } from './attachment.js';
 import { messageBubble } from './message.js';
 
 export function closeThread() {
   state.open = null;
   state.messages.clear();
-  state.aliases.clear();
-  state.inflight = [];
   state.replyTo = null;
   $('messages').replaceChildren();
   $('thread-title').textContent = 'No conversation open';
@@ -20,6 +19,7 @@ export function closeThread() {
   show($('composer'), false);
   show($('thread-empty'), true);
   show($('reply-preview'), false);
+  clearAttachment();
   document.body.classList.remove('thread-open');
 }
 
@@ -81,10 +81,7 @@ export async function reloadNewest() {
       `${conversationPath(open.id)}/messages?${sessionQuery()}&page=1&limit=${PAGE_SIZE}`,
     );
     if (state.open !== open || !page || !Array.isArray(page.messages)) return;
-    for (const message of page.messages) {
-      if (!resolveKey(message.id)) upsertMessage(message, true);
-      else onStatusUpdate({ id: message.id, status: message.status });
-    }
+    for (const message of page.messages) upsertMessage(message, true);
   } catch {
     // the next event or reload catches up
   }
@@ -101,121 +98,117 @@ export function onNewMessage(message) {
       : `New message from ${sender}`);
   }
   if (!here) return;
-  if (message.isFromMe && message.id.startsWith('local-') && adoptPending(message)) return;
   upsertMessage(message, true);
   if (!message.isFromMe && document.visibilityState === 'visible') markRead(true);
 }
 
 export function onStatusUpdate(update) {
   if (!update || typeof update.id !== 'string') return;
-  if (update.localId) {
-    const key = resolveKey(update.localId);
-    if (key && key !== update.id && state.messages.has(key)) rekey(key, update.id);
-  }
-  const key = resolveKey(update.id);
+  const key = findKey(update);
   const message = key && state.messages.get(key);
   if (message) {
-    message.status = forwardStatus(message.status, update.status);
+    message.id = update.id;
+    message.status = pushedStatus(message.status, update.status);
     renderMessage(message);
   }
   scheduleConversationRefresh();
 }
 
-export function resolveKey(id) {
-  let key = id;
-  for (let i = 0; i < 4 && state.aliases.has(key); i += 1) key = state.aliases.get(key);
-  return state.messages.has(key) ? key : null;
+/**
+ * The status the server pushed, unless it is behind the shown one. A send that failed here
+ * moves on when the server proves it delivered after all (the backend adopts it): showing it
+ * failed would invite a second send.
+ */
+function pushedStatus(current, next) {
+  if (current === 'failed' && ['sent', 'delivered', 'read'].includes(next)) return next;
+  return forwardStatus(current, next);
 }
 
-export function rekey(from, to) {
-  const message = state.messages.get(from);
-  if (!message) return;
-  state.messages.delete(from);
-  state.aliases.set(from, to);
-  const existing = state.messages.get(to);
-  message.id = to;
-  if (existing) {
-    // the server's copy is already shown: keep the furthest status, drop the duplicate bubble
-    message.status = forwardStatus(message.status, existing.status);
-    const node = messageNode(to);
-    if (node) node.remove();
-  }
-  const node = messageNode(from);
-  if (node) node.dataset.id = to;
-  state.messages.set(to, message);
-  renderMessage(message);
-}
+/** The key of a shown message: the id its sender chose, or the server's id. */
+const keyOf = (message) => message.clientId || message.id;
 
-/** The backend's pending copy of a message this page is sending: take its id. */
-function adoptPending(message) {
-  const index = state.inflight.findIndex(
-    (p) => p.conversationId === message.conversationId && p.content === message.content,
-  );
-  if (index < 0) return false;
-  const pending = state.inflight[index];
-  state.inflight.splice(index, 1);
-  if (pending.resolvedId) {
-    state.aliases.set(message.id, pending.resolvedId);
-  } else {
-    pending.localId = message.id;
-    rekey(pending.key, message.id);
-  }
-  return true;
-}
-
-export function messageNode(id) {
-  for (const node of $('messages').children) if (node.dataset.id === id) return node;
+/** The key under which the message `{id, clientId}` is shown; `null` when it is not. */
+export function findKey({ id, clientId }) {
+  if (clientId && state.messages.has(clientId)) return clientId;
+  if (state.messages.has(id)) return id;
+  for (const [key, message] of state.messages) if (message.id === id) return key;
   return null;
 }
 
-/** Adds a message (at the end when `append`, else at the top) or updates the shown one. */
+/** The shown message with the server id `id`. */
+function byServerId(id) {
+  const key = findKey({ id });
+  return key ? state.messages.get(key) : null;
+}
+
+export function messageNode(key) {
+  for (const node of $('messages').children) if (node.dataset.key === key) return node;
+  return null;
+}
+
+/**
+ * Adds a message (at the end when `append`, else at the top) or updates the shown one: the
+ * server's copy of a message this page sent has the same `clientId`.
+ */
 export function upsertMessage(message, append) {
-  const key = resolveKey(message.id);
+  const key = findKey(message);
   if (key) {
     const shown = state.messages.get(key);
-    shown.status = forwardStatus(shown.status, message.status);
+    const status = pushedStatus(shown.status, message.status);
+    const clientId = shown.clientId || message.clientId;
+    Object.assign(shown, message, { status, clientId, retried: shown.retried, file: shown.file });
+    if (!message.mediaUrl && shown.preview) shown.mediaUrl = shown.preview;
     renderMessage(shown);
     return;
   }
-  state.messages.set(message.id, { ...message });
+  const stored = { ...message };
+  state.messages.set(keyOf(stored), stored);
   const node = el('li', 'message');
-  node.dataset.id = message.id;
+  node.dataset.key = keyOf(stored);
   const list = $('messages');
   const thread = $('thread');
   const atBottom = thread.scrollHeight - thread.scrollTop - thread.clientHeight < 60;
   if (append) {
     // keep time order: place before the first later message
     const later = [...list.children].find((n) => {
-      const other = state.messages.get(n.dataset.id);
+      const other = state.messages.get(n.dataset.key);
       return other && other.timestamp > message.timestamp;
     });
     list.insertBefore(node, later || null);
   } else {
     list.prepend(node);
   }
-  renderMessage(state.messages.get(message.id));
+  renderMessage(stored);
   // a quoted reply shown before its quoted message was loaded: fill it in now
   for (const other of state.messages.values()) {
-    if (other.quotedMessage === message.id) renderMessage(other);
+    if (other.quotedMessage && other.quotedMessage === stored.id) renderMessage(other);
   }
   if (append && (atBottom || message.isFromMe)) thread.scrollTop = thread.scrollHeight;
 }
 
+/** Removes a message this page showed but the backend refused (nothing was sent). */
+export function dropMessage(key) {
+  const node = messageNode(key);
+  if (node) node.remove();
+  state.messages.delete(key);
+}
+
 export function renderMessage(message) {
-  const node = messageNode(message.id);
+  const node = messageNode(keyOf(message));
   if (!node) return;
   node.className = `message ${message.isFromMe ? 'out' : 'in'}`;
   node.dataset.status = message.status;
+  node.dataset.id = message.id;
   let quoted = null;
   if (message.quotedMessage) {
-    const quotedKey = resolveKey(message.quotedMessage);
-    const original = quotedKey && state.messages.get(quotedKey);
-    if (original) quoted = original.content || original.messageType;
+    const original = byServerId(message.quotedMessage);
+    if (original) quoted = original.content || original.fileName || original.messageType;
   }
   node.replaceChildren(messageBubble(message, {
     quoted,
     group: Boolean(state.open && state.open.id.endsWith('@g.us')),
-    canReply: !message.id.startsWith('tmp-') && !message.id.startsWith('local-'),
+    // a reply quotes the server's id: only once the server gave one
+    canReply: !message.clientId || message.id !== message.clientId,
     onReply: setReply,
     onRetry: actions.retry,
   }));
