@@ -9,6 +9,7 @@ export const state = {
   session: '',
   sessionInfo: null,
   phoneCode: null, // the pairing code of the shown session while it waits for it
+  pairingPhone: null, // the number a pairing code was asked for
   // every stored session (name, status), and the unread messages of each, for the session list
   sessionList: [],
   unread: new Map(),

@@ -31,7 +31,7 @@ export function renderSession(session) {
 }
 
 /**
- * The pairing-code login: the form while the session is not linked, the code once the server
+ * The pairing-code login: the form while the session is not running, the code once the server
  * gave one (kept while the session waits for it to be typed).
  */
 function renderPairing(session) {
@@ -39,10 +39,16 @@ function renderPairing(session) {
   if (session && typeof session.phoneCode === 'string' && session.phoneCode) {
     state.phoneCode = session.phoneCode;
   }
-  if (status !== 'connecting') state.phoneCode = null;
+  if (status !== 'connecting') {
+    state.phoneCode = null;
+    state.pairingPhone = null;
+  }
   const code = state.phoneCode;
-  show($('pairing'), !code && (status === 'disconnected' || status === 'connecting'));
-  show($('pairing-code-box'), Boolean(code));
+  // a start with a phone number replaces a start with a QR code: offered before either
+  show($('pairing'), !code && status === 'disconnected');
+  const waiting = !code && status === 'connecting' && Boolean(state.pairingPhone)
+    && !(session && session.qrCode);
+  show($('pairing-code-box'), Boolean(code) || waiting);
   const output = $('pairing-code');
   if (code) {
     if (output.dataset.code !== code) {
@@ -51,7 +57,7 @@ function renderPairing(session) {
     }
   } else {
     delete output.dataset.code;
-    output.textContent = '';
+    output.textContent = waiting ? `Asking for a code for +${state.pairingPhone}…` : '';
   }
 }
 
@@ -72,12 +78,14 @@ export async function startWithPhone(event) {
   }
   setError($('pairing-error'), '');
   $('pairing-button').disabled = true;
+  state.pairingPhone = phone;
   try {
     await startSession(phone);
   } finally {
     $('pairing-button').disabled = false;
   }
-  if (state.phoneCode) $('pairing-code').focus();
+  // the form is gone: focus goes to what replaced it
+  if (!$('pairing-code-box').hidden) $('pairing-code').focus();
 }
 
 /** The stored sessions: suggestions for the name box and the list with their status. */

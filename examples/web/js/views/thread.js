@@ -107,7 +107,7 @@ export function onStatusUpdate(update) {
   const key = findKey(update);
   const message = key && state.messages.get(key);
   if (message) {
-    message.id = update.id;
+    if (update.id !== message.clientId) message.id = update.id;
     message.status = pushedStatus(message.status, update.status);
     renderMessage(message);
   }
@@ -156,7 +156,11 @@ export function upsertMessage(message, append) {
     const shown = state.messages.get(key);
     const status = pushedStatus(shown.status, message.status);
     const clientId = shown.clientId || message.clientId;
-    Object.assign(shown, message, { status, clientId, retried: shown.retried, file: shown.file });
+    // a late copy from before the server gave its id does not take it back
+    const id = message.id === clientId && shown.id !== clientId ? shown.id : message.id;
+    Object.assign(shown, message, {
+      id, status, clientId, retried: shown.retried, file: shown.file,
+    });
     if (!message.mediaUrl && shown.preview) shown.mediaUrl = shown.preview;
     renderMessage(shown);
     return;
