@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 use tokio::sync::mpsc;
 use wppconnect_client::{Client, RetryPolicy};
 use wppconnect_examples::backend::auth::hash_password;
-use wppconnect_examples::backend::{app, AppState, Auth, Store};
+use wppconnect_examples::backend::{Auth, Backend, Parts, Store};
 use wppconnect_sim::{Faults, RunningSimulator, Simulator};
 
 const WEBHOOK_SECRET: &str = "hook-secret";
@@ -16,13 +16,14 @@ const WEBHOOK_SECRET: &str = "hook-secret";
 const WAIT: Duration = Duration::from_secs(60);
 
 struct Harness {
-    sim: RunningSimulator,
+    sim: Option<RunningSimulator>,
     base: String,
     http: reqwest::Client,
     token: String,
 }
 
 impl Harness {
+    /// The backend in front of a fresh simulator.
     async fn new() -> Self {
         let sim = Simulator::builder()
             .fast()
@@ -36,17 +37,25 @@ impl Harness {
             .timeout(Duration::from_secs(5))
             .build()
             .unwrap();
+        Self {
+            sim: Some(sim),
+            ..Self::with_client(client).await
+        }
+    }
+
+    /// The backend in front of whatever `client` talks to, logged in as `ana`.
+    async fn with_client(client: Client) -> Self {
         let store = Store::open("sqlite::memory:").await.unwrap();
         let auth = Auth::new(
             HashMap::from([("ana".to_owned(), hash_password("s3nha").unwrap())]),
             "jwt-secret",
         );
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        // no health cache: each `/health` here sees the simulator as it is now
-        let state = AppState::new(client, store, auth, &base, WEBHOOK_SECRET)
-            .with_health_cache_period(Duration::ZERO);
-        tokio::spawn(async move { axum::serve(listener, app(state)).await.unwrap() });
+        let parts = Parts {
+            // no health cache: each `/health` here sees the simulator as it is now
+            health_cache_period: Some(Duration::ZERO),
+            ..Parts::new(client, store, auth, WEBHOOK_SECRET)
+        };
+        let base = Backend::bind("127.0.0.1:0", parts).await.unwrap().spawn();
         let http = reqwest::Client::new();
         let login: Value = http
             .post(format!("{base}/api/auth/login"))
@@ -59,11 +68,15 @@ impl Harness {
             .unwrap();
         let token = login["token"].as_str().unwrap().to_owned();
         Self {
-            sim,
+            sim: None,
             base,
             http,
             token,
         }
+    }
+
+    fn sim(&self) -> &RunningSimulator {
+        self.sim.as_ref().expect("this harness has a simulator")
     }
 
     async fn get(&self, path: &str) -> (u16, Value) {
@@ -121,7 +134,7 @@ impl Harness {
             .as_str()
             .unwrap()
             .starts_with("data:image/png;base64,"));
-        self.sim.scan("main").unwrap();
+        self.sim().scan("main").unwrap();
         self.until("/api/sessions/main", |s| s["status"] == "connected")
             .await;
     }
@@ -244,7 +257,7 @@ async fn a_contact_writes_stored_unread_pushed_then_read() {
     h.connect().await;
     let mut events = h.events("main").await;
     let id = h
-        .sim
+        .sim()
         .contact_writes("main", "5521988887777", "Tem horário amanhã?")
         .unwrap();
     let pushed = next_event(&mut events, |e, _| e == "new-message").await;
@@ -262,7 +275,7 @@ async fn a_contact_writes_stored_unread_pushed_then_read() {
         s["phoneNumber"] == "5511900000001"
     })
     .await;
-    h.sim
+    h.sim()
         .contact_writes("main", "5521988887777", "Alô?")
         .unwrap();
     h.until("/api/conversations?session=main", |c| {
@@ -289,7 +302,7 @@ async fn history_is_paginated_newest_page_first() {
     let h = Harness::new().await;
     h.connect().await;
     for i in 0..5 {
-        h.sim
+        h.sim()
             .contact_writes("main", "5521988887777", &format!("m{i}"))
             .unwrap();
         h.until("/api/conversations/5521988887777@c.us/messages", |p| {
@@ -399,7 +412,7 @@ async fn bad_tokens_bad_phones_and_bad_webhooks_are_refused() {
 async fn a_failed_send_is_stored_failed_and_never_retried() {
     let h = Harness::new().await;
     h.connect().await;
-    h.sim.set_faults(Faults {
+    h.sim().set_faults(Faults {
         send_status: Some(500),
         send_count: Some(1),
         ..Faults::default()
@@ -435,11 +448,11 @@ async fn a_failed_send_is_stored_failed_and_never_retried() {
 async fn repeated_webhooks_store_nothing_twice_and_early_acks_are_kept() {
     let h = Harness::new().await;
     h.connect().await;
-    h.sim.set_faults(Faults {
+    h.sim().set_faults(Faults {
         duplicate_webhooks: true,
         ..Faults::default()
     });
-    h.sim
+    h.sim()
         .contact_writes("main", "5521988887777", "uma vez")
         .unwrap();
     h.until("/api/conversations?session=main", |c| {
@@ -456,7 +469,7 @@ async fn repeated_webhooks_store_nothing_twice_and_early_acks_are_kept() {
         conversations[0]["unreadCount"], 1,
         "the copy did not count twice"
     );
-    h.sim.set_faults(Faults::default());
+    h.sim().set_faults(Faults::default());
 
     // an ack before its message: kept, then applied
     let hook = format!("{}/webhook/main?token={WEBHOOK_SECRET}", h.base);
@@ -548,7 +561,7 @@ async fn health_is_up_then_503_when_the_server_is_gone() {
         http,
         token,
     } = h;
-    sim.shutdown().await;
+    sim.unwrap().shutdown().await;
     let r = http.get(format!("{base}/health")).send().await.unwrap();
     assert_eq!(r.status(), 503);
     assert_eq!(r.json::<Value>().await.unwrap(), json!({"status": "down"}));
@@ -570,7 +583,7 @@ async fn reordered_acks_never_move_a_status_backwards() {
     let h = Harness::new().await;
     h.connect().await;
     let mut events = h.events("main").await;
-    h.sim.set_faults(Faults {
+    h.sim().set_faults(Faults {
         reorder_webhooks: true,
         webhook_events: vec!["onack".to_owned()],
         ..Faults::default()
@@ -612,7 +625,7 @@ async fn reordered_acks_never_move_a_status_backwards() {
 async fn a_send_that_fails_after_delivery_is_not_sent_again() {
     let h = Harness::new().await;
     h.connect().await;
-    h.sim.set_faults(Faults {
+    h.sim().set_faults(Faults {
         send_status: Some(502),
         send_count: Some(1),
         deliver_before_failing: true,
@@ -627,7 +640,7 @@ async fn a_send_that_fails_after_delivery_is_not_sent_again() {
     assert_eq!(status, 502, "{body}");
     assert_eq!(body["stored"]["status"], "failed");
     let copies = h
-        .sim
+        .sim()
         .messages("main")
         .into_iter()
         .filter(|m| m["body"] == "só uma vez")
@@ -636,4 +649,359 @@ async fn a_send_that_fails_after_delivery_is_not_sent_again() {
         copies, 1,
         "the backend did not retry a send the server may have made"
     );
+}
+
+#[tokio::test]
+async fn a_message_keeps_its_client_id_from_the_page_to_the_server_id() {
+    let h = Harness::new().await;
+    h.connect().await;
+    let mut events = h.events("main").await;
+    let client_id = "0b6f1c52-7d0e-4f1e-9a55-2a4b8f9c1d3e";
+    let (status, sent) = h
+        .post(
+            "/api/messages",
+            json!({"sessionName": "main", "phone": "5511999999999", "message": "um id só", "clientId": client_id}),
+        )
+        .await;
+    assert_eq!(status, 201, "{sent}");
+    assert_eq!(sent["clientId"], client_id);
+    let server_id = sent["id"].as_str().unwrap().to_owned();
+    assert!(server_id.starts_with("true_5511999999999@c.us_"), "{sent}");
+    let pending = next_event(&mut events, |e, _| e == "new-message").await;
+    assert_eq!(pending["session"], "main");
+    assert_eq!(
+        (
+            &pending["data"]["id"],
+            &pending["data"]["clientId"],
+            &pending["data"]["status"]
+        ),
+        (&json!(client_id), &json!(client_id), &json!("pending")),
+        "shown at once under the client's id: {pending}"
+    );
+    let confirmed = next_event(&mut events, |e, d| {
+        e == "status-update" && d["data"]["id"] == server_id.as_str()
+    })
+    .await;
+    assert_eq!(confirmed["data"]["clientId"], client_id, "{confirmed}");
+    assert_eq!(confirmed["data"]["conversationId"], "5511999999999@c.us");
+    let page = h
+        .until(
+            "/api/conversations/5511999999999@c.us/messages?session=main",
+            |p| p["messages"][0]["status"] == "read",
+        )
+        .await;
+    assert_eq!(page["messages"][0]["id"], server_id.as_str());
+    assert_eq!(page["messages"][0]["clientId"], client_id, "{page}");
+
+    // the same client id again (a retry after a lost answer): not sent twice
+    let (status, again) = h
+        .post(
+            "/api/messages",
+            json!({"sessionName": "main", "phone": "5511999999999", "message": "um id só", "clientId": client_id}),
+        )
+        .await;
+    assert_eq!(status, 409, "{again}");
+    assert_eq!(again["error"], "duplicate_client_id");
+    assert_eq!(again["stored"]["id"], server_id.as_str());
+    let copies = h
+        .sim()
+        .messages("main")
+        .into_iter()
+        .filter(|m| m["body"] == "um id só")
+        .count();
+    assert_eq!(copies, 1, "a client id is sent once");
+
+    // a client id that breaks the rule: 400, nothing stored nor sent
+    for bad in [
+        "short",
+        "true_5511999999999@c.us_3EB0AAAA",
+        "a b c d e f g h",
+    ] {
+        let (status, body) = h
+            .post(
+                "/api/messages",
+                json!({"sessionName": "main", "phone": "5511999999999", "message": "nunca", "clientId": bad}),
+            )
+            .await;
+        assert_eq!(
+            (status, &body["error"]),
+            (400, &json!("bad_request")),
+            "{bad}: {body}"
+        );
+        assert!(
+            body["reason"].as_str().unwrap().contains("clientId"),
+            "{body}"
+        );
+    }
+    assert!(!h
+        .sim()
+        .messages("main")
+        .iter()
+        .any(|m| m["body"] == "nunca"));
+    let (_, page) = h
+        .get("/api/conversations/5511999999999@c.us/messages?session=main")
+        .await;
+    assert_eq!(page["total"], 1, "{page}");
+}
+
+#[tokio::test]
+async fn a_failed_send_quotes_the_server_s_reason_once() {
+    let h = Harness::new().await;
+    h.connect().await;
+    let (status, body) = h
+        .post(
+            "/api/messages",
+            json!({"sessionName": "main", "phone": "5511900009999", "message": "ninguém", "clientId": "failed-0001"}),
+        )
+        .await;
+    assert_eq!(status, 502, "{body}");
+    assert_eq!(body["error"], "send_failed");
+    let reason = body["reason"].as_str().unwrap();
+    assert_eq!(
+        reason.matches("O número 5511900009999 não existe.").count(),
+        1,
+        "the server's message, once: {reason}"
+    );
+    assert_eq!(body["message"], reason);
+    assert_eq!(body["stored"]["status"], "failed");
+    assert_eq!(
+        (&body["stored"]["id"], &body["stored"]["clientId"]),
+        (&json!("failed-0001"), &json!("failed-0001")),
+        "a failed send keeps the client's id: {body}"
+    );
+}
+
+/// A fixture webhook body of the real server, for session `main`.
+fn fixture_for_main(body: &str) -> String {
+    body.replacen(
+        "\"session\": \"NERDWHATS_AMERICA\"",
+        "\"session\": \"main\"",
+        1,
+    )
+}
+
+#[tokio::test]
+async fn documents_and_locations_keep_their_file_name_size_and_coordinates() {
+    let h = Harness::new().await;
+    let mut events = h.events("main").await;
+    let hook = format!("{}/webhook/main?token={WEBHOOK_SECRET}", h.base);
+    for body in [
+        include_str!("fixtures/onmessage-document.json"),
+        include_str!("fixtures/onmessage-location.json"),
+    ] {
+        let answer = h
+            .http
+            .post(&hook)
+            .header("content-type", "application/json")
+            .body(fixture_for_main(body))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 200);
+    }
+    let document = next_event(&mut events, |e, d| {
+        e == "new-message" && d["data"]["messageType"] == "document"
+    })
+    .await;
+    assert_eq!(document["data"]["fileName"], "nota-fiscal-4821.pdf");
+    assert_eq!(document["data"]["fileSize"], 329);
+    assert_eq!(document["data"]["mimeType"], "application/pdf");
+    assert_eq!(document["data"]["content"], "Segue a nota fiscal");
+    let (_, page) = h
+        .get("/api/conversations/5531977776666@c.us/messages?session=main")
+        .await;
+    assert_eq!(
+        page["messages"][0]["fileName"], "nota-fiscal-4821.pdf",
+        "{page}"
+    );
+    assert_eq!(page["messages"][0]["fileSize"], 329);
+    let (_, page) = h
+        .get("/api/conversations/5511999999999@c.us/messages?session=main")
+        .await;
+    let location = &page["messages"][0]["location"];
+    assert_eq!(
+        location,
+        &json!({"latitude": -22.9711, "longitude": -43.1822, "name": "Praia de Copacabana",
+            "address": "Av. Atlântica, Rio de Janeiro - RJ"}),
+        "{page}"
+    );
+    assert_eq!(page["messages"][0]["content"], "", "no thumbnail as text");
+}
+
+#[tokio::test]
+async fn a_start_with_a_phone_number_shows_the_pairing_code() {
+    let h = Harness::new().await;
+    let mut events = h.events("main").await;
+    let (status, session) = h
+        .post(
+            "/api/sessions/main/start",
+            json!({"phone": "+55 11 90000-0001"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{session}");
+    assert_eq!(session["status"], "connecting");
+    let pushed = next_event(&mut events, |e, d| {
+        e == "session-status" && d["data"]["phoneCode"].is_string()
+    })
+    .await;
+    let code = pushed["data"]["phoneCode"].as_str().unwrap();
+    assert_eq!(code.len(), 8, "{pushed}");
+    assert_eq!(pushed["data"]["name"], "main");
+    assert_eq!(pushed["data"]["status"], "connecting");
+    let (status, body) = h
+        .post("/api/sessions/main/start", json!({"phone": "12ab"}))
+        .await;
+    assert_eq!(
+        (status, &body["error"]),
+        (400, &json!("bad_request")),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn a_file_goes_to_the_server_as_one_multipart_upload_and_is_stored_as_a_document() {
+    use wiremock::matchers::{header, method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/api/main/send-file"))
+        .and(header("authorization", "Bearer the-token"))
+        .respond_with(
+            ResponseTemplate::new(201)
+                .set_body_raw(include_str!("fixtures/send-file.json"), "application/json"),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(wiremock::matchers::any())
+        .respond_with(ResponseTemplate::new(500).set_body_string("unexpected request"))
+        .mount(&server)
+        .await;
+    let client = Client::builder(&server.uri())
+        .unwrap()
+        .token("main", "the-token")
+        .unwrap()
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let h = Harness::with_client(client).await;
+    let pdf = b"%PDF-1.4 a tiny document".to_vec();
+    let form = reqwest::multipart::Form::new()
+        .text("session", "main")
+        .text("to", "+55 11 99999-9999")
+        .text("caption", "Segue a nota")
+        .text("clientId", "file-0001-abcd")
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(pdf.clone())
+                .file_name("nota.pdf")
+                .mime_str("application/pdf")
+                .unwrap(),
+        );
+    let answer = h
+        .http
+        .post(format!("{}/api/messages", h.base))
+        .bearer_auth(&h.token)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let status = answer.status().as_u16();
+    let sent: Value = answer.json().await.unwrap();
+    assert_eq!(status, 201, "{sent}");
+    assert_eq!(sent["id"], "true_5511999999999@c.us_3EB05E6F7A8B9C0D1E2F3A");
+    assert_eq!(sent["clientId"], "file-0001-abcd");
+    assert_eq!(sent["messageType"], "document");
+    assert_eq!(sent["fileName"], "nota.pdf");
+    assert_eq!(sent["fileSize"], pdf.len());
+    assert_eq!(sent["mimeType"], "application/pdf");
+    assert_eq!(sent["content"], "Segue a nota");
+    assert_eq!(sent["status"], "sent");
+
+    // what reached the server: one multipart form with the file as itself
+    let requests = server.received_requests().await.unwrap();
+    let upload: Vec<_> = requests
+        .iter()
+        .filter(|r| r.url.path() == "/api/main/send-file")
+        .collect();
+    assert_eq!(upload.len(), 1, "sent once");
+    let content_type = upload[0]
+        .headers
+        .get("content-type")
+        .unwrap()
+        .to_str()
+        .unwrap();
+    assert!(
+        content_type.starts_with("multipart/form-data"),
+        "{content_type}"
+    );
+    let body = String::from_utf8_lossy(&upload[0].body);
+    assert!(
+        body.contains("name=\"file\"; filename=\"nota.pdf\""),
+        "{body}"
+    );
+    assert!(
+        body.contains("%PDF-1.4 a tiny document"),
+        "the bytes, not base64"
+    );
+    assert!(body.contains("5511999999999"), "{body}");
+    assert!(body.contains("Segue a nota"), "{body}");
+
+    let (_, page) = h
+        .get("/api/conversations/5511999999999@c.us/messages?session=main")
+        .await;
+    assert_eq!(page["messages"][0]["fileName"], "nota.pdf", "{page}");
+    assert_eq!(page["messages"][0]["clientId"], "file-0001-abcd");
+
+    // a form without its file, and an empty file: 400, nothing sent
+    for form in [
+        reqwest::multipart::Form::new()
+            .text("session", "main")
+            .text("to", "5511999999999"),
+        reqwest::multipart::Form::new()
+            .text("session", "main")
+            .text("to", "5511999999999")
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(Vec::new()).file_name("x.pdf"),
+            ),
+    ] {
+        let answer = h
+            .http
+            .post(format!("{}/api/messages", h.base))
+            .bearer_auth(&h.token)
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 400);
+        assert_eq!(
+            answer.json::<Value>().await.unwrap()["error"],
+            "bad_request"
+        );
+    }
+    // over the limit: 413, JSON
+    let big = vec![b'x'; wppconnect_examples::backend::messages::MAX_UPLOAD_BYTES + 1];
+    let form = reqwest::multipart::Form::new()
+        .text("session", "main")
+        .text("to", "5511999999999")
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(big).file_name("big.bin"),
+        );
+    let answer = h
+        .http
+        .post(format!("{}/api/messages", h.base))
+        .bearer_auth(&h.token)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 413);
+    assert_eq!(
+        answer.json::<Value>().await.unwrap()["error"],
+        "payload_too_large"
+    );
+    server.verify().await;
 }

@@ -255,11 +255,15 @@ async fn a_failed_send_that_the_server_delivered_is_adopted_not_sent_again() {
     .await;
     assert_eq!(status, 502, "{body}");
     assert_eq!(body["stored"]["status"], "failed");
-    let local_id = body["stored"]["id"].as_str().unwrap().to_owned();
+    let client_id = body["stored"]["clientId"].as_str().unwrap().to_owned();
+    assert_eq!(body["stored"]["id"], client_id.as_str(), "no server id yet");
 
     // the server's acks prove it sent the message: the failed one moves forward
     let adopted = next_event(&mut events, |e, d| {
-        e == "status-update" && d["data"]["localId"] == local_id.as_str()
+        // the one that carries the server's id beside the client's (the first says `failed`)
+        e == "status-update"
+            && d["data"]["clientId"] == client_id.as_str()
+            && d["data"]["id"] != client_id.as_str()
     })
     .await;
     let server_id = adopted["data"]["id"].as_str().unwrap().to_owned();

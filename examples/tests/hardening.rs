@@ -14,7 +14,7 @@ use wiremock::matchers::{any, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 use wppconnect_client::{Client, RetryPolicy};
 use wppconnect_examples::backend::auth::{hash_password, Claims, LoginQuotas};
-use wppconnect_examples::backend::{app, AppState, Auth, Store};
+use wppconnect_examples::backend::{AppState, Auth, Parts, Store};
 
 const JWT_SECRET: &str = "hardening-tests-jwt-secret-of-32+bytes";
 const SECRET_KEY: &str = "THE-SERVERS-SECRET-KEY-1234";
@@ -66,14 +66,16 @@ impl Backend {
             HashMap::from([("ana".to_owned(), hash_password("s3nha").unwrap())]),
             JWT_SECRET,
         ));
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let base = format!("http://{addr}");
-        let state = configure(
-            AppState::new(client, store, auth, &base, "hook-secret").with_secret_key(SECRET_KEY),
-        );
-        let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
-        tokio::spawn(async move { axum::serve(listener, service).await.unwrap() });
+        let parts = Parts {
+            secret_key: Some(SECRET_KEY.to_owned()),
+            ..Parts::new(client, store, auth, "hook-secret")
+        };
+        let mut backend = wppconnect_examples::backend::Backend::bind("127.0.0.1:0", parts)
+            .await
+            .unwrap();
+        backend.state = configure(backend.state);
+        let addr = backend.addr();
+        let base = backend.spawn();
         let http = reqwest::Client::new();
         let login: Value = http
             .post(format!("{base}/api/auth/login"))

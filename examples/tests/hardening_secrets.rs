@@ -5,7 +5,6 @@
 
 use std::collections::HashMap;
 use std::io::Write;
-use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -13,7 +12,7 @@ use serde_json::{json, Value};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 use wppconnect_client::{Client, RetryPolicy};
 use wppconnect_examples::backend::auth::hash_password;
-use wppconnect_examples::backend::{app, AppState, Auth, RedactLogs, Store};
+use wppconnect_examples::backend::{Auth, Backend, Parts, RedactLogs, Store};
 
 const SECRET_KEY: &str = "THE-SERVERS-SECRET-KEY-5678";
 const JWT_SECRET: &str = "secrets-test-jwt-secret-of-32+bytes!";
@@ -102,13 +101,12 @@ async fn the_secret_key_echoed_by_the_server_reaches_no_answer_and_no_log() {
         HashMap::from([("ana".to_owned(), hash_password("s3nha").unwrap())]),
         JWT_SECRET,
     );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let state = AppState::new(client, store, auth, &base, "hook-secret-of-the-test")
-        .with_secret_key(SECRET_KEY)
-        .with_sessions(vec!["main".to_owned(), "loja".to_owned()]);
-    let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
-    tokio::spawn(async move { axum::serve(listener, service).await.unwrap() });
+    let parts = Parts {
+        secret_key: Some(SECRET_KEY.to_owned()),
+        sessions: vec!["main".to_owned(), "loja".to_owned()],
+        ..Parts::new(client, store, auth, "hook-secret-of-the-test")
+    };
+    let base = Backend::bind("127.0.0.1:0", parts).await.unwrap().spawn();
     let http = reqwest::Client::new();
     let token = http
         .post(format!("{base}/api/auth/login"))

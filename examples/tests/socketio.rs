@@ -10,7 +10,7 @@ use std::time::Duration;
 use serde_json::{json, Value};
 use wppconnect_client::{Client, RetryPolicy};
 use wppconnect_examples::backend::auth::hash_password;
-use wppconnect_examples::backend::{app, AppState, Auth, Store};
+use wppconnect_examples::backend::{Auth, Backend, Parts, Store};
 use wppconnect_sim::{SessionStatus, Simulator};
 
 /// Installs socket.io-client 4 once into the target directory; returns its `node_modules` parent.
@@ -70,10 +70,8 @@ async fn the_official_socket_io_client_joins_sends_and_receives() {
         HashMap::from([("ana".to_owned(), hash_password("s3nha").unwrap())]),
         "jwt-secret",
     );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let state = AppState::new(client, store, auth.clone(), &base, "hook-secret");
-    tokio::spawn(async move { axum::serve(listener, app(state)).await.unwrap() });
+    let parts = Parts::new(client, store, auth.clone(), "hook-secret");
+    let base = Backend::bind("127.0.0.1:0", parts).await.unwrap().spawn();
     let token = auth.login("ana", "s3nha", None).await.unwrap();
     let http = reqwest::Client::new();
     http.post(format!("{base}/api/sessions/main/start"))
@@ -107,13 +105,13 @@ async fn the_official_socket_io_client_joins_sends_and_receives() {
     assert!(
         lines
             .iter()
-            .any(|l| l["kind"] == "new-message" && l["data"]["status"] == "pending"),
+            .any(|l| l["kind"] == "new-message" && l["data"]["data"]["status"] == "pending"),
         "pushed at once as pending"
     );
     let statuses: Vec<&str> = lines
         .iter()
-        .filter(|l| l["kind"] == "status-update" && l["data"]["id"] == id)
-        .filter_map(|l| l["data"]["status"].as_str())
+        .filter(|l| l["kind"] == "status-update" && l["data"]["data"]["id"] == id)
+        .filter_map(|l| l["data"]["data"]["status"].as_str())
         .collect();
     assert!(
         statuses.contains(&"delivered") && statuses.last() == Some(&"read"),

@@ -15,6 +15,7 @@ const ALL: [MessageStatus; 5] = [
 fn message(id: &str, status: MessageStatus) -> Message {
     Message {
         id: id.to_owned(),
+        client_id: None,
         conversation_id: "5511999999999@c.us".to_owned(),
         sender_id: "5511999999999@c.us".to_owned(),
         sender_name: None,
@@ -25,6 +26,10 @@ fn message(id: &str, status: MessageStatus) -> Message {
         is_from_me: true,
         quoted_message: None,
         media_url: None,
+        mime_type: None,
+        file_name: None,
+        file_size: None,
+        location: None,
     }
 }
 

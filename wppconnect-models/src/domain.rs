@@ -60,12 +60,189 @@ impl From<Ack> for MessageStatus {
     }
 }
 
+impl MessageStatus {
+    /// Every status, in the order a message goes through them (`Failed` apart, last).
+    pub const ALL: [Self; 5] = [
+        Self::Pending,
+        Self::Sent,
+        Self::Delivered,
+        Self::Read,
+        Self::Failed,
+    ];
+
+    /// The status as stored and sent: `pending`, `sent`, `delivered`, `read`, `failed`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Sent => "sent",
+            Self::Delivered => "delivered",
+            Self::Read => "read",
+            Self::Failed => "failed",
+        }
+    }
+
+    /// The status of [`MessageStatus::as_str`]'s word; `None` for any other word.
+    #[must_use]
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|status| status.as_str() == name)
+    }
+
+    /// A number that grows as a message moves forward (`Failed` is -1, below `Pending`): what a
+    /// database compares so that a status never goes backwards, as [`MessageStatus::can_become`]
+    /// does.
+    #[must_use]
+    pub fn rank(self) -> i64 {
+        match self {
+            Self::Failed => -1,
+            Self::Pending => 0,
+            Self::Sent => 1,
+            Self::Delivered => 2,
+            Self::Read => 3,
+        }
+    }
+
+    /// `self`, or `floor` when `self` is behind it and may move there (a message the server
+    /// has is at least sent).
+    #[must_use]
+    pub fn at_least(self, floor: Self) -> Self {
+        if self.can_become(floor) {
+            floor
+        } else {
+            self
+        }
+    }
+}
+
+/// The id a client chooses for a message it sends, before the server gives its own (a UUID
+/// from `crypto.randomUUID()` fits): 8 to 64 ASCII letters, digits, `-` or `_`. It never
+/// contains `@`, so it is never mistaken for a server's message id.
+///
+/// ```
+/// use wppconnect_models::domain::ClientId;
+/// let id = ClientId::new("0b6f1c52-7d0e-4f1e-9a55-2a4b8f9c1d3e")?;
+/// assert_eq!(id.as_str(), "0b6f1c52-7d0e-4f1e-9a55-2a4b8f9c1d3e");
+/// assert!(ClientId::new("true_5511999999999@c.us_3EB0").is_err());
+/// # Ok::<(), wppconnect_models::domain::InvalidClientId>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct ClientId(String);
+
+/// Why a [`ClientId`] was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("a clientId is 8 to 64 ASCII letters, digits, '-' or '_' (a UUID fits)")]
+pub struct InvalidClientId;
+
+impl ClientId {
+    /// Shortest accepted id.
+    pub const MIN_LEN: usize = 8;
+    /// Longest accepted id.
+    pub const MAX_LEN: usize = 64;
+
+    /// Checks `id`.
+    ///
+    /// # Errors
+    /// [`InvalidClientId`] when it is too short, too long, or has another character.
+    pub fn new(id: &str) -> Result<Self, InvalidClientId> {
+        let fits = (Self::MIN_LEN..=Self::MAX_LEN).contains(&id.len())
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        if fits {
+            Ok(Self(id.to_owned()))
+        } else {
+            Err(InvalidClientId)
+        }
+    }
+
+    /// The id.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for ClientId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::str::FromStr for ClientId {
+    type Err = InvalidClientId;
+
+    fn from_str(id: &str) -> Result<Self, Self::Err> {
+        Self::new(id)
+    }
+}
+
+impl TryFrom<String> for ClientId {
+    type Error = InvalidClientId;
+
+    fn try_from(id: String) -> Result<Self, Self::Error> {
+        Self::new(&id)
+    }
+}
+
+impl From<ClientId> for String {
+    fn from(id: ClientId) -> Self {
+        id.0
+    }
+}
+
+/// Where a location message points.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Location {
+    /// Latitude, degrees (`lat`).
+    pub latitude: f64,
+    /// Longitude, degrees (`lng`).
+    pub longitude: f64,
+    /// The place's name: the first line of the server's `loc`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The place's address: the rest of `loc`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+}
+
+impl Location {
+    /// The location of a wire message (`lat`, `lng`, `loc`), when it has coordinates.
+    #[must_use]
+    pub fn of(m: &crate::Message) -> Option<Self> {
+        let (latitude, longitude) = m.location()?;
+        let line = |text: &str| {
+            let text = text.trim();
+            (!text.is_empty()).then(|| text.to_owned())
+        };
+        let (name, address) = match m.loc.as_deref() {
+            Some(loc) => match loc.split_once('\n') {
+                Some((name, address)) => (line(name), line(address)),
+                None => (line(loc), None),
+            },
+            None => (None, None),
+        };
+        Some(Self {
+            latitude,
+            longitude,
+            name,
+            address,
+        })
+    }
+}
+
 /// A message as the application sees it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Message {
-    /// Serialized message id.
+    /// Serialized message id: the server's, once it gave one; until then (a send pending or
+    /// failed) the [`Message::client_id`].
     pub id: String,
+    /// The id the client chose when it sent this message ([`ClientId`]); it never changes,
+    /// while [`Message::id`] becomes the server's. `None` for messages the client did not send.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
     /// The chat id of the conversation.
     pub conversation_id: String,
     /// Who wrote it.
@@ -86,6 +263,18 @@ pub struct Message {
     pub quoted_message: Option<String>,
     /// Where the media can be fetched, when the payload tells (S3 URL).
     pub media_url: Option<String>,
+    /// The media's MIME type (`mimetype`), for media messages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mime_type: Option<String>,
+    /// A document's file name (`filename`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_name: Option<String>,
+    /// The media's size in bytes (`size`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_size: Option<u64>,
+    /// Where a location message points (`lat`, `lng`, `loc`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
 }
 
 impl From<&crate::Message> for Message {
@@ -100,6 +289,7 @@ impl From<&crate::Message> for Message {
         .unwrap_or_default();
         Self {
             id: m.id.as_str().to_owned(),
+            client_id: None,
             conversation_id,
             sender_id,
             sender_name: m.sender_name().map(str::to_owned),
@@ -114,6 +304,10 @@ impl From<&crate::Message> for Message {
                 .or_else(|| m.quoted_msg.as_ref().and_then(|q| q.id.as_ref()))
                 .map(|id| id.as_str().to_owned()),
             media_url: m.file_url.clone(),
+            mime_type: m.mimetype.clone().filter(|_| m.kind.is_media()),
+            file_name: m.filename.clone().filter(|n| !n.is_empty()),
+            file_size: m.size,
+            location: Location::of(m),
         }
     }
 }
@@ -275,6 +469,10 @@ pub struct Session {
     pub last_connected: Option<i64>,
     /// The account's phone number (digits), once known.
     pub phone_number: Option<String>,
+    /// The pairing code to type on the phone, while a start with a phone number waits for it
+    /// (`phoneCode`); not stored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone_code: Option<String>,
 }
 
 impl Session {
@@ -289,6 +487,7 @@ impl Session {
                 .map(|b64| format!("data:image/png;base64,{b64}")),
             last_connected: None,
             phone_number: None,
+            phone_code: state.phone_code.clone().filter(|c| !c.is_empty()),
         }
     }
 }
@@ -325,6 +524,125 @@ mod tests {
         assert!(Pending.can_become(Failed));
         assert!(!Delivered.can_become(Failed));
         assert!(!Failed.can_become(Sent));
+    }
+
+    fn fixture_message(body: &str) -> Message {
+        let event = crate::Event::from_slice(body.as_bytes()).unwrap();
+        Message::from(event.message().unwrap())
+    }
+
+    #[test]
+    fn a_document_keeps_its_file_name_size_and_type() {
+        let m = fixture_message(include_str!("../tests/fixtures/onmessage-document.json"));
+        assert_eq!(m.message_type, MessageType::Document);
+        assert_eq!(m.file_name.as_deref(), Some("nota-fiscal-4821.pdf"));
+        assert_eq!(m.file_size, Some(329));
+        assert_eq!(m.mime_type.as_deref(), Some("application/pdf"));
+        assert_eq!(m.content, "Segue a nota fiscal");
+        assert_eq!(m.location, None);
+        let json = serde_json::to_value(&m).unwrap();
+        assert_eq!(json["fileName"], "nota-fiscal-4821.pdf");
+        assert_eq!(json["fileSize"], 329);
+        assert_eq!(json["mimeType"], "application/pdf");
+        assert!(json.get("clientId").is_none(), "absent, not null: {json}");
+        let back: Message = serde_json::from_value(json).unwrap();
+        assert_eq!(back, m);
+    }
+
+    #[test]
+    fn a_location_keeps_its_coordinates_name_and_address() {
+        let m = fixture_message(include_str!("../tests/fixtures/onmessage-location.json"));
+        assert_eq!(m.message_type, MessageType::Location);
+        let location = m.location.clone().unwrap();
+        assert_eq!(
+            location,
+            Location {
+                latitude: -22.9711,
+                longitude: -43.1822,
+                name: Some("Praia de Copacabana".to_owned()),
+                address: Some("Av. Atlântica, Rio de Janeiro - RJ".to_owned()),
+            }
+        );
+        assert_eq!(m.content, "", "the map thumbnail in `body` is not text");
+        assert_eq!(m.mime_type, None);
+        let json = serde_json::to_value(&m).unwrap();
+        assert_eq!(json["location"]["latitude"], -22.9711);
+        assert_eq!(json["location"]["longitude"], -43.1822);
+        // a `loc` of one line is the name; none at all leaves both out
+        let mut wire = crate::Message::new(
+            crate::MessageId::from_wire("false_1@c.us_A"),
+            MessageType::Location,
+        );
+        wire.lat = serde_json::from_str("1.5").ok();
+        wire.lng = serde_json::from_str("-2").ok();
+        wire.loc = Some("Padaria".to_owned());
+        let one_line = Location::of(&wire).unwrap();
+        assert_eq!((one_line.latitude, one_line.longitude), (1.5, -2.0));
+        assert_eq!(one_line.name.as_deref(), Some("Padaria"));
+        assert_eq!(one_line.address, None);
+        wire.lat = None;
+        assert_eq!(Location::of(&wire), None, "no coordinates, no location");
+    }
+
+    #[test]
+    fn a_text_message_has_no_media_fields() {
+        let m = fixture_message(include_str!("../tests/fixtures/onmessage-text.json"));
+        assert_eq!(
+            (&m.file_name, m.file_size, &m.mime_type, &m.location),
+            (&None, None, &None, &None)
+        );
+    }
+
+    #[test]
+    fn client_ids_are_checked() {
+        for good in [
+            "0b6f1c52-7d0e-4f1e-9a55-2a4b8f9c1d3e",
+            "abcdEFGH",
+            "a_b-c_d-e",
+            &"x".repeat(64),
+        ] {
+            assert_eq!(ClientId::new(good).unwrap().as_str(), good);
+        }
+        for bad in [
+            "",
+            "short",
+            "true_5511999999999@c.us_3EB0",
+            "has space 1234",
+            "ümlaut-1234",
+            &"x".repeat(65),
+            "../../etc/passwd",
+        ] {
+            assert_eq!(ClientId::new(bad), Err(InvalidClientId), "{bad}");
+        }
+        let parsed: Result<ClientId, _> = serde_json::from_str("\"not ok\"");
+        assert!(parsed.is_err());
+        let id: ClientId = serde_json::from_str("\"abcdefgh\"").unwrap();
+        assert_eq!(serde_json::to_string(&id).unwrap(), "\"abcdefgh\"");
+    }
+
+    #[test]
+    fn status_names_and_ranks_follow_the_order() {
+        for status in MessageStatus::ALL {
+            assert_eq!(MessageStatus::from_name(status.as_str()), Some(status));
+            assert_eq!(
+                serde_json::to_value(status).unwrap(),
+                serde_json::Value::from(status.as_str())
+            );
+            for next in MessageStatus::ALL {
+                if next != MessageStatus::Failed && status != MessageStatus::Failed {
+                    assert_eq!(status.can_become(next), next.rank() > status.rank());
+                }
+            }
+        }
+        assert_eq!(MessageStatus::from_name("seen"), None);
+        assert_eq!(
+            MessageStatus::Read.at_least(MessageStatus::Sent),
+            MessageStatus::Read
+        );
+        assert_eq!(
+            MessageStatus::Pending.at_least(MessageStatus::Sent),
+            MessageStatus::Sent
+        );
     }
 
     #[test]

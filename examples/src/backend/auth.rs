@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
@@ -10,12 +10,22 @@ use std::time::Duration;
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use axum::extract::connect_info::ConnectInfo;
+use axum::extract::{FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::{header, Extensions};
+use axum::routing::post;
+use axum::{Json, Router};
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use jsonwebtoken::{decode, encode, DecodingKey, EncodingKey, Header, Validation};
 use rand::distributions::{Alphanumeric, DistString};
 use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
 use tokio::sync::Semaphore;
+
+use super::error::{ApiError, ApiJson};
+use super::AppState;
 
 /// How long a login token is valid.
 pub const TOKEN_TTL_SECS: i64 = 12 * 60 * 60;
@@ -270,6 +280,109 @@ impl LoginLimits {
                 retry_after: not_until.wait_time_from(now),
             })
     }
+}
+
+// The HTTP side: the extractors every protected route uses, and `POST /api/auth/login`.
+
+/// The login route.
+pub(super) fn routes() -> Router<AppState> {
+    Router::new().route("/api/auth/login", post(login))
+}
+
+/// A request with a valid JWT, from `Authorization: Bearer …` or `?access_token=` (for
+/// `EventSource`, which cannot send headers).
+pub(super) struct AuthUser(#[allow(dead_code)] pub(super) String);
+
+impl FromRequestParts<AppState> for AuthUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let from_header = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(bearer_token)
+            .map(str::to_owned);
+        let from_query = parts.uri.query().and_then(|q| {
+            url::form_urlencoded::parse(q.as_bytes())
+                .find(|(k, _)| k == "access_token")
+                .map(|(_, v)| v.into_owned())
+        });
+        let token = from_header
+            .or(from_query)
+            .ok_or(ApiError::Unauthorized("missing bearer token"))?;
+        let claims = state
+            .auth
+            .verify(&token)
+            .ok_or(ApiError::Unauthorized("invalid or expired token"))?;
+        Ok(Self(claims.sub))
+    }
+}
+
+/// The token of an `Authorization` value whose scheme is `Bearer`, in any case (RFC 9110
+/// makes auth schemes case-insensitive).
+fn bearer_token(value: &str) -> Option<&str> {
+    let (scheme, token) = value.trim().split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
+}
+
+/// A request that may carry a valid JWT: `/health` answers details only with one.
+pub(super) struct MaybeUser(pub(super) Option<AuthUser>);
+
+impl FromRequestParts<AppState> for MaybeUser {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(Self(AuthUser::from_request_parts(parts, state).await.ok()))
+    }
+}
+
+#[derive(Deserialize)]
+struct Login {
+    username: String,
+    password: String,
+}
+
+async fn login(
+    State(state): State<AppState>,
+    extensions: Extensions,
+    ApiJson(login): ApiJson<Login>,
+) -> Result<Json<Value>, ApiError> {
+    if login.username.len() > MAX_USERNAME_BYTES {
+        return Err(ApiError::BadRequest(format!(
+            "the user name is longer than {MAX_USERNAME_BYTES} bytes"
+        )));
+    }
+    // present when served with `into_make_service_with_connect_info` (as `run` does); without
+    // it every client shares one per-address limit
+    let address = extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|info| info.0.ip());
+    let token = match state
+        .auth
+        .login(&login.username, &login.password, address)
+        .await
+    {
+        Ok(token) => token,
+        Err(LoginError::WrongCredentials) => {
+            return Err(ApiError::Unauthorized("wrong user name or password"))
+        }
+        Err(LoginError::Throttled { retry_after }) => {
+            tracing::warn!(?address, "login throttled");
+            return Err(ApiError::TooManyRequests(retry_after));
+        }
+        Err(LoginError::Unavailable) => {
+            return Err(ApiError::Unavailable("logins are unavailable"))
+        }
+    };
+    Ok(Json(json!({"token": token, "expiresIn": TOKEN_TTL_SECS})))
 }
 
 #[cfg(test)]

@@ -4,29 +4,118 @@
 use std::convert::Infallible;
 use std::sync::{Arc, OnceLock};
 
+use axum::extract::State;
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::Router;
 use futures::{Stream, StreamExt};
-use serde::Serialize;
-use serde_json::Value;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
 use socketioxide::SocketIo;
 use tokio::sync::broadcast;
 use tokio_stream::wrappers::BroadcastStream;
+use wppconnect_models::domain::{Message, MessageStatus, Session};
 
-/// An event for the browser clients of one session.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Push {
+use super::auth::AuthUser;
+use super::error::{ApiError, ApiQuery};
+use super::input;
+use super::AppState;
+
+/// What the backend pushes to the browsers, over Server-Sent Events and socket.io alike. The
+/// wire form is [`Push::event`] (the SSE `event:` and the socket.io event name) with
+/// [`Push::envelope`] as data; `examples/README.md` ("Wire contract") lists every push.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Push {
+    /// `new-message`: a message stored for the first time (a contact's, one sent from the phone,
+    /// or a send of this backend, pushed `pending` before it goes to the server).
+    NewMessage(Box<Message>),
+    /// `status-update`: a stored message moved forward, or took the server's id.
+    StatusUpdate(StatusUpdate),
+    /// `session-status`: a session's state (the whole [`Session`], with its QR code or pairing
+    /// code while it waits for one).
+    SessionStatus(Session),
+}
+
+/// The data of a `status-update` push: one shape for every cause (an ack, the send's answer, a
+/// failed send, a failed send adopted later).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StatusUpdate {
+    /// The message's id now: the server's once known, else its client id.
+    pub id: String,
+    /// The id the client chose when it sent it, if it did: the page's key for its own sends.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// The conversation.
+    pub conversation_id: String,
+    /// The status now.
+    pub status: MessageStatus,
+}
+
+impl From<&Message> for StatusUpdate {
+    fn from(message: &Message) -> Self {
+        Self {
+            id: message.id.clone(),
+            client_id: message.client_id.clone(),
+            conversation_id: message.conversation_id.clone(),
+            status: message.status,
+        }
+    }
+}
+
+impl Push {
+    /// A `new-message` of this message.
+    #[must_use]
+    pub fn new_message(message: Message) -> Self {
+        Self::NewMessage(Box::new(message))
+    }
+
+    /// A `status-update` of this message as it is now.
+    #[must_use]
+    pub fn status_of(message: &Message) -> Self {
+        Self::StatusUpdate(StatusUpdate::from(message))
+    }
+
+    /// The event name: `new-message`, `status-update` or `session-status`.
+    #[must_use]
+    pub fn event(&self) -> &'static str {
+        match self {
+            Self::NewMessage(_) => "new-message",
+            Self::StatusUpdate(_) => "status-update",
+            Self::SessionStatus(_) => "session-status",
+        }
+    }
+
+    /// The one serialisation of a push, for SSE and socket.io alike:
+    /// `{"session": <name>, "data": <Message | StatusUpdate | Session>}`.
+    #[must_use]
+    pub fn envelope(&self, session: &str) -> Value {
+        let data = match self {
+            Self::NewMessage(message) => serde_json::to_value(message),
+            Self::StatusUpdate(update) => serde_json::to_value(update),
+            Self::SessionStatus(state) => serde_json::to_value(state),
+        };
+        // these types serialise to JSON whatever their values (no map with non-string keys)
+        json!({"session": session, "data": data.unwrap_or(Value::Null)})
+    }
+}
+
+/// A push on its way: the session it belongs to, its event name and its [envelope](Push::envelope).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pushed {
     /// The session (room `session-{name}`).
     pub session: String,
-    /// `new-message`, `status-update` or `session-status`.
+    /// The event name.
     pub event: &'static str,
-    /// The payload (a `Message`, `{id, status}` or a `Session`).
-    pub data: Value,
+    /// `{"session", "data"}`.
+    pub envelope: Value,
 }
 
 /// Fans pushes out to every connected client, SSE and socket.io alike. Cheap to clone.
 #[derive(Debug, Clone)]
 pub struct Realtime {
-    sender: broadcast::Sender<Push>,
+    sender: broadcast::Sender<Pushed>,
     io: Arc<OnceLock<SocketIo>>,
 }
 
@@ -41,23 +130,27 @@ impl Default for Realtime {
 }
 
 impl Realtime {
-    /// Sends an event to the session's clients: SSE subscribers and the socket.io room
-    /// `session-{name}`.
-    pub fn push(&self, session: &str, event: &'static str, data: impl Serialize) {
-        let data = serde_json::to_value(data).unwrap_or(Value::Null);
+    /// Sends a push to the session's clients: SSE subscribers and the socket.io room
+    /// `session-{name}`, both with the same [envelope](Push::envelope).
+    pub fn push(&self, session: &str, push: &Push) {
+        let pushed = Pushed {
+            session: session.to_owned(),
+            event: push.event(),
+            envelope: push.envelope(session),
+        };
         if let Some(io) = self.io.get().cloned() {
-            let (room, payload) = (format!("session-{session}"), data.clone());
+            let (room, event, payload) = (
+                format!("session-{session}"),
+                pushed.event,
+                pushed.envelope.clone(),
+            );
             tokio::spawn(async move {
                 if let Err(error) = io.to(room).emit(event, &payload).await {
                     tracing::debug!(%error, "socket.io emit failed");
                 }
             });
         }
-        let _ = self.sender.send(Push {
-            session: session.to_owned(),
-            event,
-            data,
-        });
+        let _ = self.sender.send(pushed);
     }
 
     /// Routes pushes to this socket.io server too.
@@ -73,7 +166,10 @@ impl Realtime {
     }
 
     /// The events of one session (all with `None`).
-    pub fn subscribe(&self, session: Option<String>) -> impl Stream<Item = Push> + Send + 'static {
+    pub fn subscribe(
+        &self,
+        session: Option<String>,
+    ) -> impl Stream<Item = Pushed> + Send + 'static {
         BroadcastStream::new(self.sender.subscribe()).filter_map(move |item| {
             let wanted = match item {
                 Ok(push) if session.as_ref().is_none_or(|s| *s == push.session) => Some(push),
@@ -92,10 +188,31 @@ impl Realtime {
         &self,
         session: Option<String>,
     ) -> Sse<impl Stream<Item = Result<SseEvent, Infallible>>> {
-        let stream = self.subscribe(session).map(|push| {
-            let data = serde_json::json!({"session": push.session, "data": push.data});
-            Ok(SseEvent::default().event(push.event).data(data.to_string()))
+        let stream = self.subscribe(session).map(|pushed| {
+            Ok(SseEvent::default()
+                .event(pushed.event)
+                .data(pushed.envelope.to_string()))
         });
         Sse::new(stream).keep_alive(KeepAlive::default())
     }
+}
+
+/// `GET /api/events?session=`: the pushes of one session (all with no `session`) as
+/// Server-Sent Events.
+pub(super) fn routes() -> Router<AppState> {
+    Router::new().route("/api/events", get(events))
+}
+
+#[derive(Deserialize)]
+struct EventsQuery {
+    session: Option<String>,
+}
+
+async fn events(
+    State(state): State<AppState>,
+    _user: AuthUser,
+    ApiQuery(query): ApiQuery<EventsQuery>,
+) -> Result<impl IntoResponse, ApiError> {
+    let session = input::optional_session(query.session.as_deref())?;
+    Ok(state.realtime.sse(session.map(String::from)))
 }

@@ -15,7 +15,14 @@ use tokio::sync::Mutex;
 use tokio::time::Instant;
 use wppconnect_models::SessionName;
 
-use super::api::redact;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+
+use super::auth::{AuthUser, MaybeUser};
+use super::redact::redact;
 use super::AppState;
 
 /// How long one round may take: each check ends by then, answered or not.
@@ -138,4 +145,41 @@ async fn round(state: &AppState) -> Report {
             "checkedAt": wppconnect_models::Seconds::now().get(),
         }),
     }
+}
+
+/// The health routes: `/health` (for anyone; details with a JWT) and `/api/health`.
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/health", get(health))
+        .route("/api/health", get(health_details))
+}
+
+/// `GET /health`: `{"status": "up"|"down"}` (503 when down) for anyone; the details
+/// (WPPConnect per session, database, real-time) only with a valid JWT. See [`super::health`].
+async fn health(State(state): State<AppState>, MaybeUser(user): MaybeUser) -> Response {
+    let report = state.health.report(&state).await;
+    let status = if report.healthy {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    match user {
+        Some(_) => (status, Json(report.details.clone())).into_response(),
+        None => (
+            status,
+            Json(json!({"status": if report.healthy { "up" } else { "down" }})),
+        )
+            .into_response(),
+    }
+}
+
+/// `GET /api/health`: the details of `/health`, and 401 without a valid JWT.
+async fn health_details(State(state): State<AppState>, _user: AuthUser) -> Response {
+    let report = state.health.report(&state).await;
+    let status = if report.healthy {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (status, Json(report.details.clone())).into_response()
 }

@@ -12,12 +12,11 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde_json::{json, Value};
 use tokio::sync::{mpsc, oneshot};
 use wppconnect_models::domain::{self, MessageStatus, SessionStatus};
 use wppconnect_models::Event;
 
-use super::events::Realtime;
+use super::events::{Push, Realtime};
 use super::store::{Batch, SentProof, Store, StoreError};
 
 /// How long a webhook waits for its event to be committed before it is answered 503.
@@ -64,10 +63,9 @@ struct Job {
 type WriterTask = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>;
 
 /// What to push to the browsers once a batch is committed.
-struct Push {
+struct Outgoing {
     session: String,
-    event: &'static str,
-    data: Value,
+    push: Push,
 }
 
 /// The writer's inbox. Cheap to clone.
@@ -223,12 +221,12 @@ fn answer(jobs: impl Iterator<Item = Job>, stored: bool) {
     }
 }
 
-fn emit(realtime: &Realtime, pushes: Vec<Push>) {
+fn emit(realtime: &Realtime, pushes: Vec<Outgoing>) {
     if pushes.is_empty() || realtime.clients() == 0 {
         return; // nobody listens: spare the serialising
     }
-    for push in pushes {
-        realtime.push(&push.session, push.event, push.data);
+    for outgoing in pushes {
+        realtime.push(&outgoing.session, &outgoing.push);
     }
 }
 
@@ -266,7 +264,7 @@ async fn write(
     store: &Store,
     jobs: &[Job],
     phones: &mut HashMap<String, String>,
-) -> Result<Vec<Push>, WriteError> {
+) -> Result<Vec<Outgoing>, WriteError> {
     let mut batch = store.begin().await.map_err(WriteError::Transaction)?;
     let mut pushes = Vec::new();
     let mut own_numbers = BTreeMap::new();
@@ -296,10 +294,9 @@ async fn write(
             .await
             .map_err(WriteError::Event)?;
         for message in stored.into_iter().flatten() {
-            pushes.push(Push {
+            pushes.push(Outgoing {
                 session: session.to_owned(),
-                event: "new-message",
-                data: json!(message),
+                push: Push::new_message(message),
             });
         }
         rest = &rest[run..];
@@ -317,10 +314,9 @@ async fn write(
         let stored = batch.session(&session).await.map_err(WriteError::Event)?;
         if let Some(stored) = stored {
             if changed {
-                pushes.push(Push {
+                pushes.push(Outgoing {
                     session: session.clone(),
-                    event: "session-status",
-                    data: json!(stored),
+                    push: Push::SessionStatus(stored),
                 });
             }
             known.push((session, phone));
@@ -347,30 +343,21 @@ fn learn_own_number(
     }
 }
 
-fn status_update(message: &domain::Message, local_id: Option<&str>) -> Value {
-    let mut data = json!({"id": message.id, "conversationId": message.conversation_id, "status": message.status});
-    if let Some(local_id) = local_id {
-        data["localId"] = local_id.into();
-    }
-    data
-}
-
 /// One event into the batch; what to push once it commits goes to `pushes`.
 async fn apply(
     batch: &mut Batch,
     event: &Event,
-    pushes: &mut Vec<Push>,
+    pushes: &mut Vec<Outgoing>,
     own_numbers: &mut BTreeMap<String, String>,
 ) -> Result<(), StoreError> {
     let Some(session) = event.session().map(|s| s.as_str().to_owned()) else {
         tracing::warn!(kind = %event.kind(), "webhook event without a session; ignored");
         return Ok(());
     };
-    let mut push = |event: &'static str, data: Value| {
-        pushes.push(Push {
+    let mut push = |push: Push| {
+        pushes.push(Outgoing {
             session: session.clone(),
-            event,
-            data,
+            push,
         });
     };
     match event {
@@ -386,16 +373,15 @@ async fn apply(
                     conversation_id: &message.conversation_id,
                     content: Some(&message.content),
                     timestamp: Some(message.timestamp),
-                    status: message.status.max_with(MessageStatus::Sent),
+                    status: message.status.at_least(MessageStatus::Sent),
                 };
-                if let Some((local_id, adopted)) = batch.adopt_failed_send(&session, &proof).await?
-                {
+                if let Some((_, adopted)) = batch.adopt_failed_send(&session, &proof).await? {
                     tracing::info!(session, id = %adopted.id, "a send answered with an error was delivered after all");
-                    push("status-update", status_update(&adopted, Some(&local_id)));
+                    push(Push::status_of(&adopted));
                 }
             }
             if let Some(stored) = batch.insert_message(&session, &message).await? {
-                push("new-message", json!(stored));
+                push(Push::new_message(stored));
             }
             learn_own_number(own_numbers, &session, m);
         }
@@ -414,21 +400,19 @@ async fn apply(
                         timestamp: ack.t.map(wppconnect_models::Seconds::get),
                         status,
                     };
-                    if let Some((local_id, adopted)) =
-                        batch.adopt_failed_send(&session, &proof).await?
-                    {
+                    if let Some((_, adopted)) = batch.adopt_failed_send(&session, &proof).await? {
                         tracing::info!(
                             session,
                             id,
                             "a send answered with an error was delivered after all"
                         );
-                        push("status-update", status_update(&adopted, Some(&local_id)));
+                        push(Push::status_of(&adopted));
                         return Ok(());
                     }
                 }
             }
             if let Some(message) = batch.apply_status(&session, id, status).await? {
-                push("status-update", status_update(&message, None));
+                push(Push::status_of(&message));
             }
         }
         Event::QrCode(qr) => {
@@ -436,16 +420,15 @@ async fn apply(
             let stored = batch
                 .set_session(&session, SessionStatus::Connecting, Some(&data_url))
                 .await?;
-            push("session-status", json!(stored));
+            push(Push::SessionStatus(stored));
         }
         Event::PhoneCode(code) => {
-            let stored = batch
+            let mut stored = batch
                 .set_session(&session, SessionStatus::Connecting, None)
                 .await?;
-            push(
-                "session-status",
-                json!({"session": stored, "phoneCode": code.phone_code}),
-            );
+            // not stored: the server holds it while it is valid (`GET /api/sessions/{name}`)
+            stored.phone_code = Some(code.phone_code.clone());
+            push(Push::SessionStatus(stored));
         }
         Event::StatusFind(find) => {
             // browserClose (the page closed: auto-close of an unscanned start, or the server's
@@ -462,31 +445,16 @@ async fn apply(
                 .is_some_and(|s| s.status == status && s.qr_code == qr);
             if !unchanged {
                 let stored = batch.set_session(&session, status, qr.as_deref()).await?;
-                push("session-status", json!(stored));
+                push(Push::SessionStatus(stored));
             }
         }
         Event::SessionClosed(_) | Event::LoggedOut(_) => {
             let stored = batch
                 .set_session(&session, SessionStatus::Disconnected, None)
                 .await?;
-            push("session-status", json!(stored));
+            push(Push::SessionStatus(stored));
         }
         other => tracing::debug!(kind = %other.kind(), session, "webhook event not stored"),
     }
     Ok(())
-}
-
-/// `status`, or `floor` when `status` is behind it (a message the server has is at least sent).
-trait AtLeast {
-    fn max_with(self, floor: MessageStatus) -> MessageStatus;
-}
-
-impl AtLeast for MessageStatus {
-    fn max_with(self, floor: MessageStatus) -> MessageStatus {
-        if self.can_become(floor) {
-            floor
-        } else {
-            self
-        }
-    }
 }

@@ -6,11 +6,18 @@
 
 mod api;
 pub mod auth;
+mod conversations;
+pub mod error;
 pub mod events;
 pub mod health;
 pub mod ingest;
+mod input;
+pub mod messages;
 mod recover;
+mod redact;
+mod sessions;
 mod socket;
+mod static_files;
 pub mod store;
 
 use std::collections::HashMap;
@@ -24,9 +31,11 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use wppconnect_client::Client;
 use wppconnect_webhook::Webhook;
 
-pub use self::api::{redact, register_secret, RedactLogs, RedactWrite};
 pub use self::auth::Auth;
+pub use self::error::ApiError;
+pub use self::events::Push;
 pub use self::events::Realtime;
+pub use self::redact::{redact, register_secret, RedactLogs, RedactWrite};
 pub use self::store::Store;
 
 /// Everything the handlers share. Cheap to clone.
@@ -207,6 +216,145 @@ pub fn app(state: AppState) -> Router {
             header::X_FRAME_OPTIONS,
             HeaderValue::from_static("DENY"),
         ))
+}
+
+/// What a backend is made of. [`Backend::bind`] assembles it: the one assembly that [`run`]
+/// and every test harness use. Build it with [`Parts::new`] and change the optional fields:
+///
+/// ```no_run
+/// # async fn run(client: wppconnect_client::Client, auth: wppconnect_examples::backend::Auth)
+/// # -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+/// use wppconnect_examples::backend::{Backend, Parts, Store};
+/// let store = Store::open("sqlite::memory:").await?;
+/// let parts = Parts {
+///     secret_key: Some("THISISMYSECURETOKEN".to_owned()),
+///     ..Parts::new(client, store, auth, "hook-secret")
+/// };
+/// let backend = Backend::bind("127.0.0.1:0", parts).await?;
+/// println!("listening on {}", backend.url());
+/// backend.serve(std::future::pending()).await?;
+/// # Ok(()) }
+/// ```
+#[derive(Debug)]
+pub struct Parts {
+    /// The WPPConnect Server client.
+    pub client: Client,
+    /// The message store.
+    pub store: Store,
+    /// Users and JWT.
+    pub auth: Auth,
+    /// The secret WPPConnect Server sends with each webhook (`?token=`).
+    pub webhook_secret: String,
+    /// The server's `SECRET_KEY`, when the client has one: cut out of every text shown.
+    pub secret_key: Option<String>,
+    /// Where the server reaches this backend; `None`: `http://{the address bound}`.
+    pub public_url: Option<String>,
+    /// Sessions `/health` checks first.
+    pub sessions: Vec<String>,
+    /// How long `/health` reuses a round of checks; `None`: [`health::DEFAULT_CACHE_PERIOD`].
+    pub health_cache_period: Option<Duration>,
+    /// How long a webhook waits for its commit; `None`: [`ingest::DEFAULT_DEADLINE`].
+    pub ingest_deadline: Option<Duration>,
+}
+
+impl Parts {
+    /// The required parts; every optional one at its default.
+    #[must_use]
+    pub fn new(client: Client, store: Store, auth: Auth, webhook_secret: &str) -> Self {
+        Self {
+            client,
+            store,
+            auth,
+            webhook_secret: webhook_secret.to_owned(),
+            secret_key: None,
+            public_url: None,
+            sessions: Vec::new(),
+            health_cache_period: None,
+            ingest_deadline: None,
+        }
+    }
+}
+
+/// A backend bound to its address, ready to serve: [`Backend::serve`] (until a shutdown
+/// signal) or [`Backend::spawn`] (in the background, for tests).
+#[derive(Debug)]
+pub struct Backend {
+    listener: tokio::net::TcpListener,
+    addr: std::net::SocketAddr,
+    /// The state its handlers share (its store, real-time hub…).
+    pub state: AppState,
+}
+
+impl Backend {
+    /// Binds `bind` (`127.0.0.1:0` picks a free port) and assembles the state from `parts`.
+    ///
+    /// # Errors
+    /// The address cannot be bound.
+    pub async fn bind(bind: &str, parts: Parts) -> std::io::Result<Self> {
+        let listener = tokio::net::TcpListener::bind(bind).await?;
+        let addr = listener.local_addr()?;
+        let public_url = parts.public_url.unwrap_or_else(|| format!("http://{addr}"));
+        let mut state = AppState::new(
+            parts.client,
+            parts.store,
+            parts.auth,
+            &public_url,
+            &parts.webhook_secret,
+        )
+        .with_sessions(parts.sessions);
+        if let Some(secret_key) = &parts.secret_key {
+            state = state.with_secret_key(secret_key);
+        }
+        if let Some(period) = parts.health_cache_period {
+            state = state.with_health_cache_period(period);
+        }
+        if let Some(deadline) = parts.ingest_deadline {
+            state = state.with_ingest_deadline(deadline);
+        }
+        Ok(Self {
+            listener,
+            addr,
+            state,
+        })
+    }
+
+    /// The address bound.
+    #[must_use]
+    pub fn addr(&self) -> std::net::SocketAddr {
+        self.addr
+    }
+
+    /// `http://{address bound}`.
+    #[must_use]
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Serves [`app`] until `shutdown` completes, then finishes the requests in flight. Each
+    /// request knows its client's address (the per-address login limit).
+    ///
+    /// # Errors
+    /// The listener fails.
+    pub async fn serve(
+        self,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let service = app(self.state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+        axum::serve(self.listener, service)
+            .with_graceful_shutdown(shutdown)
+            .await
+    }
+
+    /// Serves in a background task for as long as the runtime runs (tests); returns its URL.
+    pub fn spawn(self) -> String {
+        let url = self.url();
+        tokio::spawn(async move {
+            if let Err(error) = self.serve(std::future::pending()).await {
+                tracing::error!(%error, "the backend stopped");
+            }
+        });
+        url
+    }
 }
 
 /// The Content-Security-Policy of every answer: the console's own script, style sheet and
@@ -445,22 +593,19 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error + Send 
         Some(secret) => secret.clone(),
         None => store.webhook_secret(|| auth::random_secret(32)).await?,
     };
-    let listener = tokio::net::TcpListener::bind(&config.bind).await?;
-    let addr = listener.local_addr()?;
-    // the address actually bound (BIND may say port 0)
-    let public_url = config
-        .public_url
-        .clone()
-        .unwrap_or_else(|| format!("http://{addr}"));
-    let state = AppState::new(
-        client,
-        store,
-        Auth::new(users, &jwt_secret),
-        &public_url,
-        &webhook_secret,
-    )
-    .with_sessions(config.sessions.clone())
-    .with_secret_key(&secret_key);
+    let parts = Parts {
+        secret_key: Some(secret_key.clone()),
+        public_url: config.public_url.clone(),
+        sessions: config.sessions.clone(),
+        ..Parts::new(
+            client,
+            store,
+            Auth::new(users, &jwt_secret),
+            &webhook_secret,
+        )
+    };
+    let backend = Backend::bind(&config.bind, parts).await?;
+    let addr = backend.addr();
     println!();
     println!("  WPPConnect reference backend on http://{addr}");
     if let Some(password) = generated {
@@ -474,10 +619,7 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error + Send 
         println!("  make a contact write: curl -X POST {}/sim/<session>/incoming -H 'content-type: application/json' -d '{{\"from\":\"5511999999999\",\"body\":\"Oi\"}}')", sim.url());
     }
     println!();
-    let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, service)
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    backend.serve(shutdown_signal()).await?;
     if let Some(sim) = simulator {
         sim.shutdown().await;
     }

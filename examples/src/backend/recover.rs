@@ -11,6 +11,7 @@ use tokio::task::JoinHandle;
 use wppconnect_models::domain::{self, SessionStatus};
 use wppconnect_models::{Event, SessionName};
 
+use super::events::Push;
 use super::ingest::Ingest;
 use super::AppState;
 
@@ -112,7 +113,7 @@ async fn check_sessions(state: &AppState) -> Vec<String> {
         {
             Ok(Some(session)) => {
                 tracing::info!(session = name, status = ?session.status, "start-up check: session status brought up to date");
-                state.realtime.push(&name, "session-status", &session);
+                state.realtime.push(&name, &Push::SessionStatus(session));
             }
             Ok(None) => {} // a webhook told something newer meanwhile
             Err(error) => {

@@ -1,14 +1,16 @@
 //! socket.io, as the product design's front end speaks it: an unchanged `socket.io-client`
 //! connects with `auth: {token: <JWT>}`, emits `join-session` (a session name) to enter the room
-//! `session-{name}` and `send-message` (a `SendMessageRequest`, answered by acknowledgement); the
-//! backend emits `new-message`, `status-update` and `session-status` to the room.
+//! `session-{name}` and `send-message` (the JSON body of `POST /api/messages`, answered by
+//! acknowledgement); the backend emits every [`Push`](super::events::Push) to the room, with the
+//! same data as Server-Sent Events.
 
 use serde_json::{json, Value};
 use socketioxide::extract::{AckSender, Data, SocketRef};
 use socketioxide::layer::SocketIoLayer;
 use socketioxide::SocketIo;
 
-use super::api::{send_and_store, SendFailure, SendMessageRequest};
+use super::input;
+use super::messages::{send_text, SendMessageRequest};
 use super::AppState;
 
 /// The socket.io layer, wired to the state's real-time hub.
@@ -28,7 +30,7 @@ pub(super) fn layer(state: &AppState) -> SocketIoLayer {
             }
             socket.on("join-session", |socket: SocketRef, Data(session): Data<Value>, ack: AckSender| async move {
                 let name = session.as_str().or_else(|| session.get("session").and_then(Value::as_str)).unwrap_or_default();
-                if wppconnect_models::SessionName::new(name).is_err() {
+                if input::session_name(name).is_err() {
                     let _ = ack.send(&json!({"ok": false, "error": "invalid session name"}));
                     return;
                 }
@@ -40,11 +42,13 @@ pub(super) fn layer(state: &AppState) -> SocketIoLayer {
                 let state = state.clone();
                 async move {
                     let answer = match serde_json::from_value::<SendMessageRequest>(request) {
-                        Err(error) => json!({"ok": false, "error": "bad_request", "message": error.to_string()}),
-                        Ok(request) => match send_and_store(&state, request).await {
+                        Err(error) => json!({"ok": false, "error": "bad_request", "reason": error.to_string(), "message": error.to_string()}),
+                        Ok(request) => match send_text(&state, request).await {
                             Ok(message) => json!({"ok": true, "message": message}),
-                            Err(SendFailure { error, stored }) => {
-                                json!({"ok": false, "error": error.code(), "message": error.message(), "stored": stored})
+                            Err(error) => {
+                                let mut answer = error.body();
+                                answer["ok"] = Value::Bool(false);
+                                answer
                             }
                         },
                     };

@@ -21,7 +21,9 @@ use sqlx::sqlite::{
     SqliteSynchronous,
 };
 use sqlx::{Row, Sqlite, SqliteConnection, Transaction};
-use wppconnect_models::domain::{Conversation, Message, MessageStatus, Session, SessionStatus};
+use wppconnect_models::domain::{
+    Conversation, Location, Message, MessageStatus, Session, SessionStatus,
+};
 use wppconnect_models::MessageType;
 
 /// How long an ack waits for its message before it is forgotten.
@@ -47,34 +49,18 @@ pub struct Store {
     early_acks: Arc<AtomicBool>,
 }
 
+// The status order lives in the models (`MessageStatus::rank`, `can_become`); the store only
+// compares the ranks it wrote.
 fn status_name(status: MessageStatus) -> &'static str {
-    match status {
-        MessageStatus::Pending => "pending",
-        MessageStatus::Sent => "sent",
-        MessageStatus::Delivered => "delivered",
-        MessageStatus::Read => "read",
-        MessageStatus::Failed => "failed",
-    }
+    status.as_str()
 }
 
 fn status_rank(status: MessageStatus) -> i64 {
-    match status {
-        MessageStatus::Failed => -1,
-        MessageStatus::Pending => 0,
-        MessageStatus::Sent => 1,
-        MessageStatus::Delivered => 2,
-        MessageStatus::Read => 3,
-    }
+    status.rank()
 }
 
 fn parse_status(name: &str) -> MessageStatus {
-    match name {
-        "sent" => MessageStatus::Sent,
-        "delivered" => MessageStatus::Delivered,
-        "read" => MessageStatus::Read,
-        "failed" => MessageStatus::Failed,
-        _ => MessageStatus::Pending,
-    }
+    MessageStatus::from_name(name).unwrap_or(MessageStatus::Pending)
 }
 
 fn session_status_name(status: SessionStatus) -> &'static str {
@@ -96,8 +82,21 @@ fn parse_session_status(name: &str) -> SessionStatus {
 }
 
 fn message_from_row(row: &SqliteRow) -> Result<Message, sqlx::Error> {
+    let latitude: Option<f64> = row.try_get("latitude")?;
+    let longitude: Option<f64> = row.try_get("longitude")?;
+    let location = match (latitude, longitude) {
+        (Some(latitude), Some(longitude)) => Some(Location {
+            latitude,
+            longitude,
+            name: row.try_get("location_name")?,
+            address: row.try_get("location_address")?,
+        }),
+        _ => None,
+    };
+    let file_size: Option<i64> = row.try_get("file_size")?;
     Ok(Message {
         id: row.try_get("id")?,
+        client_id: row.try_get("client_id")?,
         conversation_id: row.try_get("conversation_id")?,
         sender_id: row.try_get("sender_id")?,
         sender_name: row.try_get("sender_name")?,
@@ -108,6 +107,10 @@ fn message_from_row(row: &SqliteRow) -> Result<Message, sqlx::Error> {
         is_from_me: row.try_get("is_from_me")?,
         quoted_message: row.try_get("quoted_message")?,
         media_url: row.try_get("media_url")?,
+        mime_type: row.try_get("mime_type")?,
+        file_name: row.try_get("file_name")?,
+        file_size: file_size.and_then(|size| u64::try_from(size).ok()),
+        location,
     })
 }
 
@@ -307,18 +310,30 @@ impl Store {
     ) -> Result<Option<Message>, StoreError> {
         let mut batch = self.begin().await?;
         // When the server's id is already stored (an own-message webhook came first), the local
-        // row goes away instead.
+        // row goes away instead, and its client id moves to the server's row.
         sqlx::query("UPDATE OR IGNORE messages SET id = ? WHERE session = ? AND id = ?")
             .bind(server_id)
             .bind(session)
             .bind(local_id)
             .execute(&mut *batch.tx)
             .await?;
-        sqlx::query("DELETE FROM messages WHERE session = ? AND id = ?")
+        let client_id: Option<Option<String>> = sqlx::query_scalar(
+            "DELETE FROM messages WHERE session = ? AND id = ? RETURNING client_id",
+        )
+        .bind(session)
+        .bind(local_id)
+        .fetch_optional(&mut *batch.tx)
+        .await?;
+        if let Some(Some(client_id)) = client_id {
+            sqlx::query(
+                "UPDATE messages SET client_id = ? WHERE session = ? AND id = ? AND client_id IS NULL",
+            )
+            .bind(client_id)
             .bind(session)
-            .bind(local_id)
+            .bind(server_id)
             .execute(&mut *batch.tx)
             .await?;
+        }
         raise_status(&mut batch.tx, session, server_id, MessageStatus::Sent).await?;
         apply_early_ack(&mut batch.tx, session, server_id).await?;
         let stored = batch.message(session, server_id).await?;
@@ -340,6 +355,24 @@ impl Store {
         let stored = batch.message(session, id).await?;
         batch.commit().await?;
         Ok(stored)
+    }
+
+    /// The message a client sent with this [`ClientId`](wppconnect_models::domain::ClientId),
+    /// whatever its id is now.
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    pub async fn message_by_client_id(
+        &self,
+        session: &str,
+        client_id: &str,
+    ) -> Result<Option<Message>, StoreError> {
+        let row = sqlx::query("SELECT * FROM messages WHERE session = ? AND client_id = ?")
+            .bind(session)
+            .bind(client_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|row| message_from_row(&row)).transpose()?)
     }
 
     /// One message.
@@ -724,7 +757,57 @@ impl Batch {
         .bind(&rows)
         .execute(&mut *self.tx)
         .await?;
+        self.store_details(session, &stored).await?;
         Ok(stored)
+    }
+
+    /// Writes what the columns of `insert_messages` leave out (the client's id, a document's
+    /// file name, size and type, a location) for the new messages that have any: one statement,
+    /// none for a batch of plain texts.
+    async fn store_details(
+        &mut self,
+        session: &str,
+        stored: &[Option<Message>],
+    ) -> Result<(), StoreError> {
+        let rows: Vec<serde_json::Value> = stored
+            .iter()
+            .flatten()
+            .filter(|m| {
+                m.client_id.is_some()
+                    || m.mime_type.is_some()
+                    || m.file_name.is_some()
+                    || m.file_size.is_some()
+                    || m.location.is_some()
+            })
+            .map(|m| {
+                let location = m.location.as_ref();
+                serde_json::json!([
+                    m.id,
+                    m.client_id,
+                    m.mime_type,
+                    m.file_name,
+                    m.file_size,
+                    location.map(|l| l.latitude),
+                    location.map(|l| l.longitude),
+                    location.and_then(|l| l.name.as_deref()),
+                    location.and_then(|l| l.address.as_deref()),
+                ])
+            })
+            .collect();
+        if rows.is_empty() {
+            return Ok(());
+        }
+        sqlx::query(
+            "UPDATE messages SET client_id = r.value ->> 1, mime_type = r.value ->> 2, \
+             file_name = r.value ->> 3, file_size = r.value ->> 4, latitude = r.value ->> 5, \
+             longitude = r.value ->> 6, location_name = r.value ->> 7, location_address = r.value ->> 8 \
+             FROM json_each(?2) AS r WHERE messages.session = ?1 AND messages.id = r.value ->> 0",
+        )
+        .bind(session)
+        .bind(serde_json::Value::Array(rows).to_string())
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(())
     }
 
     /// Whether an early ack may wait for a message: asked of the database only while the
@@ -904,6 +987,7 @@ impl Batch {
                 qr_code: qr_code.map(str::to_owned),
                 last_connected: connected_at,
                 phone_number: None,
+                phone_code: None,
             }))
     }
 
@@ -962,6 +1046,7 @@ async fn select_session(
             qr_code: row.try_get("qr_code")?,
             last_connected: row.try_get("last_connected")?,
             phone_number: row.try_get("phone_number")?,
+            phone_code: None,
         })
     })
     .transpose()

@@ -23,7 +23,8 @@ socket.on("disconnect", (reason) => {
 for (const event of ["new-message", "status-update", "session-status"]) {
   socket.on(event, (data) => {
     log(event, data);
-    if (event === "status-update" && data.status === "read") {
+    // every push is {session, data}, as over Server-Sent Events
+    if (event === "status-update" && data.data.status === "read") {
       socket.close();
       process.exit(0);
     }

@@ -1,0 +1,334 @@
+//! Sending: `POST /api/messages` (a text as JSON, or a file as `multipart/form-data`) and the
+//! socket.io `send-message` event. Each send is checked, stored `pending` under the client's id
+//! (pushed at once), sent to WPPConnect Server exactly once, then stored `sent` under the
+//! server's id or `failed`; the client id stays with the message throughout.
+
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Request, State};
+use axum::http::{header, StatusCode};
+use axum::routing::post;
+use axum::{Json, Router};
+use serde::Deserialize;
+use wppconnect_client::message::{Receipts, SendRequest};
+use wppconnect_client::{File, Upload};
+use wppconnect_models::domain::{self, ClientId, MessageStatus};
+use wppconnect_models::message::{SendFile, SendMessage};
+use wppconnect_models::{MessageType, PhoneNumber, SessionName};
+
+use super::auth::AuthUser;
+use super::error::{ApiError, ApiJson};
+use super::events::Push;
+use super::input;
+use super::AppState;
+
+/// The largest request `POST /api/messages` reads (a file and its fields): 16 MiB, WhatsApp's
+/// limit for images and videos.
+pub const MAX_UPLOAD_BYTES: usize = 16 * 1024 * 1024;
+
+/// The message routes.
+pub(super) fn routes() -> Router<AppState> {
+    Router::new().route(
+        "/api/messages",
+        post(send_message).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
+    )
+}
+
+/// A text to send (JSON body of `POST /api/messages`, socket.io `send-message`).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct SendMessageRequest {
+    session_name: String,
+    phone: String,
+    message: String,
+    quoted_message_id: Option<String>,
+    client_id: Option<String>,
+}
+
+/// A file to send, read from a multipart form.
+struct SendFileRequest {
+    session: String,
+    to: String,
+    caption: Option<String>,
+    client_id: Option<String>,
+    file_name: String,
+    mime: String,
+    bytes: Bytes,
+}
+
+/// What goes to the server, checked.
+enum Outgoing {
+    Text {
+        text: String,
+        quoted: Option<String>,
+    },
+    File {
+        caption: Option<String>,
+        file_name: String,
+        mime: String,
+        bytes: Bytes,
+    },
+}
+
+/// A send, checked: nothing reaches the server or the store before this.
+struct Checked {
+    session: SessionName,
+    phone: PhoneNumber,
+    client_id: ClientId,
+    outgoing: Outgoing,
+}
+
+impl SendMessageRequest {
+    fn check(self) -> Result<Checked, ApiError> {
+        Ok(Checked {
+            session: input::session_name(&self.session_name)?,
+            phone: input::phone(&self.phone)?,
+            client_id: input::client_id(self.client_id.as_deref())?,
+            outgoing: Outgoing::Text {
+                text: input::text(&self.message)?.to_owned(),
+                quoted: self.quoted_message_id,
+            },
+        })
+    }
+}
+
+impl SendFileRequest {
+    fn check(self) -> Result<Checked, ApiError> {
+        if self.bytes.is_empty() {
+            return Err(ApiError::BadRequest("the file is empty".to_owned()));
+        }
+        Ok(Checked {
+            session: input::session_name(&self.session)?,
+            phone: input::phone(&self.to)?,
+            client_id: input::client_id(self.client_id.as_deref())?,
+            outgoing: Outgoing::File {
+                caption: self.caption.filter(|c| !c.trim().is_empty()),
+                file_name: self.file_name,
+                mime: self.mime,
+                bytes: self.bytes,
+            },
+        })
+    }
+
+    /// Reads the form: text fields `session`, `to`, `caption`, `clientId` (or the JSON body's
+    /// names `sessionName`, `phone`, `message`) and one file field `file`.
+    async fn read(mut form: Multipart) -> Result<Self, ApiError> {
+        let bad = |e: axum::extract::multipart::MultipartError| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::PayloadTooLarge(format!(
+                    "a request to send a file is at most {MAX_UPLOAD_BYTES} bytes"
+                ))
+            } else {
+                ApiError::BadRequest(format!("a malformed form: {}", e.body_text()))
+            }
+        };
+        let (mut session, mut to, mut caption, mut client_id, mut file) =
+            (None, None, None, None, None);
+        while let Some(field) = form.next_field().await.map_err(bad)? {
+            let name = field.name().unwrap_or_default().to_owned();
+            if name == "file" {
+                let file_name = field
+                    .file_name()
+                    .map(str::to_owned)
+                    .filter(|n| !n.trim().is_empty())
+                    .unwrap_or_else(|| "file".to_owned());
+                let mime = field
+                    .content_type()
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| "application/octet-stream".to_owned());
+                file = Some((file_name, mime, field.bytes().await.map_err(bad)?));
+                continue;
+            }
+            let value = field.text().await.map_err(bad)?;
+            match name.as_str() {
+                "session" | "sessionName" => session = Some(value),
+                "to" | "phone" => to = Some(value),
+                "caption" | "message" => caption = Some(value),
+                "clientId" => client_id = Some(value),
+                _ => {} // unknown fields are ignored, as in the JSON body
+            }
+        }
+        let missing =
+            |field: &str| ApiError::BadRequest(format!("the form has no `{field}` field"));
+        let (file_name, mime, bytes) = file.ok_or_else(|| missing("file"))?;
+        Ok(Self {
+            session: session.ok_or_else(|| missing("session"))?,
+            to: to.ok_or_else(|| missing("to"))?,
+            caption,
+            client_id,
+            file_name,
+            mime,
+            bytes,
+        })
+    }
+}
+
+/// `POST /api/messages`: a JSON text send or a multipart file send, answered 201 with the
+/// stored message.
+async fn send_message(
+    State(state): State<AppState>,
+    _user: AuthUser,
+    request: Request,
+) -> Result<(StatusCode, Json<domain::Message>), ApiError> {
+    let multipart = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| {
+            ct.trim_start()
+                .to_ascii_lowercase()
+                .starts_with("multipart/form-data")
+        });
+    let checked = if multipart {
+        let form = Multipart::from_request(request, &state)
+            .await
+            .map_err(|e| ApiError::BadRequest(e.body_text()))?;
+        SendFileRequest::read(form).await?.check()?
+    } else {
+        let ApiJson(body) = ApiJson::<SendMessageRequest>::from_request(request, &state).await?;
+        body.check()?
+    };
+    let stored = send_and_store(&state, checked).await?;
+    Ok((StatusCode::CREATED, Json(stored)))
+}
+
+/// A text send from socket.io: checked, stored, sent once.
+pub(super) async fn send_text(
+    state: &AppState,
+    request: SendMessageRequest,
+) -> Result<domain::Message, ApiError> {
+    send_and_store(state, request.check()?).await
+}
+
+/// The message type a file is shown as, from its MIME type.
+fn file_type(mime: &str) -> MessageType {
+    match mime.split('/').next() {
+        Some("image") => MessageType::Image,
+        Some("video") => MessageType::Video,
+        Some("audio") => MessageType::Audio,
+        _ => MessageType::Document,
+    }
+}
+
+/// Stores the message as pending (pushed at once), sends it exactly once, and records sent or
+/// failed. A client id sent before is answered 409 with that message, and nothing is sent.
+async fn send_and_store(state: &AppState, send: Checked) -> Result<domain::Message, ApiError> {
+    let Checked {
+        session: name,
+        phone,
+        client_id,
+        outgoing,
+    } = send;
+    if let Some(earlier) = state
+        .store
+        .message_by_client_id(name.as_str(), client_id.as_str())
+        .await?
+    {
+        return Err(ApiError::Duplicate(Box::new(earlier)));
+    }
+    let session = state.client.session(name.as_str())?;
+    let mut pending = domain::Message {
+        id: client_id.as_str().to_owned(),
+        client_id: Some(client_id.as_str().to_owned()),
+        conversation_id: phone.to_chat_id().to_string(),
+        sender_id: String::new(),
+        sender_name: None,
+        content: String::new(),
+        message_type: MessageType::Chat,
+        timestamp: wppconnect_models::Seconds::now().get(),
+        status: MessageStatus::Pending,
+        is_from_me: true,
+        quoted_message: None,
+        media_url: None,
+        mime_type: None,
+        file_name: None,
+        file_size: None,
+        location: None,
+    };
+    // checked (and built) before anything is stored: a refusal stores nothing
+    let send = match outgoing {
+        Outgoing::Text { text, quoted } => {
+            let mut request = session.send_message(phone.digits(), text.clone());
+            if let Some(quoted) = &quoted {
+                request = request.quoted(quoted);
+            }
+            let body = request.into_body()?;
+            pending.content = text;
+            pending.quoted_message = quoted;
+            Sending::Text(body)
+        }
+        Outgoing::File {
+            caption,
+            file_name,
+            mime,
+            bytes,
+        } => {
+            pending.message_type = file_type(&mime);
+            pending.content = caption.clone().unwrap_or_default();
+            pending.file_size = u64::try_from(bytes.len()).ok();
+            pending.file_name = Some(file_name.clone());
+            pending.mime_type = Some(mime.clone());
+            let upload = Upload::bytes(bytes, file_name.clone()).mime(mime);
+            let mut request = session
+                .send_file(phone.digits(), File::upload(upload))
+                .filename(file_name);
+            if let Some(caption) = caption {
+                request = request.caption(caption);
+            }
+            Sending::File(Box::new(request))
+        }
+    };
+    let (pending, new) = state.store.insert_message(name.as_str(), &pending).await?;
+    if !new {
+        // a concurrent request with the same client id stored it first
+        return Err(ApiError::Duplicate(Box::new(pending)));
+    }
+    state
+        .realtime
+        .push(name.as_str(), &Push::new_message(pending.clone()));
+    let server_id = match send {
+        Sending::Text(body) => session
+            .send_message_body(&body)
+            .await
+            .map(|sent| sent.first().map(|m| m.id.as_str().to_owned())),
+        Sending::File(request) => (*request)
+            .await
+            .map(|receipts| receipts.first().map(|r| r.id.as_str().to_owned())),
+    };
+    match server_id {
+        Ok(server_id) => {
+            let server_id = server_id.unwrap_or_else(|| pending.id.clone());
+            let stored = state
+                .store
+                .confirm_sent(name.as_str(), &pending.id, &server_id)
+                .await?
+                .unwrap_or(pending);
+            state
+                .realtime
+                .push(name.as_str(), &Push::status_of(&stored));
+            Ok(stored)
+        }
+        Err(error) => {
+            let stored = state
+                .store
+                .mark_failed(name.as_str(), &pending.id)
+                .await?
+                .unwrap_or(domain::Message {
+                    status: MessageStatus::Failed,
+                    ..pending
+                });
+            state
+                .realtime
+                .push(name.as_str(), &Push::status_of(&stored));
+            Err(ApiError::SendFailed {
+                cause: Box::new(error.into()),
+                stored: Box::new(stored),
+            })
+        }
+    }
+}
+
+/// A send, built and checked, waiting to go.
+enum Sending {
+    Text(SendMessage),
+    File(Box<SendRequest<SendFile, Receipts>>),
+}
