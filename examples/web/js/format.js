@@ -1,7 +1,7 @@
 // Pure functions: what the page shows for a value. No DOM, no state.
 
 // the API's rule, after removing spaces, dashes, dots and parentheses
-const PHONE_RE = /^\+?[1-9]\d{1,14}$/;
+const PHONE_RE = /^\+?[1-9]\d{6,14}$/;
 
 /** Normalises a typed phone number; `null` when it breaks the API's rule. */
 export function normalisePhone(input) {

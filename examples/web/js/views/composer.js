@@ -62,8 +62,8 @@ async function send(text, quotedId, attachment) {
   upsertMessage(local, true);
   try {
     const stored = attachment
-      ? await upload('/api/messages/file', {
-        sessionName: state.session, phone, caption: text, clientId, file: attachment.file,
+      ? await upload('/api/messages', {
+        session: state.session, to: phone, caption: text || undefined, clientId, file: attachment.file,
       })
       : await api('POST', '/api/messages', {
         sessionName: state.session, phone, message: text, clientId, quotedMessageId: quotedId || undefined,
