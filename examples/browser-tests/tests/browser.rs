@@ -699,6 +699,8 @@ async fn media_messages_show_as_what_they_are() {
             console.attr("#messages .media-location a.map-link", "rel").await.as_deref(),
             Some("noopener noreferrer")
         );
+        let shot = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("console-media.png");
+        console.screenshot(&shot).await;
         // Ana sent a PDF: its file name, size and type, the caption below
         let ana = conversation("5531977776666@c.us");
         console.click(&format!("{ana} button")).await;
@@ -795,6 +797,8 @@ async fn other_sessions_show_their_unread_messages_and_status_live() {
             .unwrap();
         console.wait_text(&format!("{work} .badge"), "2").await;
         console.wait_text("#sessions-unread", "2").await;
+        let shot = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("console-sessions.png");
+        console.screenshot(&shot).await;
 
         // `main`'s own messages count in its conversation list, not in the other sessions' badge
         console
@@ -900,6 +904,8 @@ async fn a_phone_number_gets_a_pairing_code_then_the_session_connects() {
             "the server waits for this code"
         );
         assert!(!console.visible("#pairing-form").await);
+        let shot = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("console-pairing.png");
+        console.screenshot(&shot).await;
         assert!(
             !console.visible("#qr").await,
             "no QR code for a phone login"
@@ -1061,6 +1067,8 @@ async fn a_file_is_sent_with_its_caption_a_preview_first() {
         assert_eq!(documents.len(), 1, "{documents:?}");
         assert_eq!(documents[0]["filename"], json!("contrato assinado.pdf"));
         assert_eq!(console.count("#messages .message.out").await, 2, "one bubble per file");
+        let shot = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("console-files.png");
+        console.screenshot(&shot).await;
     })
     .await;
 }
