@@ -83,7 +83,7 @@ async function selectSession(name) {
 }
 
 function init() {
-  Object.assign(actions, { openConversation, selectSession, retry: retrySend, signOut });
+  Object.assign(actions, { openConversation, selectSession, retry: retrySend });
   onUnauthorized(signOut);
 
   $('login-form').addEventListener('submit', (event) => logIn(event, start));

@@ -9,6 +9,4 @@ export const actions = {
   selectSession: (name) => {},
   /** Sends a failed message again, as a new message. */
   retry: (message) => {},
-  /** Signs out with a reason shown on the login form. */
-  signOut: (message) => {},
 };

@@ -214,7 +214,7 @@ export function renderMessage(message) {
     // a reply quotes the server's id: only once the server gave one
     canReply: !message.clientId || message.id !== message.clientId,
     onReply: setReply,
-    onRetry: actions.retry,
+    onRetry: (failed) => actions.retry(failed),
   }));
 }
 
