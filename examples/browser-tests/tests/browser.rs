@@ -1072,3 +1072,61 @@ async fn a_file_is_sent_with_its_caption_a_preview_first() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_send_without_an_answer_is_retried_under_the_same_id_and_sent_once() {
+    with_console(WIDE.0, WIDE.1, |console| async move {
+        console.connect().await;
+        console
+            .type_into("#new-phone", &format!("+55 11 97777-6666{ENTER}"))
+            .await;
+        console.wait_text("#thread-title", "+5511977776666").await;
+
+        // the network drops the next request: the page cannot know whether the backend got it
+        console
+            .js(
+                "const real = window.fetch; \
+                 window.fetch = () => { window.fetch = real; return Promise.reject(new TypeError('network down')); };",
+                vec![],
+            )
+            .await;
+        console
+            .type_into("#message-input", &format!("Are you there?{ENTER}"))
+            .await;
+        until("the send to show no answer", || async {
+            (console.outgoing_statuses().await == ["failed"]).then_some(())
+        })
+        .await;
+        assert_eq!(
+            console.text(".message.out .failed-note").await.as_deref(),
+            Some("No answer: maybe not sent")
+        );
+        let key = console.attr(".message.out", "data-key").await.unwrap();
+        let from_me = |console: &Console| {
+            console
+                .sim
+                .messages("main")
+                .into_iter()
+                .filter(|m| m["fromMe"] == json!(true))
+                .count()
+        };
+        assert_eq!(from_me(&console), 0, "nothing reached the server");
+
+        // Retry posts the same message again, in place, under the same clientId: sent once
+        console.click(".message.out .retry").await;
+        until("the retry to be sent", || async {
+            let statuses = console.outgoing_statuses().await;
+            (statuses.len() == 1 && ["sent", "delivered", "read"].contains(&statuses[0].as_str()))
+                .then_some(())
+        })
+        .await;
+        assert_eq!(
+            console.attr(".message.out", "data-key").await.as_deref(),
+            Some(key.as_str()),
+            "the same message, not a new one"
+        );
+        assert_eq!(console.count(".failed-note").await, 0);
+        assert_eq!(from_me(&console), 1, "sent exactly once");
+    })
+    .await;
+}

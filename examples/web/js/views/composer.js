@@ -25,7 +25,7 @@ export function newClientId() {
  * `text` as its caption. Never repeated by itself: a failure shows the bubble failed, with a
  * Retry for the person.
  */
-async function send(text, quotedId, attachment) {
+function send(text, quotedId, attachment) {
   const open = state.open;
   if (!open) return;
   const phone = normalisePhone(phoneOf(open.id));
@@ -33,7 +33,6 @@ async function send(text, quotedId, attachment) {
     setError($('send-error'), 'This conversation has no valid phone number to send to.');
     return;
   }
-  setError($('send-error'), '');
   const clientId = newClientId();
   const local = {
     id: clientId,
@@ -60,25 +59,53 @@ async function send(text, quotedId, attachment) {
     });
   }
   upsertMessage(local, true);
+  post(local, phone);
+}
+
+/**
+ * Posts the shown message `message` (its `clientId` included) to the backend and shows the
+ * outcome. The same `clientId` posted twice is never sent twice: the backend answers 409 with
+ * what it stored the first time.
+ */
+async function post(message, phone) {
+  const open = state.open;
+  const { clientId } = message;
+  setError($('send-error'), '');
   try {
-    const stored = attachment
+    const stored = message.file
       ? await upload('/api/messages', {
-        session: state.session, to: phone, caption: text || undefined, clientId, file: attachment.file,
+        session: state.session, to: phone, caption: message.content || undefined, clientId, file: message.file,
       })
       : await api('POST', '/api/messages', {
-        sessionName: state.session, phone, message: text, clientId, quotedMessageId: quotedId || undefined,
+        sessionName: state.session,
+        phone,
+        message: message.content,
+        clientId,
+        quotedMessageId: message.quotedMessage || undefined,
       });
     if (state.open !== open) return;
     settle(stored, clientId, null);
   } catch (error) {
     if (state.open !== open) return;
     const stored = error.body && error.body.stored;
+    if (error.body && error.body.error === 'duplicate_client_id' && stored) {
+      // an earlier post of this message did reach the backend: this is its outcome
+      message.unanswered = false;
+      settle(stored, clientId, null);
+      return;
+    }
     if (stored && typeof stored.id === 'string') {
       settle(stored, clientId, 'failed');
+    } else if (error.status === 0) {
+      // no answer: the backend may have it. A Retry posts the same clientId, so it is sent at
+      // most once whatever happened
+      message.status = 'failed';
+      message.unanswered = true;
+      renderMessage(message);
     } else {
       // refused before anything was stored (bad input): nothing was sent
       dropMessage(clientId);
-      if (!attachment) $('message-input').value = $('message-input').value || text;
+      if (!message.file) $('message-input').value = $('message-input').value || message.content;
     }
     if (error.status !== 401) setError($('send-error'), `Not sent: ${error.message}`);
   }
@@ -99,8 +126,21 @@ function settle(stored, clientId, status) {
   scheduleConversationRefresh();
 }
 
-/** Sends a failed message again, as a new message; the failed one says it was retried. */
+/**
+ * The person's Retry of a failed message. One the backend refused is sent again as a new
+ * message (the failed one says it was retried); one whose post got no answer is posted again
+ * under the same `clientId`, in place.
+ */
 export function retrySend(message) {
+  if (message.unanswered) {
+    const phone = normalisePhone(phoneOf(message.conversationId));
+    if (!phone) return;
+    message.unanswered = false;
+    message.status = 'pending';
+    renderMessage(message);
+    post(message, phone);
+    return;
+  }
   message.retried = true;
   renderMessage(message);
   const attachment = message.file ? { file: message.file, preview: message.preview || null } : null;

@@ -141,7 +141,10 @@ export function messageBubble(message, { quoted, group, canReply, onReply, onRet
   bubble.append(meta);
   if (message.status === 'failed' && message.isFromMe) {
     const actions = el('div', 'actions');
-    const note = el('span', 'failed-note', message.retried ? 'Not sent (retried below)' : 'Not sent');
+    let text = 'Not sent';
+    if (message.retried) text = 'Not sent (retried below)';
+    else if (message.unanswered) text = 'No answer: maybe not sent';
+    const note = el('span', 'failed-note', text);
     actions.append(note);
     if (!message.retried) {
       const retry = el('button', 'retry', 'Retry');
