@@ -55,7 +55,9 @@ impl Harness {
             health_cache_period: Some(Duration::ZERO),
             ..Parts::new(client, store, auth, WEBHOOK_SECRET)
         };
-        let base = Backend::bind("127.0.0.1:0", parts).await.unwrap().spawn();
+        let backend = Backend::bind("127.0.0.1:0", parts).await.unwrap();
+        let base = backend.url();
+        backend.spawn();
         let http = reqwest::Client::new();
         let login: Value = http
             .post(format!("{base}/api/auth/login"))
@@ -859,7 +861,8 @@ async fn a_start_with_a_phone_number_shows_the_pairing_code() {
 }
 
 #[tokio::test]
-async fn a_file_goes_to_the_server_as_one_multipart_upload_and_is_stored_as_a_document() {
+async fn a_file_is_sent_once_and_stored_as_a_document_with_its_name_and_size() {
+    use base64::Engine;
     use wiremock::matchers::{header, method, path};
     use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -919,34 +922,24 @@ async fn a_file_goes_to_the_server_as_one_multipart_upload_and_is_stored_as_a_do
     assert_eq!(sent["content"], "Segue a nota");
     assert_eq!(sent["status"], "sent");
 
-    // what reached the server: one multipart form with the file as itself
+    // what reached the server: one send-file with the file as a data URL, its name and caption
     let requests = server.received_requests().await.unwrap();
-    let upload: Vec<_> = requests
+    let sends: Vec<Value> = requests
         .iter()
         .filter(|r| r.url.path() == "/api/main/send-file")
+        .map(|r| serde_json::from_slice(&r.body).unwrap())
         .collect();
-    assert_eq!(upload.len(), 1, "sent once");
-    let content_type = upload[0]
-        .headers
-        .get("content-type")
-        .unwrap()
-        .to_str()
-        .unwrap();
-    assert!(
-        content_type.starts_with("multipart/form-data"),
-        "{content_type}"
+    assert_eq!(sends.len(), 1, "sent once");
+    let encoded = base64::engine::general_purpose::STANDARD.encode(&pdf);
+    assert_eq!(
+        sends[0]["base64"],
+        format!("data:application/pdf;base64,{encoded}"),
+        "{}",
+        sends[0]
     );
-    let body = String::from_utf8_lossy(&upload[0].body);
-    assert!(
-        body.contains("name=\"file\"; filename=\"nota.pdf\""),
-        "{body}"
-    );
-    assert!(
-        body.contains("%PDF-1.4 a tiny document"),
-        "the bytes, not base64"
-    );
-    assert!(body.contains("5511999999999"), "{body}");
-    assert!(body.contains("Segue a nota"), "{body}");
+    assert_eq!(sends[0]["phone"], "5511999999999");
+    assert_eq!(sends[0]["filename"], "nota.pdf");
+    assert_eq!(sends[0]["caption"], "Segue a nota");
 
     let (_, page) = h
         .get("/api/conversations/5511999999999@c.us/messages?session=main")
@@ -1004,4 +997,128 @@ async fn a_file_goes_to_the_server_as_one_multipart_upload_and_is_stored_as_a_do
         "payload_too_large"
     );
     server.verify().await;
+}
+
+#[tokio::test]
+async fn a_picture_sent_through_the_backend_reaches_the_simulator_as_an_image() {
+    let h = Harness::new().await;
+    h.connect().await;
+    let mut events = h.events("main").await;
+    let png = b"\x89PNG\r\n\x1a\n not really a picture".to_vec();
+    // the console's names (those of the JSON body), on the form-only route
+    let form = reqwest::multipart::Form::new()
+        .text("sessionName", "main")
+        .text("phone", "5511999999999")
+        .text("caption", "o recibo")
+        .text("clientId", "picture-0001")
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(png.clone())
+                .file_name("recibo.png")
+                .mime_str("image/png")
+                .unwrap(),
+        );
+    let answer = h
+        .http
+        .post(format!("{}/api/messages/file", h.base))
+        .bearer_auth(&h.token)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let status = answer.status().as_u16();
+    let sent: Value = answer.json().await.unwrap();
+    assert_eq!(status, 201, "{sent}");
+    assert_eq!(sent["messageType"], "image");
+    assert_eq!(sent["clientId"], "picture-0001");
+    let pending = next_event(&mut events, |e, _| e == "new-message").await;
+    assert_eq!(pending["data"]["fileName"], "recibo.png", "{pending}");
+    assert_eq!(pending["data"]["fileSize"], png.len());
+    let copies: Vec<Value> = h
+        .sim()
+        .messages("main")
+        .into_iter()
+        .filter(|m| m["fromMe"] == true)
+        .collect();
+    assert_eq!(copies.len(), 1, "sent once: {copies:?}");
+    assert_eq!(copies[0]["type"], "image");
+    assert_eq!(copies[0]["mimetype"], "image/png");
+    assert_eq!(copies[0]["caption"], "o recibo");
+    assert_eq!(copies[0]["id"], sent["id"]);
+    // the form-only route refuses JSON
+    let (status, body) = h
+        .post(
+            "/api/messages/file",
+            json!({"sessionName": "main", "phone": "5511999999999", "message": "x"}),
+        )
+        .await;
+    assert_eq!(
+        (status, &body["error"]),
+        (400, &json!("bad_request")),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn a_send_keeps_its_client_id_when_the_server_s_copy_is_stored_first() {
+    use wppconnect_models::domain::{Message, MessageStatus};
+    use wppconnect_models::MessageType;
+
+    let store = Store::open("sqlite::memory:").await.unwrap();
+    let message = |id: &str, client_id: Option<&str>, status| Message {
+        id: id.to_owned(),
+        client_id: client_id.map(str::to_owned),
+        conversation_id: "5511999999999@c.us".to_owned(),
+        sender_id: String::new(),
+        sender_name: None,
+        content: "a cópia chegou antes".to_owned(),
+        message_type: MessageType::Chat,
+        timestamp: 1_795_525_512,
+        status,
+        is_from_me: true,
+        quoted_message: None,
+        media_url: None,
+        mime_type: None,
+        file_name: None,
+        file_size: None,
+        location: None,
+    };
+    let server_id = "true_5511999999999@c.us_3EB0AAAA";
+    store
+        .insert_message(
+            "main",
+            &message(
+                "copy-first-01",
+                Some("copy-first-01"),
+                MessageStatus::Pending,
+            ),
+        )
+        .await
+        .unwrap();
+    // the server's own copy (a webhook) is stored before the send is answered
+    store
+        .insert_message("main", &message(server_id, None, MessageStatus::Sent))
+        .await
+        .unwrap();
+    let confirmed = store
+        .confirm_sent("main", "copy-first-01", server_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(confirmed.id, server_id);
+    assert_eq!(confirmed.client_id.as_deref(), Some("copy-first-01"));
+    let by_client_id = store
+        .message_by_client_id("main", "copy-first-01")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(by_client_id.id, server_id);
+    let page = store
+        .messages(Some("main"), "5511999999999@c.us", 1, 50)
+        .await
+        .unwrap();
+    assert_eq!(
+        page.total, 1,
+        "one message, not the pending one and the copy"
+    );
 }

@@ -75,7 +75,8 @@ impl Backend {
             .unwrap();
         backend.state = configure(backend.state);
         let addr = backend.addr();
-        let base = backend.spawn();
+        let base = backend.url();
+        backend.spawn();
         let http = reqwest::Client::new();
         let login: Value = http
             .post(format!("{base}/api/auth/login"))

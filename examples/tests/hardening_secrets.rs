@@ -106,7 +106,9 @@ async fn the_secret_key_echoed_by_the_server_reaches_no_answer_and_no_log() {
         sessions: vec!["main".to_owned(), "loja".to_owned()],
         ..Parts::new(client, store, auth, "hook-secret-of-the-test")
     };
-    let base = Backend::bind("127.0.0.1:0", parts).await.unwrap().spawn();
+    let backend = Backend::bind("127.0.0.1:0", parts).await.unwrap();
+    let base = backend.url();
+    backend.spawn();
     let http = reqwest::Client::new();
     let token = http
         .post(format!("{base}/api/auth/login"))

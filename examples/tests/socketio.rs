@@ -71,7 +71,9 @@ async fn the_official_socket_io_client_joins_sends_and_receives() {
         "jwt-secret",
     );
     let parts = Parts::new(client, store, auth.clone(), "hook-secret");
-    let base = Backend::bind("127.0.0.1:0", parts).await.unwrap().spawn();
+    let backend = Backend::bind("127.0.0.1:0", parts).await.unwrap();
+    let base = backend.url();
+    backend.spawn();
     let token = auth.login("ana", "s3nha", None).await.unwrap();
     let http = reqwest::Client::new();
     http.post(format!("{base}/api/sessions/main/start"))

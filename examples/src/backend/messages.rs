@@ -1,5 +1,6 @@
 //! Sending: `POST /api/messages` (a text as JSON, or a file as `multipart/form-data`) and the
-//! socket.io `send-message` event. Each send is checked, stored `pending` under the client's id
+//! socket.io `send-message` event. A file goes to the server's `send-file` as a data URL. Each
+//! send is checked, stored `pending` under the client's id
 //! (pushed at once), sent to WPPConnect Server exactly once, then stored `sent` under the
 //! server's id or `failed`; the client id stays with the message throughout.
 
@@ -10,7 +11,7 @@ use axum::routing::post;
 use axum::{Json, Router};
 use serde::Deserialize;
 use wppconnect_client::message::{Receipts, SendRequest};
-use wppconnect_client::{File, Upload};
+use wppconnect_client::File;
 use wppconnect_models::domain::{self, ClientId, MessageStatus};
 use wppconnect_models::message::{SendFile, SendMessage};
 use wppconnect_models::{MessageType, PhoneNumber, SessionName};
@@ -27,10 +28,15 @@ pub const MAX_UPLOAD_BYTES: usize = 16 * 1024 * 1024;
 
 /// The message routes.
 pub(super) fn routes() -> Router<AppState> {
-    Router::new().route(
-        "/api/messages",
-        post(send_message).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
-    )
+    Router::new()
+        .route(
+            "/api/messages",
+            post(send_message).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
+        )
+        .route(
+            "/api/messages/file",
+            post(send_file).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
+        )
 }
 
 /// A text to send (JSON body of `POST /api/messages`, socket.io `send-message`).
@@ -191,6 +197,19 @@ async fn send_message(
     Ok((StatusCode::CREATED, Json(stored)))
 }
 
+/// `POST /api/messages/file`: the multipart file send of `POST /api/messages` on a route of its
+/// own (a body that is not a form is a 400).
+async fn send_file(
+    State(state): State<AppState>,
+    _user: AuthUser,
+    form: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<(StatusCode, Json<domain::Message>), ApiError> {
+    let form = form.map_err(|e| ApiError::BadRequest(e.body_text()))?;
+    let checked = SendFileRequest::read(form).await?.check()?;
+    let stored = send_and_store(&state, checked).await?;
+    Ok((StatusCode::CREATED, Json(stored)))
+}
+
 /// A text send from socket.io: checked, stored, sent once.
 pub(super) async fn send_text(
     state: &AppState,
@@ -267,10 +286,13 @@ async fn send_and_store(state: &AppState, send: Checked) -> Result<domain::Messa
             pending.file_size = u64::try_from(bytes.len()).ok();
             pending.file_name = Some(file_name.clone());
             pending.mime_type = Some(mime.clone());
-            let upload = Upload::bytes(bytes, file_name.clone()).mime(mime);
-            let mut request = session
-                .send_file(phone.digits(), File::upload(upload))
-                .filename(file_name);
+            // The file goes as the data URL the server's `send-file` reads in JSON (`base64`),
+            // not as a multipart upload (`File::upload`): the server reads both, but the
+            // simulator the backend starts without WPPCONNECT_URL reads no multipart form, and
+            // the upload is in memory here already. With a real server only, `File::upload(
+            // Upload::bytes(bytes, name).mime(mime))` sends it as itself (a third fewer bytes).
+            let file = File::bytes(bytes.to_vec(), mime);
+            let mut request = session.send_file(phone.digits(), file).filename(file_name);
             if let Some(caption) = caption {
                 request = request.caption(caption);
             }

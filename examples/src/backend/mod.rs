@@ -345,15 +345,14 @@ impl Backend {
             .await
     }
 
-    /// Serves in a background task for as long as the runtime runs (tests); returns its URL.
-    pub fn spawn(self) -> String {
-        let url = self.url();
+    /// Serves in a background task (tests): it runs until the runtime ends or the task is
+    /// aborted. Read [`Backend::url`] first.
+    pub fn spawn(self) -> tokio::task::JoinHandle<()> {
         tokio::spawn(async move {
             if let Err(error) = self.serve(std::future::pending()).await {
                 tracing::error!(%error, "the backend stopped");
             }
-        });
-        url
+        })
     }
 }
 
