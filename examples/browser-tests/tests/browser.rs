@@ -13,8 +13,7 @@ use std::time::{Duration, Instant};
 use jsonwebtoken::{encode, EncodingKey, Header};
 use serde_json::json;
 use support::{
-    until, with_console, with_simulator, with_uploads, Console, JWT_SECRET, USER, WAIT,
-    WEBHOOK_SECRET,
+    until, with_console, with_simulator, Console, JWT_SECRET, USER, WAIT, WEBHOOK_SECRET,
 };
 use wppconnect_sim::Faults;
 
@@ -988,7 +987,7 @@ async fn choose_file(console: &Console, file: &TempFile) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_file_is_sent_with_its_caption_a_preview_first() {
-    with_uploads(WIDE.0, WIDE.1, |console| async move {
+    with_console(WIDE.0, WIDE.1, |console| async move {
         console.connect().await;
         console
             .sim

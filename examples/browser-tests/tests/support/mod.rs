@@ -15,7 +15,7 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{json, Value};
 use wppconnect_client::{Client, RetryPolicy};
 use wppconnect_examples::backend::auth::hash_password;
-use wppconnect_examples::backend::{app, AppState, Auth, Store};
+use wppconnect_examples::backend::{Auth, Backend, Parts, Store};
 use wppconnect_sim::{RunningSimulator, Simulator, SimulatorBuilder};
 
 /// The console's user and password in these tests.
@@ -173,30 +173,6 @@ pub(crate) async fn with_simulator<F, Fut>(
     F: FnOnce(Console) -> Fut,
     Fut: Future<Output = ()> + Send + 'static,
 {
-    run(configure, false, width, height, test).await;
-}
-
-/// [`with_console`] where the backend reaches the simulator through [`uploads_as_json`], so a
-/// file the backend uploads (multipart, as to the real server) reaches the simulator, which
-/// reads only JSON bodies.
-pub(crate) async fn with_uploads<F, Fut>(width: u32, height: u32, test: F)
-where
-    F: FnOnce(Console) -> Fut,
-    Fut: Future<Output = ()> + Send + 'static,
-{
-    run(|sim| sim, true, width, height, test).await;
-}
-
-async fn run<F, Fut>(
-    configure: impl FnOnce(SimulatorBuilder) -> SimulatorBuilder,
-    uploads: bool,
-    width: u32,
-    height: u32,
-    test: F,
-) where
-    F: FnOnce(Console) -> Fut,
-    Fut: Future<Output = ()> + Send + 'static,
-{
     let _turn = ONE_AT_A_TIME.lock().await;
     let driver = start_driver();
     let profile = fresh_profile();
@@ -204,13 +180,7 @@ async fn run<F, Fut>(
         .start("127.0.0.1:0")
         .await
         .expect("the simulator starts");
-    let (upstream, proxy) = if uploads {
-        let (url, task) = uploads_as_json(sim.url()).await;
-        (url, Some(task))
-    } else {
-        (sim.url(), None)
-    };
-    let client = Client::builder(&upstream)
+    let client = Client::builder(&sim.url())
         .expect("the simulator's URL")
         .secret_key(sim.secret_key())
         .retry(RetryPolicy::none())
@@ -224,22 +194,19 @@ async fn run<F, Fut>(
         HashMap::from([(USER.to_owned(), hash_password(PASSWORD).expect("a hash"))]),
         JWT_SECRET,
     );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("a loopback port");
-    let base = format!("http://{}", listener.local_addr().expect("its address"));
-    let state = AppState::new(client, store, auth, &base, WEBHOOK_SECRET);
-    let server = tokio::spawn(async move {
-        let _ = axum::serve(listener, app(state)).await;
-    });
+    let backend = Backend::bind(
+        "127.0.0.1:0",
+        Parts::new(client, store, auth, WEBHOOK_SECRET),
+    )
+    .await
+    .expect("the backend binds a loopback port");
+    let base = backend.url();
+    let server = backend.spawn();
     let browser = start_browser(&driver, &profile.0, width, height).await;
     let handle = browser.clone();
     let outcome = tokio::spawn(test(Console { browser, sim, base })).await;
     let _ = handle.close().await;
     server.abort();
-    if let Some(proxy) = proxy {
-        proxy.abort();
-    }
     drop(driver);
     drop(profile);
     if let Err(error) = outcome {
@@ -248,113 +215,6 @@ async fn run<F, Fut>(
         }
         panic!("the test was cancelled: {error}");
     }
-}
-
-/// A loopback proxy in front of the simulator at `upstream` that hands every request over as it
-/// is, except a multipart `send-file`: its text fields and its file (as the `base64` data URL of
-/// `send-file-base64`) go on as the JSON body the simulator reads. Returns the proxy's URL and
-/// its task.
-async fn uploads_as_json(upstream: String) -> (String, tokio::task::JoinHandle<()>) {
-    use axum::extract::{FromRequest, Multipart, Request};
-    use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
-    use axum::response::{IntoResponse, Response};
-    use base64::Engine;
-
-    async fn forward(upstream: String, http: reqwest::Client, request: Request) -> Response {
-        let method = request.method().clone();
-        let target = format!(
-            "{upstream}{}",
-            request.uri().path_and_query().map_or("/", |p| p.as_str())
-        );
-        let (auth, content_type) = {
-            let header = |name| {
-                request
-                    .headers()
-                    .get(name)
-                    .and_then(|v: &axum::http::HeaderValue| v.to_str().ok())
-                    .map(str::to_owned)
-            };
-            (header(AUTHORIZATION), header(CONTENT_TYPE))
-        };
-        let mut call = http.request(method, target);
-        if let Some(auth) = auth {
-            call = call.header(AUTHORIZATION, auth);
-        }
-        let multipart = content_type
-            .as_deref()
-            .is_some_and(|t| t.starts_with("multipart/form-data"));
-        if multipart && request.uri().path().ends_with("/send-file") {
-            let mut form = match Multipart::from_request(request, &()).await {
-                Ok(form) => form,
-                Err(e) => return e.into_response(),
-            };
-            let mut body = serde_json::Map::new();
-            while let Ok(Some(field)) = form.next_field().await {
-                let name = field.name().unwrap_or_default().to_owned();
-                if field.file_name().is_some() {
-                    let mime = field
-                        .content_type()
-                        .unwrap_or("application/octet-stream")
-                        .to_owned();
-                    let bytes = field.bytes().await.unwrap_or_default();
-                    let data = base64::engine::general_purpose::STANDARD.encode(&bytes);
-                    body.insert(
-                        "base64".to_owned(),
-                        json!(format!("data:{mime};base64,{data}")),
-                    );
-                } else {
-                    let text = field.text().await.unwrap_or_default();
-                    let value = match name.as_str() {
-                        "isGroup" | "isLid" => json!(text == "true"),
-                        _ => json!(text),
-                    };
-                    body.insert(name, value);
-                }
-            }
-            call = call.json(&Value::Object(body));
-        } else {
-            if let Some(content_type) = content_type {
-                call = call.header(CONTENT_TYPE, content_type);
-            }
-            let bytes = axum::body::to_bytes(request.into_body(), 64 << 20)
-                .await
-                .unwrap_or_default();
-            call = call.body(bytes);
-        }
-        match call.send().await {
-            Ok(answer) => {
-                let status = answer.status().as_u16();
-                let content_type = answer
-                    .headers()
-                    .get(CONTENT_TYPE)
-                    .and_then(|v| v.to_str().ok())
-                    .unwrap_or("application/json")
-                    .to_owned();
-                let body = answer.bytes().await.unwrap_or_default();
-                (
-                    axum::http::StatusCode::from_u16(status)
-                        .unwrap_or(axum::http::StatusCode::BAD_GATEWAY),
-                    [(CONTENT_TYPE, content_type)],
-                    body,
-                )
-                    .into_response()
-            }
-            Err(e) => (axum::http::StatusCode::BAD_GATEWAY, e.to_string()).into_response(),
-        }
-    }
-
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("a loopback port for the proxy");
-    let url = format!("http://{}", listener.local_addr().expect("its address"));
-    let http = reqwest::Client::new();
-    let app = axum::Router::new()
-        .fallback(move |request: Request| forward(upstream.clone(), http.clone(), request))
-        .layer(axum::extract::DefaultBodyLimit::max(64 << 20));
-    let task = tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
-    (url, task)
 }
 
 /// Polls `check` every 50 ms until it gives a value; fails the test after [`WAIT`].
