@@ -542,6 +542,16 @@ async fn a_narrow_screen_shows_the_list_then_the_thread_by_keyboard() {
             )
             .await;
         assert_eq!(width, json!(true), "nothing wider than the screen");
+        // the file button fits beside the text box, and the file input takes the keyboard
+        assert!(console.visible("label.attach").await);
+        let focused = console
+            .js(
+                "const f = document.getElementById('file-input'); f.focus(); \
+                 return document.activeElement === f;",
+                vec![],
+            )
+            .await;
+        assert_eq!(focused, json!(true), "the file input is focusable");
         let shot = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("console-narrow.png");
         console.screenshot(&shot).await;
         console.type_into("#back", ENTER).await;
