@@ -238,11 +238,9 @@ export async function logoutSession() {
   }
 }
 
-/** The `Session` of a `session-status` push (older backends wrap it with its `phoneCode`). */
+/** The `Session` of a `session-status` push, `null` when it is none. */
 function pushedSession(data) {
-  if (!data || typeof data !== 'object') return null;
-  if (!data.session || typeof data.session !== 'object') return data;
-  return typeof data.phoneCode === 'string' ? { ...data.session, phoneCode: data.phoneCode } : data.session;
+  return data && typeof data === 'object' && typeof data.name === 'string' ? data : null;
 }
 
 /** A pushed state of the shown session. */
