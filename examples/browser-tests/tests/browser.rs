@@ -40,6 +40,24 @@ fn forged_token(secret: &str, expires_in: i64) -> String {
     .unwrap()
 }
 
+/// The status code of a `GET` of `path` sent exactly as written, without the normalisation an
+/// HTTP client applies.
+async fn raw_status(base: &str, path: &str) -> u16 {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let addr = base.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).await.unwrap();
+    let answer = String::from_utf8_lossy(&answer);
+    answer
+        .split(' ')
+        .nth(1)
+        .and_then(|code| code.parse().ok())
+        .unwrap_or_else(|| panic!("no status line: {answer:.80}"))
+}
+
 async fn set_token_and_reload(console: &Console, token: &str) {
     console
         .js(
@@ -61,6 +79,44 @@ async fn stored_token(console: &Console) -> Option<String> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn login_refuses_a_wrong_password_and_expired_tokens_and_signs_out() {
     with_console(WIDE.0, WIDE.1, |console| async move {
+        // the console's modules: JavaScript, with the headers of every answer; nothing else
+        let http = reqwest::Client::new();
+        for module in ["/js/state.js", "/js/views/thread.js"] {
+            let answer = http
+                .get(format!("{}{module}", console.base))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(answer.status(), 200, "{module}");
+            let header = |name: &str| {
+                answer
+                    .headers()
+                    .get(name)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or_default()
+                    .to_owned()
+            };
+            assert!(
+                header("content-type").starts_with("text/javascript"),
+                "{module}"
+            );
+            assert_eq!(header("x-content-type-options"), "nosniff", "{module}");
+            assert!(
+                header("content-security-policy").contains("script-src 'self'"),
+                "{module}"
+            );
+        }
+        // paths sent as they are (an HTTP client would resolve the dots first)
+        assert_eq!(raw_status(&console.base, "/js/state.js").await, 200);
+        for outside in [
+            "/js/../../Cargo.toml",
+            "/js/%2e%2e/%2e%2e/Cargo.toml",
+            "/js/..%2f..%2fCargo.toml",
+            "/js/missing.js",
+        ] {
+            assert_eq!(raw_status(&console.base, outside).await, 404, "{outside}");
+        }
+
         console.browser.goto(&console.base).await.unwrap();
         console.wait_visible("#login-form").await;
         assert!(!console.visible("#app-view").await);
