@@ -1121,4 +1121,38 @@ async fn a_send_keeps_its_client_id_when_the_server_s_copy_is_stored_first() {
         page.total, 1,
         "one message, not the pending one and the copy"
     );
+    // the client id is now the server's message's: a new pending row under it is refused
+    let error = store
+        .insert_message(
+            "main",
+            &message(
+                "copy-first-01",
+                Some("copy-first-01"),
+                MessageStatus::Pending,
+            ),
+        )
+        .await
+        .unwrap_err();
+    assert!(error.is_unique_violation(), "{error:?}");
+}
+
+#[tokio::test]
+async fn two_sends_with_one_client_id_at_once_send_one_message() {
+    let h = Harness::new().await;
+    h.connect().await;
+    let body = json!({"sessionName": "main", "phone": "5511999999999", "message": "clique duplo", "clientId": "double-click-01"});
+    let (first, second) = tokio::join!(
+        h.post("/api/messages", body.clone()),
+        h.post("/api/messages", body)
+    );
+    let mut statuses = [first.0, second.0];
+    statuses.sort_unstable();
+    assert_eq!(statuses, [201, 409], "{first:?} {second:?}");
+    let copies = h
+        .sim()
+        .messages("main")
+        .into_iter()
+        .filter(|m| m["body"] == "clique duplo")
+        .count();
+    assert_eq!(copies, 1, "one message reached the server");
 }

@@ -1,8 +1,8 @@
-//! Sending: `POST /api/messages` (a text as JSON, or a file as `multipart/form-data`) and the
-//! socket.io `send-message` event. A file goes to the server's `send-file` as a data URL. Each
-//! send is checked, stored `pending` under the client's id
-//! (pushed at once), sent to WPPConnect Server exactly once, then stored `sent` under the
-//! server's id or `failed`; the client id stays with the message throughout.
+//! Sending: `POST /api/messages` (a text as JSON, or a file as `multipart/form-data`, also at
+//! `POST /api/messages/file`) and the socket.io `send-message` event. Each send is checked,
+//! stored `pending` under the client's id (pushed at once), sent to WPPConnect Server exactly
+//! once (a file to `send-file`, as a data URL), then stored `sent` under the server's id or
+//! `failed`; the client id stays with the message throughout.
 
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Request, State};
@@ -299,7 +299,21 @@ async fn send_and_store(state: &AppState, send: Checked) -> Result<domain::Messa
             Sending::File(Box::new(request))
         }
     };
-    let (pending, new) = state.store.insert_message(name.as_str(), &pending).await?;
+    let (pending, new) = match state.store.insert_message(name.as_str(), &pending).await {
+        Ok(inserted) => inserted,
+        // a concurrent request with the same client id stored it (and maybe sent it) first
+        Err(error) if error.is_unique_violation() => {
+            return match state
+                .store
+                .message_by_client_id(name.as_str(), client_id.as_str())
+                .await?
+            {
+                Some(earlier) => Err(ApiError::Duplicate(Box::new(earlier))),
+                None => Err(error.into()),
+            };
+        }
+        Err(error) => return Err(error.into()),
+    };
     if !new {
         // a concurrent request with the same client id stored it first
         return Err(ApiError::Duplicate(Box::new(pending)));

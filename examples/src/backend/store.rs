@@ -40,6 +40,16 @@ const WEBHOOK_SECRET_KEY: &str = "webhook_secret";
 #[error("database error")]
 pub struct StoreError(#[from] sqlx::Error);
 
+impl StoreError {
+    /// Whether a write broke a unique key (such as a client id already stored).
+    #[must_use]
+    pub fn is_unique_violation(&self) -> bool {
+        self.0
+            .as_database_error()
+            .is_some_and(sqlx::error::DatabaseError::is_unique_violation)
+    }
+}
+
 /// The store. Cheap to clone.
 #[derive(Debug, Clone)]
 pub struct Store {
