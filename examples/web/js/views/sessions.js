@@ -77,6 +77,10 @@ export async function startWithPhone(event) {
     return;
   }
   setError($('pairing-error'), '');
+  // the session typed in the name box, as Start does
+  const typed = $('session-name').value.trim();
+  if (typed && typed !== state.session) await actions.selectSession(typed);
+  if (state.sessionInfo && state.sessionInfo.status !== 'disconnected') return;
   $('pairing-button').disabled = true;
   state.pairingPhone = phone;
   try {
