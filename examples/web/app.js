@@ -2,13 +2,14 @@
 // Server-Sent Events. This file wires the modules of `js/` together:
 //
 // - `state.js` the page's state, `api.js` the REST API, `events.js` the live updates;
-// - `views/`: login, sessions, conversations, thread (and one message), composer.
+// - `views/`: login, sessions (the shown one) and session-list, conversations, thread (and
+//   one message), composer (and the attached file).
 //
 // Every piece of data reaches the page through `textContent` or attributes, never as HTML.
 
 import { actions } from './js/actions.js';
 import { onUnauthorized } from './js/api.js';
-import { $, setError } from './js/dom.js';
+import { $ } from './js/dom.js';
 import { closeEvents, connectEvents } from './js/events.js';
 import { SESSION_KEY, TOKEN_KEY, state } from './js/state.js';
 import { attachFile, clearAttachment } from './js/views/attachment.js';
@@ -17,9 +18,9 @@ import {
   markRead, refreshConversations, renderConversations, startNewChat,
 } from './js/views/conversations.js';
 import { logIn, showLogin, tokenExpiry } from './js/views/login.js';
+import { onOtherSessionPush } from './js/views/session-list.js';
 import {
-  logoutSession, onOtherSessionPush, onSessionPush, refreshSession, renderSession, startSession,
-  startWithPhone,
+  logoutSession, onSessionPush, refreshSession, renderSession, startSession, startWithPhone,
 } from './js/views/sessions.js';
 import {
   closeThread, loadOlder, onNewMessage, onStatusUpdate, openConversation, reloadNewest, setReply,

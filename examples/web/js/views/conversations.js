@@ -5,7 +5,7 @@ import { api, conversationPath, sessionQuery } from '../api.js';
 import { $, el, setError, show } from '../dom.js';
 import { conversationTitle, formatTime, normalisePhone } from '../format.js';
 import { state } from '../state.js';
-import { renderSessionList } from './sessions.js';
+import { renderSessionList } from './session-list.js';
 
 export async function refreshConversations() {
   const session = state.session;
