@@ -40,6 +40,24 @@ fn forged_token(secret: &str, expires_in: i64) -> String {
     .unwrap()
 }
 
+/// The status code of a `GET` of `path` sent exactly as written, without the normalisation an
+/// HTTP client applies.
+async fn raw_status(base: &str, path: &str) -> u16 {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let addr = base.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).await.unwrap();
+    let answer = String::from_utf8_lossy(&answer);
+    answer
+        .split(' ')
+        .nth(1)
+        .and_then(|code| code.parse().ok())
+        .unwrap_or_else(|| panic!("no status line: {answer:.80}"))
+}
+
 async fn set_token_and_reload(console: &Console, token: &str) {
     console
         .js(
@@ -61,6 +79,44 @@ async fn stored_token(console: &Console) -> Option<String> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn login_refuses_a_wrong_password_and_expired_tokens_and_signs_out() {
     with_console(WIDE.0, WIDE.1, |console| async move {
+        // the console's modules: JavaScript, with the headers of every answer; nothing else
+        let http = reqwest::Client::new();
+        for module in ["/js/state.js", "/js/views/thread.js"] {
+            let answer = http
+                .get(format!("{}{module}", console.base))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(answer.status(), 200, "{module}");
+            let header = |name: &str| {
+                answer
+                    .headers()
+                    .get(name)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or_default()
+                    .to_owned()
+            };
+            assert!(
+                header("content-type").starts_with("text/javascript"),
+                "{module}"
+            );
+            assert_eq!(header("x-content-type-options"), "nosniff", "{module}");
+            assert!(
+                header("content-security-policy").contains("script-src 'self'"),
+                "{module}"
+            );
+        }
+        // paths sent as they are (an HTTP client would resolve the dots first)
+        assert_eq!(raw_status(&console.base, "/js/state.js").await, 200);
+        for outside in [
+            "/js/../../Cargo.toml",
+            "/js/%2e%2e/%2e%2e/Cargo.toml",
+            "/js/..%2f..%2fCargo.toml",
+            "/js/missing.js",
+        ] {
+            assert_eq!(raw_status(&console.base, outside).await, 404, "{outside}");
+        }
+
         console.browser.goto(&console.base).await.unwrap();
         console.wait_visible("#login-form").await;
         assert!(!console.visible("#app-view").await);
@@ -262,8 +318,14 @@ async fn a_sent_message_ticks_go_sent_delivered_read() {
         // Enter sends: the bubble appears at once, then its ticks move forward one by one
         console.type_into("#message-input", ENTER).await;
         let mut seen: Vec<String> = Vec::new();
+        let mut keys: Vec<String> = Vec::new();
         let deadline = Instant::now() + WAIT;
         loop {
+            if let Some(key) = console.attr("#messages .message.out", "data-key").await {
+                if keys.last() != Some(&key) {
+                    keys.push(key);
+                }
+            }
             let statuses = console.outgoing_statuses().await;
             if let Some(status) = statuses.first() {
                 if seen.last() != Some(status) {
@@ -302,6 +364,37 @@ async fn a_sent_message_ticks_go_sent_delivered_read() {
             Some("Olá! Tudo certo?\nsecond line")
         );
         assert_eq!(console.count("#messages .message.out .tick-read").await, 1);
+        // one id from the page to the server: the bubble keeps the clientId the page chose, and
+        // the backend stores it beside the server's id
+        assert_eq!(keys.len(), 1, "the bubble's key changed: {keys:?}");
+        let client_id = &keys[0];
+        let server_id = console
+            .attr("#messages .message.out", "data-id")
+            .await
+            .unwrap();
+        assert!(server_id.contains("@c.us"), "the server's id: {server_id}");
+        let token = stored_token(&console).await.unwrap();
+        let page: serde_json::Value = reqwest::Client::new()
+            .get(format!(
+                "{}/api/conversations/{MARIA}/messages?session=main",
+                console.base
+            ))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let stored: Vec<&serde_json::Value> = page["messages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|m| m["isFromMe"] == json!(true))
+            .collect();
+        assert_eq!(stored.len(), 1, "{page}");
+        assert_eq!(stored[0]["clientId"], json!(client_id));
+        assert_eq!(stored[0]["id"], json!(server_id));
         assert_eq!(
             console
                 .js(
@@ -505,6 +598,16 @@ async fn a_narrow_screen_shows_the_list_then_the_thread_by_keyboard() {
             )
             .await;
         assert_eq!(width, json!(true), "nothing wider than the screen");
+        // the file button fits beside the text box, and the file input takes the keyboard
+        assert!(console.visible("label.attach").await);
+        let focused = console
+            .js(
+                "const f = document.getElementById('file-input'); f.focus(); \
+                 return document.activeElement === f;",
+                vec![],
+            )
+            .await;
+        assert_eq!(focused, json!(true), "the file input is focusable");
         let shot = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("console-narrow.png");
         console.screenshot(&shot).await;
         console.type_into("#back", ENTER).await;
@@ -634,12 +737,455 @@ async fn media_messages_show_as_what_they_are() {
             console.text("#messages .media-image + .body").await.as_deref(),
             Some("Comprovante do pagamento")
         );
-        console.wait_text("#messages .media-location", "Location").await;
-        // Ana sent a PDF
+        // the location: its name, address, coordinates and a link to the map
+        let place = console
+            .wait_text("#messages .media-location .place-name", "Praia de Copacabana")
+            .await;
+        assert_eq!(place, "📍 Praia de Copacabana");
+        assert_eq!(
+            console.text("#messages .media-location .place-address").await.as_deref(),
+            Some("Av. Atlântica, Rio de Janeiro - RJ")
+        );
+        assert_eq!(
+            console.text("#messages .media-location .coordinates").await.as_deref(),
+            Some("-22.97110, -43.18220")
+        );
+        assert_eq!(
+            console.attr("#messages .media-location a.map-link", "href").await.as_deref(),
+            Some("https://www.openstreetmap.org/?mlat=-22.9711&mlon=-43.1822#map=16/-22.9711/-43.1822")
+        );
+        assert_eq!(
+            console.attr("#messages .media-location a.map-link", "rel").await.as_deref(),
+            Some("noopener noreferrer")
+        );
+        let shot = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("console-media.png");
+        console.screenshot(&shot).await;
+        // Ana sent a PDF: its file name, size and type, the caption below
         let ana = conversation("5531977776666@c.us");
         console.click(&format!("{ana} button")).await;
-        let label = console.wait_text("#messages .media-document", "📄").await;
-        assert!(label.contains("Segue a nota fiscal"), "{label}");
+        let label = console
+            .wait_text("#messages .media-document .file-name", "nota-fiscal-4821.pdf")
+            .await;
+        assert_eq!(label, "📄 nota-fiscal-4821.pdf");
+        assert_eq!(
+            console.text("#messages .media-document .file-details").await.as_deref(),
+            Some("329 bytes · application/pdf")
+        );
+        assert_eq!(
+            console.text("#messages .media-document + .body").await.as_deref(),
+            Some("Segue a nota fiscal")
+        );
+    })
+    .await;
+}
+
+/// Starts the session `name` from the page (typed in the session box), scans its QR code through
+/// the simulator and waits until the page shows it connected.
+async fn connect_another(console: &Console, name: &str) {
+    console
+        .js(
+            "document.getElementById('session-name').value = '';",
+            vec![],
+        )
+        .await;
+    // Enter opens the typed session; Start is enabled once it shows as disconnected
+    console
+        .type_into("#session-name", &format!("{name}{ENTER}"))
+        .await;
+    console
+        .wait_text("#session-status", &format!("{name}: disconnected"))
+        .await;
+    until("the start button to be enabled", || async {
+        (console
+            .js(
+                "return document.getElementById('start-session').disabled;",
+                vec![],
+            )
+            .await
+            == json!(false))
+        .then_some(())
+    })
+    .await;
+    console.click("#start-session").await;
+    until(
+        &format!("the simulator to show {name}'s QR code"),
+        || async {
+            (console.sim.status(name) == wppconnect_sim::SessionStatus::QrCode).then_some(())
+        },
+    )
+    .await;
+    console.sim.scan(name).unwrap();
+    console
+        .wait_text("#session-status", &format!("{name}: connected"))
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn other_sessions_show_their_unread_messages_and_status_live() {
+    with_console(WIDE.0, WIDE.1, |console| async move {
+        // two sessions connected; the page shows `main`
+        console.log_in().await;
+        connect_another(&console, "work").await;
+        connect_another(&console, "main").await;
+        console.js("window.__sameDocument = true;", vec![]).await;
+        console.click("#sessions summary").await;
+        let work = "#session-list li[data-name=\"work\"]";
+        console
+            .wait_text(&format!("{work} .status"), "connected")
+            .await;
+        assert!(
+            !console.visible("#sessions-unread").await,
+            "nothing unread yet"
+        );
+
+        // a contact writes to `work`: its badge and the folded list's badge count it, and it is
+        // announced; `main`'s conversations stay as they were
+        console
+            .sim
+            .contact_writes("work", "+5511955554444", "For the other session")
+            .unwrap();
+        console.wait_text(&format!("{work} .badge"), "1").await;
+        console.wait_text("#sessions-unread", "1").await;
+        console
+            .wait_text("#announcer", "New message in session work")
+            .await;
+        assert_eq!(console.count("#conversations li.conversation").await, 0);
+        console
+            .sim
+            .contact_writes("work", "+5511955554444", "And another")
+            .unwrap();
+        console.wait_text(&format!("{work} .badge"), "2").await;
+        console.wait_text("#sessions-unread", "2").await;
+        let shot = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("console-sessions.png");
+        console.screenshot(&shot).await;
+
+        // `main`'s own messages count in its conversation list, not in the other sessions' badge
+        console
+            .sim
+            .contact_writes("main", "+5511999999999", "For main")
+            .unwrap();
+        console
+            .wait_text(&format!("{} .badge", conversation(MARIA)), "1")
+            .await;
+        console
+            .wait_text("#session-list li[data-name=\"main\"] .badge", "1")
+            .await;
+        assert_eq!(console.text("#sessions-unread").await.as_deref(), Some("2"));
+
+        // `work` is logged out elsewhere: its chip follows live
+        let token = stored_token(&console).await.unwrap();
+        let answer = reqwest::Client::new()
+            .post(format!("{}/api/sessions/work/logout", console.base))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        assert!(answer.status().is_success(), "{}", answer.status());
+        console
+            .wait_text(&format!("{work} .status"), "disconnected")
+            .await;
+        assert_eq!(
+            console.text("#session-status").await.as_deref(),
+            Some("main: connected"),
+            "the shown session is untouched"
+        );
+
+        // opening `work` shows its conversation with both messages; the badge moves with it
+        console.click(&format!("{work} button")).await;
+        console.wait_text("#session-status", "work:").await;
+        let contact = conversation("5511955554444@c.us");
+        console.wait_text(&format!("{contact} .badge"), "2").await;
+        console.wait_text("#sessions-unread", "1").await; // main's message, now elsewhere
+        assert_eq!(
+            console
+                .js("return window.__sameDocument === true;", vec![])
+                .await,
+            json!(true),
+            "all of it without a reload"
+        );
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_phone_number_gets_a_pairing_code_then_the_session_connects() {
+    with_console(WIDE.0, WIDE.1, |console| async move {
+        console.log_in().await;
+        console.js("window.__sameDocument = true;", vec![]).await;
+        // offered while the session is not linked, by keyboard: Enter on the summary opens it
+        console.wait_visible("#pairing summary").await;
+        console.type_into("#pairing summary", ENTER).await;
+        console.wait_visible("#pairing-phone").await;
+
+        // a number the API would refuse: a clear message, nothing started
+        console
+            .type_into("#pairing-phone", &format!("12{ENTER}"))
+            .await;
+        console.wait_text("#pairing-error", "country code").await;
+        assert_eq!(
+            console.sim.status("main"),
+            wppconnect_sim::SessionStatus::Closed,
+            "nothing started"
+        );
+
+        // a real one: the server's code, shown big, and the form gone
+        console
+            .js(
+                "document.getElementById('pairing-phone').value = '';",
+                vec![],
+            )
+            .await;
+        console
+            .type_into("#pairing-phone", &format!("+55 11 98888-7777{ENTER}"))
+            .await;
+        console.wait_visible("#pairing-code").await;
+        let raw = until("the pairing code", || async {
+            console
+                .attr("#pairing-code", "data-code")
+                .await
+                .filter(|c| !c.is_empty())
+        })
+        .await;
+        assert_eq!(raw.len(), 8, "{raw}");
+        assert!(
+            raw.bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()),
+            "{raw}"
+        );
+        assert_eq!(
+            console.text("#pairing-code").await.unwrap(),
+            format!("{}-{}", &raw[..4], &raw[4..]),
+            "shown as WhatsApp shows it"
+        );
+        assert_eq!(
+            console.sim.status("main"),
+            wppconnect_sim::SessionStatus::PhoneCode,
+            "the server waits for this code"
+        );
+        assert!(!console.visible("#pairing-form").await);
+        let shot = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("console-pairing.png");
+        console.screenshot(&shot).await;
+        assert!(
+            !console.visible("#qr").await,
+            "no QR code for a phone login"
+        );
+        assert_eq!(
+            console.attr("#pairing-code", "aria-live").await.as_deref(),
+            Some("polite")
+        );
+
+        // the code is typed on the phone: connected, the code gone, no reload
+        console.sim.scan("main").unwrap();
+        console
+            .wait_text("#session-status", "main: connected")
+            .await;
+        until("the pairing code to go", || async {
+            (!console.visible("#pairing-code-box").await && !console.visible("#pairing").await)
+                .then_some(())
+        })
+        .await;
+        assert_eq!(
+            console
+                .js("return window.__sameDocument === true;", vec![])
+                .await,
+            json!(true)
+        );
+    })
+    .await;
+}
+
+/// A file in the test's temporary directory, removed on drop.
+struct TempFile(PathBuf);
+
+impl TempFile {
+    fn new(name: &str, bytes: &[u8]) -> Self {
+        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!(
+            "upload-{}-{}",
+            std::process::id(),
+            name.replace('.', "-")
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        Self(path)
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        if let Some(dir) = self.0.parent() {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
+/// The bytes of [`TINY_PNG`].
+fn tiny_png_bytes() -> Vec<u8> {
+    // 1x1 PNG, the same picture as TINY_PNG
+    const BYTES: [u8; 70] = [
+        0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44,
+        0x52, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f,
+        0x15, 0xc4, 0x89, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x44, 0x41, 0x54, 0x78, 0xda, 0x63, 0x64,
+        0x60, 0xf8, 0x5f, 0x0f, 0x00, 0x02, 0x87, 0x01, 0x80, 0xeb, 0x47, 0xba, 0x92, 0x00, 0x00,
+        0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
+    ];
+    BYTES.to_vec()
+}
+
+/// Chooses `file` in the composer's file input, as the file picker would.
+async fn choose_file(console: &Console, file: &TempFile) {
+    let input = console
+        .browser
+        .find(fantoccini::Locator::Css("#file-input"))
+        .await
+        .unwrap();
+    input
+        .send_keys(&file.0.display().to_string())
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_is_sent_with_its_caption_a_preview_first() {
+    with_console(WIDE.0, WIDE.1, |console| async move {
+        console.connect().await;
+        console
+            .sim
+            .contact_writes("main", "+5511999999999", "Send me the receipt")
+            .unwrap();
+        let maria = conversation(MARIA);
+        console.wait_visible(&maria).await;
+        console.click(&format!("{maria} button")).await;
+        console.wait_text("#messages .message.in .body", "receipt").await;
+
+        // a picture: previewed above the text box with its name and size, before anything is sent
+        let picture = TempFile::new("receipt.png", &tiny_png_bytes());
+        choose_file(&console, &picture).await;
+        console.wait_text("#attachment-name", "receipt.png").await;
+        assert_eq!(console.text("#attachment-size").await.as_deref(), Some("70 bytes"));
+        until("the preview to load", || async {
+            let width = console
+                .js("const i = document.getElementById('attachment-preview'); return i.hidden ? 0 : i.naturalWidth;", vec![])
+                .await;
+            (width.as_u64().unwrap_or(0) > 0).then_some(())
+        })
+        .await;
+        assert!(console.sim.messages("main").iter().all(|m| m["fromMe"] != json!(true)));
+
+        // Enter sends it with the typed caption: one bubble with the picture, sent once
+        console
+            .type_into("#message-input", &format!("Here it is{ENTER}"))
+            .await;
+        console
+            .wait_text("#messages .message.out .body", "Here it is")
+            .await;
+        console.wait_visible("#messages .message.out .media-image img.thumb").await;
+        until("the picture to be sent", || async {
+            let statuses = console.outgoing_statuses().await;
+            (statuses.len() == 1 && statuses[0] != "pending" && statuses[0] != "failed")
+                .then_some(())
+        })
+        .await;
+        assert!(!console.visible("#attachment").await, "the file is no longer attached");
+        let sent: Vec<serde_json::Value> = console
+            .sim
+            .messages("main")
+            .into_iter()
+            .filter(|m| m["fromMe"] == json!(true))
+            .collect();
+        assert_eq!(sent.len(), 1, "sent once: {sent:?}");
+        assert_eq!(sent[0]["type"], json!("image"));
+        assert_eq!(sent[0]["caption"], json!("Here it is"));
+        assert_eq!(sent[0]["mimetype"], json!("image/png"));
+
+        // a document without a caption: its name and size in the bubble
+        let pdf = TempFile::new("contrato assinado.pdf", b"%PDF-1.4\n% a tiny test file\n%%EOF\n");
+        choose_file(&console, &pdf).await;
+        console.wait_text("#attachment-name", "contrato assinado.pdf").await;
+        console.type_into("#message-input", ENTER).await;
+        console
+            .wait_text("#messages .message.out:last-child .file-name", "contrato assinado.pdf")
+            .await;
+        until("the document to be sent", || async {
+            let statuses = console.outgoing_statuses().await;
+            (statuses.len() == 2 && statuses[1] != "pending" && statuses[1] != "failed")
+                .then_some(())
+        })
+        .await;
+        let details = console
+            .text("#messages .message.out:last-child .file-details")
+            .await
+            .unwrap();
+        assert!(details.starts_with("34 bytes"), "{details}");
+        let documents: Vec<serde_json::Value> = console
+            .sim
+            .messages("main")
+            .into_iter()
+            .filter(|m| m["fromMe"] == json!(true) && m["type"] == json!("document"))
+            .collect();
+        assert_eq!(documents.len(), 1, "{documents:?}");
+        assert_eq!(documents[0]["filename"], json!("contrato assinado.pdf"));
+        assert_eq!(console.count("#messages .message.out").await, 2, "one bubble per file");
+        let shot = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("console-files.png");
+        console.screenshot(&shot).await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_send_without_an_answer_is_retried_under_the_same_id_and_sent_once() {
+    with_console(WIDE.0, WIDE.1, |console| async move {
+        console.connect().await;
+        console
+            .type_into("#new-phone", &format!("+55 11 97777-6666{ENTER}"))
+            .await;
+        console.wait_text("#thread-title", "+5511977776666").await;
+
+        // the network drops the next request: the page cannot know whether the backend got it
+        console
+            .js(
+                "const real = window.fetch; \
+                 window.fetch = () => { window.fetch = real; return Promise.reject(new TypeError('network down')); };",
+                vec![],
+            )
+            .await;
+        console
+            .type_into("#message-input", &format!("Are you there?{ENTER}"))
+            .await;
+        until("the send to show no answer", || async {
+            (console.outgoing_statuses().await == ["failed"]).then_some(())
+        })
+        .await;
+        assert_eq!(
+            console.text(".message.out .failed-note").await.as_deref(),
+            Some("No answer: maybe not sent")
+        );
+        let key = console.attr(".message.out", "data-key").await.unwrap();
+        let from_me = |console: &Console| {
+            console
+                .sim
+                .messages("main")
+                .into_iter()
+                .filter(|m| m["fromMe"] == json!(true))
+                .count()
+        };
+        assert_eq!(from_me(&console), 0, "nothing reached the server");
+
+        // Retry posts the same message again, in place, under the same clientId: sent once
+        console.click(".message.out .retry").await;
+        until("the retry to be sent", || async {
+            let statuses = console.outgoing_statuses().await;
+            (statuses.len() == 1 && ["sent", "delivered", "read"].contains(&statuses[0].as_str()))
+                .then_some(())
+        })
+        .await;
+        assert_eq!(
+            console.attr(".message.out", "data-key").await.as_deref(),
+            Some(key.as_str()),
+            "the same message, not a new one"
+        );
+        assert_eq!(console.count(".failed-note").await, 0);
+        assert_eq!(from_me(&console), 1, "sent exactly once");
     })
     .await;
 }

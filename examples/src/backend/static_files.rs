@@ -36,4 +36,8 @@ pub(super) fn routes() -> Router<AppState> {
                 )
             }),
         )
+        .nest_service(
+            "/js",
+            tower_http::services::ServeDir::new(concat!(env!("CARGO_MANIFEST_DIR"), "/web/js")),
+        )
 }

@@ -15,7 +15,7 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{json, Value};
 use wppconnect_client::{Client, RetryPolicy};
 use wppconnect_examples::backend::auth::hash_password;
-use wppconnect_examples::backend::{app, AppState, Auth, Store};
+use wppconnect_examples::backend::{Auth, Backend, Parts, Store};
 use wppconnect_sim::{RunningSimulator, Simulator, SimulatorBuilder};
 
 /// The console's user and password in these tests.
@@ -194,14 +194,14 @@ pub(crate) async fn with_simulator<F, Fut>(
         HashMap::from([(USER.to_owned(), hash_password(PASSWORD).expect("a hash"))]),
         JWT_SECRET,
     );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("a loopback port");
-    let base = format!("http://{}", listener.local_addr().expect("its address"));
-    let state = AppState::new(client, store, auth, &base, WEBHOOK_SECRET);
-    let server = tokio::spawn(async move {
-        let _ = axum::serve(listener, app(state)).await;
-    });
+    let backend = Backend::bind(
+        "127.0.0.1:0",
+        Parts::new(client, store, auth, WEBHOOK_SECRET),
+    )
+    .await
+    .expect("the backend binds a loopback port");
+    let base = backend.url();
+    let server = backend.spawn();
     let browser = start_browser(&driver, &profile.0, width, height).await;
     let handle = browser.clone();
     let outcome = tokio::spawn(test(Console { browser, sim, base })).await;
