@@ -222,9 +222,15 @@ async fn run(clients: Handle) {
         "{EVENTS} onmessage events of {} bytes over {CONNECTIONS} connections, {ROUNDS} interleaved rounds; median round shown",
         BODY.len()
     );
+    let only = std::env::var("INGEST_ONLY").ok();
     let (mut bare, mut noop, mut durable) = (Vec::new(), Vec::new(), Vec::new());
     for round in 0..ROUNDS {
         let bodies = Arc::new(bodies(round));
+        if only.as_deref() == Some("b") {
+            let figures = backend(&clients, bodies, round).await;
+            println!("(b) {:.0} events/s p99 {:.2?}", figures.rate, figures.p99);
+            continue;
+        }
         bare.push(bare_router(&clients, bodies.clone()).await);
         noop.push(awaited_noop(&clients, bodies.clone()).await);
         let figures = backend(&clients, bodies, round).await;
@@ -234,6 +240,9 @@ async fn run(clients: Handle) {
             "every 2xx is stored, nothing else"
         );
         durable.push(figures);
+    }
+    if only.is_some() {
+        return;
     }
     let a = report("(a) webhook router, fire-and-forget, no store", &mut bare);
     report(
