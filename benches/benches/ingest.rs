@@ -50,6 +50,12 @@ fn bodies(round: usize) -> Vec<String> {
         .collect()
 }
 
+/// The session the bodies name (the server posts each session's events to its own URL).
+fn session() -> String {
+    let template: serde_json::Value = serde_json::from_str(BODY).unwrap();
+    template["session"].as_str().unwrap().to_owned()
+}
+
 /// A server on 127.0.0.1:0; stopped when the guard drops.
 struct Server {
     base: String,
@@ -75,6 +81,42 @@ struct Figures {
     p99: Duration,
     ok: usize,
     stored: Option<i64>,
+    /// CPU time per event of every thread but the load generator's (server, writer, database),
+    /// when the OS tells (Linux): what the machine pays, whatever else runs on it.
+    cpu: Option<Duration>,
+}
+
+/// CPU time so far of each thread of this process but the clients', by thread id (Linux
+/// `/proc/self/task/*/schedstat`; `None` elsewhere).
+fn server_cpu() -> Option<HashMap<String, u64>> {
+    let mut threads = HashMap::new();
+    for task in std::fs::read_dir("/proc/self/task").ok()? {
+        let path = task.ok()?.path();
+        let comm = std::fs::read_to_string(path.join("comm")).unwrap_or_default();
+        if comm.trim() == "clients" {
+            continue;
+        }
+        let schedstat = std::fs::read_to_string(path.join("schedstat")).unwrap_or_default();
+        let Some(ns) = schedstat
+            .split_whitespace()
+            .next()
+            .and_then(|n| n.parse().ok())
+        else {
+            continue;
+        };
+        threads.insert(path.display().to_string(), ns);
+    }
+    Some(threads)
+}
+
+/// CPU time spent by the threads since `before`, per event.
+fn cpu_since(before: Option<HashMap<String, u64>>) -> Option<Duration> {
+    let (before, after) = (before?, server_cpu()?);
+    let spent: u64 = after
+        .iter()
+        .map(|(thread, ns)| ns - before.get(thread).copied().unwrap_or(0))
+        .sum();
+    Some(Duration::from_nanos(spent / EVENTS as u64))
 }
 
 /// Posts every body over `CONNECTIONS` keep-alive connections on the client runtime; returns the
@@ -82,6 +124,7 @@ struct Figures {
 async fn load(clients: &Handle, url: String, bodies: Arc<Vec<String>>) -> Figures {
     clients
         .spawn(async move {
+            let cpu = server_cpu();
             let started = Instant::now();
             let tasks: Vec<_> = (0..CONNECTIONS)
                 .map(|connection| {
@@ -118,12 +161,14 @@ async fn load(clients: &Handle, url: String, bodies: Arc<Vec<String>>) -> Figure
                 ok += n;
             }
             let elapsed = started.elapsed();
+            let cpu = cpu_since(cpu);
             latencies.sort();
             Figures {
                 rate: EVENTS as f64 / elapsed.as_secs_f64(),
                 p99: latencies[latencies.len() * 99 / 100],
                 ok,
                 stored: None,
+                cpu,
             }
         })
         .await
@@ -139,7 +184,7 @@ async fn bare_router(clients: &Handle, bodies: Arc<Vec<String>>) -> Figures {
     let mut events = hub.subscribe();
     let drain = tokio::spawn(async move { while events.next().await.is_some() {} });
     let server = serve(router).await;
-    let url = format!("{}/webhook/main?token={SECRET}", server.base);
+    let url = format!("{}/webhook/{}?token={SECRET}", server.base, session());
     let figures = load(clients, url, bodies).await;
     drain.abort();
     figures
@@ -154,7 +199,7 @@ async fn awaited_noop(clients: &Handle, bodies: Arc<Vec<String>>) -> Figures {
         .awaited(|_event: Arc<wppconnect_models::Event>| async { Ok::<(), String>(()) })
         .build();
     let server = serve(router).await;
-    let url = format!("{}/webhook/main?token={SECRET}", server.base);
+    let url = format!("{}/webhook/{}?token={SECRET}", server.base, session());
     load(clients, url, bodies).await
 }
 
@@ -167,7 +212,7 @@ async fn backend(clients: &Handle, bodies: Arc<Vec<String>>, round: usize) -> Fi
     let store = Store::open(&url).await.unwrap();
     // a session the server has connected, as in real use
     store
-        .set_session("main", SessionStatus::Connected, None)
+        .set_session(&session(), SessionStatus::Connected, None)
         .await
         .unwrap();
     // the start-up check asks this (closed) port about `main`, fails, and leaves it be
@@ -182,7 +227,7 @@ async fn backend(clients: &Handle, bodies: Arc<Vec<String>>, round: usize) -> Fi
     let state = AppState::new(client, store.clone(), auth, &base, SECRET);
     let task = tokio::spawn(async move { axum::serve(listener, app(state)).await.unwrap() });
     let server = Server { base, task };
-    let hook = format!("{}/webhook/main?token={SECRET}", server.base);
+    let hook = format!("{}/webhook/{}?token={SECRET}", server.base, session());
     let mut figures = load(clients, hook, bodies).await;
     drop(server);
     let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
@@ -226,9 +271,16 @@ async fn run(clients: Handle) {
     let (mut bare, mut noop, mut durable) = (Vec::new(), Vec::new(), Vec::new());
     for round in 0..ROUNDS {
         let bodies = Arc::new(bodies(round));
-        if only.as_deref() == Some("b") {
-            let figures = backend(&clients, bodies, round).await;
-            println!("(b) {:.0} events/s p99 {:.2?}", figures.rate, figures.p99);
+        if let Some(only) = only.as_deref() {
+            let figures = match only {
+                "a" => bare_router(&clients, bodies).await,
+                "a'" => awaited_noop(&clients, bodies).await,
+                _ => backend(&clients, bodies, round).await,
+            };
+            println!(
+                "({only}) {:.0} events/s p99 {:.2?} server CPU/event {:?}",
+                figures.rate, figures.p99, figures.cpu
+            );
             continue;
         }
         bare.push(bare_router(&clients, bodies.clone()).await);

@@ -16,11 +16,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use sqlx::pool::PoolConnection;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
     SqliteSynchronous,
 };
-use sqlx::{Row, Sqlite, SqliteConnection, Transaction};
+use sqlx::{Connection, Row, Sqlite, SqliteConnection, Transaction};
 use wppconnect_models::domain::{Conversation, Message, MessageStatus, Session, SessionStatus};
 use wppconnect_models::MessageType;
 
@@ -223,7 +224,7 @@ impl Store {
     /// # Errors
     /// [`StoreError`], e.g. when another connection holds the write lock longer than the busy
     /// timeout (5 s).
-    pub async fn begin(&self) -> Result<Batch, StoreError> {
+    pub async fn begin(&self) -> Result<Batch<'static>, StoreError> {
         Ok(Batch {
             tx: self.pool.begin_with("BEGIN IMMEDIATE").await?,
             early_acks: self.early_acks.clone(),
@@ -547,6 +548,51 @@ impl Store {
     }
 }
 
+/// One connection kept for a writer that commits batch after batch (the webhook writer): its
+/// batches skip the pool (no liveness ping, no hand-over) and find the pages they need in the
+/// connection's own cache, which another connection's write would have made stale.
+#[derive(Debug)]
+pub struct Writer {
+    store: Store,
+    conn: Option<PoolConnection<Sqlite>>,
+}
+
+impl Store {
+    /// A [`Writer`] on this store. It takes one of the pool's connections at its first batch and
+    /// keeps it until it is dropped or [`Writer::reset`].
+    #[must_use]
+    pub fn writer(&self) -> Writer {
+        Writer {
+            store: self.clone(),
+            conn: None,
+        }
+    }
+}
+
+impl Writer {
+    /// Starts a batch on the kept connection, as [`Store::begin`] does on any.
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    pub async fn begin(&mut self) -> Result<Batch<'_>, StoreError> {
+        let conn = match &mut self.conn {
+            Some(conn) => conn,
+            empty @ None => empty.insert(self.store.pool.acquire().await?),
+        };
+        let tx = conn.begin_with("BEGIN IMMEDIATE").await?;
+        Ok(Batch {
+            tx,
+            early_acks: self.store.early_acks.clone(),
+        })
+    }
+
+    /// Gives the connection back (after a failure, so that the next batch starts on a fresh
+    /// one).
+    pub fn reset(&mut self) {
+        self.conn = None;
+    }
+}
+
 /// What a session shows: its status and QR code.
 fn shown(session: &Session) -> (SessionStatus, Option<&str>) {
     (session.status, session.qr_code.as_deref())
@@ -564,14 +610,14 @@ struct ConversationUpdate<'a> {
 /// Writes that commit together: one SQLite transaction. Dropping it without
 /// [`Batch::commit`] rolls everything back.
 #[derive(Debug)]
-pub struct Batch {
-    tx: Transaction<'static, Sqlite>,
+pub struct Batch<'c> {
+    tx: Transaction<'c, Sqlite>,
     /// The store's "an early ack may wait" flag; batches hold the write lock, so one at a time
     /// reads and writes it.
     early_acks: Arc<AtomicBool>,
 }
 
-impl Batch {
+impl Batch<'_> {
     /// Commits every write of the batch at once.
     ///
     /// # Errors
