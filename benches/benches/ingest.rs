@@ -8,14 +8,17 @@
 //!     backend's writer task committing in groups to SQLite (WAL, `synchronous=NORMAL`) on a
 //!     temporary file, answering 200 only after the commit.
 //!
-//! Reports events/s, p99 POST→answer, and for (b) the stored count, which must equal its 2xx
-//! count. Rounds interleave the three so background load on the machine hits them alike.
+//! Reports events/s, p99 POST→answer, the CPU time per event of the server side (every thread
+//! but the load generator's: HTTP, writer, SQLite; Linux only), and for (b) the stored count,
+//! which must equal its 2xx count. Rounds interleave the three so background load on the machine
+//! hits them alike; the CPU time per event is the figure least moved by that load.
 //!
-//! `cargo bench -p wppconnect-benches --bench ingest`
+//! `cargo bench -p wppconnect-benches --bench ingest`; `INGEST_ONLY=a|a'|b` runs one mode alone
+//! and shows its CPU time per event by thread (to profile it, e.g. under `perf record`).
 
 #![allow(missing_docs)]
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -81,19 +84,20 @@ struct Figures {
     p99: Duration,
     ok: usize,
     stored: Option<i64>,
-    /// CPU time per event of every thread but the load generator's (server, writer, database),
-    /// when the OS tells (Linux): what the machine pays, whatever else runs on it.
-    cpu: Option<Duration>,
+    /// CPU time per event of each thread but the load generator's (server, writer, database),
+    /// when the OS tells (Linux): what the machine pays, however busy it is otherwise.
+    cpu: Option<BTreeMap<String, Duration>>,
 }
 
-/// CPU time so far of each thread of this process but the clients', by thread id (Linux
-/// `/proc/self/task/*/schedstat`; `None` elsewhere).
-fn server_cpu() -> Option<HashMap<String, u64>> {
+/// CPU time so far of each thread of this process but the clients', by thread (id, name)
+/// (Linux `/proc/self/task/*/schedstat`; `None` elsewhere).
+fn server_cpu() -> Option<HashMap<(String, String), u64>> {
     let mut threads = HashMap::new();
     for task in std::fs::read_dir("/proc/self/task").ok()? {
         let path = task.ok()?.path();
         let comm = std::fs::read_to_string(path.join("comm")).unwrap_or_default();
-        if comm.trim() == "clients" {
+        let comm = comm.trim().to_owned();
+        if comm == "clients" {
             continue;
         }
         let schedstat = std::fs::read_to_string(path.join("schedstat")).unwrap_or_default();
@@ -104,19 +108,22 @@ fn server_cpu() -> Option<HashMap<String, u64>> {
         else {
             continue;
         };
-        threads.insert(path.display().to_string(), ns);
+        threads.insert((path.display().to_string(), comm), ns);
     }
     Some(threads)
 }
 
-/// CPU time spent by the threads since `before`, per event.
-fn cpu_since(before: Option<HashMap<String, u64>>) -> Option<Duration> {
+/// CPU time per event spent since `before`, by thread name.
+fn cpu_since(before: Option<HashMap<(String, String), u64>>) -> Option<BTreeMap<String, Duration>> {
     let (before, after) = (before?, server_cpu()?);
-    let spent: u64 = after
-        .iter()
-        .map(|(thread, ns)| ns - before.get(thread).copied().unwrap_or(0))
-        .sum();
-    Some(Duration::from_nanos(spent / EVENTS as u64))
+    let mut by_name = BTreeMap::new();
+    for (thread, ns) in after {
+        let spent = ns - before.get(&thread).copied().unwrap_or(0);
+        *by_name.entry(thread.1).or_insert(Duration::ZERO) +=
+            Duration::from_nanos(spent / EVENTS as u64);
+    }
+    by_name.retain(|_, spent| !spent.is_zero());
+    Some(by_name)
 }
 
 /// Posts every body over `CONNECTIONS` keep-alive connections on the client runtime; returns the
@@ -253,8 +260,12 @@ fn report(name: &str, runs: &mut [Figures]) -> f64 {
         })
         .collect::<Vec<_>>()
         .join(", ");
+    let cpu = median.cpu.as_ref().map_or_else(
+        || "-".to_owned(),
+        |threads| format!("{:.1?}", threads.values().sum::<Duration>()),
+    );
     println!(
-        "{name:<52} {:>7.0} events/s (runs: {})   p99 POST->answer {:>9.2?}   2xx/stored per run: {stored}",
+        "{name:<52} {:>7.0} events/s (runs: {})   p99 POST->answer {:>9.2?}   server-side CPU/event {cpu}   2xx/stored per run: {stored}",
         median.rate,
         all.join(", "),
         median.p99
@@ -278,7 +289,7 @@ async fn run(clients: Handle) {
                 _ => backend(&clients, bodies, round).await,
             };
             println!(
-                "({only}) {:.0} events/s p99 {:.2?} server CPU/event {:?}",
+                "({only}) {:.0} events/s, p99 {:.2?}, CPU per event by thread: {:?}",
                 figures.rate, figures.p99, figures.cpu
             );
             continue;

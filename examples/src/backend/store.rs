@@ -46,6 +46,8 @@ pub struct Store {
     /// False once a write transaction found no early ack waiting; set again (inside the write
     /// transaction that keeps one) whenever one is kept. Spares the common insert a query.
     early_acks: Arc<AtomicBool>,
+    /// An in-memory database: one connection, which no [`Writer`] may keep.
+    memory: bool,
 }
 
 fn status_name(status: MessageStatus) -> &'static str {
@@ -210,6 +212,7 @@ impl Store {
         Ok(Self {
             pool,
             early_acks: Arc::new(AtomicBool::new(true)),
+            memory,
         })
     }
 
@@ -559,7 +562,8 @@ pub struct Writer {
 
 impl Store {
     /// A [`Writer`] on this store. It takes one of the pool's connections at its first batch and
-    /// keeps it until it is dropped or [`Writer::reset`].
+    /// keeps it until it is dropped or [`Writer::reset`] (a database file; an in-memory one has
+    /// a single connection, taken for each batch only).
     #[must_use]
     pub fn writer(&self) -> Writer {
         Writer {
@@ -575,6 +579,10 @@ impl Writer {
     /// # Errors
     /// [`StoreError`].
     pub async fn begin(&mut self) -> Result<Batch<'_>, StoreError> {
+        if self.store.memory {
+            // the database lives in the pool's only connection: not to be kept from the others
+            return self.store.begin().await;
+        }
         let conn = match &mut self.conn {
             Some(conn) => conn,
             empty @ None => empty.insert(self.store.pool.acquire().await?),
@@ -679,11 +687,12 @@ impl Batch<'_> {
             .collect();
         let rows = serde_json::Value::Array(rows).to_string();
         let mut inserted: HashSet<String> = sqlx::query_scalar::<_, String>(
-            "INSERT OR IGNORE INTO messages (session, id, conversation_id, sender_id, sender_name, content, \
+            "INSERT INTO messages (session, id, conversation_id, sender_id, sender_name, content, \
              message_type, timestamp, status, status_rank, is_from_me, quoted_message, media_url) \
              SELECT ?1, r.value ->> 0, r.value ->> 1, r.value ->> 2, r.value ->> 3, r.value ->> 4, \
              r.value ->> 5, r.value ->> 6, r.value ->> 7, r.value ->> 8, r.value ->> 9, r.value ->> 10, r.value ->> 11 \
-             FROM json_each(?2) AS r ORDER BY r.key RETURNING id",
+             FROM json_each(?2) AS r WHERE true ORDER BY r.key \
+             ON CONFLICT (session, id) DO NOTHING RETURNING id",
         )
         .bind(session)
         .bind(&rows)
