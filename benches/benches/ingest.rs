@@ -8,14 +8,31 @@
 //!     backend's writer task committing in groups to SQLite (WAL, `synchronous=NORMAL`) on a
 //!     temporary file, answering 200 only after the commit.
 //!
-//! Reports events/s, p99 POST→answer, and for (b) the stored count, which must equal its 2xx
-//! count. Rounds interleave the three so background load on the machine hits them alike.
+//! Reports events/s, p99 POST→answer, the CPU time per event of the server side (every thread
+//! but the load generator's: HTTP, writer, SQLite; Linux only), and for (b) the stored count,
+//! which must equal its 2xx count. Rounds interleave the three so background load on the machine
+//! hits them alike; the CPU time per event is the figure least moved by that load.
 //!
-//! `cargo bench -p wppconnect-benches --bench ingest`
+//! `cargo bench -p wppconnect-benches --bench ingest`; `INGEST_ONLY=a|a'|b` runs one mode alone
+//! and shows its CPU time per event by thread (to profile it, e.g. under `perf record`).
+//!
+//! Figures on the 2-core development machine, 2026-11-30, while other builds ran on it (load
+//! average 7-10, so the rates swing between runs; the CPU times hold):
+//!
+//! | run | (a) events/s | (a') events/s | (b) events/s | (b)/(a) | CPU/event (a) | (a') | (b) |
+//! |---|---|---|---|---|---|---|---|
+//! | 1 | 7,604 | 7,737 | 8,034 | 1.06 | 29.6 µs | 29.1 µs | 88.4 µs |
+//! | 2 | 8,279 | 8,386 | 3,602 | 0.44 | 28.5 µs | 32.7 µs | 108.5 µs |
+//! | 3 | 10,270 | 10,533 | 7,819 | 0.76 | 29.0 µs | 28.1 µs | 97.8 µs |
+//!
+//! 20,000/20,000 stored in every round. (b)'s CPU by thread (`INGEST_ONLY=b`): HTTP ~43 µs (the
+//! router alone ~29), SQLite's connection thread ~28 µs, the writer ~16 µs. Earlier, on the idle
+//! machine: (a) 41,880 events/s, (a') 39,699, (b) 12,920 (ratio 0.31, before the writer kept its
+//! connection).
 
 #![allow(missing_docs)]
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -50,6 +67,12 @@ fn bodies(round: usize) -> Vec<String> {
         .collect()
 }
 
+/// The session the bodies name (the server posts each session's events to its own URL).
+fn session() -> String {
+    let template: serde_json::Value = serde_json::from_str(BODY).unwrap();
+    template["session"].as_str().unwrap().to_owned()
+}
+
 /// A server on 127.0.0.1:0; stopped when the guard drops.
 struct Server {
     base: String,
@@ -75,6 +98,46 @@ struct Figures {
     p99: Duration,
     ok: usize,
     stored: Option<i64>,
+    /// CPU time per event of each thread but the load generator's (server, writer, database),
+    /// when the OS tells (Linux): what the machine pays, however busy it is otherwise.
+    cpu: Option<BTreeMap<String, Duration>>,
+}
+
+/// CPU time so far of each thread of this process but the clients', by thread (id, name)
+/// (Linux `/proc/self/task/*/schedstat`; `None` elsewhere).
+fn server_cpu() -> Option<HashMap<(String, String), u64>> {
+    let mut threads = HashMap::new();
+    for task in std::fs::read_dir("/proc/self/task").ok()? {
+        let path = task.ok()?.path();
+        let comm = std::fs::read_to_string(path.join("comm")).unwrap_or_default();
+        let comm = comm.trim().to_owned();
+        if comm == "clients" {
+            continue;
+        }
+        let schedstat = std::fs::read_to_string(path.join("schedstat")).unwrap_or_default();
+        let Some(ns) = schedstat
+            .split_whitespace()
+            .next()
+            .and_then(|n| n.parse().ok())
+        else {
+            continue;
+        };
+        threads.insert((path.display().to_string(), comm), ns);
+    }
+    Some(threads)
+}
+
+/// CPU time per event spent since `before`, by thread name.
+fn cpu_since(before: Option<HashMap<(String, String), u64>>) -> Option<BTreeMap<String, Duration>> {
+    let (before, after) = (before?, server_cpu()?);
+    let mut by_name = BTreeMap::new();
+    for (thread, ns) in after {
+        let spent = ns - before.get(&thread).copied().unwrap_or(0);
+        *by_name.entry(thread.1).or_insert(Duration::ZERO) +=
+            Duration::from_nanos(spent / EVENTS as u64);
+    }
+    by_name.retain(|_, spent| !spent.is_zero());
+    Some(by_name)
 }
 
 /// Posts every body over `CONNECTIONS` keep-alive connections on the client runtime; returns the
@@ -82,6 +145,7 @@ struct Figures {
 async fn load(clients: &Handle, url: String, bodies: Arc<Vec<String>>) -> Figures {
     clients
         .spawn(async move {
+            let cpu = server_cpu();
             let started = Instant::now();
             let tasks: Vec<_> = (0..CONNECTIONS)
                 .map(|connection| {
@@ -118,12 +182,14 @@ async fn load(clients: &Handle, url: String, bodies: Arc<Vec<String>>) -> Figure
                 ok += n;
             }
             let elapsed = started.elapsed();
+            let cpu = cpu_since(cpu);
             latencies.sort();
             Figures {
                 rate: EVENTS as f64 / elapsed.as_secs_f64(),
                 p99: latencies[latencies.len() * 99 / 100],
                 ok,
                 stored: None,
+                cpu,
             }
         })
         .await
@@ -139,7 +205,7 @@ async fn bare_router(clients: &Handle, bodies: Arc<Vec<String>>) -> Figures {
     let mut events = hub.subscribe();
     let drain = tokio::spawn(async move { while events.next().await.is_some() {} });
     let server = serve(router).await;
-    let url = format!("{}/webhook/main?token={SECRET}", server.base);
+    let url = format!("{}/webhook/{}?token={SECRET}", server.base, session());
     let figures = load(clients, url, bodies).await;
     drain.abort();
     figures
@@ -154,7 +220,7 @@ async fn awaited_noop(clients: &Handle, bodies: Arc<Vec<String>>) -> Figures {
         .awaited(|_event: Arc<wppconnect_models::Event>| async { Ok::<(), String>(()) })
         .build();
     let server = serve(router).await;
-    let url = format!("{}/webhook/main?token={SECRET}", server.base);
+    let url = format!("{}/webhook/{}?token={SECRET}", server.base, session());
     load(clients, url, bodies).await
 }
 
@@ -167,7 +233,7 @@ async fn backend(clients: &Handle, bodies: Arc<Vec<String>>, round: usize) -> Fi
     let store = Store::open(&url).await.unwrap();
     // a session the server has connected, as in real use
     store
-        .set_session("main", SessionStatus::Connected, None)
+        .set_session(&session(), SessionStatus::Connected, None)
         .await
         .unwrap();
     // the start-up check asks this (closed) port about `main`, fails, and leaves it be
@@ -182,7 +248,7 @@ async fn backend(clients: &Handle, bodies: Arc<Vec<String>>, round: usize) -> Fi
     let state = AppState::new(client, store.clone(), auth, &base, SECRET);
     let task = tokio::spawn(async move { axum::serve(listener, app(state)).await.unwrap() });
     let server = Server { base, task };
-    let hook = format!("{}/webhook/main?token={SECRET}", server.base);
+    let hook = format!("{}/webhook/{}?token={SECRET}", server.base, session());
     let mut figures = load(clients, hook, bodies).await;
     drop(server);
     let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
@@ -208,8 +274,12 @@ fn report(name: &str, runs: &mut [Figures]) -> f64 {
         })
         .collect::<Vec<_>>()
         .join(", ");
+    let cpu = median.cpu.as_ref().map_or_else(
+        || "-".to_owned(),
+        |threads| format!("{:.1?}", threads.values().sum::<Duration>()),
+    );
     println!(
-        "{name:<52} {:>7.0} events/s (runs: {})   p99 POST->answer {:>9.2?}   2xx/stored per run: {stored}",
+        "{name:<52} {:>7.0} events/s (runs: {})   p99 POST->answer {:>9.2?}   server-side CPU/event {cpu}   2xx/stored per run: {stored}",
         median.rate,
         all.join(", "),
         median.p99
@@ -222,9 +292,22 @@ async fn run(clients: Handle) {
         "{EVENTS} onmessage events of {} bytes over {CONNECTIONS} connections, {ROUNDS} interleaved rounds; median round shown",
         BODY.len()
     );
+    let only = std::env::var("INGEST_ONLY").ok();
     let (mut bare, mut noop, mut durable) = (Vec::new(), Vec::new(), Vec::new());
     for round in 0..ROUNDS {
         let bodies = Arc::new(bodies(round));
+        if let Some(only) = only.as_deref() {
+            let figures = match only {
+                "a" => bare_router(&clients, bodies).await,
+                "a'" => awaited_noop(&clients, bodies).await,
+                _ => backend(&clients, bodies, round).await,
+            };
+            println!(
+                "({only}) {:.0} events/s, p99 {:.2?}, CPU per event by thread: {:?}",
+                figures.rate, figures.p99, figures.cpu
+            );
+            continue;
+        }
         bare.push(bare_router(&clients, bodies.clone()).await);
         noop.push(awaited_noop(&clients, bodies.clone()).await);
         let figures = backend(&clients, bodies, round).await;
@@ -234,6 +317,9 @@ async fn run(clients: Handle) {
             "every 2xx is stored, nothing else"
         );
         durable.push(figures);
+    }
+    if only.is_some() {
+        return;
     }
     let a = report("(a) webhook router, fire-and-forget, no store", &mut bare);
     report(

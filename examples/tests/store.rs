@@ -314,3 +314,135 @@ async fn a_polled_session_state_never_overwrites_a_newer_one() {
         .unwrap();
     assert_eq!(closed.unwrap().status, SessionStatus::Disconnected);
 }
+
+/// A database file (batches on several connections), removed when dropped.
+struct TempDb(std::path::PathBuf);
+
+impl TempDb {
+    fn new(name: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("wpp-store-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Self(dir)
+    }
+
+    fn url(&self) -> String {
+        format!("sqlite://{}", self.0.join("store.db").display())
+    }
+}
+
+impl Drop for TempDb {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+#[tokio::test]
+async fn two_batches_racing_on_one_chat_store_each_message_once() {
+    let db = TempDb::new("race");
+    let store = Store::open(&db.url()).await.unwrap();
+    let messages: Vec<Message> = (0..50)
+        .map(|i| Message {
+            is_from_me: false,
+            content: format!("texto {i}"),
+            timestamp: 1_795_525_512 + i,
+            ..message(&format!("m{i:02}"), MessageStatus::Sent)
+        })
+        .collect();
+    let mut reversed = messages.clone();
+    reversed.reverse();
+    let mut writer = store.writer();
+    // the webhook writer's kept connection and a batch of the pool, at the same time
+    let (first, second) = tokio::join!(
+        async {
+            let mut batch = writer.begin().await.unwrap();
+            let stored = batch.insert_messages("main", &messages).await.unwrap();
+            batch.commit().await.unwrap();
+            stored
+        },
+        async {
+            let mut batch = store.begin().await.unwrap();
+            let stored = batch.insert_messages("main", &reversed).await.unwrap();
+            batch.commit().await.unwrap();
+            stored
+        },
+    );
+    let mut new_in = std::collections::HashMap::new();
+    for stored in first.iter().chain(&second).flatten() {
+        *new_in.entry(stored.id.clone()).or_insert(0) += 1;
+    }
+    assert_eq!(new_in.len(), 50, "every message is new in one batch");
+    assert!(new_in.values().all(|&n| n == 1), "and in one only");
+    let page = store
+        .messages(Some("main"), "5511999999999@c.us", 1, 500)
+        .await
+        .unwrap();
+    assert_eq!(page.total, 50);
+    let conversations = store.conversations(Some("main")).await.unwrap();
+    assert_eq!(conversations.len(), 1);
+    assert_eq!(
+        conversations[0].unread_count, 50,
+        "each message counted once"
+    );
+    assert_eq!(conversations[0].last_message.as_deref(), Some("texto 49"));
+}
+
+#[tokio::test]
+async fn the_writer_s_kept_connection_sees_what_others_committed() {
+    let db = TempDb::new("writer");
+    let store = Store::open(&db.url()).await.unwrap();
+    let mut writer = store.writer();
+    let mut batch = writer.begin().await.unwrap();
+    assert!(batch.session("main").await.unwrap().is_none());
+    batch
+        .insert_message("main", &message("a", MessageStatus::Sent))
+        .await
+        .unwrap();
+    batch.commit().await.unwrap();
+    // written meanwhile on another connection of the pool
+    store
+        .set_session(
+            "main",
+            wppconnect_models::domain::SessionStatus::Connected,
+            None,
+        )
+        .await
+        .unwrap();
+    store
+        .apply_status("main", "a", MessageStatus::Read)
+        .await
+        .unwrap();
+    let mut batch = writer.begin().await.unwrap();
+    let session = batch.session("main").await.unwrap().unwrap();
+    assert_eq!(
+        session.status,
+        wppconnect_models::domain::SessionStatus::Connected
+    );
+    let a = batch.message("main", "a").await.unwrap().unwrap();
+    assert_eq!(a.status, MessageStatus::Read);
+    assert!(batch
+        .set_phone_number("main", "5511900000001")
+        .await
+        .unwrap());
+    batch.commit().await.unwrap();
+    writer.reset();
+    let mut batch = writer.begin().await.unwrap();
+    assert!(
+        !batch
+            .set_phone_number("main", "5511900000001")
+            .await
+            .unwrap(),
+        "a fresh connection after a reset sees the writer's own commits"
+    );
+    drop(batch);
+    assert_eq!(
+        store
+            .session("main")
+            .await
+            .unwrap()
+            .unwrap()
+            .phone_number
+            .as_deref(),
+        Some("5511900000001")
+    );
+}

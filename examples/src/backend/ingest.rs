@@ -17,7 +17,7 @@ use wppconnect_models::domain::{self, MessageStatus, SessionStatus};
 use wppconnect_models::Event;
 
 use super::events::{Push, Realtime};
-use super::store::{Batch, SentProof, Store, StoreError};
+use super::store::{Batch, SentProof, Store, StoreError, Writer};
 
 /// How long a webhook waits for its event to be committed before it is answered 503.
 pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(10);
@@ -178,9 +178,10 @@ fn worth_storing(event: &Event) -> bool {
 async fn writer(store: Store, realtime: Realtime, mut inbox: mpsc::Receiver<Job>) {
     let mut jobs = Vec::with_capacity(BATCH);
     let mut phones = HashMap::new();
+    let mut store = store.writer();
     while inbox.recv_many(&mut jobs, BATCH).await > 0 {
         let started = std::time::Instant::now();
-        let outcome = write(&store, &jobs, &mut phones).await;
+        let outcome = write(&mut store, &jobs, &mut phones).await;
         super::metrics::batch(started, jobs.len(), inbox.len(), outcome.is_ok());
         match outcome {
             Ok(pushes) => {
@@ -189,14 +190,16 @@ async fn writer(store: Store, realtime: Realtime, mut inbox: mpsc::Receiver<Job>
             }
             Err(WriteError::Event(error)) if jobs.len() > 1 => {
                 // one event the database refuses must not sink the others: each on its own
+                store.reset();
                 tracing::warn!(%error, events = jobs.len(), "a batch failed; writing its events one by one");
                 for job in jobs.drain(..) {
-                    match write(&store, std::slice::from_ref(&job), &mut phones).await {
+                    match write(&mut store, std::slice::from_ref(&job), &mut phones).await {
                         Ok(pushes) => {
                             answer(std::iter::once(job), true);
                             emit(&realtime, pushes);
                         }
                         Err(error) => {
+                            store.reset();
                             tracing::error!(kind = %job.event.kind(), error = %error.inner(), "could not store a webhook event; answered 503");
                             answer(std::iter::once(job), false);
                         }
@@ -204,6 +207,8 @@ async fn writer(store: Store, realtime: Realtime, mut inbox: mpsc::Receiver<Job>
                 }
             }
             Err(error) => {
+                // the next batch starts on a fresh connection
+                store.reset();
                 tracing::error!(error = %error.inner(), events = jobs.len(), "could not store webhook events; answered 503");
                 answer(jobs.drain(..), false);
             }
@@ -266,7 +271,7 @@ fn plain_message(event: &Event) -> Option<(&str, &wppconnect_models::Message)> {
 /// sessions' own numbers. `phones` holds the own numbers known to be stored, so the common batch
 /// does not write them again.
 async fn write(
-    store: &Store,
+    store: &mut Writer,
     jobs: &[Job],
     phones: &mut HashMap<String, String>,
 ) -> Result<Vec<Outgoing>, WriteError> {
@@ -311,21 +316,23 @@ async fn write(
         if phones.get(&session) == Some(&phone) {
             continue;
         }
-        let changed = batch
-            .set_phone_number(&session, &phone)
-            .await
-            .map_err(WriteError::Event)?;
-        // a session not stored yet has no number to keep: asked again next time
-        let stored = batch.session(&session).await.map_err(WriteError::Event)?;
-        if let Some(stored) = stored {
-            if changed {
-                pushes.push(Outgoing {
-                    session: session.clone(),
-                    push: Push::SessionStatus(stored),
-                });
-            }
-            known.push((session, phone));
+        // one query unless the number changes: a session not stored yet has no number to keep
+        // (asked again next time), and one that has it already is left alone
+        let Some(mut stored) = batch.session(&session).await.map_err(WriteError::Event)? else {
+            continue;
+        };
+        if stored.phone_number.as_deref() != Some(phone.as_str()) {
+            batch
+                .set_phone_number(&session, &phone)
+                .await
+                .map_err(WriteError::Event)?;
+            stored.phone_number = Some(phone.clone());
+            pushes.push(Outgoing {
+                session: session.clone(),
+                push: Push::SessionStatus(stored),
+            });
         }
+        known.push((session, phone));
     }
     batch.commit().await.map_err(WriteError::Transaction)?;
     phones.extend(known);
@@ -350,7 +357,7 @@ fn learn_own_number(
 
 /// One event into the batch; what to push once it commits goes to `pushes`.
 async fn apply(
-    batch: &mut Batch,
+    batch: &mut Batch<'_>,
     event: &Event,
     pushes: &mut Vec<Outgoing>,
     own_numbers: &mut BTreeMap<String, String>,

@@ -471,6 +471,17 @@ pub struct Config {
     /// The wait after a restart that did not heal a session, doubled after each further one (at most 10 min).
     #[arg(long, env = "HEAL_BACKOFF", value_name = "DURATION", default_value = "10s", value_parser = heal::parse_duration)]
     pub heal_backoff: Duration,
+    /// How long a webhook waits for its event to be committed before it is answered 503, so
+    /// that the server knows it was not stored: seconds (`10`, `2.5`) or with a unit (`500ms`,
+    /// `10s`), more than 0.
+    #[arg(
+        long,
+        env = "INGEST_DEADLINE",
+        value_name = "DURATION",
+        default_value = "10s",
+        value_parser = deadline
+    )]
+    pub ingest_deadline: Duration,
     /// `json` for JSON logs (`RUST_LOG` filters them).
     #[arg(
         long,
@@ -519,10 +530,31 @@ impl fmt::Debug for Config {
             .field("heal_interval", &self.heal_interval)
             .field("heal_stuck_after", &self.heal_stuck_after)
             .field("heal_backoff", &self.heal_backoff)
+            .field("ingest_deadline", &self.ingest_deadline)
             .field("log_format", &self.log_format)
             .field("command", &self.command)
             .finish()
     }
+}
+
+/// An `INGEST_DEADLINE`: seconds, or a number with `ms` or `s`; more than zero.
+fn deadline(value: &str) -> Result<Duration, String> {
+    let value = value.trim();
+    let (number, scale) = if let Some(ms) = value.strip_suffix("ms") {
+        (ms, 1e-3)
+    } else {
+        (value.strip_suffix('s').unwrap_or(value), 1.0)
+    };
+    let seconds = number
+        .trim()
+        .parse::<f64>()
+        .ok()
+        .map(|n| n * scale)
+        .filter(|s| s.is_finite() && *s > 0.0 && *s <= 86_400.0)
+        .ok_or_else(|| {
+            format!("`{value}` is not a duration such as 10, 2.5s or 500ms (at most a day)")
+        })?;
+    Ok(Duration::from_secs_f64(seconds))
 }
 
 /// A `SESSIONS` entry: trimmed, a valid [`SessionName`](wppconnect_models::SessionName).
@@ -637,6 +669,7 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error + Send 
         public_url: config.public_url.clone(),
         sessions: config.sessions.clone(),
         metrics_token: config.metrics_token.clone(),
+        ingest_deadline: Some(config.ingest_deadline),
         ..Parts::new(
             client,
             store,
@@ -766,6 +799,24 @@ mod tests {
         assert_eq!(bad_name.exit_code(), 2, "SESSIONS are session names");
         let tool = Config::try_parse_from(["backend", "hash-password"]).unwrap();
         assert_eq!(tool.command, Some(Command::HashPassword));
+    }
+
+    #[test]
+    fn the_ingest_deadline_is_a_positive_duration_and_10_s_by_default() {
+        let parse = |value: &str| {
+            Config::try_parse_from(["backend".to_owned(), format!("--ingest-deadline={value}")])
+                .map(|config| config.ingest_deadline)
+        };
+        let default = Config::try_parse_from(["backend"]).unwrap();
+        assert_eq!(default.ingest_deadline, Duration::from_secs(10));
+        assert_eq!(parse("500ms").unwrap(), Duration::from_millis(500));
+        assert_eq!(parse("2.5").unwrap(), Duration::from_millis(2500));
+        assert_eq!(parse("30s").unwrap(), Duration::from_secs(30));
+        for bad in ["0", "-1s", "soon", "10m", "NaN", "1e9"] {
+            let error = parse(bad).unwrap_err();
+            assert_eq!(error.exit_code(), 2, "{bad} is refused");
+            assert!(error.to_string().contains("500ms"), "{error}");
+        }
     }
 
     #[test]

@@ -16,11 +16,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use sqlx::pool::PoolConnection;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
     SqliteSynchronous,
 };
-use sqlx::{Row, Sqlite, SqliteConnection, Transaction};
+use sqlx::{Connection, Row, Sqlite, SqliteConnection, Transaction};
 use wppconnect_models::domain::{
     Conversation, Location, Message, MessageStatus, Session, SessionStatus,
 };
@@ -57,6 +58,8 @@ pub struct Store {
     /// False once a write transaction found no early ack waiting; set again (inside the write
     /// transaction that keeps one) whenever one is kept. Spares the common insert a query.
     early_acks: Arc<AtomicBool>,
+    /// An in-memory database: one connection, which no [`Writer`] may keep.
+    memory: bool,
 }
 
 // The status order lives in the models (`MessageStatus::rank`, `can_become`); the store only
@@ -222,6 +225,7 @@ impl Store {
         Ok(Self {
             pool,
             early_acks: Arc::new(AtomicBool::new(true)),
+            memory,
         })
     }
 
@@ -236,7 +240,7 @@ impl Store {
     /// # Errors
     /// [`StoreError`], e.g. when another connection holds the write lock longer than the busy
     /// timeout (5 s).
-    pub async fn begin(&self) -> Result<Batch, StoreError> {
+    pub async fn begin(&self) -> Result<Batch<'static>, StoreError> {
         Ok(Batch {
             tx: self.pool.begin_with("BEGIN IMMEDIATE").await?,
             early_acks: self.early_acks.clone(),
@@ -590,6 +594,56 @@ impl Store {
     }
 }
 
+/// One connection kept for a writer that commits batch after batch (the webhook writer): its
+/// batches skip the pool (no liveness ping, no hand-over) and find the pages they need in the
+/// connection's own cache, which another connection's write would have made stale.
+#[derive(Debug)]
+pub struct Writer {
+    store: Store,
+    conn: Option<PoolConnection<Sqlite>>,
+}
+
+impl Store {
+    /// A [`Writer`] on this store. It takes one of the pool's connections at its first batch and
+    /// keeps it until it is dropped or [`Writer::reset`] (a database file; an in-memory one has
+    /// a single connection, taken for each batch only).
+    #[must_use]
+    pub fn writer(&self) -> Writer {
+        Writer {
+            store: self.clone(),
+            conn: None,
+        }
+    }
+}
+
+impl Writer {
+    /// Starts a batch on the kept connection, as [`Store::begin`] does on any.
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    pub async fn begin(&mut self) -> Result<Batch<'_>, StoreError> {
+        if self.store.memory {
+            // the database lives in the pool's only connection: not to be kept from the others
+            return self.store.begin().await;
+        }
+        let conn = match &mut self.conn {
+            Some(conn) => conn,
+            empty @ None => empty.insert(self.store.pool.acquire().await?),
+        };
+        let tx = conn.begin_with("BEGIN IMMEDIATE").await?;
+        Ok(Batch {
+            tx,
+            early_acks: self.store.early_acks.clone(),
+        })
+    }
+
+    /// Gives the connection back (after a failure, so that the next batch starts on a fresh
+    /// one).
+    pub fn reset(&mut self) {
+        self.conn = None;
+    }
+}
+
 /// What a session shows: its status and QR code.
 fn shown(session: &Session) -> (SessionStatus, Option<&str>) {
     (session.status, session.qr_code.as_deref())
@@ -607,14 +661,14 @@ struct ConversationUpdate<'a> {
 /// Writes that commit together: one SQLite transaction. Dropping it without
 /// [`Batch::commit`] rolls everything back.
 #[derive(Debug)]
-pub struct Batch {
-    tx: Transaction<'static, Sqlite>,
+pub struct Batch<'c> {
+    tx: Transaction<'c, Sqlite>,
     /// The store's "an early ack may wait" flag; batches hold the write lock, so one at a time
     /// reads and writes it.
     early_acks: Arc<AtomicBool>,
 }
 
-impl Batch {
+impl Batch<'_> {
     /// Commits every write of the batch at once.
     ///
     /// # Errors
@@ -676,11 +730,12 @@ impl Batch {
             .collect();
         let rows = serde_json::Value::Array(rows).to_string();
         let mut inserted: HashSet<String> = sqlx::query_scalar::<_, String>(
-            "INSERT OR IGNORE INTO messages (session, id, conversation_id, sender_id, sender_name, content, \
+            "INSERT INTO messages (session, id, conversation_id, sender_id, sender_name, content, \
              message_type, timestamp, status, status_rank, is_from_me, quoted_message, media_url) \
              SELECT ?1, r.value ->> 0, r.value ->> 1, r.value ->> 2, r.value ->> 3, r.value ->> 4, \
              r.value ->> 5, r.value ->> 6, r.value ->> 7, r.value ->> 8, r.value ->> 9, r.value ->> 10, r.value ->> 11 \
-             FROM json_each(?2) AS r ORDER BY r.key RETURNING id",
+             FROM json_each(?2) AS r WHERE true ORDER BY r.key \
+             ON CONFLICT (session, id) DO NOTHING RETURNING id",
         )
         .bind(session)
         .bind(&rows)
