@@ -533,7 +533,7 @@ mod tests {
 
     #[test]
     fn a_document_keeps_its_file_name_size_and_type() {
-        let m = fixture_message(include_str!("../tests/fixtures/onmessage-document.json"));
+        let m = fixture_message(wppconnect_fixtures::text("onmessage-document"));
         assert_eq!(m.message_type, MessageType::Document);
         assert_eq!(m.file_name.as_deref(), Some("nota-fiscal-4821.pdf"));
         assert_eq!(m.file_size, Some(329));
@@ -551,7 +551,7 @@ mod tests {
 
     #[test]
     fn a_location_keeps_its_coordinates_name_and_address() {
-        let m = fixture_message(include_str!("../tests/fixtures/onmessage-location.json"));
+        let m = fixture_message(wppconnect_fixtures::text("onmessage-location"));
         assert_eq!(m.message_type, MessageType::Location);
         let location = m.location.clone().unwrap();
         assert_eq!(
@@ -586,7 +586,7 @@ mod tests {
 
     #[test]
     fn a_text_message_has_no_media_fields() {
-        let m = fixture_message(include_str!("../tests/fixtures/onmessage-text.json"));
+        let m = fixture_message(wppconnect_fixtures::text("onmessage-text"));
         assert_eq!(
             (&m.file_name, m.file_size, &m.mime_type, &m.location),
             (&None, None, &None, &None)
