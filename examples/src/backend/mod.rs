@@ -4,6 +4,7 @@
 //!
 //! [`app`] builds the router (for tests); [`run`] reads the configuration and serves it.
 
+mod analytics;
 mod api;
 pub mod auth;
 mod conversations;
@@ -15,6 +16,7 @@ mod input;
 pub mod messages;
 mod recover;
 mod redact;
+mod search;
 mod sessions;
 mod socket;
 mod static_files;
