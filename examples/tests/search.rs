@@ -385,8 +385,8 @@ async fn a_hostile_query_is_answered_never_a_server_error() {
         assert_eq!(body["error"], "bad_request");
         assert!(body["reason"].as_str().unwrap().starts_with("q "), "{body}");
     }
-    let (status, body) = h.get("/api/search", &[("q", "pedido\u{0}\u{1}")]).await;
-    assert!(status < 500, "control characters: {status} {body}");
+    // a NUL would cut the FTS5 query short: control characters separate words
+    assert_eq!(h.ids(&[("q", "pedido\u{0}\u{1}")]).await.len(), 4);
     let (status, _) = h.get("/api/search", &[("q", &"palavra ".repeat(40))]).await;
     assert_eq!(status, 400);
     // the store is intact

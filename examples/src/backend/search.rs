@@ -105,7 +105,7 @@ impl Cursor {
 /// The FTS5 query for what a person typed: each word a quoted string (a `"` in it doubled), so
 /// no character of `q` is FTS5 syntax (`AND`, `-`, `NEAR`, `:` are words like any other); a
 /// word ending in `*` matches as a prefix. Every word must match. Words without a letter or
-/// digit are left out (the index holds none).
+/// digit are left out (the index holds none), and control characters separate words.
 fn fts_query(q: &str) -> Result<String, ApiError> {
     let q = q.trim();
     if q.is_empty() {
@@ -118,6 +118,11 @@ fn fts_query(q: &str) -> Result<String, ApiError> {
             "q is longer than {MAX_QUERY_CHARS} characters"
         )));
     }
+    // control characters separate words in the index too; a NUL would cut the FTS5 query short
+    let q: String = q
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
     let mut terms = Vec::new();
     for word in q.split_whitespace() {
         let (word, prefix) = match word.strip_suffix('*') {
@@ -323,6 +328,7 @@ mod tests {
             "\"a\"\"b\" \"OR\" \"c\" \"AND\" \"NOT\" \"d\""
         );
         assert_eq!(fts_query("entreg*").unwrap(), "\"entreg\"*");
+        assert_eq!(fts_query("a\u{0}b\u{1}").unwrap(), "\"a\" \"b\"");
         assert_eq!(fts_query("-x NEAR(y)").unwrap(), "\"-x\" \"NEAR(y)\"");
         for bad in ["", "   ", "\" * - ()", &"a ".repeat(40), &"x".repeat(300)] {
             assert!(fts_query(bad).is_err(), "{bad:?} is refused");
