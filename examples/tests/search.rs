@@ -1,7 +1,10 @@
 //! `GET /api/search` and `GET /api/analytics` over HTTP, on a store seeded through its own API
 //! (the writes the webhook writer makes), so the index is kept by the migration's triggers.
 
+mod support;
+
 use std::collections::{HashMap, HashSet};
+use std::path::Path;
 use std::time::Duration;
 
 use serde_json::{json, Value};
@@ -583,4 +586,60 @@ async fn analytics_refuses_bad_ranges_with_a_json_400() {
     let (status, body) = h.get("/api/analytics", &[]).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["days"].as_array().unwrap().len(), 7);
+}
+
+#[tokio::test]
+async fn the_migration_indexes_the_messages_stored_before_it() {
+    use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
+    use std::str::FromStr;
+
+    let db = support::TempDb::new("search-migration");
+    let file = Path::new(db.url.strip_prefix("sqlite://").unwrap());
+    // a database as the previous version left it: migrations 0001 to 0005, and a message
+    let old = file.parent().unwrap().join("old-migrations");
+    std::fs::create_dir_all(&old).unwrap();
+    let migrations = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+    for entry in std::fs::read_dir(&migrations).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_str().unwrap().to_owned();
+        if name.as_str() < "0006" {
+            std::fs::copy(&path, old.join(name)).unwrap();
+        }
+    }
+    let options = SqliteConnectOptions::from_str(&db.url)
+        .unwrap()
+        .create_if_missing(true);
+    let pool = SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(options)
+        .await
+        .unwrap();
+    sqlx::migrate::Migrator::new(old.as_path())
+        .await
+        .unwrap()
+        .run(&pool)
+        .await
+        .unwrap();
+    sqlx::query("INSERT INTO conversations (session, id, name) VALUES ('main', ?1, 'Zélia')")
+        .bind(A)
+        .execute(&pool)
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO messages (session, id, conversation_id, sender_id, sender_name, content, \
+         message_type, timestamp, status, status_rank, is_from_me) \
+         VALUES ('main', 'old1', ?1, ?1, NULL, 'mensagem antiga', 'chat', ?2, 'read', 3, 0)",
+    )
+    .bind(A)
+    .bind(DAY0)
+    .execute(&pool)
+    .await
+    .unwrap();
+    pool.close().await;
+
+    // this version's migration indexes it, contact name included
+    let store = Store::open(&db.url).await.unwrap();
+    let h = Harness::new(store).await;
+    assert_eq!(h.ids(&[("q", "antiga")]).await, ["old1"]);
+    assert_eq!(h.ids(&[("q", "zelia")]).await, ["old1"]);
 }
