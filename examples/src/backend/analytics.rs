@@ -160,7 +160,7 @@ fn median(values: &mut [i64]) -> Option<f64> {
     values.sort_unstable();
     let middle = values.len() / 2;
     #[allow(clippy::cast_precision_loss)] // seconds: far below 2^52
-    Some(if values.len() % 2 == 1 {
+    Some(if !values.len().is_multiple_of(2) {
         values[middle] as f64
     } else {
         (values[middle - 1] as f64 + values[middle] as f64) / 2.0

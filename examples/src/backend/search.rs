@@ -86,7 +86,7 @@ impl Cursor {
     }
 
     fn decode(text: &str) -> Option<Self> {
-        if text.len() % 2 != 0 || text.len() > 80 {
+        if !text.len().is_multiple_of(2) || text.len() > 80 {
             return None;
         }
         let bytes = (0..text.len())
