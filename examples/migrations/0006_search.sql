@@ -33,9 +33,14 @@ CREATE TRIGGER IF NOT EXISTS message_search_delete AFTER DELETE ON messages BEGI
     DELETE FROM message_search WHERE rowid = old.rowid;
 END;
 
--- not on status changes (the most frequent update): only what the index holds
+-- not on status changes (the most frequent update), nor when a column it holds is written
+-- unchanged (the details of a send are written after its insert)
 CREATE TRIGGER IF NOT EXISTS message_search_update
-AFTER UPDATE OF content, file_name, sender_name, id, session, conversation_id ON messages BEGIN
+AFTER UPDATE OF content, file_name, sender_name, id, session, conversation_id ON messages
+WHEN old.content IS NOT new.content OR old.file_name IS NOT new.file_name
+    OR old.sender_name IS NOT new.sender_name OR old.id IS NOT new.id
+    OR old.session IS NOT new.session OR old.conversation_id IS NOT new.conversation_id
+BEGIN
     UPDATE message_search SET
         body = new.content,
         file_name = new.file_name,

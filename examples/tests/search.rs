@@ -249,6 +249,33 @@ async fn search_finds_words_in_bodies_captions_and_contact_names() {
 }
 
 #[tokio::test]
+async fn a_send_is_found_under_the_server_s_id_once_it_has_one() {
+    let store = store().await;
+    let mut pending = text(
+        "local-1",
+        A,
+        None,
+        "segue o recibo",
+        DAY0,
+        MessageStatus::Pending,
+    );
+    pending.client_id = Some("local-1".to_owned());
+    insert(&store, "main", &[pending]).await;
+    let confirmed = store
+        .confirm_sent("main", "local-1", "true_5511111111111@c.us_3EB0")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(confirmed.id, "true_5511111111111@c.us_3EB0");
+    let h = Harness::new(store).await;
+    let (status, page) = h.get("/api/search", &[("q", "recibo")]).await;
+    assert_eq!(status, 200, "{page}");
+    assert_eq!(hit_ids(&page), ["true_5511111111111@c.us_3EB0"]);
+    assert_eq!(page["hits"][0]["message"]["clientId"], "local-1");
+    assert_eq!(page["hits"][0]["message"]["status"], "sent");
+}
+
+#[tokio::test]
 async fn each_filter_narrows_the_hits() {
     let h = Harness::new(search_store().await).await;
     let q = ("q", "pedido");
