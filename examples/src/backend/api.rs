@@ -4,7 +4,10 @@
 use axum::Router;
 
 use super::error::ApiError;
-use super::{auth, conversations, events, health, messages, sessions, static_files, AppState};
+use super::{
+    analytics, auth, conversations, events, health, messages, search, sessions, static_files,
+    AppState,
+};
 
 /// Every route but the webhook receiver's.
 pub(super) fn routes() -> Router<AppState> {
@@ -16,5 +19,7 @@ pub(super) fn routes() -> Router<AppState> {
         .merge(messages::routes())
         .merge(conversations::routes())
         .merge(events::routes())
+        .merge(search::routes())
+        .merge(analytics::routes())
         .fallback(|| async { ApiError::NotFound("no such route".to_owned()) })
 }

@@ -4,6 +4,7 @@
 //!
 //! [`app`] builds the router (for tests); [`run`] reads the configuration and serves it.
 
+mod analytics;
 mod api;
 pub mod auth;
 mod conversations;
@@ -17,6 +18,7 @@ pub mod messages;
 pub mod metrics;
 mod recover;
 mod redact;
+mod search;
 mod sessions;
 mod socket;
 mod static_files;

@@ -94,7 +94,7 @@ fn parse_session_status(name: &str) -> SessionStatus {
     }
 }
 
-fn message_from_row(row: &SqliteRow) -> Result<Message, sqlx::Error> {
+pub(super) fn message_from_row(row: &SqliteRow) -> Result<Message, sqlx::Error> {
     let latitude: Option<f64> = row.try_get("latitude")?;
     let longitude: Option<f64> = row.try_get("longitude")?;
     let location = match (latitude, longitude) {
@@ -232,6 +232,11 @@ impl Store {
     /// Whether the database answers.
     pub async fn ping(&self) -> bool {
         sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()
+    }
+
+    /// The connection pool, for the read-only queries of other modules (search, analytics).
+    pub(super) fn pool(&self) -> &SqlitePool {
+        &self.pool
     }
 
     /// Starts a batch: one write transaction (`BEGIN IMMEDIATE`, so it never fails half-way on
