@@ -1,5 +1,7 @@
-//! Rebuilds when a migration is added: `sqlx::migrate!` embeds `migrations/` at compile time.
+//! Rebuilds when a migration or a console file changes: `sqlx::migrate!` embeds `migrations/`
+//! and `include_dir!` embeds `web/js/` at compile time.
 
 fn main() {
     println!("cargo:rerun-if-changed=migrations");
+    println!("cargo:rerun-if-changed=web");
 }

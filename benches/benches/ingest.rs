@@ -40,7 +40,7 @@ use axum::Router;
 use futures::StreamExt;
 use tokio::runtime::Handle;
 use wppconnect_client::Client;
-use wppconnect_examples::backend::{app, AppState, Auth, Store};
+use wppconnect_examples::backend::{Auth, Backend, Parts, Store};
 use wppconnect_models::domain::SessionStatus;
 use wppconnect_webhook::Webhook;
 
@@ -243,11 +243,17 @@ async fn backend(clients: &Handle, bodies: Arc<Vec<String>>, round: usize) -> Fi
         .build()
         .unwrap();
     let auth = Auth::new(HashMap::new(), "bench-jwt-secret");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let state = AppState::new(client, store.clone(), auth, &base, SECRET);
-    let task = tokio::spawn(async move { axum::serve(listener, app(state)).await.unwrap() });
-    let server = Server { base, task };
+    let backend = Backend::bind(
+        "127.0.0.1:0",
+        Parts::new(client, store.clone(), auth, SECRET),
+    )
+    .await
+    .unwrap();
+    let base = backend.url();
+    let server = Server {
+        base,
+        task: backend.spawn(),
+    };
     let hook = format!("{}/webhook/{}?token={SECRET}", server.base, session());
     let mut figures = load(clients, hook, bodies).await;
     drop(server);

@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 use sqlx::Connection;
 use wppconnect_client::{Client, RetryPolicy};
 use wppconnect_examples::backend::auth::hash_password;
-use wppconnect_examples::backend::{app, AppState, Auth, Store};
+use wppconnect_examples::backend::{Auth, Parts, Store};
 use wppconnect_sim::{Faults, RunningSimulator, Simulator};
 
 use support::{
@@ -42,13 +42,17 @@ impl InProcess {
             HashMap::from([("ana".to_owned(), hash_password("s3nha").unwrap())]),
             "jwt-secret",
         );
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        let mut state = AppState::new(client, store, auth, &base, SECRET);
-        if let Some(deadline) = deadline {
-            state = state.with_ingest_deadline(deadline);
-        }
-        tokio::spawn(async move { axum::serve(listener, app(state)).await.unwrap() });
+        let backend = wppconnect_examples::backend::Backend::bind(
+            "127.0.0.1:0",
+            Parts {
+                ingest_deadline: deadline,
+                ..Parts::new(client, store, auth, SECRET)
+            },
+        )
+        .await
+        .unwrap();
+        let base = backend.url();
+        backend.spawn();
         let http = reqwest::Client::new();
         let token = login(&http, &base, "ana", "s3nha").await;
         Self { base, http, token }

@@ -1,8 +1,11 @@
 //! The web console's files, built into the binary from `examples/web/`.
 
-use axum::http::header;
+use axum::extract::Path;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
+use include_dir::{include_dir, Dir};
 
 use super::AppState;
 
@@ -36,8 +39,22 @@ pub(super) fn routes() -> Router<AppState> {
                 )
             }),
         )
-        .nest_service(
-            "/js",
-            tower_http::services::ServeDir::new(concat!(env!("CARGO_MANIFEST_DIR"), "/web/js")),
+        .route("/js/{*path}", get(module))
+}
+
+/// The console's ES modules (`web/js/`), built into the binary like the other files, so a backend
+/// binary copied away from the source tree still serves the whole console.
+static MODULES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/web/js");
+
+/// `/js/{path}`: one of the console's modules, or 404. Only embedded files are answered: a path
+/// never reaches the file system, so `..` finds nothing.
+async fn module(Path(path): Path<String>) -> Response {
+    match MODULES.get_file(&path) {
+        Some(file) if path.ends_with(".js") => (
+            [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+            file.contents(),
         )
+            .into_response(),
+        _ => StatusCode::NOT_FOUND.into_response(),
+    }
 }

@@ -231,6 +231,11 @@ impl Backend {
             "BACKEND_USERS",
             "SESSIONS",
             "LOG_FORMAT",
+            "METRICS_TOKEN",
+            "HEAL_INTERVAL",
+            "HEAL_STUCK_AFTER",
+            "HEAL_BACKOFF",
+            "INGEST_DEADLINE",
         ] {
             command.env_remove(name);
         }
