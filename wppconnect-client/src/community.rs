@@ -14,7 +14,7 @@ use wppconnect_models::ChatId;
 
 use crate::chat::chat_id;
 use crate::error::{Error, Result};
-use crate::ids::IntoChat;
+use crate::ids::{chat_texts, IntoChat};
 use crate::routes;
 use crate::session::Session;
 
@@ -40,7 +40,7 @@ impl Session {
         description: &str,
         groups: &[impl IntoChat + Clone],
     ) -> Result<CommunityCreated> {
-        let groups: Vec<String> = groups.iter().cloned().map(IntoChat::into_chat).collect();
+        let groups = chat_texts(groups);
         let groups: Vec<&str> = groups.iter().map(String::as_str).collect();
         let groups = groups.as_slice();
         if name.trim().is_empty() {
@@ -102,7 +102,7 @@ impl Session {
         community: impl IntoChat,
         groups: &[impl IntoChat + Clone],
     ) -> Result<SubgroupsLinked> {
-        let groups: Vec<String> = groups.iter().cloned().map(IntoChat::into_chat).collect();
+        let groups = chat_texts(groups);
         let groups: Vec<&str> = groups.iter().map(String::as_str).collect();
         let groups = groups.as_slice();
         let community = community.into_chat();
@@ -131,7 +131,7 @@ impl Session {
         community: impl IntoChat,
         groups: &[impl IntoChat + Clone],
     ) -> Result<SubgroupsLinked> {
-        let groups: Vec<String> = groups.iter().cloned().map(IntoChat::into_chat).collect();
+        let groups = chat_texts(groups);
         let groups: Vec<&str> = groups.iter().map(String::as_str).collect();
         let groups = groups.as_slice();
         let community = community.into_chat();
@@ -162,7 +162,7 @@ impl Session {
         community: impl IntoChat,
         members: &[impl IntoChat + Clone],
     ) -> Result<()> {
-        let members: Vec<String> = members.iter().cloned().map(IntoChat::into_chat).collect();
+        let members = chat_texts(members);
         let members: Vec<&str> = members.iter().map(String::as_str).collect();
         let members = members.as_slice();
         let community = community.into_chat();
@@ -196,7 +196,7 @@ impl Session {
         community: impl IntoChat,
         members: &[impl IntoChat + Clone],
     ) -> Result<CommunityDemoted> {
-        let members: Vec<String> = members.iter().cloned().map(IntoChat::into_chat).collect();
+        let members = chat_texts(members);
         let members: Vec<&str> = members.iter().map(String::as_str).collect();
         let members = members.as_slice();
         let community = community.into_chat();

@@ -12,7 +12,7 @@ use wppconnect_models::{Confirmation, Wrapped};
 use crate::chat::chat_id;
 use crate::client::{Call, Client};
 use crate::error::{Error, Result};
-use crate::ids::{IntoChat, IntoMessageId};
+use crate::ids::{chat_texts, IntoChat, IntoMessageId};
 use crate::routes;
 use crate::session::Session;
 use crate::upload::{Multipart, Upload};
@@ -88,7 +88,7 @@ impl Session {
         &self,
         chats: &[impl IntoChat + Clone],
     ) -> Result<Confirmation> {
-        let chats: Vec<String> = chats.iter().cloned().map(IntoChat::into_chat).collect();
+        let chats = chat_texts(chats);
         let chats: Vec<&str> = chats.iter().map(String::as_str).collect();
         let chats = chats.as_slice();
         if chats.is_empty() {

@@ -12,7 +12,7 @@ use wppconnect_models::group::{
 use wppconnect_models::{Chat, ChatId, Confirmation, Contact, Wrapped};
 
 use crate::error::{Error, Result};
-use crate::ids::IntoChat;
+use crate::ids::{chat_texts, IntoChat};
 use crate::message::File;
 use crate::routes::{self, Route};
 use crate::session::Session;
@@ -86,11 +86,7 @@ impl Session {
         name: &str,
         participants: &[impl IntoChat + Clone],
     ) -> Result<CreatedGroups> {
-        let participants: Vec<String> = participants
-            .iter()
-            .cloned()
-            .map(IntoChat::into_chat)
-            .collect();
+        let participants = chat_texts(participants);
         let participants: Vec<&str> = participants.iter().map(String::as_str).collect();
         let participants = participants.as_slice();
         if name.trim().is_empty() {
@@ -115,11 +111,7 @@ impl Session {
         group: impl IntoChat,
         participants: &[impl IntoChat + Clone],
     ) -> Result<ParticipantsAdded> {
-        let participants: Vec<String> = participants
-            .iter()
-            .cloned()
-            .map(IntoChat::into_chat)
-            .collect();
+        let participants = chat_texts(participants);
         let participants: Vec<&str> = participants.iter().map(String::as_str).collect();
         let participants = participants.as_slice();
         let group = group.into_chat();
@@ -138,11 +130,7 @@ impl Session {
         group: impl IntoChat,
         participants: &[impl IntoChat + Clone],
     ) -> Result<ParticipantsRemoved> {
-        let participants: Vec<String> = participants
-            .iter()
-            .cloned()
-            .map(IntoChat::into_chat)
-            .collect();
+        let participants = chat_texts(participants);
         let participants: Vec<&str> = participants.iter().map(String::as_str).collect();
         let participants = participants.as_slice();
         let group = group.into_chat();

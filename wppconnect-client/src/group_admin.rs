@@ -15,7 +15,7 @@ use wppconnect_models::{Chat, ChatId, Confirmation, Wrapped};
 
 use crate::chat::chat_id;
 use crate::error::{Error, Result};
-use crate::ids::IntoChat;
+use crate::ids::{chat_texts, IntoChat};
 use crate::routes::{self, Route};
 use crate::session::Session;
 
@@ -104,11 +104,7 @@ impl Session {
         group: impl IntoChat,
         participants: &[impl IntoChat + Clone],
     ) -> Result<AdminsChanged> {
-        let participants: Vec<String> = participants
-            .iter()
-            .cloned()
-            .map(IntoChat::into_chat)
-            .collect();
+        let participants = chat_texts(participants);
         let participants: Vec<&str> = participants.iter().map(String::as_str).collect();
         let participants = participants.as_slice();
         let group = group.into_chat();
@@ -138,11 +134,7 @@ impl Session {
         group: impl IntoChat,
         participants: &[impl IntoChat + Clone],
     ) -> Result<AdminsChanged> {
-        let participants: Vec<String> = participants
-            .iter()
-            .cloned()
-            .map(IntoChat::into_chat)
-            .collect();
+        let participants = chat_texts(participants);
         let participants: Vec<&str> = participants.iter().map(String::as_str).collect();
         let participants = participants.as_slice();
         let group = group.into_chat();

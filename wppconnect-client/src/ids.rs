@@ -76,6 +76,12 @@ pub trait IntoChat {
     fn into_chat(self) -> String;
 }
 
+/// A list of chats as text, each as [`IntoChat::into_chat`] gives it: what the list-taking
+/// methods (group participants, community subgroups, label changes…) validate and send.
+pub(crate) fn chat_texts(chats: &[impl IntoChat + Clone]) -> Vec<String> {
+    chats.iter().cloned().map(IntoChat::into_chat).collect()
+}
+
 impl IntoChat for ChatId {
     fn into_chat(self) -> String {
         self.into()

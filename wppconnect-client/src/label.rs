@@ -10,7 +10,7 @@ use wppconnect_models::{Confirmation, Wrapped};
 
 use crate::chat::chat_id;
 use crate::error::{Error, Result};
-use crate::ids::IntoChat;
+use crate::ids::{chat_texts, IntoChat};
 use crate::routes;
 use crate::session::Session;
 
@@ -68,7 +68,7 @@ impl Session {
         chats: &[impl IntoChat + Clone],
         changes: &[LabelChange],
     ) -> Result<()> {
-        let chats: Vec<String> = chats.iter().cloned().map(IntoChat::into_chat).collect();
+        let chats = chat_texts(chats);
         let chats: Vec<&str> = chats.iter().map(String::as_str).collect();
         let chats = chats.as_slice();
         if chats.is_empty() || changes.is_empty() {

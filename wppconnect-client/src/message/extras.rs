@@ -7,7 +7,7 @@ use wppconnect_models::{ChatKind, MessageId, Wrapped};
 
 use crate::chat::chat_id;
 use crate::error::{Error, Result};
-use crate::ids::{IntoChat, IntoMessageId};
+use crate::ids::{chat_texts, IntoChat, IntoMessageId};
 use crate::routes;
 use crate::session::Session;
 
@@ -90,7 +90,7 @@ impl Session {
         chats: &[impl IntoChat + Clone],
         message: &str,
     ) -> Result<Vec<CatalogLinkSent>> {
-        let chats: Vec<String> = chats.iter().cloned().map(IntoChat::into_chat).collect();
+        let chats = chat_texts(chats);
         let chats: Vec<&str> = chats.iter().map(String::as_str).collect();
         let chats = chats.as_slice();
         if chats.is_empty() {

@@ -15,7 +15,7 @@ use wppconnect_models::{ChatId, Message, Wrapped};
 
 use super::{resolve, File};
 use crate::error::{Error, Result};
-use crate::ids::{IntoChat, IntoMessageId};
+use crate::ids::{chat_texts, IntoChat, IntoMessageId};
 use crate::routes::{self, Route};
 use crate::session::{BoxFuture, Session};
 use crate::upload::{Multipart, Upload};
@@ -859,7 +859,7 @@ impl Session {
         message: &str,
         mentioned: &[impl IntoChat + Clone],
     ) -> SendRequest<SendMentioned, SendReceipt> {
-        let mentioned: Vec<String> = mentioned.iter().cloned().map(IntoChat::into_chat).collect();
+        let mentioned = chat_texts(mentioned);
         let mentioned: Vec<&str> = mentioned.iter().map(String::as_str).collect();
         let mentioned = mentioned.as_slice();
         let phone = phone.into_chat();
