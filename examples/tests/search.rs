@@ -625,7 +625,7 @@ async fn the_migration_indexes_the_messages_stored_before_it() {
     // a database as the previous version left it: migrations 0001 to 0005, and a message
     let old = file.parent().unwrap().join("old-migrations");
     std::fs::create_dir_all(&old).unwrap();
-    let migrations = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+    let migrations = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/sqlite");
     for entry in std::fs::read_dir(&migrations).unwrap() {
         let path = entry.unwrap().path();
         let name = path.file_name().unwrap().to_str().unwrap().to_owned();

@@ -218,7 +218,7 @@ impl Store {
             .max_connections(if memory { 1 } else { 5 })
             .connect_with(options)
             .await?;
-        sqlx::migrate!("./migrations")
+        sqlx::migrate!("./migrations/sqlite")
             .run(&pool)
             .await
             .map_err(sqlx::Error::from)?;
