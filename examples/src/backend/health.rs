@@ -103,7 +103,8 @@ async fn sessions_to_check(state: &AppState) -> (Vec<SessionName>, usize) {
 async fn round(state: &AppState) -> Report {
     let (names, not_checked) = sessions_to_check(state).await;
     let checks = names.into_iter().map(|name| async move {
-        let outcome = match state.client.session(name.as_str()) {
+        let client = state.client_for(name.as_str()).await;
+        let outcome = match client.and_then(|c| Ok(c.session(name.as_str())?)) {
             Ok(session) => {
                 match tokio::time::timeout(CHECK_DEADLINE, session.check_connection()).await {
                     Ok(Ok(connected)) => Ok(connected),
@@ -111,7 +112,7 @@ async fn round(state: &AppState) -> Report {
                     Err(_) => Err(format!("no answer within {} s", CHECK_DEADLINE.as_secs())),
                 }
             }
-            Err(error) => Err(redact(&error.to_string())),
+            Err(error) => Err(error.reason()),
         };
         (name, outcome)
     });
