@@ -336,10 +336,12 @@ impl Servers {
         }
         let server = match (requested, self.placement) {
             (Some(requested), _) => requested.to_owned(),
-            (None, Placement::Pinned) => return Err(ApiError::BadRequest(format!(
+            (None, Placement::Pinned) => {
+                return Err(ApiError::BadRequest(format!(
                 "SESSION_PLACEMENT is pinned: name the server, {{\"server\": \"…\"}} (one of {})",
                 self.names().join(", ")
-            ))),
+            )))
+            }
             (None, Placement::Least) => self.least(store).await?,
         };
         sqlx::query(
