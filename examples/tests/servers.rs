@@ -251,6 +251,15 @@ async fn sessions_go_to_their_own_server_and_stay_there_across_a_restart() {
             .contains("server b"),
         "{health}"
     );
+    assert_eq!(s2_health["server"], "b", "{health}");
+    assert_eq!(
+        health["wppconnect"]["sessions"]["s1"]["server"], "a",
+        "{health}"
+    );
+    assert_eq!(
+        health["wppconnect"]["sessions"]["s1"]["connected"], true,
+        "{health}"
+    );
 }
 
 /// `backend_heal_checks_total`: the healing rounds so far.

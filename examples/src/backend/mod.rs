@@ -912,6 +912,54 @@ mod tests {
     }
 
     #[test]
+    fn several_servers_are_read_with_their_keys_and_conflicts_are_refused() {
+        let config = Config::try_parse_from([
+            "backend",
+            "--wppconnect-servers",
+            "a=http://10.0.0.5:21465, b=http://10.0.0.6:21465",
+            "--wppconnect-secret-keys",
+            "a=key-of-server-a,b=key-of-server-b",
+            "--session-placement",
+            "PINNED",
+        ])
+        .unwrap();
+        assert!(config.check().is_ok());
+        let names: Vec<&str> = config.servers.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["a", "b"]);
+        assert_eq!(config.servers[1].url, "http://10.0.0.6:21465");
+        assert_eq!(config.session_placement, Placement::Pinned);
+        let shown = format!("{config:?}");
+        assert!(!shown.contains("key-of-server"), "{shown}");
+        let defaults = Config::try_parse_from(["backend"]).unwrap();
+        assert_eq!(defaults.session_placement, Placement::Least);
+        assert!(defaults.servers.is_empty());
+
+        let both = Config::try_parse_from([
+            "backend",
+            "--wppconnect-url",
+            "http://wpp:21465",
+            "--wppconnect-servers",
+            "a=http://10.0.0.5:21465",
+        ])
+        .unwrap();
+        assert!(both.check().unwrap_err().contains("not both"));
+        let stray = Config::try_parse_from([
+            "backend",
+            "--wppconnect-servers",
+            "a=http://10.0.0.5:21465",
+            "--wppconnect-secret-keys",
+            "c=key-of-server-c",
+        ])
+        .unwrap();
+        let error = stray.check().unwrap_err();
+        assert!(!error.contains("key-of-server-c"), "{error}");
+        for bad in ["a", "a/b=http://x", "a=mailto:x"] {
+            let error = Config::try_parse_from(["backend", "--wppconnect-servers", bad]);
+            assert_eq!(error.unwrap_err().exit_code(), 2, "{bad}");
+        }
+    }
+
+    #[test]
     fn the_ingest_deadline_is_a_positive_duration_and_10_s_by_default() {
         let parse = |value: &str| {
             Config::try_parse_from(["backend".to_owned(), format!("--ingest-deadline={value}")])
