@@ -13,7 +13,7 @@ use sqlx::Row;
 use wppconnect_examples::backend::auth::hash_password;
 use wppconnect_sim::{RunningSimulator, SessionStatus, Simulator};
 
-use support::{get, login, post, until, Backend, TempDb};
+use support::{free_port, get, login, post, until, Backend, TempDb};
 
 const SECRET: &str = "servers-hook-secret";
 const JWT: &str = "servers-jwt-secret-of-at-least-32-bytes!";
@@ -260,6 +260,32 @@ async fn sessions_go_to_their_own_server_and_stay_there_across_a_restart() {
         health["wppconnect"]["sessions"]["s1"]["connected"], true,
         "{health}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_start_that_never_reached_a_down_server_does_not_tie_the_session_to_it() {
+    let sim = simulator(KEY_A, true).await;
+    // nothing listens on `down`: the least rule picks it first (a tie goes to the first listed)
+    let servers = format!("down=http://127.0.0.1:{},a={}", free_port(), sim.url());
+    let db = TempDb::new("servers-down");
+    let server = backend(
+        &servers,
+        &format!("a={KEY_A}"),
+        &db,
+        &[("HEAL_INTERVAL", "0")],
+    )
+    .await;
+    let base = server.base.clone();
+    let http = reqwest::Client::new();
+    let token = login(&http, &base, "ana", "s3nha").await;
+    let (status, answer) = start(&http, &base, &token, "main", json!({})).await;
+    assert_eq!(status, 502, "{answer}");
+    // the session can still be started on the server that is up
+    let (status, answer) = start(&http, &base, &token, "main", json!({"server": "a"})).await;
+    assert_eq!(status, 200, "{answer}");
+    let listed = wait_listed(&http, &base, &token, "main", |s| s["status"] == "connected").await;
+    assert_eq!(listed["server"], "a", "{listed}");
+    assert_eq!(sim.status("main"), SessionStatus::Connected);
 }
 
 /// `backend_heal_checks_total`: the healing rounds so far.

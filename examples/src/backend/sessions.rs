@@ -172,8 +172,9 @@ async fn start_session(
     let before = match request.await {
         Ok(before) => before,
         Err(error) => {
-            if placed.fresh {
-                // not started anywhere: the next start places it again
+            if placed.fresh && error.is_not_sent() {
+                // it never reached the server (down): the next start places it again. A start
+                // that may have reached it keeps its server, so it is never on two.
                 state.servers.forget(&state.store, name.as_str()).await;
             }
             return Err(error.into());
