@@ -315,18 +315,10 @@ impl Servers {
             }
         }
         let _placing = self.placing.lock().await;
-        if let Some(current) = self.placed(store, session).await? {
-            if let Some(client) = self.get(&current) {
-                if requested.is_some_and(|r| r != current) {
-                    return Err(ApiError::BadRequest(format!(
-                        "session {session} lives on server {current}; it is not moved"
-                    )));
-                }
-                return Ok(Placed {
-                    server: current,
-                    client: client.clone(),
-                    fresh: false,
-                });
+        let current = self.placed(store, session).await?;
+        if let Some(current) = &current {
+            if self.get(current).is_some() {
+                return self.existing(session, current, requested);
             }
             tracing::warn!(
                 session,
@@ -344,16 +336,48 @@ impl Servers {
             }
             (None, Placement::Least) => self.least(store).await?,
         };
-        sqlx::query(
-            "INSERT INTO session_servers (session, server, placed_at) VALUES ($1, $2, $3) \
-             ON CONFLICT (session) DO UPDATE SET server = excluded.server, placed_at = excluded.placed_at",
-        )
-        .bind(session)
-        .bind(&server)
-        .bind(now_ms())
-        .execute(store.pool())
-        .await
-        .map_err(StoreError::from)?;
+        // only over what was read: another backend instance placing the same session at the
+        // same time wins or loses as a whole, so a session is never placed on two servers
+        let written =
+            match &current {
+                None => sqlx::query(
+                    "INSERT INTO session_servers (session, server, placed_at) VALUES ($1, $2, $3) \
+                 ON CONFLICT (session) DO NOTHING",
+                )
+                .bind(session)
+                .bind(&server)
+                .bind(now_ms())
+                .execute(store.pool())
+                .await,
+                Some(gone) => {
+                    sqlx::query(
+                        "UPDATE session_servers SET server = $1, placed_at = $2 \
+                 WHERE session = $3 AND server = $4",
+                    )
+                    .bind(&server)
+                    .bind(now_ms())
+                    .bind(session)
+                    .bind(gone)
+                    .execute(store.pool())
+                    .await
+                }
+            }
+            .map_err(StoreError::from)?;
+        if written.rows_affected() == 0 {
+            // placed meanwhile by another instance: that placement holds
+            let Some(theirs) = self.placed(store, session).await? else {
+                return Err(ApiError::Unavailable(
+                    "the session was being placed meanwhile; try again",
+                ));
+            };
+            if self.get(&theirs).is_none() {
+                return Err(ApiError::UnknownServer {
+                    session: session.to_owned(),
+                    server: theirs,
+                });
+            }
+            return self.existing(session, &theirs, requested);
+        }
         self.remember(session, &server);
         tracing::info!(session, server, "session placed");
         let client = self
@@ -367,16 +391,42 @@ impl Servers {
         })
     }
 
-    /// Undoes a fresh placement (its start failed), so the next start places it again.
-    pub async fn forget(&self, store: &Store, session: &str) {
+    /// A start of a session already on the listed server `current`.
+    fn existing(
+        &self,
+        session: &str,
+        current: &str,
+        requested: Option<&str>,
+    ) -> Result<Placed, ApiError> {
+        if requested.is_some_and(|r| r != current) {
+            return Err(ApiError::BadRequest(format!(
+                "session {session} lives on server {current}; it is not moved"
+            )));
+        }
+        let client = self
+            .get(current)
+            .cloned()
+            .unwrap_or_else(|| self.first().client.clone());
+        Ok(Placed {
+            server: current.to_owned(),
+            client,
+            fresh: false,
+        })
+    }
+
+    /// Undoes the fresh placement of `session` on `server` (its start never reached the
+    /// server), so the next start places it again.
+    pub async fn forget(&self, store: &Store, session: &str, server: &str) {
         self.known
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .remove(session);
-        if let Err(error) = sqlx::query("DELETE FROM session_servers WHERE session = $1")
-            .bind(session)
-            .execute(store.pool())
-            .await
+        if let Err(error) =
+            sqlx::query("DELETE FROM session_servers WHERE session = $1 AND server = $2")
+                .bind(session)
+                .bind(server)
+                .execute(store.pool())
+                .await
         {
             tracing::warn!(session, %error, "cannot undo the session's placement");
         }
@@ -595,7 +645,12 @@ mod tests {
         // starting a session whose server is gone places it anew
         let anew = only_a.place(&store, "s3", Some("a")).await.unwrap();
         assert_eq!((anew.server.as_str(), anew.fresh), ("a", true));
-        only_a.forget(&store, "s3").await;
+        only_a.forget(&store, "s3", "b").await;
+        assert!(
+            only_a.placed(&store, "s3").await.unwrap().is_some(),
+            "not its placement"
+        );
+        only_a.forget(&store, "s3", "a").await;
         assert_eq!(only_a.placed(&store, "s3").await.unwrap(), None);
     }
 }

@@ -175,7 +175,10 @@ async fn start_session(
             if placed.fresh && error.is_not_sent() {
                 // it never reached the server (down): the next start places it again. A start
                 // that may have reached it keeps its server, so it is never on two.
-                state.servers.forget(&state.store, name.as_str()).await;
+                state
+                    .servers
+                    .forget(&state.store, name.as_str(), &placed.server)
+                    .await;
             }
             return Err(error.into());
         }
