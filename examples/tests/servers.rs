@@ -396,6 +396,9 @@ async fn the_healing_state_survives_a_restart_of_the_backend() {
     .await;
     assert_eq!(sim_a.status("out"), SessionStatus::Closed);
     assert_eq!(sim_b.status("drop"), SessionStatus::Closed);
+    // the healer's restart went to `drop`'s own server only
+    assert_eq!(sim_a.status("drop"), SessionStatus::Closed);
+    assert!(sim_a.messages("drop").is_empty());
     let listed = sessions(&http, &base, &token).await;
     let out = listed.iter().find(|s| s["name"] == "out").unwrap();
     assert_eq!(out["healing"]["state"], "loggedOut", "{out}");
