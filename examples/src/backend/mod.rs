@@ -758,7 +758,10 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error + Send 
             config.session_placement,
         )?;
         for server in servers.list() {
-            tracing::info!(server = server.name(), url = %server.client().base_url(), "WPPConnect server");
+            let mut url = server.client().base_url().clone();
+            // a password in the URL is never logged
+            let _ = url.set_password(None);
+            tracing::info!(server = server.name(), %url, "WPPConnect server");
         }
         servers
     };

@@ -595,6 +595,27 @@ mod tests {
         }
     }
 
+    #[test]
+    fn each_server_gets_its_key_and_every_key_is_cut_out_of_text_shown() {
+        let specs = [
+            parse_spec("a=http://127.0.0.1:9").unwrap(),
+            parse_spec("b=http://127.0.0.1:10").unwrap(),
+        ];
+        let servers = from_specs(
+            &specs,
+            Some("a=first-server-key-31c"),
+            Some("shared-server-key-8e0"),
+            Placement::Pinned,
+        )
+        .unwrap();
+        assert_eq!(servers.names(), ["a", "b"]);
+        assert_eq!(servers.placement(), Placement::Pinned);
+        let shown = super::super::redact("keys first-server-key-31c and shared-server-key-8e0");
+        assert!(!shown.contains("first-server-key-31c"), "{shown}");
+        assert!(!shown.contains("shared-server-key-8e0"), "{shown}");
+        assert!(!format!("{servers:?}").contains("server-key"));
+    }
+
     fn client() -> Client {
         Client::builder("http://127.0.0.1:9")
             .unwrap()
