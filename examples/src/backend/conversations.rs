@@ -83,7 +83,11 @@ async fn mark_read(
     }
     if let Some(session) = &session {
         // best effort: the blue ticks on the contact's phone
-        if let Ok(handle) = state.client.session(session.as_str()) {
+        if let Ok(handle) = state
+            .client_for(session.as_str())
+            .await
+            .and_then(|c| Ok(c.session(session.as_str())?))
+        {
             if let Err(error) = handle.send_seen(&id).await {
                 let error = redact(&error.to_string());
                 tracing::debug!(%error, "send-seen failed");

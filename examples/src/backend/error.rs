@@ -39,6 +39,13 @@ pub enum ApiError {
     Duplicate(Box<domain::Message>),
     /// 502: WPPConnect Server failed or could not be reached.
     Upstream(wppconnect_client::Error),
+    /// 503: the session lives on a server that is no longer configured (`WPPCONNECT_SERVERS`).
+    UnknownServer {
+        /// The session.
+        session: String,
+        /// The server it was placed on.
+        server: String,
+    },
     /// 503: the database failed.
     Database(StoreError),
     /// A send that did not go through, with the message as stored (`failed`): the status of
@@ -155,6 +162,11 @@ impl ApiError {
                 StatusCode::BAD_GATEWAY,
                 "wppconnect_error",
                 redact(&upstream_text(error)),
+            ),
+            Self::UnknownServer { session, server } => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "server_unknown",
+                format!("session {session} lives on server {server}, which is not configured (WPPCONNECT_SERVERS)"),
             ),
             Self::Database(_) => (
                 StatusCode::SERVICE_UNAVAILABLE,

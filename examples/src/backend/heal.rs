@@ -15,9 +15,10 @@
 //! - Waiting for a QR scan or a pairing code: left alone (a person has to act).
 //!
 //! The state of each session is shown in `GET /api/sessions` as `healing` and pushed with
-//! `session-status`. It is kept in memory: after a restart of the backend the start-up round
-//! sees the server's state afresh (a logout seen before the restart is not remembered; the
-//! backoff then still bounds the attempts).
+//! `session-status`. It is kept in the store (`session_healing`) at each change and read back
+//! when the backend starts, so a restart keeps the attempts, the backoff's next attempt and the
+//! logged-out and closed marks. Each session is checked and started again on its own server
+//! ([`AppState::client_for`]).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -29,9 +30,12 @@ use serde_json::{json, Value};
 use wppconnect_models::domain;
 use wppconnect_models::{Event, SessionStatus, StatusFind};
 
+use sqlx::Row;
+
 use super::events::Push;
 use super::ingest::{Ingest, IngestError};
 use super::redact::redact;
+use super::store::StoreError;
 use super::AppState;
 
 /// Default time between two rounds.
@@ -138,6 +142,10 @@ impl HealState {
         }
     }
 
+    fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.name() == name)
+    }
+
     const ALL: [Self; 6] = [
         Self::Ok,
         Self::Restarting,
@@ -164,6 +172,9 @@ pub struct Healing {
     pub next_attempt_at: Option<i64>,
     #[serde(skip)]
     next_at: Option<Instant>,
+    /// `next_at` as epoch milliseconds: what the store keeps.
+    #[serde(skip)]
+    next_at_ms: Option<i64>,
     #[serde(skip)]
     initializing_since: Option<Instant>,
     #[serde(skip)]
@@ -195,7 +206,7 @@ impl Registry {
 
     /// The user logged the session out through the API: never restarted until started again
     /// (also when the `logoutsession` webhook is lost).
-    pub(super) fn logged_out(&self, name: &str) {
+    fn logged_out(&self, name: &str) {
         self.with(name, |h| {
             *h = Healing {
                 state: HealState::LoggedOut,
@@ -207,13 +218,124 @@ impl Registry {
         });
     }
 
-    /// Someone started the session: whatever stopped it before no longer holds.
-    pub(super) fn started(&self, name: &str) {
+    /// Someone started the session: whatever stopped it before no longer holds. Whether it
+    /// changed anything.
+    fn started(&self, name: &str) -> bool {
         self.with(name, |h| {
-            if matches!(h.state, HealState::LoggedOut | HealState::Closed) {
+            let stopped = matches!(h.state, HealState::LoggedOut | HealState::Closed);
+            if stopped {
                 *h = Healing::default();
             }
+            stopped
+        })
+    }
+}
+
+/// The last action as stored, back to its name.
+fn action_name(stored: &str) -> Option<&'static str> {
+    [
+        "restart",
+        "restartStuck",
+        "loggedOut",
+        "closed",
+        "recovered",
+    ]
+    .into_iter()
+    .find(|a| *a == stored)
+}
+
+/// Reads the healer's stored state of every session back (at start): attempts, backoff,
+/// marks. A stored next attempt already past is due now.
+///
+/// # Errors
+/// [`StoreError`].
+pub(super) async fn load(state: &AppState) -> Result<usize, StoreError> {
+    let rows = sqlx::query(
+        "SELECT session, state, attempts, last_action, last_healed_at, next_attempt_ms \
+         FROM session_healing",
+    )
+    .fetch_all(state.store.pool())
+    .await?;
+    let now_ms = super::servers::now_ms();
+    let now = Instant::now();
+    let mut loaded = 0;
+    for row in rows {
+        let name: String = row.try_get("session")?;
+        let stored_state: String = row.try_get("state")?;
+        let Some(heal_state) = HealState::from_name(&stored_state) else {
+            tracing::warn!(
+                session = name,
+                state = stored_state,
+                "healing: unknown stored state; ignored"
+            );
+            continue;
+        };
+        let attempts: i64 = row.try_get("attempts")?;
+        let last_action: Option<String> = row.try_get("last_action")?;
+        let last_healed_at: Option<i64> = row.try_get("last_healed_at")?;
+        let next_ms: Option<i64> = row.try_get("next_attempt_ms")?;
+        let next_at = next_ms.map(|ms| {
+            let wait = u64::try_from(ms.saturating_sub(now_ms)).unwrap_or(0);
+            now + Duration::from_millis(wait)
         });
+        state.heal.with(&name, |h| {
+            *h = Healing {
+                state: heal_state,
+                attempts: u32::try_from(attempts).unwrap_or(0),
+                last_action: last_action.as_deref().and_then(action_name),
+                last_healed_at,
+                next_attempt_at: next_ms.map(|ms| ms / 1_000),
+                next_at,
+                next_at_ms: next_ms,
+                ..Healing::default()
+            };
+        });
+        loaded += 1;
+    }
+    if loaded > 0 {
+        tracing::info!(sessions = loaded, "healing: stored state read back");
+    }
+    Ok(loaded)
+}
+
+/// Keeps the healer's state of `name` in the store (logged when it cannot).
+async fn save(state: &AppState, name: &str) {
+    let Some(h) = state.heal.get(name) else {
+        return;
+    };
+    let saved = sqlx::query(
+        "INSERT INTO session_healing \
+         (session, state, attempts, last_action, last_healed_at, next_attempt_ms, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) \
+         ON CONFLICT (session) DO UPDATE SET state = excluded.state, \
+         attempts = excluded.attempts, last_action = excluded.last_action, \
+         last_healed_at = excluded.last_healed_at, next_attempt_ms = excluded.next_attempt_ms, \
+         updated_at = excluded.updated_at",
+    )
+    .bind(name)
+    .bind(h.state.name())
+    .bind(i64::from(h.attempts))
+    .bind(h.last_action)
+    .bind(h.last_healed_at)
+    .bind(h.next_at_ms)
+    .bind(super::servers::now_ms())
+    .execute(state.store.pool())
+    .await;
+    if let Err(error) = saved {
+        tracing::warn!(session = name, %error, "healing: cannot store the session's state");
+    }
+}
+
+/// The user logged `name` out through the API: marked (and stored) so it is not restarted.
+pub(super) async fn logged_out(state: &AppState, name: &str) {
+    state.heal.logged_out(name);
+    save(state, name).await;
+}
+
+/// The user started `name`: a logout or close mark no longer holds.
+pub(super) async fn started(state: &AppState, name: &str) {
+    if state.heal.started(name) {
+        save(state, name).await;
     }
 }
 
@@ -318,8 +440,10 @@ async fn observe(state: &AppState, event: &Event) {
     push(state, &name).await;
 }
 
-/// Pushes the stored session with its `healing` field as `session-status`.
+/// Stores the healer's state of `name`, then pushes the stored session with its `healing`
+/// field as `session-status`.
 async fn push(state: &AppState, name: &str) {
+    save(state, name).await;
     match state.store.session(name).await {
         Ok(Some(session)) => {
             let push = match state.heal.get(name) {
@@ -419,7 +543,15 @@ async fn heal_one(state: &AppState, settings: &HealSettings, name: &str) {
             return;
         }
     };
-    let Ok(handle) = state.client.session(name) else {
+    let client = match state.client_for(name).await {
+        Ok(client) => client,
+        Err(error) => {
+            let error = error.reason();
+            tracing::debug!(session = name, %error, "healing: the session's server is not known");
+            return;
+        }
+    };
+    let Ok(handle) = client.session(name) else {
         return; // a name the client refuses is never sent upstream
     };
     let asked_at = Instant::now();
@@ -498,6 +630,10 @@ async fn restart(state: &AppState, settings: &HealSettings, name: &str, action: 
         h.attempts = h.attempts.saturating_add(1);
         let wait = backoff(settings.backoff, h.attempts);
         h.next_at = Some(Instant::now() + wait);
+        h.next_at_ms = Some(
+            super::servers::now_ms()
+                .saturating_add(i64::try_from(wait.as_millis()).unwrap_or(i64::MAX)),
+        );
         let now = wppconnect_models::Seconds::now().get();
         h.next_attempt_at = Some(now.saturating_add(i64::try_from(wait.as_secs()).unwrap_or(0)));
         h.last_healed_at = Some(now);
@@ -518,14 +654,20 @@ async fn restart(state: &AppState, settings: &HealSettings, name: &str, action: 
     } else {
         "restart_stuck"
     });
+    // kept before the call: a backend killed meanwhile still knows the attempt was made
+    save(state, name).await;
     let start = async {
-        let handle = state.client.session(name)?;
-        handle.start().webhook(state.webhook_url(name)).await
+        let handle = state.client_for(name).await?.session(name)?;
+        handle
+            .start()
+            .webhook(state.webhook_url(name))
+            .await
+            .map_err(super::ApiError::from)
     };
     match tokio::time::timeout(CALL_DEADLINE, start).await {
         Ok(Ok(_)) => {}
         Ok(Err(error)) => {
-            let error = redact(&error.to_string());
+            let error = error.reason();
             tracing::warn!(session = name, attempt = attempts, %error, "healing: start-session failed");
             super::metrics::heal_action("failed");
         }

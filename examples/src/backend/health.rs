@@ -103,7 +103,12 @@ async fn sessions_to_check(state: &AppState) -> (Vec<SessionName>, usize) {
 async fn round(state: &AppState) -> Report {
     let (names, not_checked) = sessions_to_check(state).await;
     let checks = names.into_iter().map(|name| async move {
-        let outcome = match state.client.session(name.as_str()) {
+        let server = match state.servers.placed(&state.store, name.as_str()).await {
+            Ok(Some(server)) => server,
+            _ => state.servers.first().name().to_owned(),
+        };
+        let client = state.client_for(name.as_str()).await;
+        let outcome = match client.and_then(|c| Ok(c.session(name.as_str())?)) {
             Ok(session) => {
                 match tokio::time::timeout(CHECK_DEADLINE, session.check_connection()).await {
                     Ok(Ok(connected)) => Ok(connected),
@@ -111,9 +116,9 @@ async fn round(state: &AppState) -> Report {
                     Err(_) => Err(format!("no answer within {} s", CHECK_DEADLINE.as_secs())),
                 }
             }
-            Err(error) => Err(redact(&error.to_string())),
+            Err(error) => Err(error.reason()),
         };
-        (name, outcome)
+        (name, server, outcome)
     });
     let database = async {
         tokio::time::timeout(CHECK_DEADLINE, state.store.ping())
@@ -123,13 +128,13 @@ async fn round(state: &AppState) -> Report {
     let (results, database) = tokio::join!(join_all(checks), database);
     let mut reachable = false;
     let mut sessions = BTreeMap::new();
-    for (name, outcome) in results {
+    for (name, server, outcome) in results {
         let entry = match outcome {
             Ok(connected) => {
                 reachable = true;
-                json!({"connected": connected})
+                json!({"connected": connected, "server": server})
             }
-            Err(error) => json!({"connected": false, "error": error}),
+            Err(error) => json!({"connected": false, "error": error, "server": server}),
         };
         sessions.insert(name.to_string(), entry);
     }

@@ -244,7 +244,10 @@ async fn send_and_store(state: &AppState, send: Checked) -> Result<domain::Messa
     {
         return Err(ApiError::Duplicate(Box::new(earlier)));
     }
-    let session = state.client.session(name.as_str())?;
+    let session = state
+        .client_for(name.as_str())
+        .await?
+        .session(name.as_str())?;
     let mut pending = domain::Message {
         id: client_id.as_str().to_owned(),
         client_id: Some(client_id.as_str().to_owned()),

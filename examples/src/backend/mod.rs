@@ -19,6 +19,7 @@ pub mod metrics;
 mod recover;
 mod redact;
 mod search;
+pub mod servers;
 mod sessions;
 mod socket;
 mod static_files;
@@ -40,13 +41,14 @@ pub use self::error::ApiError;
 pub use self::events::Push;
 pub use self::events::Realtime;
 pub use self::redact::{redact, register_secret, RedactLogs, RedactWrite};
+pub use self::servers::{Placement, Server, Servers};
 pub use self::store::Store;
 
 /// Everything the handlers share. Cheap to clone.
 #[derive(Debug, Clone)]
 pub struct AppState {
-    /// The WPPConnect Server client.
-    pub client: Client,
+    /// The WPPConnect servers; a session's calls go to [`AppState::client_for`].
+    pub servers: Servers,
     /// The message store.
     pub store: Store,
     /// Users and JWT.
@@ -81,8 +83,10 @@ impl fmt::Debug for Settings {
 }
 
 impl AppState {
-    /// The state from its parts. `public_url` is the address WPPConnect Server can reach this
-    /// backend at; each started session gets `{public_url}/webhook/{session}?token={secret}`.
+    /// The state from its parts, with one WPPConnect server (`client`, [`servers::DEFAULT_SERVER`];
+    /// several with [`AppState::with_servers`]). `public_url` is the address WPPConnect Server
+    /// can reach this backend at; each started session gets
+    /// `{public_url}/webhook/{session}?token={secret}`.
     ///
     /// The webhook secret is [registered](register_secret) for redaction; give the server's
     /// secret key with [`AppState::with_secret_key`].
@@ -96,7 +100,7 @@ impl AppState {
     ) -> Self {
         register_secret(webhook_secret);
         Self {
-            client,
+            servers: Servers::single(client),
             store,
             auth,
             realtime: Realtime::default(),
@@ -110,6 +114,22 @@ impl AppState {
             metrics: Arc::default(),
             heal: Arc::default(),
         }
+    }
+
+    /// Several WPPConnect servers instead of the one given to [`AppState::new`].
+    #[must_use]
+    pub fn with_servers(self, servers: Servers) -> Self {
+        Self { servers, ..self }
+    }
+
+    /// The client of the WPPConnect server `session` lives on (see [`servers`]): every call
+    /// for a session goes through it.
+    ///
+    /// # Errors
+    /// [`ApiError::UnknownServer`] when the session's server is no longer configured; a
+    /// database failure.
+    pub async fn client_for(&self, session: &str) -> Result<Client, ApiError> {
+        self.servers.client_for(&self.store, session).await
     }
 
     /// The server's `SECRET_KEY` (the one the client was built with): cut out of every upstream
@@ -248,8 +268,8 @@ pub fn app(state: AppState) -> Router {
 /// ```
 #[derive(Debug)]
 pub struct Parts {
-    /// The WPPConnect Server client.
-    pub client: Client,
+    /// The WPPConnect servers (one, from [`Parts::new`]'s client, unless replaced).
+    pub servers: Servers,
     /// The message store.
     pub store: Store,
     /// Users and JWT.
@@ -271,11 +291,12 @@ pub struct Parts {
 }
 
 impl Parts {
-    /// The required parts; every optional one at its default.
+    /// The required parts, with one WPPConnect server (`client`); every optional one at its
+    /// default.
     #[must_use]
     pub fn new(client: Client, store: Store, auth: Auth, webhook_secret: &str) -> Self {
         Self {
-            client,
+            servers: Servers::single(client),
             store,
             auth,
             webhook_secret: webhook_secret.to_owned(),
@@ -300,22 +321,39 @@ pub struct Backend {
 }
 
 impl Backend {
-    /// Binds `bind` (`127.0.0.1:0` picks a free port) and assembles the state from `parts`.
+    /// Binds `bind` (`127.0.0.1:0` picks a free port) and assembles the state from `parts`:
+    /// stored sessions without a server are placed on the first one, and the healer's stored
+    /// state is read back.
     ///
     /// # Errors
-    /// The address cannot be bound.
+    /// The address cannot be bound, or the store cannot be read.
     pub async fn bind(bind: &str, parts: Parts) -> std::io::Result<Self> {
         let listener = tokio::net::TcpListener::bind(bind).await?;
         let addr = listener.local_addr()?;
         let public_url = parts.public_url.unwrap_or_else(|| format!("http://{addr}"));
+        let first = parts.servers.first().client().clone();
         let mut state = AppState::new(
-            parts.client,
+            first,
             parts.store,
             parts.auth,
             &public_url,
             &parts.webhook_secret,
         )
+        .with_servers(parts.servers)
         .with_sessions(parts.sessions);
+        let adopted = state
+            .servers
+            .adopt_unplaced(&state.store)
+            .await
+            .map_err(std::io::Error::other)?;
+        if adopted > 0 {
+            tracing::info!(
+                sessions = adopted,
+                server = state.servers.first().name(),
+                "stored sessions without a server placed on the first one"
+            );
+        }
+        heal::load(&state).await.map_err(std::io::Error::other)?;
         if let Some(secret_key) = &parts.secret_key {
             state = state.with_secret_key(secret_key);
         }
@@ -391,9 +429,39 @@ form-action 'self'; frame-ancestors 'none'";
     after_help = "Each flag falls back to the environment variable shown; an empty variable counts as unset."
 )]
 pub struct Config {
-    /// WPPConnect Server's address; unset: start the built-in simulator in-process.
+    /// WPPConnect Server's address; unset (and no WPPCONNECT_SERVERS): start the built-in simulator in-process.
     #[arg(long, env = "WPPCONNECT_URL", value_name = "URL")]
     pub wppconnect_url: Option<String>,
+    /// Several WPPConnect servers, `name=url` comma-separated (`a=http://10.0.0.5:21465,b=http://10.0.0.6:21465`);
+    /// instead of WPPCONNECT_URL.
+    #[arg(
+        long = "wppconnect-servers",
+        env = "WPPCONNECT_SERVERS",
+        value_name = "NAME=URL,…",
+        value_delimiter = ',',
+        value_parser = servers::parse_spec
+    )]
+    pub servers: Vec<servers::ServerSpec>,
+    /// The SECRET_KEY of each of WPPCONNECT_SERVERS, `name=key` comma-separated; a server
+    /// without one uses WPPCONNECT_SECRET_KEY.
+    #[arg(
+        long = "wppconnect-secret-keys",
+        env = "WPPCONNECT_SECRET_KEYS",
+        value_name = "NAME=KEY,…",
+        hide_env_values = true
+    )]
+    pub secret_keys: Option<String>,
+    /// Where a session started for the first time goes when its start names no server: `least`
+    /// (the server with the fewest sessions) or `pinned` (the start must name one, `{"server": "b"}`).
+    #[arg(
+        long,
+        env = "SESSION_PLACEMENT",
+        value_name = "RULE",
+        value_enum,
+        ignore_case = true,
+        default_value = "least"
+    )]
+    pub session_placement: Placement,
     /// The server's SECRET_KEY (for generate-token).
     #[arg(
         long,
@@ -520,7 +588,10 @@ impl fmt::Debug for Config {
         let hidden = |set: bool| if set { Some("<redacted>") } else { None };
         f.debug_struct("Config")
             .field("wppconnect_url", &self.wppconnect_url)
+            .field("servers", &self.servers)
             .field("secret_key", &hidden(self.secret_key.is_some()))
+            .field("secret_keys", &hidden(self.secret_keys.is_some()))
+            .field("session_placement", &self.session_placement)
             .field("database_url", &self.database_url)
             .field("jwt_secret", &hidden(self.jwt_secret.is_some()))
             .field("webhook_secret", &hidden(self.webhook_secret.is_some()))
@@ -575,7 +646,26 @@ impl Config {
         if let Some(secret) = &self.jwt_secret {
             auth::check_jwt_secret(secret)?;
         }
+        if !self.servers.is_empty() && self.wppconnect_url.is_some() {
+            return Err(
+                "set WPPCONNECT_URL (one server) or WPPCONNECT_SERVERS (several), not both"
+                    .to_owned(),
+            );
+        }
+        if self.secret_keys.is_some() && self.servers.is_empty() {
+            return Err("WPPCONNECT_SECRET_KEYS needs WPPCONNECT_SERVERS".to_owned());
+        }
+        self.server_keys()?;
         Ok(())
+    }
+
+    /// The keys of `WPPCONNECT_SECRET_KEYS`, by server.
+    fn server_keys(&self) -> Result<HashMap<String, String>, String> {
+        let names: Vec<&str> = self.servers.iter().map(|s| s.name.as_str()).collect();
+        match &self.secret_keys {
+            Some(spec) => servers::parse_secret_keys(spec, &names),
+            None => Ok(HashMap::new()),
+        }
     }
 
     /// The users: from `BACKEND_USERS`, or `admin` with a fresh random password (returned so the
@@ -612,6 +702,9 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error + Send 
         tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
     config.check()?;
     // cut out of every log line and upstream text shown, from the first log line on
+    for secret in config.server_keys()?.values() {
+        register_secret(secret);
+    }
     for secret in [
         &config.secret_key,
         &config.jwt_secret,
@@ -640,6 +733,7 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error + Send 
     let mut simulator = None;
     let (url, secret_key) = match &config.wppconnect_url {
         Some(url) => (url.clone(), config.secret_key.clone().unwrap_or_default()),
+        None if !config.servers.is_empty() => (String::new(), String::new()),
         None => {
             let sim = wppconnect_sim::Simulator::builder()
                 .start("127.0.0.1:0")
@@ -650,11 +744,27 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error + Send 
             pair
         }
     };
-    let mut builder = Client::builder(&url)?;
-    if !secret_key.is_empty() {
-        builder = builder.secret_key(&secret_key);
-    }
-    let client = builder.build()?;
+    let servers = if config.servers.is_empty() {
+        let mut builder = Client::builder(&url)?;
+        if !secret_key.is_empty() {
+            builder = builder.secret_key(&secret_key);
+        }
+        Servers::single(builder.build()?)
+    } else {
+        let servers = servers::from_specs(
+            &config.servers,
+            config.secret_keys.as_deref(),
+            config.secret_key.as_deref(),
+            config.session_placement,
+        )?;
+        for server in servers.list() {
+            let mut url = server.client().base_url().clone();
+            // a password in the URL is never logged
+            let _ = url.set_password(None);
+            tracing::info!(server = server.name(), %url, "WPPConnect server");
+        }
+        servers
+    };
     let store = Store::open(&config.database_url).await?;
     let (users, generated) = config.users()?;
     let jwt_secret = config
@@ -667,13 +777,14 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error + Send 
         None => store.webhook_secret(|| auth::random_secret(32)).await?,
     };
     let parts = Parts {
+        servers: servers.clone(),
         secret_key: Some(secret_key.clone()),
         public_url: config.public_url.clone(),
         sessions: config.sessions.clone(),
         metrics_token: config.metrics_token.clone(),
         ingest_deadline: Some(config.ingest_deadline),
         ..Parts::new(
-            client,
+            servers.first().client().clone(),
             store,
             Auth::new(users, &jwt_secret),
             &webhook_secret,
@@ -801,6 +912,54 @@ mod tests {
         assert_eq!(bad_name.exit_code(), 2, "SESSIONS are session names");
         let tool = Config::try_parse_from(["backend", "hash-password"]).unwrap();
         assert_eq!(tool.command, Some(Command::HashPassword));
+    }
+
+    #[test]
+    fn several_servers_are_read_with_their_keys_and_conflicts_are_refused() {
+        let config = Config::try_parse_from([
+            "backend",
+            "--wppconnect-servers",
+            "a=http://10.0.0.5:21465, b=http://10.0.0.6:21465",
+            "--wppconnect-secret-keys",
+            "a=key-of-server-a,b=key-of-server-b",
+            "--session-placement",
+            "PINNED",
+        ])
+        .unwrap();
+        assert!(config.check().is_ok());
+        let names: Vec<&str> = config.servers.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["a", "b"]);
+        assert_eq!(config.servers[1].url, "http://10.0.0.6:21465");
+        assert_eq!(config.session_placement, Placement::Pinned);
+        let shown = format!("{config:?}");
+        assert!(!shown.contains("key-of-server"), "{shown}");
+        let defaults = Config::try_parse_from(["backend"]).unwrap();
+        assert_eq!(defaults.session_placement, Placement::Least);
+        assert!(defaults.servers.is_empty());
+
+        let both = Config::try_parse_from([
+            "backend",
+            "--wppconnect-url",
+            "http://wpp:21465",
+            "--wppconnect-servers",
+            "a=http://10.0.0.5:21465",
+        ])
+        .unwrap();
+        assert!(both.check().unwrap_err().contains("not both"));
+        let stray = Config::try_parse_from([
+            "backend",
+            "--wppconnect-servers",
+            "a=http://10.0.0.5:21465",
+            "--wppconnect-secret-keys",
+            "c=key-of-server-c",
+        ])
+        .unwrap();
+        let error = stray.check().unwrap_err();
+        assert!(!error.contains("key-of-server-c"), "{error}");
+        for bad in ["a", "a/b=http://x", "a=mailto:x"] {
+            let error = Config::try_parse_from(["backend", "--wppconnect-servers", bad]);
+            assert_eq!(error.unwrap_err().exit_code(), 2, "{bad}");
+        }
     }
 
     #[test]

@@ -67,8 +67,8 @@ pub(super) async fn check_sessions(state: &AppState) -> Vec<String> {
         // read before asking the server, so a webhook that lands meanwhile is seen as newer
         let stored = state.store.session(&name).await;
         let call = async {
-            let handle = state.client.session(&name)?;
-            handle.status().await
+            let handle = state.client_for(&name).await?.session(&name)?;
+            handle.status().await.map_err(super::ApiError::from)
         };
         let result = tokio::time::timeout(CHECK_DEADLINE, call).await;
         (name, stored, result)
@@ -78,6 +78,7 @@ pub(super) async fn check_sessions(state: &AppState) -> Vec<String> {
         let server = match result {
             Ok(Ok(server)) => server,
             Ok(Err(error)) => {
+                let error = error.reason();
                 tracing::warn!(session = name, %error, "start-up check: the server did not say how the session is");
                 continue;
             }
@@ -132,7 +133,11 @@ async fn catch_up(
     ingest: &Ingest,
     session: &str,
 ) -> Result<usize, Box<dyn std::error::Error + Send + Sync>> {
-    let handle = state.client.session(session)?;
+    let handle = state
+        .client_for(session)
+        .await
+        .map_err(|error| error.reason())?
+        .session(session)?;
     let newest: HashMap<String, i64> = state
         .store
         .newest_per_conversation(session)

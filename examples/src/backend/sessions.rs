@@ -1,5 +1,7 @@
 //! Sessions: `GET /api/sessions`, `GET /api/sessions/{name}`, `POST /api/sessions/{name}/start`
-//! (a QR code, or a pairing code with `{"phone": …}`), `POST /api/sessions/{name}/logout`.
+//! (a QR code, or a pairing code with `{"phone": …}`; `{"server": …}` places a new session on
+//! that WPPConnect server), `POST /api/sessions/{name}/logout`. Each session's calls go to its
+//! server (see [`super::servers`]); `GET /api/sessions` shows it as `server`.
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -40,7 +42,10 @@ async fn list_sessions(
             sessions.push(session);
         }
     }
-    Ok(Json(super::heal::annotate(&state, sessions)))
+    let placements = state.servers.placements(&state.store).await?;
+    let mut sessions = super::heal::annotate(&state, sessions);
+    state.servers.annotate(&mut sessions, &placements);
+    Ok(Json(sessions))
 }
 
 /// The session as the server sees it now, merged with what the store knows; a change is
@@ -51,7 +56,8 @@ pub(super) async fn current_session(
 ) -> Result<domain::Session, ApiError> {
     // read before asking the server, so a webhook that lands meanwhile is seen as newer
     let stored = state.store.session(name.as_str()).await?;
-    let server = state.client.session(name.as_str())?.status().await?;
+    let client = state.client_for(name.as_str()).await?;
+    let server = client.session(name.as_str())?.status().await?;
     let mut session = domain::Session::from_state(name.as_str(), &server);
     if session.status != SessionStatus::Connecting {
         // a QR code or a pairing code only means something while the session waits for it
@@ -89,12 +95,7 @@ pub(super) async fn current_session(
         session.last_connected = replaced.last_connected;
         if session.status == SessionStatus::Connected && session.phone_number.is_none() {
             // once per connection: the server knows the account's number
-            match state
-                .client
-                .session(name.as_str())?
-                .get_phone_number()
-                .await
-            {
+            match client.session(name.as_str())?.get_phone_number().await {
                 Ok(own) => {
                     if let Some(phone) = own.phone_number() {
                         state
@@ -127,11 +128,13 @@ async fn get_session(
     Ok(Json(current_session(&state, &name).await?))
 }
 
-/// The optional body of a start: a phone number asks for a pairing code instead of a QR code.
+/// The optional body of a start: a phone number asks for a pairing code instead of a QR code;
+/// a server places a new session on it.
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct StartRequest {
     phone: Option<String>,
+    server: Option<String>,
 }
 
 async fn start_session(
@@ -141,7 +144,6 @@ async fn start_session(
     body: Bytes,
 ) -> Result<Json<domain::Session>, ApiError> {
     let name = input::session_name(&name)?;
-    state.heal.started(name.as_str());
     let start: StartRequest = if body.iter().all(u8::is_ascii_whitespace) {
         StartRequest::default()
     } else {
@@ -154,7 +156,12 @@ async fn start_session(
         .filter(|p| !p.trim().is_empty())
         .map(input::phone)
         .transpose()?;
-    let mut request = state
+    let placed = state
+        .servers
+        .place(&state.store, name.as_str(), start.server.as_deref())
+        .await?;
+    super::heal::started(&state, name.as_str()).await;
+    let mut request = placed
         .client
         .session(name.as_str())?
         .start()
@@ -162,8 +169,21 @@ async fn start_session(
     if let Some(phone) = &phone {
         request = request.phone(phone.digits());
     }
-    let before = request.await?;
-    tracing::info!(session = %name, before = %before.status, pairing = phone.is_some(), "session started");
+    let before = match request.await {
+        Ok(before) => before,
+        Err(error) => {
+            if placed.fresh && error.is_not_sent() {
+                // it never reached the server (down): the next start places it again. A start
+                // that may have reached it keeps its server, so it is never on two.
+                state
+                    .servers
+                    .forget(&state.store, name.as_str(), &placed.server)
+                    .await;
+            }
+            return Err(error.into());
+        }
+    };
+    tracing::info!(session = %name, server = placed.server, before = %before.status, pairing = phone.is_some(), "session started");
     // The server answers the state before the start; give its QR code (or pairing code) a
     // moment to appear so the answer can carry it (it is pushed as `session-status` either way).
     let deadline = tokio::time::Instant::now() + CODE_WAIT;
@@ -199,8 +219,13 @@ async fn logout_session(
     Path(name): Path<String>,
 ) -> Result<Json<domain::Session>, ApiError> {
     let name = input::session_name(&name)?;
-    state.client.session(name.as_str())?.logout().await?;
-    state.heal.logged_out(name.as_str());
+    state
+        .client_for(name.as_str())
+        .await?
+        .session(name.as_str())?
+        .logout()
+        .await?;
+    super::heal::logged_out(&state, name.as_str()).await;
     let session = state
         .store
         .set_session(name.as_str(), SessionStatus::Disconnected, None)

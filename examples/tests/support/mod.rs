@@ -223,6 +223,9 @@ impl Backend {
         for name in [
             "WPPCONNECT_URL",
             "WPPCONNECT_SECRET_KEY",
+            "WPPCONNECT_SERVERS",
+            "WPPCONNECT_SECRET_KEYS",
+            "SESSION_PLACEMENT",
             "DATABASE_URL",
             "JWT_SECRET",
             "WEBHOOK_SECRET",
