@@ -166,7 +166,11 @@ async fn around_answers_the_page_that_holds_the_message_as_page_numbers_do() {
         assert_eq!(status, 200, "{id}: {page}");
         let number = page["page"].as_u64().unwrap() as usize;
         assert!(ids(&page).contains(&id), "{id} is on the page: {page}");
-        assert_eq!(ids(&page), pages[number - 1], "{id}: page {number} as paged");
+        assert_eq!(
+            ids(&page),
+            pages[number - 1],
+            "{id}: page {number} as paged"
+        );
         assert_eq!(page["limit"], PAGE);
         assert_eq!(page["total"], MESSAGES);
         assert_eq!(page["hasMore"], number < pages.len(), "{id}");
@@ -180,7 +184,10 @@ async fn around_answers_the_page_that_holds_the_message_as_page_numbers_do() {
         .messages(MARIA, &[("session", "main"), ("around", "m10")])
         .await;
     assert_eq!(status, 200, "{page}");
-    assert_eq!((page["page"].as_u64(), page["limit"].as_u64()), (Some(2), Some(50)));
+    assert_eq!(
+        (page["page"].as_u64(), page["limit"].as_u64()),
+        (Some(2), Some(50))
+    );
     assert!(ids(&page).contains(&"m10".to_owned()));
 
     // without a session: every session's copy of the conversation counts

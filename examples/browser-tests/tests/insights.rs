@@ -6,6 +6,8 @@
 
 mod support;
 
+use std::path::PathBuf;
+
 use serde_json::{json, Value};
 use support::{until, with_console, Console, PASSWORD, USER, WEBHOOK_SECRET};
 
@@ -65,7 +67,10 @@ async fn seed(console: &Console, events: &[Value], counts: &[(&str, u64)]) {
     let http = reqwest::Client::new();
     for event in events {
         let answer = http
-            .post(format!("{}/webhook/main?token={WEBHOOK_SECRET}", console.base))
+            .post(format!(
+                "{}/webhook/main?token={WEBHOOK_SECRET}",
+                console.base
+            ))
             .json(event)
             .send()
             .await
@@ -180,7 +185,10 @@ async fn search_finds_a_word_pages_on_and_opens_the_thread_at_the_message() {
         // the session filter starts at the shown session
         assert_eq!(
             console
-                .js("return document.getElementById('search-session').value;", vec![])
+                .js(
+                    "return document.getElementById('search-session').value;",
+                    vec![]
+                )
                 .await,
             json!("main")
         );
@@ -189,7 +197,9 @@ async fn search_finds_a_word_pages_on_and_opens_the_thread_at_the_message() {
         console.type_into("#search-q", "pedido\u{E007}").await;
         let first = wait_hits(&console, 20).await;
         assert_eq!(first[0], message_id("78", MARIA, false), "newest first");
-        console.wait_text("#search-status", "20 messages found, more below").await;
+        console
+            .wait_text("#search-status", "20 messages found, more below")
+            .await;
         assert!(console.visible("#search-more").await);
         assert_eq!(
             console
@@ -205,11 +215,14 @@ async fn search_finds_a_word_pages_on_and_opens_the_thread_at_the_message() {
                 .as_deref(),
             Some("Maria Silva")
         );
+        console.screenshot(&shot("insights-search.png")).await;
         console.click("#search-more").await;
         let all = wait_hits(&console, 27).await;
         assert_eq!(all[..20], first[..], "the first page stays");
         assert_eq!(all[26], message_id("0", MARIA, false), "the oldest last");
-        console.wait_text("#search-status", "27 messages found.").await;
+        console
+            .wait_text("#search-status", "27 messages found.")
+            .await;
         assert!(!console.visible("#search-more").await);
 
         // a receipt: João's and ours to Maria; only markup of the snippet is its <mark>
@@ -228,7 +241,10 @@ async fn search_finds_a_word_pages_on_and_opens_the_thread_at_the_message() {
         );
         assert_eq!(console.count(&format!("{hit} .snippet *")).await, 1);
         assert_eq!(
-            console.text(&format!("{hit} .snippet mark")).await.as_deref(),
+            console
+                .text(&format!("{hit} .snippet mark"))
+                .await
+                .as_deref(),
             Some("recibo")
         );
         assert!(console
@@ -291,6 +307,7 @@ async fn search_finds_a_word_pages_on_and_opens_the_thread_at_the_message() {
         );
         // only that one is highlighted
         assert_eq!(console.count("#messages [data-found]").await, 1);
+        console.screenshot(&shot("insights-thread.png")).await;
     })
     .await;
 }
@@ -304,14 +321,7 @@ async fn search_finds_a_word_pages_on_and_opens_the_thread_at_the_message() {
 /// 1 in, nothing out, no rates, no responses, busiest hour 23h.
 fn analytics_history() -> Vec<Value> {
     vec![
-        onmessage(
-            "c1",
-            CARLA,
-            "Carla",
-            "boa noite",
-            DAY - 30 * MINUTE,
-            None,
-        ),
+        onmessage("c1", CARLA, "Carla", "boa noite", DAY - 30 * MINUTE, None),
         onmessage(
             "a1",
             MARIA,
@@ -396,6 +406,11 @@ async fn row(console: &Console, table: &str, heading: &str) -> Vec<String> {
         )
         .await;
     serde_json::from_value(value).unwrap()
+}
+
+/// Where a test saves a screenshot of what it checked (for people; nothing reads it back).
+fn shot(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name)
 }
 
 fn close(a: f64, b: f64) -> bool {
@@ -552,6 +567,8 @@ async fn analytics_charts_and_tables_show_the_seeded_days_at_any_width() {
             .unwrap()
             .contains("Received: 03-09 1, 03-10 4."));
 
+        console.screenshot(&shot("insights-analytics.png")).await;
+
         // at phone width: drawn again at that width, nothing wider than the screen, text as big
         console
             .browser
@@ -589,6 +606,7 @@ async fn analytics_charts_and_tables_show_the_seeded_days_at_any_width() {
             .as_f64()
             .unwrap();
         assert!(font >= 10.0, "the labels stay readable: {font}px");
+        console.screenshot(&shot("insights-analytics-narrow.png")).await;
         assert_eq!(
             bar(&console, "chart-messages", "bar-in", "03-10")
                 .await

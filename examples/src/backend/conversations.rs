@@ -29,8 +29,6 @@ pub(super) fn routes() -> Router<AppState> {
 #[derive(Deserialize)]
 struct ConversationQuery {
     session: Option<String>,
-    page: Option<u32>,
-    limit: Option<u32>,
 }
 
 async fn conversations(
@@ -78,7 +76,9 @@ async fn messages(
                 "give page or around, not both".to_owned(),
             ));
         }
-        return Ok(Json(page_around(&state, session, &id, message, limit).await?));
+        return Ok(Json(
+            page_around(&state, session, &id, message, limit).await?,
+        ));
     }
     let page = state
         .store
