@@ -4,6 +4,7 @@
 //!
 //! Needs `chromedriver` and Chromium, like `browser.rs`.
 
+#[allow(dead_code)] // the harness has helpers only browser.rs uses
 mod support;
 
 use std::path::PathBuf;
