@@ -491,6 +491,15 @@ async fn analytics_charts_and_tables_show_the_seeded_days_at_any_width() {
             bar(&console, "chart-messages", "bar-out", "03-09").await,
             Some((0.0, 0.0))
         );
+        // counts have whole ticks (0, 2, 5), rates a 0–100% axis
+        let ticks = console
+            .js(
+                "return ['chart-messages', 'chart-rates'].map(id => \
+                 [...document.querySelectorAll(`#${id} .tick-label`)].map(t => t.textContent));",
+                vec![],
+            )
+            .await;
+        assert_eq!(ticks, json!([["0", "2", "5"], ["0%", "50%", "100%"]]));
         // rates: 75% and 50% on a 100% axis; no bars on a day without sends
         let (delivered, h_delivered) = bar(&console, "chart-rates", "bar-delivered", "03-10")
             .await

@@ -38,10 +38,12 @@ let chartCount = 0;
  * - `format(value)`: the text of a value (labels, tooltips, axis);
  * - `width`: the width it may take, in CSS pixels (the chart is drawn at that size, so its text
  *   stays readable; with many categories it is wider and its box scrolls sideways);
- * - `highlight`: the index of a category to stress (the busiest hour).
+ * - `highlight`: the index of a category to stress (the busiest hour);
+ * - `whole`: the values are counts (the axis has no tick between two whole numbers).
  */
 export function barChart({
   id, title, summary, categories, series, max, format = String, width = 600, highlight = -1,
+  whole = false,
 }) {
   chartCount += 1;
   const titleId = `chart-title-${chartCount}`;
@@ -90,8 +92,9 @@ export function barChart({
 
   // the value axis: 0, half and the top, with grid lines
   const axis = svg('g', { class: 'axis', 'aria-hidden': 'true' });
-  for (const fraction of [0, 0.5, 1]) {
-    const value = top * fraction;
+  const middle = whole ? Math.floor(top / 2) : top / 2;
+  for (const value of [...new Set([0, middle, top])]) {
+    const fraction = value / top;
     const lineY = y(value);
     axis.append(svg('line', {
       class: fraction === 0 ? 'baseline' : 'grid',

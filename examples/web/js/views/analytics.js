@@ -174,6 +174,7 @@ function render(data) {
       { key: 'out', name: 'sent', values: days.map((d) => num(d.messagesOut)) },
     ],
     width,
+    whole: true,
   });
   const rates = barChart({
     id: 'chart-rates',
@@ -212,6 +213,7 @@ function render(data) {
     categories: hourLabels,
     series: [{ key: 'hour', name: 'messages', values: sum.hours }],
     width,
+    whole: true,
     highlight: busiest,
   });
 
