@@ -62,14 +62,15 @@ fn message_id(n: &str, chat: &str, from_me: bool) -> String {
     format!("{from_me}_{chat}_{n:0>32}")
 }
 
-/// Posts the events to the backend's webhook as the server would, and waits until the backend
-/// has stored them all (`counts`: messages per conversation).
-async fn seed(console: &Console, events: &[Value], counts: &[(&str, u64)]) {
+/// Posts the events to the backend's webhook as the server would (each to its session's), and
+/// waits until the backend has stored them all (`counts`: messages per session and conversation).
+async fn seed(console: &Console, events: &[Value], counts: &[(&str, &str, u64)]) {
     let http = reqwest::Client::new();
     for event in events {
+        let session = event["session"].as_str().unwrap();
         let answer = http
             .post(format!(
-                "{}/webhook/main?token={WEBHOOK_SECRET}",
+                "{}/webhook/{session}?token={WEBHOOK_SECRET}",
                 console.base
             ))
             .json(event)
@@ -88,19 +89,22 @@ async fn seed(console: &Console, events: &[Value], counts: &[(&str, u64)]) {
         .await
         .unwrap();
     let token = login["token"].as_str().unwrap().to_owned();
-    for &(chat, count) in counts {
-        until(&format!("{count} messages of {chat} stored"), || {
-            let request = http
-                .get(format!(
-                    "{}/api/conversations/{chat}/messages?session=main&limit=1",
-                    console.base
-                ))
-                .bearer_auth(&token);
-            async move {
-                let page: Value = request.send().await.ok()?.json().await.ok()?;
-                (page["total"].as_u64() == Some(count)).then_some(())
-            }
-        })
+    for &(session, chat, count) in counts {
+        until(
+            &format!("{count} messages of {chat} stored in {session}"),
+            || {
+                let request = http
+                    .get(format!(
+                        "{}/api/conversations/{chat}/messages?session={session}&limit=1",
+                        console.base
+                    ))
+                    .bearer_auth(&token);
+                async move {
+                    let page: Value = request.send().await.ok()?.json().await.ok()?;
+                    (page["total"].as_u64() == Some(count)).then_some(())
+                }
+            },
+        )
         .await;
     }
 }
@@ -174,7 +178,12 @@ fn search_history() -> Vec<Value> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn search_finds_a_word_pages_on_and_opens_the_thread_at_the_message() {
     with_console(WIDE.0, WIDE.1, |console| async move {
-        seed(&console, &search_history(), &[(MARIA, 80), (JOAO, 1)]).await;
+        seed(
+            &console,
+            &search_history(),
+            &[("main", MARIA, 80), ("main", JOAO, 1)],
+        )
+        .await;
         console.log_in().await;
         console.click("#nav-search").await;
         console.wait_visible("#search-form").await;
@@ -424,7 +433,7 @@ async fn analytics_charts_and_tables_show_the_seeded_days_at_any_width() {
         seed(
             &console,
             &analytics_history(),
-            &[(MARIA, 3), (JOAO, 5), (CARLA, 1)],
+            &[("main", MARIA, 3), ("main", JOAO, 5), ("main", CARLA, 1)],
         )
         .await;
         console.log_in().await;
@@ -623,6 +632,107 @@ async fn analytics_charts_and_tables_show_the_seeded_days_at_any_width() {
                 .map(|(v, _)| v),
             Some(4.0)
         );
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_a_phone_a_hit_of_another_session_opens_its_thread_there() {
+    with_console(NARROW.0, NARROW.1, |console| async move {
+        // session `other`: Pedro's 40 messages, the quote asked for in the oldest
+        let pedro = "5541966665555@c.us";
+        let mut events: Vec<Value> = (0..40)
+            .map(|i| {
+                let body = if i == 0 {
+                    "Pode mandar o orçamento?".to_owned()
+                } else {
+                    format!("linha {i}")
+                };
+                let mut event = onmessage(
+                    &format!("p{i}"),
+                    pedro,
+                    "Pedro Alves",
+                    &body,
+                    DAY + 8 * HOUR + i * MINUTE,
+                    (i % 2 == 1).then_some(2),
+                );
+                event["session"] = json!("other");
+                event
+            })
+            .collect();
+        events.push(onmessage(
+            "m1",
+            MARIA,
+            "Maria Silva",
+            "oi",
+            DAY + 9 * HOUR,
+            None,
+        ));
+        seed(
+            &console,
+            &events,
+            &[("other", pedro, 40), ("main", MARIA, 1)],
+        )
+        .await;
+        console.log_in().await;
+        console.wait_text("#session-status", "main").await;
+        console.click("#nav-search").await;
+        console.wait_visible("#search-form").await;
+        // every session, and the word without its accent
+        set_value(&console, "search-session", "").await;
+        console.type_into("#search-q", "orcamento\u{E007}").await;
+        let found = message_id("p0", pedro, false);
+        assert_eq!(wait_hits(&console, 1).await, std::slice::from_ref(&found));
+        let hit = format!("#search-results .search-hit[data-id=\"{found}\"]");
+        assert_eq!(
+            console.text(&format!("{hit} .name")).await.as_deref(),
+            Some("Pedro Alves")
+        );
+        assert!(console
+            .text(&format!("{hit} .hit-details"))
+            .await
+            .unwrap()
+            .contains("other"));
+        let fits = console
+            .js(
+                "return document.documentElement.scrollWidth <= window.innerWidth;",
+                vec![],
+            )
+            .await;
+        assert_eq!(fits, json!(true), "the search view fits the phone");
+
+        // the hit switches the console to session `other` and shows the thread alone, at the
+        // message, with the way back to the list
+        console.click(&format!("{hit} button")).await;
+        console.wait_text("#thread-title", "Pedro Alves").await;
+        let node = format!("#messages .message[data-id=\"{found}\"]");
+        until("the message found highlighted", || async {
+            (console.attr(&node, "data-found").await.as_deref() == Some("true")).then_some(())
+        })
+        .await;
+        assert_eq!(
+            console
+                .js(
+                    "return document.getElementById('session-name').value;",
+                    vec![]
+                )
+                .await,
+            json!("other")
+        );
+        assert!(console.visible("#thread-view").await);
+        assert!(!console.visible(".sidebar").await);
+        assert!(console.visible("#back").await);
+        assert_eq!(console.count("#messages .message").await, 40);
+        let in_view = console
+            .js(
+                "const t = document.getElementById('thread').getBoundingClientRect(); \
+                 const r = document.querySelector(arguments[0]).getBoundingClientRect(); \
+                 return r.height > 0 && r.top >= t.top && r.bottom <= t.bottom;",
+                vec![json!(node)],
+            )
+            .await;
+        assert_eq!(in_view, json!(true), "the message is scrolled into view");
+        console.screenshot(&shot("insights-phone-thread.png")).await;
     })
     .await;
 }
