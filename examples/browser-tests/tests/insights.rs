@@ -674,8 +674,16 @@ async fn on_a_phone_a_hit_of_another_session_opens_its_thread_there() {
             &[("other", pedro, 40), ("main", MARIA, 1)],
         )
         .await;
+        // Chromium opens no narrower than 500 px: the phone's width is set once it is open
+        console
+            .browser
+            .set_window_size(NARROW.0, NARROW.1)
+            .await
+            .unwrap();
         console.log_in().await;
         console.wait_text("#session-status", "main").await;
+        let width = console.js("return window.innerWidth;", vec![]).await;
+        assert!(width.as_u64().unwrap() <= u64::from(NARROW.0), "{width}");
         console.click("#nav-search").await;
         console.wait_visible("#search-form").await;
         // every session, and the word without its accent
