@@ -3,7 +3,7 @@
 //
 // - `state.js` the page's state, `api.js` the REST API, `events.js` the live updates;
 // - `views/`: login, sessions (the shown one) and session-list, conversations, thread (and
-//   one message), composer (and the attached file).
+//   one message), composer (and the attached file); search and analytics (charts.js draws).
 //
 // Every piece of data reaches the page through `textContent` or attributes, never as HTML.
 
@@ -17,7 +17,9 @@ import { autosize, retrySend, submitComposer } from './js/views/composer.js';
 import {
   markRead, refreshConversations, renderConversations, startNewChat,
 } from './js/views/conversations.js';
+import { initAnalytics, showAnalytics } from './js/views/analytics.js';
 import { logIn, showLogin, tokenExpiry } from './js/views/login.js';
+import { initSearch, showSearch } from './js/views/search.js';
 import { onOtherSessionPush } from './js/views/session-list.js';
 import {
   logoutSession, onSessionPush, refreshSession, renderSession, startSession, startWithPhone,
@@ -26,6 +28,24 @@ import {
   closeThread, loadOlder, onNewMessage, onStatusUpdate, openConversation, reloadNewest, setReply,
 } from './js/views/thread.js';
 
+const VIEWS = ['chats', 'search', 'analytics'];
+
+/** Shows one of the views: the conversations, the search, the analytics. */
+function showView(name) {
+  if (!VIEWS.includes(name)) return;
+  state.view = name;
+  document.body.dataset.view = name;
+  for (const view of VIEWS) {
+    const tab = $(`nav-${view}`);
+    if (view === name) tab.setAttribute('aria-current', 'page');
+    else tab.removeAttribute('aria-current');
+  }
+  $('search-view').hidden = name !== 'search';
+  $('analytics-view').hidden = name !== 'analytics';
+  if (name === 'search') showSearch();
+  if (name === 'analytics') showAnalytics();
+}
+
 function signOut(message) {
   sessionStorage.removeItem(TOKEN_KEY);
   state.token = null;
@@ -33,6 +53,8 @@ function signOut(message) {
   clearTimeout(state.expiryTimer);
   state.open = null;
   state.messages.clear();
+  state.analytics.data = null;
+  showView('chats');
   showLogin(message);
 }
 
@@ -86,6 +108,10 @@ async function selectSession(name) {
 function init() {
   Object.assign(actions, { openConversation, selectSession, retry: retrySend });
   onUnauthorized(signOut);
+  initSearch(() => showView('chats'));
+  initAnalytics();
+  for (const view of VIEWS) $(`nav-${view}`).addEventListener('click', () => showView(view));
+  document.body.dataset.view = state.view;
 
   $('login-form').addEventListener('submit', (event) => logIn(event, start));
   $('logout').addEventListener('click', () => signOut('You signed out.'));

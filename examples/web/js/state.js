@@ -27,4 +27,10 @@ export const state = {
   // how many session states were pushed: an answer to a request sent before the latest push is
   // older than what the page shows, and is not rendered over it
   sessionPushes: 0,
+  view: 'chats', // the shown view: chats, search or analytics
+  // the search view: the query sent (URLSearchParams), the next page's cursor, hits shown;
+  // `request` numbers the requests so that only the latest answer is shown
+  search: { params: null, cursor: null, count: 0, request: 0, touched: false },
+  // the analytics view: the figures shown
+  analytics: { data: null, request: 0, touched: false },
 };
