@@ -7,6 +7,7 @@
 mod analytics;
 mod api;
 pub mod auth;
+pub mod autoreply;
 mod conversations;
 pub mod error;
 pub mod events;
@@ -57,6 +58,7 @@ pub struct AppState {
     health: Arc<health::HealthCache>,
     metrics: Arc<metrics::Metrics>,
     heal: Arc<heal::Registry>,
+    autoreply: Arc<autoreply::Settings>,
 }
 
 /// Settings the handlers need. Their `Debug` hides the webhook secret.
@@ -109,6 +111,17 @@ impl AppState {
             health: Arc::new(health::HealthCache::new(health::DEFAULT_CACHE_PERIOD)),
             metrics: Arc::default(),
             heal: Arc::default(),
+            autoreply: Arc::default(),
+        }
+    }
+
+    /// How the automatic replies are paced, and their clock (default
+    /// [`autoreply::Settings::default`]).
+    #[must_use]
+    pub fn with_autoreply(self, settings: autoreply::Settings) -> Self {
+        Self {
+            autoreply: Arc::new(settings),
+            ..self
         }
     }
 
@@ -197,15 +210,18 @@ pub fn app(state: AppState) -> Router {
             async move { heal::submit(&state, &ingest, event).await }
         }
     };
-    let (webhook, _hub) = Webhook::builder()
+    let (webhook, hub) = Webhook::builder()
         .secret(&state.inner.webhook_secret)
         .dedupe_window(10_000)
         .awaited(handler)
         .on_outcome(metrics::webhook_outcome)
         .build();
+    // the automatic replies: a handler on the hub, which sees each event once it is stored
+    autoreply::start(&state, &hub);
     recover::spawn(state.clone(), ingest);
     let socket_io = socket::layer(&state);
     api::routes()
+        .merge(autoreply::routes())
         .merge(webhook)
         .merge(metrics::routes())
         .with_state(state)
@@ -268,6 +284,8 @@ pub struct Parts {
     pub ingest_deadline: Option<Duration>,
     /// The bearer token `/metrics` asks for; `None`: `/metrics` is off (404).
     pub metrics_token: Option<String>,
+    /// How automatic replies are paced, and their clock; `None`: the defaults.
+    pub autoreply: Option<autoreply::Settings>,
 }
 
 impl Parts {
@@ -285,6 +303,7 @@ impl Parts {
             health_cache_period: None,
             ingest_deadline: None,
             metrics_token: None,
+            autoreply: None,
         }
     }
 }
@@ -327,6 +346,9 @@ impl Backend {
         }
         if let Some(token) = &parts.metrics_token {
             state = state.with_metrics_token(token);
+        }
+        if let Some(settings) = parts.autoreply {
+            state = state.with_autoreply(settings);
         }
         Ok(Self {
             listener,
