@@ -3,7 +3,7 @@
 //
 // - `state.js` the page's state, `api.js` the REST API, `events.js` the live updates;
 // - `views/`: login, sessions (the shown one) and session-list, conversations, thread (and
-//   one message), composer (and the attached file).
+//   one message), composer (and the attached file), rules (automatic replies).
 //
 // Every piece of data reaches the page through `textContent` or attributes, never as HTML.
 
@@ -18,6 +18,7 @@ import {
   markRead, refreshConversations, renderConversations, startNewChat,
 } from './js/views/conversations.js';
 import { logIn, showLogin, tokenExpiry } from './js/views/login.js';
+import { initRules } from './js/views/rules.js';
 import { onOtherSessionPush } from './js/views/session-list.js';
 import {
   logoutSession, onSessionPush, refreshSession, renderSession, startSession, startWithPhone,
@@ -99,6 +100,7 @@ function init() {
     startSession();
   });
   $('logout-session').addEventListener('click', logoutSession);
+  initRules();
   $('pairing-form').addEventListener('submit', startWithPhone);
   $('search').addEventListener('input', renderConversations);
   $('new-chat-form').addEventListener('submit', startNewChat);
