@@ -91,6 +91,8 @@ async fn rules_are_added_checked_toggled_edited_and_deleted_from_the_console() {
         );
         assert!(!console.visible("#rules-empty").await);
         assert!(!console.visible("#rule-error").await);
+        let shot = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("console-rules.png");
+        console.screenshot(&shot).await;
 
         // the simulator's contact asks: one reply, with the name filled
         console
