@@ -495,6 +495,21 @@ pub struct Config {
     /// The wait after a restart that did not heal a session, doubled after each further one (at most 10 min).
     #[arg(long, env = "HEAL_BACKOFF", value_name = "DURATION", default_value = "10s", value_parser = heal::parse_duration)]
     pub heal_backoff: Duration,
+    /// Automatic replies: at most one per contact and rule in this long (`0s`: no cooldown).
+    #[arg(long, env = "AUTOREPLY_COOLDOWN", value_name = "DURATION", default_value = "60s", value_parser = heal::parse_duration)]
+    pub autoreply_cooldown: Duration,
+    /// Automatic replies: at most this many a minute per session.
+    #[arg(long, env = "AUTOREPLY_RATE", value_name = "N", default_value_t = 30)]
+    pub autoreply_rate: u32,
+    /// Automatic replies: a contact that sets off more than this many replies of one rule in
+    /// 10 minutes (another bot) is muted for that rule for a day.
+    #[arg(
+        long,
+        env = "AUTOREPLY_LOOP_LIMIT",
+        value_name = "N",
+        default_value_t = 5
+    )]
+    pub autoreply_loop_limit: u32,
     /// How long a webhook waits for its event to be committed before it is answered 503, so
     /// that the server knows it was not stored: seconds (`10`, `2.5`) or with a unit (`500ms`,
     /// `10s`), more than 0.
@@ -554,6 +569,9 @@ impl fmt::Debug for Config {
             .field("heal_interval", &self.heal_interval)
             .field("heal_stuck_after", &self.heal_stuck_after)
             .field("heal_backoff", &self.heal_backoff)
+            .field("autoreply_cooldown", &self.autoreply_cooldown)
+            .field("autoreply_rate", &self.autoreply_rate)
+            .field("autoreply_loop_limit", &self.autoreply_loop_limit)
             .field("ingest_deadline", &self.ingest_deadline)
             .field("log_format", &self.log_format)
             .field("command", &self.command)
@@ -694,6 +712,12 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error + Send 
         sessions: config.sessions.clone(),
         metrics_token: config.metrics_token.clone(),
         ingest_deadline: Some(config.ingest_deadline),
+        autoreply: Some(autoreply::Settings {
+            cooldown: config.autoreply_cooldown,
+            session_rate: config.autoreply_rate,
+            loop_limit: config.autoreply_loop_limit,
+            ..autoreply::Settings::default()
+        }),
         ..Parts::new(
             client,
             store,

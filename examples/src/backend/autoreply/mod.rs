@@ -124,3 +124,31 @@ pub(super) fn start(state: &AppState, hub: &EventHub) {
         async move { engine.handle(&event).await }
     });
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use crate::backend::Config;
+
+    #[test]
+    fn the_pacing_is_configured_by_flags_and_variables() {
+        let default = Config::try_parse_from(["backend"]).unwrap();
+        assert_eq!(default.autoreply_cooldown.as_secs(), 60);
+        assert_eq!(default.autoreply_rate, 30);
+        assert_eq!(default.autoreply_loop_limit, 5);
+        let set = Config::try_parse_from([
+            "backend",
+            "--autoreply-cooldown=5m",
+            "--autoreply-rate=10",
+            "--autoreply-loop-limit=2",
+        ])
+        .unwrap();
+        assert_eq!(set.autoreply_cooldown.as_secs(), 300);
+        assert_eq!((set.autoreply_rate, set.autoreply_loop_limit), (10, 2));
+        for bad in ["--autoreply-cooldown=soon", "--autoreply-rate=-1"] {
+            let error = Config::try_parse_from(["backend", bad]).unwrap_err();
+            assert_eq!(error.exit_code(), 2, "{bad}");
+        }
+    }
+}
