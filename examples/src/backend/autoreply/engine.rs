@@ -63,6 +63,21 @@ impl Engine {
         if rules.is_empty() {
             return Ok(());
         }
+        let trigger_id = message.id.as_str();
+        // a trigger handled before (a resent webhook, a restart) changes nothing, not even a
+        // mute; the claim below is what makes this sure, this only spares the work
+        let handled = sqlx::query(
+            "SELECT COUNT(*) AS n FROM auto_replies WHERE session = $1 AND trigger_id = $2",
+        )
+        .bind(&session)
+        .bind(trigger_id)
+        .fetch_one(self.state.store.pool())
+        .await
+        .and_then(|row| row.try_get::<i64, _>("n"))?;
+        if handled > 0 {
+            tracing::debug!(session, trigger_id, "trigger handled before: no reply");
+            return Ok(());
+        }
         let settings = &self.state.autoreply;
         let now = settings.clock.now_ms();
         let text = message.text().unwrap_or_default();
@@ -89,7 +104,6 @@ impl Engine {
             );
             return Ok(());
         }
-        let trigger_id = message.id.as_str();
         for rule in rules {
             if !self
                 .fires(&rule, &session, message, chat.as_str(), text, now)
