@@ -281,8 +281,8 @@ async fn the_same_webhook_twice_and_again_after_a_restart_gets_one_reply() {
     first.webhook(&asks).await;
     first.webhook(&asks).await;
     assert_eq!(first.decision(&trigger).await["status"], "sent");
-    // a restart ten minutes later (past the cooldown, so only the trigger's row can stop a reply): a
-    // new backend over the same database, with no memory of the webhooks
+    // a restart ten minutes later (past the cooldown, so only the trigger's row can stop a
+    // reply): a new backend over the same database, with no memory of the webhooks
     first.server.abort();
     now.fetch_add(10 * 60 * 1000, Ordering::SeqCst);
     let second = Harness::serve(
