@@ -107,6 +107,17 @@ async fn rules_are_added_checked_toggled_edited_and_deleted_from_the_console() {
             replies(&console),
             ["Olá Contato 9999! A tabela de preços segue."]
         );
+        // the dialog's log of decisions shows it once refreshed
+        until("the decision in the dialog", || async {
+            console.click("#decisions-refresh").await;
+            console
+                .text("#decisions-list li.decision[data-status=\"sent\"] .decision-reply")
+                .await
+                .filter(|text| text == "Olá Contato 9999! A tabela de preços segue.")
+        })
+        .await;
+        let line = console.text("#decisions-list li.decision").await.unwrap();
+        assert!(line.contains("+5511999999999 · Prices"), "{line}");
 
         // disabled from the list: the API says so
         console

@@ -1,10 +1,15 @@
 // The automatic-reply rules of the shown session (`/api/sessions/{name}/rules`): the list, a
-// form to add or edit one, enable/disable, delete. Opened from the top bar's "Rules" button in
-// a modal <dialog>, built here on first use. Every value reaches the page as text.
+// form to add or edit one, enable/disable, delete, and the engine's latest decisions (what was
+// sent, and why a reply was skipped). Opened from the top bar's "Rules" button in a modal
+// <dialog>, built here on first use. Every value reaches the page as text.
 
 import { api, sessionPath } from '../api.js';
 import { $, el, setError, show } from '../dom.js';
+import { fullTime, phoneOf } from '../format.js';
 import { state } from '../state.js';
+
+// how many of the latest decisions the dialog shows
+const DECISIONS = 10;
 
 const DAYS = [
   ['mon', 'Mon'], ['tue', 'Tue'], ['wed', 'Wed'], ['thu', 'Thu'],
@@ -32,7 +37,7 @@ export async function openRules() {
   $('rules-title').textContent = `Automatic replies: ${state.session}`;
   editRule(null);
   if (!dialog.open) dialog.showModal();
-  await loadRules();
+  await Promise.all([loadRules(), loadDecisions()]);
 }
 
 const rulesPath = () => `${sessionPath(state.session)}/rules`;
@@ -47,6 +52,31 @@ async function loadRules() {
     if (error.status !== 401) setError($('rules-error'), `Could not load the rules: ${error.message}`);
   }
   renderRules();
+}
+
+/** The engine's latest decisions, newest first. */
+async function loadDecisions() {
+  let list = [];
+  try {
+    const answer = await api('GET', `${sessionPath(state.session)}/auto-replies?limit=${DECISIONS}`);
+    if (Array.isArray(answer)) list = answer;
+  } catch {
+    // a log for people; the rules are what matters here
+  }
+  const byRule = new Map(rules.map((r) => [r.id, r.name]));
+  $('decisions-list').replaceChildren(...list.map((d) => {
+    const item = el('li', 'decision');
+    item.dataset.status = d.status;
+    item.dataset.trigger = d.triggerId;
+    const what = d.reason ? `${d.status} (${d.reason})` : d.status;
+    item.append(
+      el('span', 'decision-status small', what),
+      el('span', 'small muted', `+${phoneOf(d.contact)} · ${byRule.get(d.ruleId) || `rule ${d.ruleId}`} · ${fullTime(Math.floor(d.createdAt / 1000))}`),
+      el('span', 'decision-reply', d.reply),
+    );
+    return item;
+  }));
+  show($('decisions-empty'), list.length === 0);
 }
 
 function labelled(text, control) {
@@ -167,7 +197,24 @@ function build(dialog) {
     buttons,
   );
   form.addEventListener('submit', saveRule);
-  dialog.append(header, error, list, empty, form);
+
+  const decisions = el('section', 'decisions');
+  decisions.setAttribute('aria-labelledby', 'decisions-title');
+  const decisionsHeader = el('header', 'rules-header');
+  const decisionsTitle = el('h3', null, 'Latest automatic replies');
+  decisionsTitle.id = 'decisions-title';
+  const refresh = el('button', 'link', 'Refresh');
+  refresh.type = 'button';
+  refresh.id = 'decisions-refresh';
+  refresh.addEventListener('click', loadDecisions);
+  decisionsHeader.append(decisionsTitle, refresh);
+  const decisionsList = el('ol', 'decisions-list');
+  decisionsList.id = 'decisions-list';
+  const decisionsEmpty = el('p', 'muted small', 'None yet.');
+  decisionsEmpty.id = 'decisions-empty';
+  decisions.append(decisionsHeader, decisionsList, decisionsEmpty);
+
+  dialog.append(header, error, list, empty, form, decisions);
 }
 
 /** Hides what the chosen trigger and the hours box do not use. */
