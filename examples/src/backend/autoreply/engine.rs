@@ -145,7 +145,14 @@ impl Engine {
                 return Ok(());
             }
             if let (Verdict::Send, Some(phone)) = (verdict, phone) {
-                self.send(&session, trigger_id, &phone, reply).await?;
+                // on a task of its own: a slow server delays this reply, not the next decisions
+                // (the row claimed above already counts for the pacing)
+                let (state, trigger_id) = (self.state.clone(), trigger_id.to_owned());
+                tokio::spawn(async move {
+                    if let Err(error) = send(&state, &session, &trigger_id, &phone, reply).await {
+                        tracing::error!(session, trigger_id, error = ?error, "could not record an automatic reply");
+                    }
+                });
             } else {
                 tracing::info!(
                     session,
@@ -386,44 +393,44 @@ impl Engine {
             };
         Ok(row.try_get("n")?)
     }
+}
 
-    /// Sends the claimed reply once, through the backend's send function, and records how it
-    /// went.
-    async fn send(
-        &self,
-        session: &str,
-        trigger_id: &str,
-        phone: &PhoneNumber,
-        reply: String,
-    ) -> Result<(), StoreError> {
-        let request = SendMessageRequest::text(
-            session.to_owned(),
-            phone.digits().to_owned(),
-            reply,
-            client_id(trigger_id),
-        );
-        let (status, reason, message_id) = match messages::send_text(&self.state, request).await {
-            Ok(sent) => ("sent", None, Some(sent.id)),
-            // the same reply was sent before under this id: it is not sent again
-            Err(ApiError::Duplicate(earlier)) => ("sent", None, Some(earlier.id)),
-            Err(error) => {
-                tracing::warn!(session, trigger_id, reason = %error.reason(), "automatic reply failed");
-                ("failed", Some(error.reason()), None)
-            }
-        };
-        sqlx::query(
-            "UPDATE auto_replies SET status = $3, reason = $4, message_id = $5 \
-             WHERE session = $1 AND trigger_id = $2",
-        )
-        .bind(session)
-        .bind(trigger_id)
-        .bind(status)
-        .bind(reason)
-        .bind(message_id)
-        .execute(self.state.store.pool())
-        .await?;
-        Ok(())
-    }
+/// Sends the claimed reply once, through the backend's send function, and records how it
+/// went.
+async fn send(
+    state: &AppState,
+    session: &str,
+    trigger_id: &str,
+    phone: &PhoneNumber,
+    reply: String,
+) -> Result<(), StoreError> {
+    let request = SendMessageRequest::text(
+        session.to_owned(),
+        phone.digits().to_owned(),
+        reply,
+        client_id(trigger_id),
+    );
+    let (status, reason, message_id) = match messages::send_text(state, request).await {
+        Ok(sent) => ("sent", None, Some(sent.id)),
+        // the same reply was sent before under this id: it is not sent again
+        Err(ApiError::Duplicate(earlier)) => ("sent", None, Some(earlier.id)),
+        Err(error) => {
+            tracing::warn!(session, trigger_id, reason = %error.reason(), "automatic reply failed");
+            ("failed", Some(error.reason()), None)
+        }
+    };
+    sqlx::query(
+        "UPDATE auto_replies SET status = $3, reason = $4, message_id = $5 \
+         WHERE session = $1 AND trigger_id = $2",
+    )
+    .bind(session)
+    .bind(trigger_id)
+    .bind(status)
+    .bind(reason)
+    .bind(message_id)
+    .execute(state.store.pool())
+    .await?;
+    Ok(())
 }
 
 /// A duration in milliseconds, as the rows keep times.
