@@ -3,7 +3,8 @@
 //
 // - `state.js` the page's state, `api.js` the REST API, `events.js` the live updates;
 // - `views/`: login, sessions (the shown one) and session-list, conversations, thread (and
-//   one message), composer (and the attached file); search and analytics (charts.js draws).
+//   one message), composer (and the attached file), rules (automatic replies); search and
+//   analytics (charts.js draws).
 //
 // Every piece of data reaches the page through `textContent` or attributes, never as HTML.
 
@@ -20,6 +21,7 @@ import {
 import { initAnalytics, showAnalytics } from './js/views/analytics.js';
 import { logIn, showLogin, tokenExpiry } from './js/views/login.js';
 import { initSearch, showSearch } from './js/views/search.js';
+import { initRules } from './js/views/rules.js';
 import { onOtherSessionPush } from './js/views/session-list.js';
 import {
   logoutSession, onSessionPush, refreshSession, renderSession, startSession, startWithPhone,
@@ -125,6 +127,7 @@ function init() {
     startSession();
   });
   $('logout-session').addEventListener('click', logoutSession);
+  initRules();
   $('pairing-form').addEventListener('submit', startWithPhone);
   $('search').addEventListener('input', renderConversations);
   $('new-chat-form').addEventListener('submit', startNewChat);

@@ -13,12 +13,46 @@ use tokio::sync::broadcast;
 use tokio::task::JoinHandle;
 use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
 use tokio_stream::wrappers::BroadcastStream;
-use wppconnect_models::{Event, EventKind, SessionName};
+use wppconnect_models::{ChatKind, Event, EventKind, Message, SessionName};
 
 /// A subscriber fell behind and missed this many events; the stream goes on with the next one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, thiserror::Error)]
 #[error("subscriber fell behind and missed {0} events")]
 pub struct Lagged(pub u64);
+
+/// The message of `event` when it is one a person sent to this account, the only kind a bot
+/// should answer: an `onmessage` that is not `fromMe`, not still encrypted (`ciphertext`: its
+/// decrypted copy follows under the same id) and not in the status (stories) pseudo-chat, a
+/// channel or a broadcast list. `None` for everything else, including `onselfmessage` (this
+/// account's own sends) and `unreadmessages` (the server replays those at every start: answering
+/// them would answer old messages again).
+///
+/// Group messages are incoming too; most bots leave them alone:
+///
+/// ```
+/// use wppconnect_webhook::incoming_message;
+/// use wppconnect_webhook::models::Event;
+///
+/// let event = Event::from_slice(br#"{"event":"onmessage","session":"main","type":"chat",
+///     "id":"false_5511999999999@c.us_3EB0A1","body":"Oi","from":"5511999999999@c.us",
+///     "fromMe":false}"#)?;
+/// let message = incoming_message(&event).expect("a contact wrote");
+/// assert!(!message.chat().is_some_and(|chat| chat.is_group()));
+/// # Ok::<(), wppconnect_webhook::models::EventError>(())
+/// ```
+#[must_use]
+pub fn incoming_message(event: &Event) -> Option<&Message> {
+    let Event::Message(message) = event else {
+        return None;
+    };
+    if message.is_from_me() || message.is_ciphertext() {
+        return None;
+    }
+    match message.chat().map(|chat| chat.kind()) {
+        Some(ChatKind::Status | ChatKind::Newsletter | ChatKind::Broadcast) => None,
+        _ => Some(message),
+    }
+}
 
 /// Hands every accepted event to its subscribers. Cheap to clone.
 ///
@@ -69,6 +103,7 @@ impl EventHub {
             inner: BroadcastStream::new(self.sender.subscribe()),
             kinds: None,
             session: None,
+            incoming: false,
         }
     }
 
@@ -153,6 +188,41 @@ impl EventHub {
         )
     }
 
+    /// Runs `handler` for every message a person sends this account (see [`incoming_message`]:
+    /// no `fromMe`, no status broadcast, no replay of unread messages), one at a time, as
+    /// [`EventHub::on`] does. The way to write a bot:
+    ///
+    /// ```no_run
+    /// use std::sync::Arc;
+    /// use wppconnect_webhook::models::Event;
+    /// use wppconnect_webhook::{incoming_message, Webhook};
+    ///
+    /// # async fn run() {
+    /// let (router, hub) = Webhook::builder().dedupe_window(1000).build::<()>();
+    /// hub.on_incoming(|event: Arc<Event>| async move {
+    ///     // `on_incoming` only hands over events `incoming_message` takes
+    ///     let Some(message) = incoming_message(&event) else { return Ok(()) };
+    ///     if message.chat().is_some_and(|chat| chat.is_group()) {
+    ///         return Ok(()); // leave groups alone
+    ///     }
+    ///     println!("{:?} wrote {:?}", message.sender_name(), message.text());
+    ///     Ok::<_, std::io::Error>(())
+    /// });
+    /// # let _ = router; }
+    /// ```
+    ///
+    /// A handler that sends must still guard against answering twice: the duplicate window
+    /// forgets, and a restart forgets everything; key each answer by the message id in your
+    /// store first.
+    pub fn on_incoming<F, Fut, E>(&self, handler: F) -> JoinHandle<()>
+    where
+        F: Fn(Arc<Event>) -> Fut + Send + 'static,
+        Fut: Future<Output = Result<(), E>> + Send,
+        E: fmt::Display,
+    {
+        Self::run(self.subscribe().incoming(), handler)
+    }
+
     /// [`EventHub::on`] for `onack`.
     pub fn on_ack<F, Fut, E>(&self, handler: F) -> JoinHandle<()>
     where
@@ -204,6 +274,7 @@ pub struct EventStream {
     inner: BroadcastStream<Arc<Event>>,
     kinds: Option<HashSet<EventKind>>,
     session: Option<SessionName>,
+    incoming: bool,
 }
 
 impl fmt::Debug for EventStream {
@@ -211,6 +282,7 @@ impl fmt::Debug for EventStream {
         f.debug_struct("EventStream")
             .field("kinds", &self.kinds)
             .field("session", &self.session)
+            .field("incoming", &self.incoming)
             .finish()
     }
 }
@@ -230,10 +302,20 @@ impl EventStream {
         self
     }
 
+    /// Keeps only the messages people send this account ([`incoming_message`]; lag notices
+    /// always come through).
+    #[must_use]
+    pub fn incoming(mut self) -> Self {
+        self.incoming = true;
+        self
+    }
+
     fn wants(&self, event: &Event) -> bool {
-        self.kinds
-            .as_ref()
-            .is_none_or(|kinds| kinds.contains(&event.kind()))
+        (!self.incoming || incoming_message(event).is_some())
+            && self
+                .kinds
+                .as_ref()
+                .is_none_or(|kinds| kinds.contains(&event.kind()))
             && self
                 .session
                 .as_ref()

@@ -12,7 +12,7 @@ mod serve;
 pub use wppconnect_models as models;
 
 pub use crate::awaited::{AwaitedHandler, HandlerError, HandlerFuture};
-pub use crate::hub::{EventHub, EventStream, Lagged};
+pub use crate::hub::{incoming_message, EventHub, EventStream, Lagged};
 pub use crate::outcome::{Outcome, Report};
 pub use crate::router::{
     Webhook, WebhookBuilder, DEFAULT_BODY_LIMIT, DEFAULT_CAPACITY, DEFAULT_HEADER,

@@ -84,6 +84,23 @@ struct Checked {
 }
 
 impl SendMessageRequest {
+    /// A text send built by the backend itself (an automatic reply), as `POST /api/messages`
+    /// would take it.
+    pub(super) fn text(
+        session_name: String,
+        phone: String,
+        message: String,
+        client_id: String,
+    ) -> Self {
+        Self {
+            session_name,
+            phone,
+            message,
+            quoted_message_id: None,
+            client_id: Some(client_id),
+        }
+    }
+
     fn check(self) -> Result<Checked, ApiError> {
         Ok(Checked {
             session: input::session_name(&self.session_name)?,
@@ -210,7 +227,7 @@ async fn send_file(
     Ok((StatusCode::CREATED, Json(stored)))
 }
 
-/// A text send from socket.io: checked, stored, sent once.
+/// A text send from socket.io or an automatic reply: checked, stored, sent once.
 pub(super) async fn send_text(
     state: &AppState,
     request: SendMessageRequest,

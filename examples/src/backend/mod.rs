@@ -7,6 +7,7 @@
 mod analytics;
 mod api;
 pub mod auth;
+pub mod autoreply;
 mod conversations;
 pub mod error;
 pub mod events;
@@ -59,6 +60,7 @@ pub struct AppState {
     health: Arc<health::HealthCache>,
     metrics: Arc<metrics::Metrics>,
     heal: Arc<heal::Registry>,
+    autoreply: Arc<autoreply::Settings>,
 }
 
 /// Settings the handlers need. Their `Debug` hides the webhook secret.
@@ -113,6 +115,17 @@ impl AppState {
             health: Arc::new(health::HealthCache::new(health::DEFAULT_CACHE_PERIOD)),
             metrics: Arc::default(),
             heal: Arc::default(),
+            autoreply: Arc::default(),
+        }
+    }
+
+    /// How the automatic replies are paced, and their clock (default
+    /// [`autoreply::Settings::default`]).
+    #[must_use]
+    pub fn with_autoreply(self, settings: autoreply::Settings) -> Self {
+        Self {
+            autoreply: Arc::new(settings),
+            ..self
         }
     }
 
@@ -217,15 +230,18 @@ pub fn app(state: AppState) -> Router {
             async move { heal::submit(&state, &ingest, event).await }
         }
     };
-    let (webhook, _hub) = Webhook::builder()
+    let (webhook, hub) = Webhook::builder()
         .secret(&state.inner.webhook_secret)
         .dedupe_window(10_000)
         .awaited(handler)
         .on_outcome(metrics::webhook_outcome)
         .build();
+    // the automatic replies: a handler on the hub, which sees each event once it is stored
+    autoreply::start(&state, &hub);
     recover::spawn(state.clone(), ingest);
     let socket_io = socket::layer(&state);
     api::routes()
+        .merge(autoreply::routes())
         .merge(webhook)
         .merge(metrics::routes())
         .with_state(state)
@@ -288,6 +304,8 @@ pub struct Parts {
     pub ingest_deadline: Option<Duration>,
     /// The bearer token `/metrics` asks for; `None`: `/metrics` is off (404).
     pub metrics_token: Option<String>,
+    /// How automatic replies are paced, and their clock; `None`: the defaults.
+    pub autoreply: Option<autoreply::Settings>,
 }
 
 impl Parts {
@@ -306,6 +324,7 @@ impl Parts {
             health_cache_period: None,
             ingest_deadline: None,
             metrics_token: None,
+            autoreply: None,
         }
     }
 }
@@ -365,6 +384,9 @@ impl Backend {
         }
         if let Some(token) = &parts.metrics_token {
             state = state.with_metrics_token(token);
+        }
+        if let Some(settings) = parts.autoreply {
+            state = state.with_autoreply(settings);
         }
         Ok(Self {
             listener,
@@ -541,6 +563,21 @@ pub struct Config {
     /// The wait after a restart that did not heal a session, doubled after each further one (at most 10 min).
     #[arg(long, env = "HEAL_BACKOFF", value_name = "DURATION", default_value = "10s", value_parser = heal::parse_duration)]
     pub heal_backoff: Duration,
+    /// Automatic replies: at most one per contact and rule in this long (`0s`: no cooldown).
+    #[arg(long, env = "AUTOREPLY_COOLDOWN", value_name = "DURATION", default_value = "60s", value_parser = heal::parse_duration)]
+    pub autoreply_cooldown: Duration,
+    /// Automatic replies: at most this many a minute per session.
+    #[arg(long, env = "AUTOREPLY_RATE", value_name = "N", default_value_t = 30)]
+    pub autoreply_rate: u32,
+    /// Automatic replies: a contact that sets off more than this many replies of one rule in
+    /// 10 minutes (another bot) is muted for that rule for a day.
+    #[arg(
+        long,
+        env = "AUTOREPLY_LOOP_LIMIT",
+        value_name = "N",
+        default_value_t = 5
+    )]
+    pub autoreply_loop_limit: u32,
     /// How long a webhook waits for its event to be committed before it is answered 503, so
     /// that the server knows it was not stored: seconds (`10`, `2.5`) or with a unit (`500ms`,
     /// `10s`), more than 0.
@@ -603,6 +640,9 @@ impl fmt::Debug for Config {
             .field("heal_interval", &self.heal_interval)
             .field("heal_stuck_after", &self.heal_stuck_after)
             .field("heal_backoff", &self.heal_backoff)
+            .field("autoreply_cooldown", &self.autoreply_cooldown)
+            .field("autoreply_rate", &self.autoreply_rate)
+            .field("autoreply_loop_limit", &self.autoreply_loop_limit)
             .field("ingest_deadline", &self.ingest_deadline)
             .field("log_format", &self.log_format)
             .field("command", &self.command)
@@ -783,6 +823,12 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error + Send 
         sessions: config.sessions.clone(),
         metrics_token: config.metrics_token.clone(),
         ingest_deadline: Some(config.ingest_deadline),
+        autoreply: Some(autoreply::Settings {
+            cooldown: config.autoreply_cooldown,
+            session_rate: config.autoreply_rate,
+            loop_limit: config.autoreply_loop_limit,
+            ..autoreply::Settings::default()
+        }),
         ..Parts::new(
             servers.first().client().clone(),
             store,

@@ -239,6 +239,9 @@ impl Backend {
             "HEAL_STUCK_AFTER",
             "HEAL_BACKOFF",
             "INGEST_DEADLINE",
+            "AUTOREPLY_COOLDOWN",
+            "AUTOREPLY_RATE",
+            "AUTOREPLY_LOOP_LIMIT",
         ] {
             command.env_remove(name);
         }

@@ -1,0 +1,58 @@
+-- Automatic replies (examples/src/backend/autoreply): rules per session, and one row per
+-- message that triggered a rule, written before the reply is sent. Its key (session, trigger
+-- message id) is what makes a reply happen once per trigger: a webhook delivered twice, or
+-- delivered again after a restart, finds the row and sends nothing. Times are epoch ms.
+CREATE TABLE IF NOT EXISTS auto_reply_rules (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    session TEXT NOT NULL,
+    name TEXT NOT NULL,
+    -- keyword | regex | first_message
+    trigger_kind TEXT NOT NULL,
+    -- keyword: words or phrases separated by commas; regex: the expression; else NULL
+    pattern TEXT,
+    template TEXT NOT NULL,
+    -- business hours (all NULL: any time): days as a bit set (bit 0 Monday … bit 6 Sunday),
+    -- minutes after midnight, the offset from UTC in minutes, inside | outside
+    hours_days INTEGER,
+    hours_start INTEGER,
+    hours_end INTEGER,
+    hours_offset INTEGER,
+    hours_when TEXT,
+    in_groups INTEGER NOT NULL DEFAULT 0,
+    enabled INTEGER NOT NULL DEFAULT 1,
+    -- bumped at each change: the engine compiles a rule once per version
+    version INTEGER NOT NULL DEFAULT 1,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+);
+
+CREATE INDEX IF NOT EXISTS auto_reply_rules_by_session ON auto_reply_rules (session, id);
+
+CREATE TABLE IF NOT EXISTS auto_replies (
+    session TEXT NOT NULL,
+    trigger_id TEXT NOT NULL,
+    rule_id INTEGER NOT NULL,
+    -- the chat the reply goes to (the author's, for a message in a group)
+    contact TEXT NOT NULL,
+    reply TEXT NOT NULL,
+    -- sending | sent | failed | skipped
+    status TEXT NOT NULL,
+    -- why it was skipped or failed
+    reason TEXT,
+    message_id TEXT,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (session, trigger_id)
+);
+
+CREATE INDEX IF NOT EXISTS auto_replies_by_contact ON auto_replies (session, contact, created_at);
+CREATE INDEX IF NOT EXISTS auto_replies_by_time ON auto_replies (session, created_at);
+
+-- A contact that triggered too many replies of a rule in the loop window (another bot): the
+-- rule stays silent for them until `until`.
+CREATE TABLE IF NOT EXISTS auto_reply_mutes (
+    session TEXT NOT NULL,
+    rule_id INTEGER NOT NULL,
+    contact TEXT NOT NULL,
+    until INTEGER NOT NULL,
+    PRIMARY KEY (session, rule_id, contact)
+);
