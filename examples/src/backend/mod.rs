@@ -10,6 +10,7 @@ pub mod auth;
 mod conversations;
 pub mod error;
 pub mod events;
+pub mod fanout;
 pub mod heal;
 pub mod health;
 pub mod ingest;
@@ -268,6 +269,9 @@ pub struct Parts {
     pub ingest_deadline: Option<Duration>,
     /// The bearer token `/metrics` asks for; `None`: `/metrics` is off (404).
     pub metrics_token: Option<String>,
+    /// Shares the real-time pushes with the other instances through Redis; `None`: they stay
+    /// in this process.
+    pub fanout: Option<fanout::Settings>,
 }
 
 impl Parts {
@@ -285,6 +289,7 @@ impl Parts {
             health_cache_period: None,
             ingest_deadline: None,
             metrics_token: None,
+            fanout: None,
         }
     }
 }
@@ -327,6 +332,9 @@ impl Backend {
         }
         if let Some(token) = &parts.metrics_token {
             state = state.with_metrics_token(token);
+        }
+        if let Some(settings) = parts.fanout {
+            state.realtime.fan_out(settings);
         }
         Ok(Self {
             listener,
@@ -484,6 +492,16 @@ pub struct Config {
         value_parser = deadline
     )]
     pub ingest_deadline: Duration,
+    /// Redis (`redis://[:password@]host:6379`) through which several instances behind one load
+    /// balancer share their real-time pushes; unset: pushes stay in this process.
+    #[arg(long, env = "FANOUT_URL", value_name = "URL", hide_env_values = true)]
+    pub fanout_url: Option<String>,
+    /// The Redis channel the instances share (each deployment its own).
+    #[arg(long, env = "FANOUT_CHANNEL", value_name = "NAME", default_value = fanout::DEFAULT_CHANNEL)]
+    pub fanout_channel: String,
+    /// This instance's id in the fan-out and its logs; unset: a random one.
+    #[arg(long, env = "INSTANCE_ID", value_name = "ID")]
+    pub instance_id: Option<String>,
     /// `json` for JSON logs (`RUST_LOG` filters them).
     #[arg(
         long,
@@ -533,6 +551,9 @@ impl fmt::Debug for Config {
             .field("heal_stuck_after", &self.heal_stuck_after)
             .field("heal_backoff", &self.heal_backoff)
             .field("ingest_deadline", &self.ingest_deadline)
+            .field("fanout_url", &hidden(self.fanout_url.is_some()))
+            .field("fanout_channel", &self.fanout_channel)
+            .field("instance_id", &self.instance_id)
             .field("log_format", &self.log_format)
             .field("command", &self.command)
             .finish()
@@ -575,7 +596,21 @@ impl Config {
         if let Some(secret) = &self.jwt_secret {
             auth::check_jwt_secret(secret)?;
         }
-        Ok(())
+        self.fanout().map(|_| ())
+    }
+
+    /// The fan-out settings, when `FANOUT_URL` is set.
+    ///
+    /// # Errors
+    /// A message for the operator: not a `redis://` URL, or an empty channel.
+    pub fn fanout(&self) -> Result<Option<fanout::Settings>, String> {
+        self.fanout_url
+            .as_deref()
+            .map(|url| {
+                fanout::Settings::new(url, &self.fanout_channel, self.instance_id.as_deref())
+                    .map_err(|error| error.to_string())
+            })
+            .transpose()
     }
 
     /// The users: from `BACKEND_USERS`, or `admin` with a fresh random password (returned so the
@@ -672,6 +707,7 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error + Send 
         sessions: config.sessions.clone(),
         metrics_token: config.metrics_token.clone(),
         ingest_deadline: Some(config.ingest_deadline),
+        fanout: config.fanout()?,
         ..Parts::new(
             client,
             store,
