@@ -259,9 +259,10 @@ impl Fanout {
     }
 }
 
-/// Publishes what is queued, a pipeline of up to [`PIPELINE`] pushes a round trip. While Redis
-/// is down, pushes are dropped (counted, logged when it comes back); a connection is tried
-/// again after a backoff, never more often.
+/// Publishes what is queued, a pipeline of up to [`PIPELINE`] pushes a round trip. A batch
+/// that fails on a broken connection is tried once more on a fresh one (a push twice is
+/// harmless: clients key messages by id). While Redis is down, pushes are dropped (counted,
+/// logged when it comes back); a connection is tried again after a backoff, never more often.
 async fn publisher(
     client: redis::Client,
     channel: String,
@@ -273,57 +274,65 @@ async fn publisher(
     let mut lost = 0_u64;
     let mut payloads = Vec::with_capacity(PIPELINE);
     while outbox.recv_many(&mut payloads, PIPELINE).await > 0 {
-        if connection.is_none() && backoff.due() {
-            let config = redis::AsyncConnectionConfig::new()
-                .set_connection_timeout(Some(TIMEOUT))
-                .set_response_timeout(Some(TIMEOUT));
-            match client
-                .get_multiplexed_async_connection_with_config(&config)
-                .await
-            {
-                Ok(opened) => {
-                    if backoff.failures > 0 {
-                        tracing::info!(
-                            lost,
-                            "the fan-out publishes again; pushes made meanwhile were not shared"
-                        );
-                    }
-                    connection = Some(opened);
-                    backoff = Backoff::default();
-                    lost = 0;
-                }
-                Err(error) => {
-                    if backoff.failures == 0 {
-                        tracing::warn!(%error, "the fan-out cannot reach Redis: pushes are not shared with the other instances until it is back");
-                    }
-                    backoff.failed();
-                }
-            }
-        }
         let count = payloads.len() as u64;
-        let Some(open) = connection.as_mut() else {
-            lost += count;
-            counters.dropped.fetch_add(count, Ordering::Relaxed);
-            payloads.clear();
-            continue;
-        };
         let mut pipe = redis::pipe();
         for payload in payloads.drain(..) {
             pipe.publish(&channel, payload).ignore();
         }
-        match pipe.query_async::<()>(open).await {
-            Ok(()) => {
-                counters.published.fetch_add(count, Ordering::Relaxed);
+        let mut published = false;
+        for attempt in 0..2 {
+            if connection.is_none() && (attempt > 0 || backoff.due()) {
+                match connect(&client).await {
+                    Ok(opened) => {
+                        if backoff.failures > 0 {
+                            tracing::info!(
+                                lost,
+                                "the fan-out publishes again; pushes made meanwhile were not shared"
+                            );
+                        }
+                        connection = Some(opened);
+                        backoff = Backoff::default();
+                        lost = 0;
+                    }
+                    Err(error) => {
+                        if backoff.failures == 0 {
+                            tracing::warn!(%error, "the fan-out cannot reach Redis: pushes are not shared with the other instances until it is back");
+                        }
+                        backoff.failed();
+                        break;
+                    }
+                }
             }
-            Err(error) => {
-                tracing::warn!(%error, "the fan-out lost Redis: pushes are not shared with the other instances until it is back");
-                connection = None;
-                lost += count;
-                counters.dropped.fetch_add(count, Ordering::Relaxed);
-                backoff.failed();
+            let Some(open) = connection.as_mut() else {
+                break;
+            };
+            match pipe.query_async::<()>(open).await {
+                Ok(()) => {
+                    published = true;
+                    break;
+                }
+                Err(error) => {
+                    tracing::warn!(%error, "the fan-out lost its Redis connection; reconnecting");
+                    connection = None;
+                }
             }
         }
+        if published {
+            counters.published.fetch_add(count, Ordering::Relaxed);
+        } else {
+            lost += count;
+            counters.dropped.fetch_add(count, Ordering::Relaxed);
+        }
     }
+}
+
+async fn connect(client: &redis::Client) -> redis::RedisResult<redis::aio::MultiplexedConnection> {
+    let config = redis::AsyncConnectionConfig::new()
+        .set_connection_timeout(Some(TIMEOUT))
+        .set_response_timeout(Some(TIMEOUT));
+    client
+        .get_multiplexed_async_connection_with_config(&config)
+        .await
 }
 
 /// Listens to the channel and delivers the other instances' pushes; reconnects (with

@@ -236,6 +236,9 @@ impl Backend {
             "HEAL_STUCK_AFTER",
             "HEAL_BACKOFF",
             "INGEST_DEADLINE",
+            "FANOUT_URL",
+            "FANOUT_CHANNEL",
+            "INSTANCE_ID",
         ] {
             command.env_remove(name);
         }
