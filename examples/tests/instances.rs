@@ -22,8 +22,8 @@ use wppconnect_examples::backend::auth::hash_password;
 use wppconnect_sim::{RunningSimulator, Simulator};
 
 use support::{
-    assert_all_stored, burst, login, next_event, onmessage_bodies, sse, until, AckCounter,
-    Backend, TempDb, HANG_GUARD,
+    assert_all_stored, burst, login, next_event, onmessage_bodies, sse, until, AckCounter, Backend,
+    TempDb, HANG_GUARD,
 };
 
 const SECRET: &str = "hook-secret";
@@ -130,7 +130,10 @@ impl Pair {
         let a = instance("a", url.clone()).await;
         let b = instance("b", b_redis.map_or(url, str::to_owned)).await;
         both_listen(&redis, &channel).await;
-        let http = reqwest::Client::builder().timeout(HANG_GUARD).build().unwrap();
+        let http = reqwest::Client::builder()
+            .timeout(HANG_GUARD)
+            .build()
+            .unwrap();
         let token = login(&http, &a.base, "ana", "s3nha").await;
         Self {
             db,
@@ -189,7 +192,10 @@ async fn a_webhook_taken_by_one_instance_reaches_the_browsers_of_the_other() {
     assert_eq!(pair.post(&pair.a.base, &bodies[0].1).await, 200);
     let data = new_message(&mut on_b, &bodies[0].0).await;
     assert_eq!(data["session"], "main", "the same envelope as on A: {data}");
-    assert_eq!(data["data"]["content"], "Olá! Vocês abrem amanhã?", "{data}");
+    assert_eq!(
+        data["data"]["content"], "Olá! Vocês abrem amanhã?",
+        "{data}"
+    );
     new_message(&mut on_a, &bodies[0].0).await;
 
     // and the other way round
@@ -232,9 +238,7 @@ fn socket_io_client() -> std::path::PathBuf {
 }
 
 /// The socket.io client's next JSON line.
-async fn next_line(
-    lines: &mut tokio::io::Lines<BufReader<tokio::process::ChildStdout>>,
-) -> Value {
+async fn next_line(lines: &mut tokio::io::Lines<BufReader<tokio::process::ChildStdout>>) -> Value {
     let line = tokio::time::timeout(HANG_GUARD, lines.next_line())
         .await
         .expect("the socket.io client said nothing")
@@ -247,8 +251,8 @@ async fn next_line(
 async fn a_socket_io_client_of_one_instance_gets_the_pushes_of_the_other() {
     let modules = socket_io_client();
     let pair = Pair::start("socketio", None).await;
-    let script = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/instances/listen.js");
+    let script =
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/instances/listen.js");
     let mut node = tokio::process::Command::new("node")
         .arg(script)
         .args([&pair.b.base, &pair.token, "main"])

@@ -70,7 +70,9 @@ impl fmt::Debug for Settings {
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum SettingsError {
     /// The URL is not a `redis://` URL the client can use.
-    #[error("FANOUT_URL must be a redis:// URL (redis://host:6379, redis://:password@host:6379/0): {0}")]
+    #[error(
+        "FANOUT_URL must be a redis:// URL (redis://host:6379, redis://:password@host:6379/0): {0}"
+    )]
     Url(String),
     /// An empty channel name.
     #[error("the fan-out channel must not be empty")]
