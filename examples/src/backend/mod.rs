@@ -858,6 +858,29 @@ mod tests {
     }
 
     #[test]
+    fn a_fanout_url_must_be_redis_and_its_password_stays_hidden() {
+        let config = Config::try_parse_from([
+            "backend",
+            "--fanout-url",
+            "redis://:fanout-secret-pw@127.0.0.1:6379",
+            "--instance-id",
+            "east-1",
+        ])
+        .unwrap();
+        let settings = config.fanout().unwrap().unwrap();
+        assert_eq!(settings.instance(), "east-1");
+        assert_eq!(settings.channel(), fanout::DEFAULT_CHANNEL);
+        assert!(!format!("{config:?}").contains("fanout-secret-pw"));
+        assert!(!format!("{settings:?}").contains("fanout-secret-pw"));
+        let unset = Config::try_parse_from(["backend"]).unwrap();
+        assert_eq!(unset.fanout(), Ok(None), "unset: pushes stay in the process");
+        let wrong =
+            Config::try_parse_from(["backend", "--fanout-url", "http://127.0.0.1:6379"]).unwrap();
+        let error = wrong.check().unwrap_err();
+        assert!(error.contains("redis://"), "{error}");
+    }
+
+    #[test]
     fn a_short_jwt_secret_is_refused_and_secrets_stay_out_of_debug() {
         let short = Config::try_parse_from(["backend", "--jwt-secret", "short-secret"]).unwrap();
         let error = short.check().unwrap_err();
