@@ -467,3 +467,36 @@ async fn an_instance_that_loses_redis_reconnects_and_shares_pushes_again() {
     assert_eq!(pair.post(&pair.b.base, &bodies[3].1).await, 200);
     new_message(&mut on_a, &bodies[3].0).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_ack_taken_by_one_instance_before_its_message_reaches_the_other_is_applied() {
+    let pair = Pair::start("early-ack", None).await;
+    // A has stored a message already, so it knows whether early acks wait in the store
+    let (_, first) = onmessage_bodies("main", "E", 1).remove(0);
+    assert_eq!(pair.post(&pair.a.base, &first).await, 200);
+
+    let id = "false_5531977776666@c.us_ABCDEF0123456789";
+    let ack = serde_json::json!({"event": "onack", "session": "main", "ack": 2, "type": "chat",
+        "id": {"fromMe": false, "remote": "5531977776666@c.us", "id": "ABCDEF0123456789", "_serialized": id}});
+    assert_eq!(pair.post(&pair.b.base, &ack.to_string()).await, 200);
+    let message = serde_json::json!({"event": "onmessage", "session": "main", "id": id, "type": "chat",
+        "body": "oi", "t": 1795525512, "from": "5531977776666@c.us", "to": "5511900000001@c.us",
+        "chatId": "5531977776666@c.us", "fromMe": false, "ack": 1});
+    assert_eq!(pair.post(&pair.a.base, &message.to_string()).await, 200);
+
+    let (status, page) = support::get(
+        &pair.http,
+        &format!(
+            "{}/api/conversations/5531977776666@c.us/messages?session=main",
+            pair.b.base
+        ),
+        &pair.token,
+    )
+    .await;
+    assert_eq!(status, 200, "{page}");
+    assert_eq!(page["total"], 1, "{page}");
+    assert_eq!(
+        page["messages"][0]["status"], "delivered",
+        "the ack B kept was applied when A stored the message: {page}"
+    );
+}
