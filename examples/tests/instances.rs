@@ -19,7 +19,7 @@ use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
 use wppconnect_examples::backend::auth::hash_password;
-use wppconnect_sim::{RunningSimulator, Simulator};
+use wppconnect_sim::{RunningSimulator, SessionStatus, Simulator};
 
 use support::{
     assert_all_stored, burst, login, next_event, onmessage_bodies, sse, until, AckCounter, Backend,
@@ -80,7 +80,7 @@ async fn both_listen(redis: &redis::aio::MultiplexedConnection, channel: &str) {
 /// Two instances A and B over one database, one simulator and one Redis channel.
 struct Pair {
     db: TempDb,
-    _sim: RunningSimulator,
+    sim: RunningSimulator,
     redis: redis::aio::MultiplexedConnection,
     channel: String,
     a: Backend,
@@ -137,7 +137,7 @@ impl Pair {
         let token = login(&http, &a.base, "ana", "s3nha").await;
         Self {
             db,
-            _sim: sim,
+            sim,
             redis,
             channel,
             a,
@@ -331,7 +331,7 @@ async fn the_same_events_posted_to_both_instances_at_once_are_stored_and_pushed_
 async fn killing_one_instance_mid_burst_loses_nothing_acknowledged_and_the_other_serves_on() {
     let Pair {
         db,
-        _sim,
+        sim: _sim,
         a,
         b,
         http,
@@ -499,4 +499,74 @@ async fn an_ack_taken_by_one_instance_before_its_message_reaches_the_other_is_ap
         page["messages"][0]["status"], "delivered",
         "the ack B kept was applied when A stored the message: {page}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_send_posted_to_both_instances_under_one_client_id_is_sent_once() {
+    let pair = Pair::start("send", None).await;
+    let started = pair
+        .http
+        .post(format!("{}/api/sessions/main/start", pair.a.base))
+        .bearer_auth(&pair.token)
+        .send()
+        .await
+        .unwrap();
+    assert!(started.status().is_success(), "{}", started.status());
+    pair.sim
+        .wait_for_status("main", SessionStatus::QrCode, HANG_GUARD)
+        .await
+        .unwrap();
+    pair.sim.scan("main").unwrap();
+    pair.sim
+        .wait_for_status("main", SessionStatus::Connected, HANG_GUARD)
+        .await
+        .unwrap();
+    let mut on_b = pair.events(&pair.b.base).await;
+
+    let tag = wppconnect_examples::backend::auth::random_secret(8);
+    let mut made_by_a = Vec::new();
+    for i in 0..10 {
+        let client_id = format!("both-{tag}-{i:02}");
+        let body = serde_json::json!({"sessionName": "main", "phone": "5511999999999",
+            "message": format!("uma vez {tag} {i}"), "clientId": client_id});
+        let (url_a, url_b) = (
+            format!("{}/api/messages", pair.a.base),
+            format!("{}/api/messages", pair.b.base),
+        );
+        let (to_a, to_b) = tokio::join!(
+            support::post(&pair.http, &url_a, &pair.token, body.clone()),
+            support::post(&pair.http, &url_b, &pair.token, body),
+        );
+        let mut statuses = [to_a.0, to_b.0];
+        statuses.sort_unstable();
+        assert_eq!(
+            statuses,
+            [201, 409],
+            "one instance sent it, the other answered it was sent: {to_a:?} {to_b:?}"
+        );
+        if to_a.0 == 201 {
+            made_by_a.push(client_id);
+        }
+    }
+    let sent: Vec<String> = pair
+        .sim
+        .messages("main")
+        .iter()
+        .filter_map(|m| m["body"].as_str())
+        .filter(|body| body.starts_with(&format!("uma vez {tag} ")))
+        .map(str::to_owned)
+        .collect();
+    let unique: HashSet<&String> = sent.iter().collect();
+    assert_eq!(
+        (sent.len(), unique.len()),
+        (10, 10),
+        "each send reached the server once: {sent:?}"
+    );
+    // the pending push of a send A made reached B's client
+    if let Some(client_id) = made_by_a.first() {
+        next_event(&mut on_b, |event, data| {
+            event == "new-message" && data["data"]["clientId"] == client_id.as_str()
+        })
+        .await;
+    }
 }
