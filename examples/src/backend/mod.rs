@@ -873,7 +873,11 @@ mod tests {
         assert!(!format!("{config:?}").contains("fanout-secret-pw"));
         assert!(!format!("{settings:?}").contains("fanout-secret-pw"));
         let unset = Config::try_parse_from(["backend"]).unwrap();
-        assert_eq!(unset.fanout(), Ok(None), "unset: pushes stay in the process");
+        assert_eq!(
+            unset.fanout(),
+            Ok(None),
+            "unset: pushes stay in the process"
+        );
         let wrong =
             Config::try_parse_from(["backend", "--fanout-url", "http://127.0.0.1:6379"]).unwrap();
         let error = wrong.check().unwrap_err();
