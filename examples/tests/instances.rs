@@ -27,6 +27,7 @@ use support::{
 };
 
 const SECRET: &str = "hook-secret";
+const METRICS_TOKEN: &str = "metrics-token";
 const JWT_SECRET: &str = "one-jwt-secret-for-every-instance-0123456789";
 
 /// The Redis the tests use; fails with what to do when it does not answer.
@@ -116,6 +117,7 @@ impl Pair {
                 ("FANOUT_URL", redis_url),
                 ("FANOUT_CHANNEL", channel.clone()),
                 ("INSTANCE_ID", id.to_owned()),
+                ("METRICS_TOKEN", METRICS_TOKEN.to_owned()),
             ]
             .into_iter()
             .map(|(k, v)| (k.to_owned(), v))
@@ -218,6 +220,33 @@ async fn a_webhook_taken_by_one_instance_reaches_the_browsers_of_the_other() {
         want.sort();
         assert_eq!(seen, want, "each message once");
     }
+
+    // /metrics counts what crossed: B published its two pushes, received A's two, and listens
+    // (the published count follows the round trip to Redis, so it is waited for)
+    let want = [
+        ("backend_fanout_pushes_total{outcome=\"published\"}", 2.0),
+        ("backend_fanout_pushes_total{outcome=\"received\"}", 2.0),
+        ("backend_fanout_connected", 1.0),
+    ];
+    until("B's fan-out metrics", || {
+        let request = pair
+            .http
+            .get(format!("{}/metrics", pair.b.base))
+            .bearer_auth(METRICS_TOKEN)
+            .send();
+        async move {
+            let metrics = request.await.ok()?.text().await.ok()?;
+            let value = |name: &str| {
+                metrics
+                    .lines()
+                    .find_map(|line| line.strip_prefix(name)?.trim().parse::<f64>().ok())
+            };
+            want.iter()
+                .all(|(name, wanted)| value(name) == Some(*wanted))
+                .then_some(())
+        }
+    })
+    .await;
 }
 
 /// Installs socket.io-client 4 once into the target directory (as `tests/socketio.rs` does);

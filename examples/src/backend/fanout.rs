@@ -161,12 +161,41 @@ pub struct Fanout {
     counters: Arc<Counters>,
 }
 
-/// What the fan-out did, for logs and tests.
+/// What the fan-out did, for logs and tests; also counted in `/metrics` as
+/// `backend_fanout_pushes_total{outcome="published|received|dropped"}`.
 #[derive(Debug, Default)]
 struct Counters {
     published: AtomicU64,
     received: AtomicU64,
     dropped: AtomicU64,
+}
+
+impl Counters {
+    fn add(&self, outcome: &'static str, count: u64) {
+        let counter = match outcome {
+            "published" => &self.published,
+            "received" => &self.received,
+            _ => &self.dropped,
+        };
+        counter.fetch_add(count, Ordering::Relaxed);
+        metrics::counter!("backend_fanout_pushes_total", "outcome" => outcome).increment(count);
+    }
+}
+
+/// Whether the subscription to the other instances' pushes is up, in `/metrics`.
+fn connected(up: bool) {
+    metrics::gauge!("backend_fanout_connected").set(if up { 1.0 } else { 0.0 });
+}
+
+fn describe_metrics() {
+    metrics::describe_counter!(
+        "backend_fanout_pushes_total",
+        "Real-time pushes shared through Redis: published by this instance, received from the others, dropped (Redis down or queue full)"
+    );
+    metrics::describe_gauge!(
+        "backend_fanout_connected",
+        "1 while this instance listens to the other instances' pushes on Redis, else 0"
+    );
 }
 
 impl Fanout {
@@ -182,6 +211,8 @@ impl Fanout {
         };
         let (queue, outbox) = mpsc::channel(QUEUE);
         let counters = Arc::new(Counters::default());
+        describe_metrics();
+        connected(false);
         tracing::info!(
             instance = %settings.instance,
             channel = %settings.channel,
@@ -250,7 +281,8 @@ impl Fanout {
             }
         };
         if self.queue.try_send(payload).is_err() {
-            let dropped = self.counters.dropped.fetch_add(1, Ordering::Relaxed);
+            let dropped = self.counters.dropped.load(Ordering::Relaxed);
+            self.counters.add("dropped", 1);
             if dropped.is_power_of_two() || dropped == 0 {
                 tracing::warn!(
                     dropped = dropped + 1,
@@ -320,10 +352,10 @@ async fn publisher(
             }
         }
         if published {
-            counters.published.fetch_add(count, Ordering::Relaxed);
+            counters.add("published", count);
         } else {
             lost += count;
-            counters.dropped.fetch_add(count, Ordering::Relaxed);
+            counters.add("dropped", count);
         }
     }
 }
@@ -364,7 +396,9 @@ async fn subscriber(
                     tracing::debug!(%channel, "the fan-out listens");
                 }
                 backoff = Backoff::default();
+                connected(true);
                 listen(pubsub, &instance, &realtime, &counters).await;
+                connected(false);
                 tracing::warn!("the fan-out lost its Redis subscription; reconnecting");
             }
             Ok(Err(error)) if backoff.failures == 0 => {
@@ -395,7 +429,7 @@ async fn listen(
             message = messages.next() => {
                 let Some(message) = message else { return };
                 if let Some(pushed) = decode(message.get_payload_bytes(), instance) {
-                    counters.received.fetch_add(1, Ordering::Relaxed);
+                    counters.add("received", 1);
                     realtime.deliver(pushed);
                 }
             }
