@@ -599,3 +599,48 @@ async fn a_send_posted_to_both_instances_under_one_client_id_is_sent_once() {
         .await;
     }
 }
+
+#[tokio::test]
+async fn the_subscription_outlives_its_keep_alive_pings_and_ignores_what_is_not_a_push() {
+    use futures::StreamExt;
+    use wppconnect_examples::backend::{fanout, Realtime};
+
+    let (url, mut redis) = redis().await;
+    let channel = unique_channel("ping");
+    let settings = fanout::Settings::new(&url, &channel, Some("here"))
+        .unwrap()
+        .ping_every(std::time::Duration::from_millis(20));
+    let realtime = Realtime::default();
+    realtime.fan_out(settings);
+    let mut pushes = Box::pin(realtime.subscribe(Some("main".to_owned())));
+    let fanout = realtime.fanout().unwrap();
+    until("five answered pings", || {
+        let pings = fanout.pings();
+        async move { (pings >= 5).then_some(()) }
+    })
+    .await;
+    assert_eq!(
+        fanout.subscriptions(),
+        1,
+        "the pings kept the subscription it had"
+    );
+
+    // someone else's message on the channel is ignored, another instance's push delivered
+    let push = serde_json::json!({"instance": "elsewhere", "session": "main",
+        "event": "session-status", "envelope": {"session": "main", "data": {"status": "connected"}}});
+    for message in ["not a push".to_owned(), push.to_string()] {
+        let _: i64 = redis::cmd("PUBLISH")
+            .arg(&channel)
+            .arg(message)
+            .query_async(&mut redis)
+            .await
+            .unwrap();
+    }
+    let pushed = tokio::time::timeout(HANG_GUARD, pushes.next())
+        .await
+        .expect("the other instance's push never came")
+        .unwrap();
+    assert_eq!(pushed.event, "session-status");
+    assert_eq!(pushed.envelope["data"]["status"], "connected");
+    assert_eq!(fanout.received(), 1);
+}

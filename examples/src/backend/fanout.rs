@@ -45,8 +45,8 @@ const TIMEOUT: Duration = Duration::from_secs(5);
 const MIN_BACKOFF: Duration = Duration::from_millis(200);
 const MAX_BACKOFF: Duration = Duration::from_secs(5);
 /// How often the subscription checks that Redis still answers (a connection cut without a
-/// FIN would otherwise wait forever).
-const PING_EVERY: Duration = Duration::from_secs(15);
+/// FIN would otherwise wait forever), unless [`Settings::ping_every`] says otherwise.
+pub const PING_EVERY: Duration = Duration::from_secs(15);
 
 /// Where pushes are shared: the Redis server, the channel and this instance's id.
 #[derive(Clone, PartialEq, Eq)]
@@ -54,6 +54,7 @@ pub struct Settings {
     url: String,
     channel: String,
     instance: String,
+    ping_every: Duration,
 }
 
 impl fmt::Debug for Settings {
@@ -62,6 +63,7 @@ impl fmt::Debug for Settings {
             .field("url", &shown_url(&self.url))
             .field("channel", &self.channel)
             .field("instance", &self.instance)
+            .field("ping_every", &self.ping_every)
             .finish()
     }
 }
@@ -114,6 +116,7 @@ impl Settings {
             url: url.to_owned(),
             channel: channel.to_owned(),
             instance,
+            ping_every: PING_EVERY,
         })
     }
 
@@ -127,6 +130,16 @@ impl Settings {
     #[must_use]
     pub fn channel(&self) -> &str {
         &self.channel
+    }
+
+    /// How often the subscription pings Redis to find out that the connection is gone
+    /// (default [`PING_EVERY`]); at least 10 ms.
+    #[must_use]
+    pub fn ping_every(self, every: Duration) -> Self {
+        Self {
+            ping_every: every.max(Duration::from_millis(10)),
+            ..self
+        }
     }
 }
 
@@ -168,6 +181,8 @@ struct Counters {
     published: AtomicU64,
     received: AtomicU64,
     dropped: AtomicU64,
+    subscriptions: AtomicU64,
+    pings: AtomicU64,
 }
 
 impl Counters {
@@ -230,6 +245,7 @@ impl Fanout {
                 client,
                 settings.channel,
                 settings.instance.clone(),
+                settings.ping_every,
                 realtime,
                 counters.clone(),
             ));
@@ -263,6 +279,18 @@ impl Fanout {
     #[must_use]
     pub fn dropped(&self) -> u64 {
         self.counters.dropped.load(Ordering::Relaxed)
+    }
+
+    /// How many times the subscription was made: 1 until Redis is lost once.
+    #[must_use]
+    pub fn subscriptions(&self) -> u64 {
+        self.counters.subscriptions.load(Ordering::Relaxed)
+    }
+
+    /// Keep-alive pings Redis answered so far.
+    #[must_use]
+    pub fn pings(&self) -> u64 {
+        self.counters.pings.load(Ordering::Relaxed)
     }
 
     /// Queues a push for the other instances; never waits (a full queue drops it).
@@ -375,6 +403,7 @@ async fn subscriber(
     client: redis::Client,
     channel: String,
     instance: String,
+    ping_every: Duration,
     realtime: Realtime,
     counters: Arc<Counters>,
 ) {
@@ -397,7 +426,8 @@ async fn subscriber(
                 }
                 backoff = Backoff::default();
                 connected(true);
-                listen(pubsub, &instance, &realtime, &counters).await;
+                counters.subscriptions.fetch_add(1, Ordering::Relaxed);
+                listen(pubsub, &instance, ping_every, &realtime, &counters).await;
                 connected(false);
                 tracing::warn!("the fan-out lost its Redis subscription; reconnecting");
             }
@@ -419,11 +449,12 @@ async fn subscriber(
 async fn listen(
     pubsub: redis::aio::PubSub,
     instance: &str,
+    ping_every: Duration,
     realtime: &Realtime,
     counters: &Counters,
 ) {
     let (mut sink, mut messages) = pubsub.split();
-    let mut ping = tokio::time::interval_at(tokio::time::Instant::now() + PING_EVERY, PING_EVERY);
+    let mut ping = tokio::time::interval_at(tokio::time::Instant::now() + ping_every, ping_every);
     loop {
         tokio::select! {
             message = messages.next() => {
@@ -434,10 +465,12 @@ async fn listen(
                 }
             }
             _ = ping.tick() => {
-                let answered = tokio::time::timeout(TIMEOUT, sink.ping::<String>()).await;
+                let answered = tokio::time::timeout(TIMEOUT, sink.ping::<redis::Value>()).await;
+                // any answer will do: in subscribed mode Redis answers `["pong", ""]`
                 if !matches!(answered, Ok(Ok(_))) {
                     return;
                 }
+                counters.pings.fetch_add(1, Ordering::Relaxed);
             }
         }
     }
