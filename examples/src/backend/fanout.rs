@@ -170,7 +170,7 @@ struct Wire {
 #[derive(Debug)]
 pub struct Fanout {
     instance: String,
-    queue: mpsc::Sender<String>,
+    queue: mpsc::Sender<Wire>,
     counters: Arc<Counters>,
 }
 
@@ -293,7 +293,8 @@ impl Fanout {
         self.counters.pings.load(Ordering::Relaxed)
     }
 
-    /// Queues a push for the other instances; never waits (a full queue drops it).
+    /// Queues a push for the other instances; never waits (a full queue drops it). It is
+    /// serialised by the publishing task, not by the caller (the webhook writer).
     pub(super) fn publish(&self, pushed: &Pushed) {
         let wire = Wire {
             instance: self.instance.clone(),
@@ -301,14 +302,7 @@ impl Fanout {
             event: pushed.event.clone().into_owned(),
             envelope: pushed.envelope.clone(),
         };
-        let payload = match serde_json::to_string(&wire) {
-            Ok(payload) => payload,
-            Err(error) => {
-                tracing::warn!(%error, "a push could not be serialised for the other instances");
-                return;
-            }
-        };
-        if self.queue.try_send(payload).is_err() {
+        if self.queue.try_send(wire).is_err() {
             let dropped = self.counters.dropped.load(Ordering::Relaxed);
             self.counters.add("dropped", 1);
             if dropped.is_power_of_two() || dropped == 0 {
@@ -328,7 +322,7 @@ impl Fanout {
 async fn publisher(
     client: redis::Client,
     channel: String,
-    mut outbox: mpsc::Receiver<String>,
+    mut outbox: mpsc::Receiver<Wire>,
     counters: Arc<Counters>,
 ) {
     let mut connection: Option<redis::aio::MultiplexedConnection> = None;
@@ -338,8 +332,15 @@ async fn publisher(
     while outbox.recv_many(&mut payloads, PIPELINE).await > 0 {
         let count = payloads.len() as u64;
         let mut pipe = redis::pipe();
-        for payload in payloads.drain(..) {
-            pipe.publish(&channel, payload).ignore();
+        for wire in payloads.drain(..) {
+            match serde_json::to_string(&wire) {
+                Ok(payload) => {
+                    pipe.publish(&channel, payload).ignore();
+                }
+                Err(error) => {
+                    tracing::warn!(%error, "a push could not be serialised for the other instances");
+                }
+            }
         }
         let mut published = false;
         for attempt in 0..2 {
