@@ -643,4 +643,13 @@ async fn the_subscription_outlives_its_keep_alive_pings_and_ignores_what_is_not_
     assert_eq!(pushed.event, "session-status");
     assert_eq!(pushed.envelope["data"]["status"], "connected");
     assert_eq!(fanout.received(), 1);
+
+    // the hub gone, its subscription ends too
+    drop(pushes);
+    drop(realtime);
+    until("the subscription to end with its hub", || {
+        let (mut redis, channel) = (redis.clone(), channel.clone());
+        async move { (subscribers(&mut redis, &channel).await == 0).then_some(()) }
+    })
+    .await;
 }

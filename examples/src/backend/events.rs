@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 use std::convert::Infallible;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, OnceLock, Weak};
 
 use axum::extract::State;
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
@@ -148,7 +148,35 @@ impl Default for Realtime {
     }
 }
 
+/// A [`Realtime`] that does not keep it alive (the fan-out's subscriber holds one, so that it
+/// ends with the backend).
+#[derive(Debug, Clone)]
+pub(super) struct WeakRealtime {
+    sender: broadcast::WeakSender<Pushed>,
+    io: Weak<OnceLock<SocketIo>>,
+    fanout: Weak<OnceLock<Fanout>>,
+}
+
+impl WeakRealtime {
+    /// The hub, while any clone of it is alive.
+    pub(super) fn upgrade(&self) -> Option<Realtime> {
+        Some(Realtime {
+            sender: self.sender.upgrade()?,
+            io: self.io.upgrade()?,
+            fanout: self.fanout.upgrade()?,
+        })
+    }
+}
+
 impl Realtime {
+    pub(super) fn downgrade(&self) -> WeakRealtime {
+        WeakRealtime {
+            sender: self.sender.downgrade(),
+            io: Arc::downgrade(&self.io),
+            fanout: Arc::downgrade(&self.fanout),
+        }
+    }
+
     /// Sends a push to the session's clients: SSE subscribers and the socket.io room
     /// `session-{name}`, both with the same [envelope](Push::envelope); with a fan-out, the
     /// other instances' clients get it too (best-effort: see [`fanout`]).
@@ -196,7 +224,7 @@ impl Realtime {
             tracing::warn!("the fan-out is already running; the second one is ignored");
             return;
         }
-        let _ = self.fanout.set(Fanout::start(settings, self.clone()));
+        let _ = self.fanout.set(Fanout::start(settings, self));
     }
 
     /// The fan-out, when [`Realtime::fan_out`] started one.

@@ -31,7 +31,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tokio::sync::mpsc;
 
-use super::events::{Pushed, Realtime};
+use super::events::{Pushed, Realtime, WeakRealtime};
 
 /// Pushes waiting to be published, at most; past that they are dropped (and counted).
 pub const QUEUE: usize = 4096;
@@ -215,7 +215,8 @@ fn describe_metrics() {
 
 impl Fanout {
     /// Spawns the publishing and the subscribing tasks.
-    pub(super) fn start(settings: Settings, realtime: Realtime) -> Self {
+    /// The subscriber holds the hub weakly: both tasks end once every clone of it is dropped.
+    pub(super) fn start(settings: Settings, realtime: &Realtime) -> Self {
         // checked when the settings were made
         let client = match redis::Client::open(settings.url.as_str()) {
             Ok(client) => Some(client),
@@ -246,7 +247,7 @@ impl Fanout {
                 settings.channel,
                 settings.instance.clone(),
                 settings.ping_every,
-                realtime,
+                realtime.downgrade(),
                 counters.clone(),
             ));
         }
@@ -405,11 +406,12 @@ async fn subscriber(
     channel: String,
     instance: String,
     ping_every: Duration,
-    realtime: Realtime,
+    realtime: WeakRealtime,
     counters: Arc<Counters>,
 ) {
     let mut backoff = Backoff::default();
-    loop {
+    // ends once the backend that started it is gone
+    while realtime.upgrade().is_some() {
         let subscribed = tokio::time::timeout(TIMEOUT, async {
             let mut pubsub = client.get_async_pubsub().await?;
             pubsub.subscribe(&channel).await?;
@@ -428,8 +430,11 @@ async fn subscriber(
                 backoff = Backoff::default();
                 connected(true);
                 counters.subscriptions.fetch_add(1, Ordering::Relaxed);
-                listen(pubsub, &instance, ping_every, &realtime, &counters).await;
+                let ended = listen(pubsub, &instance, ping_every, &realtime, &counters).await;
                 connected(false);
+                if ended == Ended::Unused {
+                    return;
+                }
                 tracing::warn!("the fan-out lost its Redis subscription; reconnecting");
             }
             Ok(Err(error)) if backoff.failures == 0 => {
@@ -446,30 +451,44 @@ async fn subscriber(
     }
 }
 
-/// Delivers messages until the subscription ends or a ping goes unanswered.
+/// Why [`listen`] returned.
+#[derive(Debug, PartialEq, Eq)]
+enum Ended {
+    /// The connection ended, or a ping went unanswered.
+    Lost,
+    /// The backend that started the fan-out is gone.
+    Unused,
+}
+
+/// Delivers messages until the subscription ends, a ping goes unanswered, or nobody is left to
+/// deliver to.
 async fn listen(
     pubsub: redis::aio::PubSub,
     instance: &str,
     ping_every: Duration,
-    realtime: &Realtime,
+    realtime: &WeakRealtime,
     counters: &Counters,
-) {
+) -> Ended {
     let (mut sink, mut messages) = pubsub.split();
     let mut ping = tokio::time::interval_at(tokio::time::Instant::now() + ping_every, ping_every);
     loop {
         tokio::select! {
             message = messages.next() => {
-                let Some(message) = message else { return };
+                let Some(message) = message else { return Ended::Lost };
                 if let Some(pushed) = decode(message.get_payload_bytes(), instance) {
+                    let Some(realtime) = realtime.upgrade() else { return Ended::Unused };
                     counters.add("received", 1);
                     realtime.deliver(pushed);
                 }
             }
             _ = ping.tick() => {
+                if realtime.upgrade().is_none() {
+                    return Ended::Unused;
+                }
                 let answered = tokio::time::timeout(TIMEOUT, sink.ping::<redis::Value>()).await;
                 // any answer will do: in subscribed mode Redis answers `["pong", ""]`
                 if !matches!(answered, Ok(Ok(_))) {
-                    return;
+                    return Ended::Lost;
                 }
                 counters.pings.fetch_add(1, Ordering::Relaxed);
             }
