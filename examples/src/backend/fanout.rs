@@ -214,17 +214,25 @@ fn describe_metrics() {
 }
 
 impl Fanout {
-    /// Spawns the publishing and the subscribing tasks.
-    /// The subscriber holds the hub weakly: both tasks end once every clone of it is dropped.
+    /// Spawns the publishing and the subscribing tasks on the current Tokio runtime (outside
+    /// one, logs an error and shares nothing). The subscriber holds the hub weakly: both tasks
+    /// end once every clone of it is dropped.
     pub(super) fn start(settings: Settings, realtime: &Realtime) -> Self {
+        let runtime = match tokio::runtime::Handle::try_current() {
+            Ok(runtime) => Some(runtime),
+            Err(error) => {
+                tracing::error!(%error, "the fan-out needs a Tokio runtime; pushes stay in this instance");
+                None
+            }
+        };
         // checked when the settings were made
-        let client = match redis::Client::open(settings.url.as_str()) {
-            Ok(client) => Some(client),
+        let client = runtime.and_then(|runtime| match redis::Client::open(settings.url.as_str()) {
+            Ok(client) => Some((runtime, client)),
             Err(error) => {
                 tracing::error!(%error, "the fan-out URL is refused; pushes stay in this instance");
                 None
             }
-        };
+        });
         let (queue, outbox) = mpsc::channel(QUEUE);
         let counters = Arc::new(Counters::default());
         describe_metrics();
@@ -235,14 +243,14 @@ impl Fanout {
             redis = %shown_url(&settings.url),
             "sharing pushes with the other instances through Redis"
         );
-        if let Some(client) = client {
-            tokio::spawn(publisher(
+        if let Some((runtime, client)) = client {
+            runtime.spawn(publisher(
                 client.clone(),
                 settings.channel.clone(),
                 outbox,
                 counters.clone(),
             ));
-            tokio::spawn(subscriber(
+            runtime.spawn(subscriber(
                 client,
                 settings.channel,
                 settings.instance.clone(),
@@ -601,6 +609,23 @@ mod tests {
         let a = Settings::new("redis://127.0.0.1", "c", None).unwrap();
         let b = Settings::new("redis://127.0.0.1", "c", Some("")).unwrap();
         assert_ne!(a.instance(), b.instance(), "each instance gets its own id");
+    }
+
+    #[test]
+    fn outside_a_runtime_the_fan_out_shares_nothing_and_does_not_panic() {
+        let realtime = Realtime::default();
+        realtime.fan_out(Settings::new("redis://127.0.0.1:1", "c", None).unwrap());
+        let fanout = realtime.fanout().unwrap();
+        realtime.push(
+            "main",
+            &super::super::Push::StatusUpdate(super::super::events::StatusUpdate {
+                id: "m1".to_owned(),
+                client_id: None,
+                conversation_id: "5511999999999@c.us".to_owned(),
+                status: wppconnect_models::domain::MessageStatus::Sent,
+            }),
+        );
+        assert_eq!(fanout.dropped(), 1, "nobody publishes it");
     }
 
     #[test]
