@@ -1,8 +1,10 @@
 //! Real-time push: one broadcast of events to the browser clients, served as Server-Sent Events
-//! and to the socket.io rooms `session-{name}`.
+//! and to the socket.io rooms `session-{name}`; with a [fan-out](super::fanout) configured, also
+//! shared with the other instances of the backend (and theirs with this one).
 
+use std::borrow::Cow;
 use std::convert::Infallible;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, OnceLock, Weak};
 
 use axum::extract::State;
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
@@ -19,6 +21,7 @@ use wppconnect_models::domain::{Message, MessageStatus, Session};
 
 use super::auth::AuthUser;
 use super::error::{ApiError, ApiQuery};
+use super::fanout::{self, Fanout};
 use super::heal::Healing;
 use super::input;
 use super::AppState;
@@ -118,17 +121,20 @@ impl Push {
 pub struct Pushed {
     /// The session (room `session-{name}`).
     pub session: String,
-    /// The event name.
-    pub event: &'static str,
+    /// The event name ([`Push::event`]; a name another instance sent when it came through the
+    /// [fan-out](super::fanout)).
+    pub event: Cow<'static, str>,
     /// `{"session", "data"}`.
     pub envelope: Value,
 }
 
-/// Fans pushes out to every connected client, SSE and socket.io alike. Cheap to clone.
+/// Fans pushes out to every connected client, SSE and socket.io alike, and, once
+/// [`Realtime::fan_out`] is called, to the clients of the other instances. Cheap to clone.
 #[derive(Debug, Clone)]
 pub struct Realtime {
     sender: broadcast::Sender<Pushed>,
     io: Arc<OnceLock<SocketIo>>,
+    fanout: Arc<OnceLock<Fanout>>,
 }
 
 impl Default for Realtime {
@@ -137,23 +143,62 @@ impl Default for Realtime {
         Self {
             sender,
             io: Arc::default(),
+            fanout: Arc::default(),
         }
     }
 }
 
+/// A [`Realtime`] that does not keep it alive (the fan-out's subscriber holds one, so that it
+/// ends with the backend).
+#[derive(Debug, Clone)]
+pub(super) struct WeakRealtime {
+    sender: broadcast::WeakSender<Pushed>,
+    io: Weak<OnceLock<SocketIo>>,
+    fanout: Weak<OnceLock<Fanout>>,
+}
+
+impl WeakRealtime {
+    /// The hub, while any clone of it is alive.
+    pub(super) fn upgrade(&self) -> Option<Realtime> {
+        Some(Realtime {
+            sender: self.sender.upgrade()?,
+            io: self.io.upgrade()?,
+            fanout: self.fanout.upgrade()?,
+        })
+    }
+}
+
 impl Realtime {
+    pub(super) fn downgrade(&self) -> WeakRealtime {
+        WeakRealtime {
+            sender: self.sender.downgrade(),
+            io: Arc::downgrade(&self.io),
+            fanout: Arc::downgrade(&self.fanout),
+        }
+    }
+
     /// Sends a push to the session's clients: SSE subscribers and the socket.io room
-    /// `session-{name}`, both with the same [envelope](Push::envelope).
+    /// `session-{name}`, both with the same [envelope](Push::envelope); with a fan-out, the
+    /// other instances' clients get it too (best-effort: see [`fanout`]).
     pub fn push(&self, session: &str, push: &Push) {
         let pushed = Pushed {
             session: session.to_owned(),
-            event: push.event(),
+            event: Cow::Borrowed(push.event()),
             envelope: push.envelope(session),
         };
+        if let Some(fanout) = self.fanout.get() {
+            fanout.publish(&pushed);
+        }
+        self.deliver(pushed);
+    }
+
+    /// Hands a push to this instance's clients only (a push of this instance, or another's
+    /// that came through the fan-out).
+    pub(super) fn deliver(&self, pushed: Pushed) {
         if let Some(io) = self.io.get().cloned() {
             let (room, event, payload) = (
-                format!("session-{session}"),
-                pushed.event,
+                format!("session-{}", pushed.session),
+                pushed.event.clone(),
                 pushed.envelope.clone(),
             );
             tokio::spawn(async move {
@@ -168,6 +213,31 @@ impl Realtime {
     /// Routes pushes to this socket.io server too.
     pub fn attach(&self, io: SocketIo) {
         let _ = self.io.set(io);
+    }
+
+    /// Shares pushes with the other instances through Redis pub/sub from now on: publishes
+    /// this instance's, and delivers theirs to this instance's clients. Spawns the two tasks
+    /// that do it on the current Tokio runtime; they reconnect whenever Redis drops. A second
+    /// call is ignored.
+    pub fn fan_out(&self, settings: fanout::Settings) {
+        if self.fanout.get().is_some() {
+            tracing::warn!("the fan-out is already running; the second one is ignored");
+            return;
+        }
+        let _ = self.fanout.set(Fanout::start(settings, self));
+    }
+
+    /// The fan-out, when [`Realtime::fan_out`] started one.
+    #[must_use]
+    pub fn fanout(&self) -> Option<&Fanout> {
+        self.fanout.get()
+    }
+
+    /// Whether a push can reach anyone: a client of this instance, or, with a fan-out, of
+    /// another. When not, the caller may skip building it.
+    #[must_use]
+    pub fn is_heard(&self) -> bool {
+        self.fanout.get().is_some() || self.clients() > 0
     }
 
     /// How many clients listen (SSE streams and socket.io sockets).
@@ -202,7 +272,7 @@ impl Realtime {
     ) -> Sse<impl Stream<Item = Result<SseEvent, Infallible>>> {
         let stream = self.subscribe(session).map(|pushed| {
             Ok(SseEvent::default()
-                .event(pushed.event)
+                .event(pushed.event.as_ref())
                 .data(pushed.envelope.to_string()))
         });
         Sse::new(stream).keep_alive(KeepAlive::default())

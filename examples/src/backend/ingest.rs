@@ -232,7 +232,7 @@ fn answer(jobs: impl Iterator<Item = Job>, stored: bool) {
 }
 
 fn emit(realtime: &Realtime, pushes: Vec<Outgoing>) {
-    if pushes.is_empty() || realtime.clients() == 0 {
+    if pushes.is_empty() || !realtime.is_heard() {
         return; // nobody listens: spare the serialising
     }
     for outgoing in pushes {

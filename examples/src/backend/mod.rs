@@ -11,6 +11,7 @@ pub mod autoreply;
 mod conversations;
 pub mod error;
 pub mod events;
+pub mod fanout;
 pub mod heal;
 pub mod health;
 pub mod ingest;
@@ -306,6 +307,9 @@ pub struct Parts {
     pub metrics_token: Option<String>,
     /// How automatic replies are paced, and their clock; `None`: the defaults.
     pub autoreply: Option<autoreply::Settings>,
+    /// Shares the real-time pushes with the other instances through Redis; `None`: they stay
+    /// in this process.
+    pub fanout: Option<fanout::Settings>,
 }
 
 impl Parts {
@@ -325,6 +329,7 @@ impl Parts {
             ingest_deadline: None,
             metrics_token: None,
             autoreply: None,
+            fanout: None,
         }
     }
 }
@@ -387,6 +392,9 @@ impl Backend {
         }
         if let Some(settings) = parts.autoreply {
             state = state.with_autoreply(settings);
+        }
+        if let Some(settings) = parts.fanout {
+            state.realtime.fan_out(settings);
         }
         Ok(Self {
             listener,
@@ -589,6 +597,16 @@ pub struct Config {
         value_parser = deadline
     )]
     pub ingest_deadline: Duration,
+    /// Redis (`redis://[:password@]host:6379`) through which several instances behind one load
+    /// balancer share their real-time pushes; unset: pushes stay in this process.
+    #[arg(long, env = "FANOUT_URL", value_name = "URL", hide_env_values = true)]
+    pub fanout_url: Option<String>,
+    /// The Redis channel the instances share (each deployment its own).
+    #[arg(long, env = "FANOUT_CHANNEL", value_name = "NAME", default_value = fanout::DEFAULT_CHANNEL)]
+    pub fanout_channel: String,
+    /// This instance's id in the fan-out and its logs; unset: a random one.
+    #[arg(long, env = "INSTANCE_ID", value_name = "ID")]
+    pub instance_id: Option<String>,
     /// `json` for JSON logs (`RUST_LOG` filters them).
     #[arg(
         long,
@@ -644,6 +662,9 @@ impl fmt::Debug for Config {
             .field("autoreply_rate", &self.autoreply_rate)
             .field("autoreply_loop_limit", &self.autoreply_loop_limit)
             .field("ingest_deadline", &self.ingest_deadline)
+            .field("fanout_url", &hidden(self.fanout_url.is_some()))
+            .field("fanout_channel", &self.fanout_channel)
+            .field("instance_id", &self.instance_id)
             .field("log_format", &self.log_format)
             .field("command", &self.command)
             .finish()
@@ -696,7 +717,21 @@ impl Config {
             return Err("WPPCONNECT_SECRET_KEYS needs WPPCONNECT_SERVERS".to_owned());
         }
         self.server_keys()?;
-        Ok(())
+        self.fanout().map(|_| ())
+    }
+
+    /// The fan-out settings, when `FANOUT_URL` is set.
+    ///
+    /// # Errors
+    /// A message for the operator: not a `redis://` URL, or an empty channel.
+    pub fn fanout(&self) -> Result<Option<fanout::Settings>, String> {
+        self.fanout_url
+            .as_deref()
+            .map(|url| {
+                fanout::Settings::new(url, &self.fanout_channel, self.instance_id.as_deref())
+                    .map_err(|error| error.to_string())
+            })
+            .transpose()
     }
 
     /// The keys of `WPPCONNECT_SECRET_KEYS`, by server.
@@ -829,6 +864,7 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error + Send 
             loop_limit: config.autoreply_loop_limit,
             ..autoreply::Settings::default()
         }),
+        fanout: config.fanout()?,
         ..Parts::new(
             servers.first().client().clone(),
             store,
@@ -1024,6 +1060,33 @@ mod tests {
             assert_eq!(error.exit_code(), 2, "{bad} is refused");
             assert!(error.to_string().contains("500ms"), "{error}");
         }
+    }
+
+    #[test]
+    fn a_fanout_url_must_be_redis_and_its_password_stays_hidden() {
+        let config = Config::try_parse_from([
+            "backend",
+            "--fanout-url",
+            "redis://:fanout-secret-pw@127.0.0.1:6379",
+            "--instance-id",
+            "east-1",
+        ])
+        .unwrap();
+        let settings = config.fanout().unwrap().unwrap();
+        assert_eq!(settings.instance(), "east-1");
+        assert_eq!(settings.channel(), fanout::DEFAULT_CHANNEL);
+        assert!(!format!("{config:?}").contains("fanout-secret-pw"));
+        assert!(!format!("{settings:?}").contains("fanout-secret-pw"));
+        let unset = Config::try_parse_from(["backend"]).unwrap();
+        assert_eq!(
+            unset.fanout(),
+            Ok(None),
+            "unset: pushes stay in the process"
+        );
+        let wrong =
+            Config::try_parse_from(["backend", "--fanout-url", "http://127.0.0.1:6379"]).unwrap();
+        let error = wrong.check().unwrap_err();
+        assert!(error.contains("redis://"), "{error}");
     }
 
     #[test]

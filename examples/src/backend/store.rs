@@ -886,13 +886,12 @@ impl Batch<'_> {
         if !self.early_acks.load(Ordering::Acquire) {
             return Ok(false);
         }
+        // asked at every batch, never remembered as "none": another instance sharing the
+        // database may keep an early ack at any time (tests/instances.rs)
         let possible = sqlx::query("SELECT 1 FROM early_acks LIMIT 1")
             .fetch_optional(&mut *self.tx)
             .await?
             .is_some();
-        if !possible {
-            self.early_acks.store(false, Ordering::Release);
-        }
         Ok(possible)
     }
 

@@ -242,6 +242,9 @@ impl Backend {
             "AUTOREPLY_COOLDOWN",
             "AUTOREPLY_RATE",
             "AUTOREPLY_LOOP_LIMIT",
+            "FANOUT_URL",
+            "FANOUT_CHANNEL",
+            "INSTANCE_ID",
         ] {
             command.env_remove(name);
         }
