@@ -18,6 +18,7 @@ pub mod messages;
 pub mod metrics;
 mod recover;
 mod redact;
+pub mod relay;
 mod search;
 mod sessions;
 mod socket;
@@ -57,6 +58,7 @@ pub struct AppState {
     health: Arc<health::HealthCache>,
     metrics: Arc<metrics::Metrics>,
     heal: Arc<heal::Registry>,
+    relay: Arc<relay::RelaySettings>,
 }
 
 /// Settings the handlers need. Their `Debug` hides the webhook secret.
@@ -109,7 +111,21 @@ impl AppState {
             health: Arc::new(health::HealthCache::new(health::DEFAULT_CACHE_PERIOD)),
             metrics: Arc::default(),
             heal: Arc::default(),
+            relay: Arc::default(),
         }
+    }
+
+    /// Forwards the event log to these sinks (NATS JetStream, the webhooks' retry settings).
+    #[must_use]
+    pub fn with_relay(self, relay: relay::RelaySettings) -> Self {
+        Self {
+            relay: Arc::new(relay),
+            ..self
+        }
+    }
+
+    fn relay_settings(&self) -> &relay::RelaySettings {
+        &self.relay
     }
 
     /// The server's `SECRET_KEY` (the one the client was built with): cut out of every upstream
@@ -204,8 +220,10 @@ pub fn app(state: AppState) -> Router {
         .on_outcome(metrics::webhook_outcome)
         .build();
     recover::spawn(state.clone(), ingest);
+    relay::spawn(&state);
     let socket_io = socket::layer(&state);
     api::routes()
+        .merge(relay::subscriptions::routes())
         .merge(webhook)
         .merge(metrics::routes())
         .with_state(state)
@@ -268,6 +286,8 @@ pub struct Parts {
     pub ingest_deadline: Option<Duration>,
     /// The bearer token `/metrics` asks for; `None`: `/metrics` is off (404).
     pub metrics_token: Option<String>,
+    /// Where the event log goes (NATS JetStream) and how webhooks are retried.
+    pub relay: relay::RelaySettings,
 }
 
 impl Parts {
@@ -285,6 +305,7 @@ impl Parts {
             health_cache_period: None,
             ingest_deadline: None,
             metrics_token: None,
+            relay: relay::RelaySettings::default(),
         }
     }
 }
@@ -328,6 +349,7 @@ impl Backend {
         if let Some(token) = &parts.metrics_token {
             state = state.with_metrics_token(token);
         }
+        state = state.with_relay(parts.relay);
         Ok(Self {
             listener,
             addr,
@@ -484,6 +506,22 @@ pub struct Config {
         value_parser = deadline
     )]
     pub ingest_deadline: Duration,
+    /// Publishes every stored event to NATS JetStream at this address (`nats://127.0.0.1:4222`);
+    /// unset: no NATS.
+    #[arg(long, env = "NATS_URL", value_name = "URL", hide_env_values = true)]
+    pub nats_url: Option<String>,
+    /// The NATS subjects' prefix: events go to `<prefix>.<session>.<kind>`.
+    #[arg(long, env = "NATS_SUBJECT_PREFIX", value_name = "PREFIX", default_value = "wpp.events", value_parser = subject_prefix)]
+    pub nats_subject_prefix: String,
+    /// The JetStream stream (created with the subjects `<prefix>.>` when missing).
+    #[arg(long, env = "NATS_STREAM", value_name = "NAME", default_value = "WPP_EVENTS", value_parser = stream_name)]
+    pub nats_stream: String,
+    /// The wait after an outgoing webhook failed, doubled after each further failure (at most 10 min).
+    #[arg(long, env = "WEBHOOK_RETRY_BACKOFF", value_name = "DURATION", default_value = "5s", value_parser = heal::parse_duration)]
+    pub webhook_retry_backoff: Duration,
+    /// Failures in a row after which an outgoing webhook subscription is dead (until resumed).
+    #[arg(long, env = "WEBHOOK_MAX_FAILURES", value_name = "N", default_value = "20", value_parser = clap::value_parser!(i64).range(1..))]
+    pub webhook_max_failures: i64,
     /// `json` for JSON logs (`RUST_LOG` filters them).
     #[arg(
         long,
@@ -533,6 +571,9 @@ impl fmt::Debug for Config {
             .field("heal_stuck_after", &self.heal_stuck_after)
             .field("heal_backoff", &self.heal_backoff)
             .field("ingest_deadline", &self.ingest_deadline)
+            .field("nats", &self.relay_settings().nats)
+            .field("webhook_retry_backoff", &self.webhook_retry_backoff)
+            .field("webhook_max_failures", &self.webhook_max_failures)
             .field("log_format", &self.log_format)
             .field("command", &self.command)
             .finish()
@@ -559,6 +600,38 @@ fn deadline(value: &str) -> Result<Duration, String> {
     Ok(Duration::from_secs_f64(seconds))
 }
 
+/// A `NATS_SUBJECT_PREFIX`: dot-separated tokens without spaces nor wildcards.
+fn subject_prefix(value: &str) -> Result<String, String> {
+    let value = value.trim();
+    let valid = !value.is_empty()
+        && value.split('.').all(|token| {
+            !token.is_empty()
+                && !token.contains(|c: char| c.is_whitespace() || c == '*' || c == '>')
+        });
+    if valid {
+        Ok(value.to_owned())
+    } else {
+        Err(format!("`{value}` is not a NATS subject prefix such as wpp.events (no spaces, `*`, `>` or empty tokens)"))
+    }
+}
+
+/// A `NATS_STREAM`: letters, digits, `-` and `_`.
+fn stream_name(value: &str) -> Result<String, String> {
+    let value = value.trim();
+    if !value.is_empty()
+        && value.len() <= 64
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        Ok(value.to_owned())
+    } else {
+        Err(format!(
+            "`{value}` is not a stream name such as WPP_EVENTS (letters, digits, - and _)"
+        ))
+    }
+}
+
 /// A `SESSIONS` entry: trimmed, a valid [`SessionName`](wppconnect_models::SessionName).
 fn session_name(value: &str) -> Result<String, String> {
     wppconnect_models::SessionName::new(value.trim())
@@ -567,6 +640,23 @@ fn session_name(value: &str) -> Result<String, String> {
 }
 
 impl Config {
+    /// Where the event log goes: NATS when `NATS_URL` is set, and the webhooks' retries.
+    #[must_use]
+    pub fn relay_settings(&self) -> relay::RelaySettings {
+        relay::RelaySettings {
+            nats: self.nats_url.as_ref().map(|url| relay::NatsSettings {
+                url: url.clone(),
+                subject_prefix: self.nats_subject_prefix.clone(),
+                stream: self.nats_stream.clone(),
+            }),
+            webhooks: relay::WebhookSettings {
+                backoff: self.webhook_retry_backoff,
+                max_failures: self.webhook_max_failures,
+            },
+            ..relay::RelaySettings::default()
+        }
+    }
+
     /// What cannot start: a `JWT_SECRET` shorter than [`auth::MIN_JWT_SECRET_BYTES`].
     ///
     /// # Errors
@@ -672,6 +762,7 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error + Send 
         sessions: config.sessions.clone(),
         metrics_token: config.metrics_token.clone(),
         ingest_deadline: Some(config.ingest_deadline),
+        relay: config.relay_settings(),
         ..Parts::new(
             client,
             store,

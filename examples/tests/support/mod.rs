@@ -236,6 +236,11 @@ impl Backend {
             "HEAL_STUCK_AFTER",
             "HEAL_BACKOFF",
             "INGEST_DEADLINE",
+            "NATS_URL",
+            "NATS_SUBJECT_PREFIX",
+            "NATS_STREAM",
+            "WEBHOOK_RETRY_BACKOFF",
+            "WEBHOOK_MAX_FAILURES",
         ] {
             command.env_remove(name);
         }

@@ -1,0 +1,117 @@
+//! The event log: one row per stored event, in the writer's transaction (see
+//! [`Batch::append_events`](crate::backend::store::Batch::append_events)), read in id order by
+//! the sinks.
+
+use serde_json::Value;
+
+use crate::backend::events::Push;
+use crate::backend::store::{Store, StoreError};
+
+/// The statement that appends one log row: session, kind, payload (JSON text), time (epoch ms).
+pub const INSERT_LOG_ROW: &str =
+    "INSERT INTO event_log (session, kind, payload, created_at) VALUES ($1, $2, $3, $4)";
+
+/// A row to append: what the browsers are pushed, kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogRow<'a> {
+    /// The session.
+    pub session: &'a str,
+    /// The push's event name: `new-message`, `status-update` or `session-status`.
+    pub kind: &'static str,
+    /// The push's [envelope](Push::envelope), `{"session", "data"}`, as JSON text.
+    pub payload: String,
+    /// When it was stored, epoch milliseconds.
+    pub created_at: i64,
+}
+
+/// The log rows of what a batch pushes, in push order.
+pub fn rows<'a>(pushes: impl IntoIterator<Item = (&'a str, &'a Push)>) -> Vec<LogRow<'a>> {
+    let now = super::now_ms();
+    pushes
+        .into_iter()
+        .map(|(session, push)| LogRow {
+            session,
+            kind: push.event(),
+            payload: push.envelope(session).to_string(),
+            created_at: now,
+        })
+        .collect()
+}
+
+/// A row of the log, as read back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogEntry {
+    /// Monotonic id: the dedupe key every sink forwards.
+    pub id: i64,
+    /// The session.
+    pub session: String,
+    /// `new-message`, `status-update` or `session-status`.
+    pub kind: String,
+    /// `{"session", "data"}` as JSON text.
+    pub payload: String,
+    /// Epoch milliseconds.
+    pub created_at: i64,
+}
+
+impl LogEntry {
+    /// What a sink sends: the envelope with the row's `id`, its `event` (kind) and
+    /// `createdAt`: `{"id", "event", "session", "createdAt", "data"}`.
+    #[must_use]
+    pub fn body(&self) -> Value {
+        let mut body = serde_json::from_str::<Value>(&self.payload)
+            .ok()
+            .filter(Value::is_object)
+            .unwrap_or_else(|| serde_json::json!({"session": self.session, "data": null}));
+        if let Some(object) = body.as_object_mut() {
+            object.insert("id".to_owned(), self.id.into());
+            object.insert("event".to_owned(), self.kind.clone().into());
+            object.insert("createdAt".to_owned(), self.created_at.into());
+        }
+        body
+    }
+
+    pub(super) fn from_row<R>(row: &R) -> Result<Self, sqlx::Error>
+    where
+        R: sqlx::Row,
+        for<'r> i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+        for<'r> String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+        for<'r> &'r str: sqlx::ColumnIndex<R>,
+    {
+        Ok(Self {
+            id: row.try_get("id")?,
+            session: row.try_get("session")?,
+            kind: row.try_get("kind")?,
+            payload: row.try_get("payload")?,
+            created_at: row.try_get("created_at")?,
+        })
+    }
+}
+
+/// Up to `limit` rows after `after`, oldest first.
+///
+/// # Errors
+/// [`StoreError`].
+pub async fn after(store: &Store, after: i64, limit: i64) -> Result<Vec<LogEntry>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT id, session, kind, payload, created_at FROM event_log WHERE id > $1 ORDER BY id LIMIT $2",
+    )
+    .bind(after)
+    .bind(limit)
+    .fetch_all(store.pool())
+    .await?;
+    Ok(rows
+        .iter()
+        .map(LogEntry::from_row)
+        .collect::<Result<_, _>>()?)
+}
+
+/// The newest row's id (0 when the log is empty).
+///
+/// # Errors
+/// [`StoreError`].
+pub async fn newest(store: &Store) -> Result<i64, StoreError> {
+    let newest: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM event_log")
+        .fetch_one(store.pool())
+        .await?;
+    Ok(newest.unwrap_or(0))
+}

@@ -1,0 +1,83 @@
+//! The event relay: every stored event goes to a durable log in the store ([`log`]), written in
+//! the same transaction as the event itself, and from there, at least once, to NATS JetStream
+//! ([`nats`], when `NATS_URL` is set) and to the CRMs' signed webhooks ([`subscriptions`]).
+//!
+//! A sink keeps its progress in the store, so a crash or a restart resumes where it stopped:
+//! an event may be forwarded twice (each carries the log row's id for dedupe), never lost.
+
+pub mod log;
+pub mod nats;
+pub mod subscriptions;
+
+use std::time::Duration;
+
+pub use self::log::{LogEntry, LogRow, INSERT_LOG_ROW};
+pub use self::nats::NatsSettings;
+pub use self::subscriptions::{sign, WebhookSettings};
+
+use super::AppState;
+
+/// How often an idle sink looks for new log rows.
+pub const DEFAULT_POLL: Duration = Duration::from_millis(200);
+
+/// What the relay forwards to, and how.
+#[derive(Debug, Clone)]
+pub struct RelaySettings {
+    /// NATS JetStream; `None`: no NATS publisher.
+    pub nats: Option<NatsSettings>,
+    /// The CRMs' outgoing webhooks.
+    pub webhooks: WebhookSettings,
+    /// How often an idle sink looks for new log rows (default [`DEFAULT_POLL`]).
+    pub poll: Duration,
+}
+
+impl Default for RelaySettings {
+    fn default() -> Self {
+        Self {
+            nats: None,
+            webhooks: WebhookSettings::default(),
+            poll: DEFAULT_POLL,
+        }
+    }
+}
+
+/// Starts the sinks: the webhook deliveries always, the NATS publisher when configured.
+pub(super) fn spawn(state: &AppState) {
+    let settings = state.relay_settings();
+    subscriptions::spawn(
+        state.store.clone(),
+        settings.webhooks.clone(),
+        settings.poll,
+    );
+    if let Some(nats) = &settings.nats {
+        nats::spawn(state.store.clone(), nats.clone(), settings.poll);
+    }
+}
+
+/// Milliseconds since the Unix epoch, the store's time.
+pub(crate) fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
+/// Waits before the next try after `failures` failures in a row: `base` doubled after each
+/// further one, at most `max`.
+pub(crate) fn backoff(base: Duration, failures: u32, max: Duration) -> Duration {
+    let factor = 2u32.saturating_pow(failures.saturating_sub(1).min(20));
+    base.saturating_mul(factor).min(max)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_backoff_doubles_up_to_its_ceiling() {
+        let base = Duration::from_secs(1);
+        let max = Duration::from_secs(60);
+        let waits: Vec<u64> = (1..=9).map(|n| backoff(base, n, max).as_secs()).collect();
+        assert_eq!(waits, [1, 2, 4, 8, 16, 32, 60, 60, 60]);
+        assert_eq!(backoff(base, u32::MAX, max), max, "no overflow");
+    }
+}
