@@ -99,7 +99,7 @@ impl NatsReader {
                 let id = message
                     .headers
                     .as_ref()
-                    .and_then(|h| h.get("Nats-Msg-Id"))
+                    .and_then(|h| h.get(async_nats::header::NATS_MESSAGE_ID))
                     .map(|v| v.as_str().to_owned())
                     .unwrap_or_default();
                 let body = serde_json::from_slice(&message.payload).unwrap_or(Value::Null);
