@@ -346,10 +346,26 @@ async fn a_killed_backend_still_publishes_every_acknowledged_event() {
 #[derive(Default)]
 struct Receiver {
     secret: Mutex<String>,
-    /// Every request: (delivery id, event, timestamp, body, signature, signature valid).
-    requests: Mutex<Vec<(String, String, String, Bytes, String, bool)>>,
+    /// Every request, in order.
+    requests: Mutex<Vec<Request>>,
     /// Answer 500 to every request (a dead receiver).
     always_fail: bool,
+}
+
+/// One request the receiver got.
+#[derive(Debug, Clone)]
+struct Request {
+    /// `X-Wpp-Delivery`.
+    delivery: String,
+    /// `X-Wpp-Event`.
+    event: String,
+    /// `X-Wpp-Timestamp`.
+    timestamp: String,
+    body: Bytes,
+    /// `X-Wpp-Signature`.
+    signature: String,
+    /// Whether the signature verified.
+    valid: bool,
 }
 
 /// The test's own check of `X-Wpp-Signature`, with the `hmac` crate.
@@ -388,8 +404,15 @@ async fn receive(
     let secret = receiver.secret.lock().unwrap().clone();
     let valid = verify(&secret, &timestamp, &body, &signature);
     let mut requests = receiver.requests.lock().unwrap();
-    let first = !requests.iter().any(|r| r.0 == delivery);
-    requests.push((delivery, event, timestamp, body, signature, valid));
+    let first = !requests.iter().any(|r| r.delivery == delivery);
+    requests.push(Request {
+        delivery,
+        event,
+        timestamp,
+        body,
+        signature,
+        valid,
+    });
     if !valid {
         StatusCode::UNAUTHORIZED
     } else if first || receiver.always_fail {
@@ -454,16 +477,18 @@ async fn a_signed_webhook_is_retried_after_a_500_and_counted_once() {
         let requests = receiver.requests.lock().unwrap().clone();
         let accepted: BTreeMap<String, Value> = requests
             .iter()
-            .filter(|r| r.5 && requests.iter().filter(|o| o.0 == r.0).count() >= 2)
-            .map(|r| (r.0.clone(), serde_json::from_slice(&r.3).unwrap()))
+            .filter(|r| {
+                r.valid && requests.iter().filter(|o| o.delivery == r.delivery).count() >= 2
+            })
+            .map(|r| (r.delivery.clone(), serde_json::from_slice(&r.body).unwrap()))
             .collect();
         (accepted.len() == 3).then_some(accepted)
     })
     .await;
     let requests = receiver.requests.lock().unwrap().clone();
-    assert!(requests.iter().all(|r| r.5), "every signature verifies");
+    assert!(requests.iter().all(|r| r.valid), "every signature verifies");
     assert!(
-        requests.iter().all(|r| r.1 == "new-message"),
+        requests.iter().all(|r| r.event == "new-message"),
         "only the kinds chosen"
     );
     for (delivery, body) in &accepted {
@@ -473,7 +498,7 @@ async fn a_signed_webhook_is_retried_after_a_500_and_counted_once() {
             "X-Wpp-Delivery is the event's id"
         );
         assert_eq!(body["event"], "new-message");
-        let tries = requests.iter().filter(|r| &r.0 == delivery).count();
+        let tries = requests.iter().filter(|r| &r.delivery == delivery).count();
         assert_eq!(
             tries, 2,
             "a 500, then one 200: delivered again, counted once"
@@ -487,7 +512,12 @@ async fn a_signed_webhook_is_retried_after_a_500_and_counted_once() {
     assert_eq!(ids, posted);
 
     // a tampered body fails the check
-    let (_, _, timestamp, body, signature, _) = requests[0].clone();
+    let Request {
+        timestamp,
+        body,
+        signature,
+        ..
+    } = requests[0].clone();
     assert!(verify(&secret, &timestamp, &body, &signature));
     let mut tampered = body.to_vec();
     let at = tampered.iter().position(|b| *b == b'W').unwrap();
