@@ -87,6 +87,30 @@ impl LogEntry {
     }
 }
 
+/// How long a hole in the ids may stay open before the rows after it are forwarded anyway.
+///
+/// On SQLite ids commit in order (one writer at a time, no id lost to a rollback): never a hole.
+/// On PostgreSQL several writers (instances) take ids from one sequence and may commit out of
+/// order, and a rolled-back id never comes: a sink that moved its cursor past an id not yet
+/// committed would skip it, so it waits for the hole to fill, and past this grace takes the
+/// hole for a rollback.
+pub const HOLE_GRACE_MS: i64 = 30_000;
+
+/// How many of `rows` (read after `after`, in id order) a sink may forward now: the run of
+/// consecutive ids, continued past a hole only once the row after it is older than
+/// [`HOLE_GRACE_MS`].
+#[must_use]
+pub fn settled(after: i64, rows: &[LogEntry], now_ms: i64) -> usize {
+    let mut expected = after + 1;
+    for (taken, row) in rows.iter().enumerate() {
+        if row.id != expected && now_ms - row.created_at < HOLE_GRACE_MS {
+            return taken;
+        }
+        expected = row.id + 1;
+    }
+    rows.len()
+}
+
 /// Up to `limit` rows after `after`, oldest first.
 ///
 /// # Errors
@@ -114,4 +138,30 @@ pub async fn newest(store: &Store) -> Result<i64, StoreError> {
         .fetch_one(store.pool())
         .await?;
     Ok(newest.unwrap_or(0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(id: i64, created_at: i64) -> LogEntry {
+        LogEntry {
+            id,
+            session: "main".to_owned(),
+            kind: "new-message".to_owned(),
+            payload: "{}".to_owned(),
+            created_at,
+        }
+    }
+
+    #[test]
+    fn a_hole_in_the_ids_holds_the_rows_after_it_until_its_grace_ends() {
+        let now = 1_000_000;
+        let rows = [entry(5, now), entry(6, now), entry(8, now), entry(9, now)];
+        assert_eq!(settled(4, &rows, now), 2, "7 may still commit");
+        assert_eq!(settled(3, &rows, now), 0, "4 may still commit");
+        let old = [entry(5, now), entry(7, now - HOLE_GRACE_MS), entry(8, now)];
+        assert_eq!(settled(4, &old, now), 3, "6 was rolled back");
+        assert_eq!(settled(4, &[], now), 0);
+    }
 }

@@ -128,7 +128,8 @@ async fn publish(
     let mut position = cursor(store, &sink).await?;
     tracing::info!(stream = %settings.stream, position, "NATS relay: publishing the event log");
     loop {
-        let rows = super::log::after(store, position, BATCH).await?;
+        let mut rows = super::log::after(store, position, BATCH).await?;
+        rows.truncate(super::log::settled(position, &rows, super::now_ms()));
         let Some(last) = rows.last().map(|row| row.id) else {
             tokio::time::sleep(poll).await;
             continue;

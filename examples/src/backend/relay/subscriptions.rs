@@ -35,6 +35,8 @@ use crate::backend::AppState;
 
 /// The event kinds a subscription can choose.
 pub const KINDS: [&str; 3] = ["new-message", "status-update", "session-status"];
+/// Log rows copied into a subscription's deliveries per round, at most.
+const ENQUEUE: i64 = 1000;
 /// Deliveries tried per round, at most.
 const ROUND: i64 = 200;
 /// The longest a receiver may take to answer.
@@ -409,6 +411,16 @@ async fn enqueue(store: &Store) -> Result<(), StoreError> {
         let session: String = sqlx::Row::try_get(row, "session")?;
         let kinds: String = sqlx::Row::try_get(row, "kinds")?;
         let position: i64 = sqlx::Row::try_get(row, "position")?;
+        // up to the first hole in the ids that may still fill (see `log::settled`)
+        let rows = super::log::after(store, position, ENQUEUE).await?;
+        let settled = super::log::settled(position, &rows, super::now_ms());
+        let Some(newest) = settled
+            .checked_sub(1)
+            .and_then(|last| rows.get(last))
+            .map(|row| row.id)
+        else {
+            continue;
+        };
         let mut tx = store.pool().begin().await?;
         // the write first: the transaction takes the write lock before it reads anything
         let moved = sqlx::query(
