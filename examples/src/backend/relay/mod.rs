@@ -80,4 +80,49 @@ mod tests {
         assert_eq!(waits, [1, 2, 4, 8, 16, 32, 60, 60, 60]);
         assert_eq!(backoff(base, u32::MAX, max), max, "no overflow");
     }
+
+    #[test]
+    fn the_relay_is_configured_from_flags_and_bad_names_are_refused() {
+        use clap::Parser;
+        let parse = |args: &[&str]| {
+            crate::backend::Config::try_parse_from(
+                std::iter::once("backend").chain(args.iter().copied()),
+            )
+        };
+        let default = parse(&[]).unwrap().relay_settings();
+        assert!(default.nats.is_none(), "no NATS unless NATS_URL is set");
+        assert_eq!(default.webhooks.max_failures, 20);
+        let config = parse(&[
+            "--nats-url",
+            "nats://user:pw-secret@127.0.0.1:4222",
+            "--nats-subject-prefix",
+            "crm.events",
+            "--nats-stream",
+            "CRM",
+            "--webhook-retry-backoff",
+            "250ms",
+            "--webhook-max-failures",
+            "3",
+        ])
+        .unwrap();
+        let relay = config.relay_settings();
+        let nats = relay.nats.unwrap();
+        assert_eq!(
+            nats.subject("main", "new-message"),
+            "crm.events.main.new-message"
+        );
+        assert_eq!(nats.stream, "CRM");
+        assert_eq!(relay.webhooks.backoff, Duration::from_millis(250));
+        assert_eq!(relay.webhooks.max_failures, 3);
+        assert!(!format!("{config:?}").contains("pw-secret"));
+        for bad in [
+            &["--nats-subject-prefix", "wpp.>"][..],
+            &["--nats-subject-prefix", "wpp..events"],
+            &["--nats-subject-prefix", "a b"],
+            &["--nats-stream", "my.stream"],
+            &["--webhook-max-failures", "0"],
+        ] {
+            assert_eq!(parse(bad).unwrap_err().exit_code(), 2, "{bad:?} is refused");
+        }
+    }
 }
