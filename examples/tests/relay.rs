@@ -288,6 +288,63 @@ async fn every_stored_event_reaches_nats_with_its_log_id() {
     reader.delete().await;
 }
 
+/// Forwards every connection made to `listener` to the real NATS: a NATS that comes up late.
+async fn nats_proxy(listener: tokio::net::TcpListener) {
+    let target = nats_url();
+    let target = target.trim_start_matches("nats://").to_owned();
+    loop {
+        let Ok((mut inbound, _)) = listener.accept().await else {
+            return;
+        };
+        let target = target.clone();
+        tokio::spawn(async move {
+            if let Ok(mut outbound) = tokio::net::TcpStream::connect(&target).await {
+                let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+            }
+        });
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn events_stored_while_nats_is_down_are_published_once_it_is_up() {
+    let (stream, prefix) = unique_names("down");
+    let reader = NatsReader::start(&stream, &prefix).await;
+    let sim = simulator().await;
+    let db = TempDb::new("relay-down");
+    // nothing listens there yet: the publisher's connections are refused
+    let port = support::free_port();
+    let relay = RelaySettings {
+        nats: Some(NatsSettings {
+            url: format!("nats://127.0.0.1:{port}"),
+            subject_prefix: prefix.clone(),
+            stream: stream.clone(),
+        }),
+        ..RelaySettings::default()
+    };
+    let backend = InProcess::start(&sim, &db, relay).await;
+    let bodies = onmessage_bodies("main", "O", 20);
+    for (_, body) in &bodies {
+        backend.post_event(body).await;
+    }
+    assert_eq!(
+        event_log(&db).await.len(),
+        20,
+        "stored and logged while NATS is down"
+    );
+    assert!(reader.seen().is_empty());
+
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+        .await
+        .unwrap();
+    tokio::spawn(nats_proxy(listener));
+    let posted: BTreeSet<String> = bodies.iter().map(|(id, _)| id.clone()).collect();
+    until("every event published once NATS is up", || async {
+        (reader.new_message_ids() == posted).then_some(())
+    })
+    .await;
+    reader.delete().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_killed_backend_still_publishes_every_acknowledged_event() {
     let (stream, prefix) = unique_names("kill");
