@@ -425,19 +425,28 @@ struct Request {
     valid: bool,
 }
 
-/// The test's own check of `X-Wpp-Signature`, with the `hmac` crate.
-fn verify(secret: &str, timestamp: &str, body: &[u8], signature: &str) -> bool {
-    let Some(hex_sig) = signature.strip_prefix("sha256=") else {
+/// The test's own check of `X-Wpp-Signature`: the README's `verify`, word for word.
+fn verify(secret: &str, timestamp: &str, body: &[u8], signature: &str, now_secs: i64) -> bool {
+    let fresh = timestamp
+        .parse::<i64>()
+        .is_ok_and(|t| (now_secs - t).abs() <= 300);
+    let Some(Ok(expected)) = signature.strip_prefix("sha256=").map(hex::decode) else {
         return false;
     };
-    let Ok(expected) = hex::decode(hex_sig) else {
+    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(secret.as_bytes()) else {
         return false;
     };
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap();
     mac.update(timestamp.as_bytes());
     mac.update(b".");
     mac.update(body);
-    mac.verify_slice(&expected).is_ok()
+    fresh && mac.verify_slice(&expected).is_ok() // constant-time comparison
+}
+
+fn now_secs() -> i64 {
+    let since = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap();
+    i64::try_from(since.as_secs()).unwrap()
 }
 
 async fn receive(
@@ -459,7 +468,7 @@ async fn receive(
         header("x-wpp-signature"),
     );
     let secret = receiver.secret.lock().unwrap().clone();
-    let valid = verify(&secret, &timestamp, &body, &signature);
+    let valid = verify(&secret, &timestamp, &body, &signature, now_secs());
     let mut requests = receiver.requests.lock().unwrap();
     let first = !requests.iter().any(|r| r.delivery == delivery);
     requests.push(Request {
@@ -575,16 +584,22 @@ async fn a_signed_webhook_is_retried_after_a_500_and_counted_once() {
         signature,
         ..
     } = requests[0].clone();
-    assert!(verify(&secret, &timestamp, &body, &signature));
+    assert!(verify(&secret, &timestamp, &body, &signature, now_secs()));
     let mut tampered = body.to_vec();
     let at = tampered.iter().position(|b| *b == b'W').unwrap();
     tampered[at] = b'X';
     assert!(
-        !verify(&secret, &timestamp, &tampered, &signature),
+        !verify(&secret, &timestamp, &tampered, &signature, now_secs()),
         "a changed body fails"
     );
     assert!(
-        !verify(&secret, "1", &body, &signature),
+        !verify(
+            &secret,
+            &(timestamp.parse::<i64>().unwrap() + 1).to_string(),
+            &body,
+            &signature,
+            now_secs()
+        ),
         "a changed timestamp fails"
     );
 
