@@ -29,6 +29,7 @@ use wppconnect_sim::{RunningSimulator, Simulator};
 use support::{burst, get, login, onmessage_bodies, post, until, AckCounter, Backend, TempDb};
 
 const SECRET: &str = "hook-secret";
+const METRICS_TOKEN: &str = "metrics-token";
 
 /// The NATS server of the tests.
 fn nats_url() -> String {
@@ -168,6 +169,7 @@ impl InProcess {
             "127.0.0.1:0",
             Parts {
                 relay,
+                metrics_token: Some(METRICS_TOKEN.to_owned()),
                 ..Parts::new(client, store, auth, SECRET)
             },
         )
@@ -614,6 +616,27 @@ async fn a_signed_webhook_is_retried_after_a_500_and_counted_once() {
         !listed.to_string().contains(&secret),
         "the secret is shown once only"
     );
+    let metrics = backend
+        .http
+        .get(format!("{}/metrics", backend.base))
+        .bearer_auth(METRICS_TOKEN)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for outcome in ["delivered", "failed"] {
+        let line = format!("backend_relay_webhook_deliveries_total{{outcome=\"{outcome}\"}} ");
+        let count: f64 = metrics
+            .lines()
+            .find_map(|l| l.strip_prefix(&line))
+            .unwrap_or_else(|| panic!("no {line} in {metrics}"))
+            .parse()
+            .unwrap();
+        assert!(count >= 3.0, "{line}{count}");
+    }
+    assert!(!metrics.contains(&secret));
 }
 
 #[tokio::test]

@@ -151,6 +151,7 @@ async fn publish(
             ack.await.map_err(nats_error)?;
         }
         save_cursor(store, &sink, last).await?;
+        metrics::counter!("backend_relay_nats_published_total").increment(rows.len() as u64);
         position = last;
         *failures = 0;
     }

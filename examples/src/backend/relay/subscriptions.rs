@@ -500,6 +500,8 @@ async fn deliver(
         .bind(item.entry.id)
         .execute(store.pool())
         .await?;
+        metrics::counter!("backend_relay_webhook_deliveries_total", "outcome" => "delivered")
+            .increment(1);
         if item.failures > 0 {
             sqlx::query(
                 "UPDATE relay_subscriptions SET failures = 0, last_error = NULL, next_try_at = 0 WHERE id = $1",
@@ -543,6 +545,8 @@ async fn deliver(
     .bind(&item.subscription)
     .execute(store.pool())
     .await?;
+    let outcome = if dead { "dead" } else { "failed" };
+    metrics::counter!("backend_relay_webhook_deliveries_total", "outcome" => outcome).increment(1);
     if dead {
         tracing::error!(subscription = %item.subscription, session = %item.entry.session, failures, reason, "outgoing webhook: the subscription is dead after too many failures in a row; resume it with POST …/subscriptions/{{id}}/resume");
     } else {
