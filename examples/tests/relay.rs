@@ -409,6 +409,8 @@ struct Receiver {
     requests: Mutex<Vec<Request>>,
     /// Answer 500 to every request (a dead receiver).
     always_fail: bool,
+    /// Answer 200 at once, the first try too.
+    always_ok: bool,
 }
 
 /// One request the receiver got.
@@ -483,6 +485,8 @@ async fn receive(
     });
     if !valid {
         StatusCode::UNAUTHORIZED
+    } else if receiver.always_ok {
+        StatusCode::OK
     } else if first || receiver.always_fail {
         StatusCode::INTERNAL_SERVER_ERROR
     } else {
@@ -491,10 +495,15 @@ async fn receive(
 }
 
 async fn start_receiver(always_fail: bool) -> (String, Arc<Receiver>) {
-    let receiver = Arc::new(Receiver {
+    start_receiver_with(Receiver {
         always_fail,
         ..Receiver::default()
-    });
+    })
+    .await
+}
+
+async fn start_receiver_with(receiver: Receiver) -> (String, Arc<Receiver>) {
+    let receiver = Arc::new(receiver);
     let app = axum::Router::new()
         .route("/crm/in", axum::routing::post(receive))
         .with_state(receiver.clone());
@@ -770,4 +779,75 @@ async fn subscriptions_are_validated_listed_and_deleted() {
     );
     let (_, listed) = get(&backend.http, &subscriptions, &backend.token).await;
     assert_eq!(listed, json!([]));
+}
+
+#[tokio::test]
+async fn the_log_forgets_only_what_every_subscription_is_done_with() {
+    let sim = simulator().await;
+    let db = TempDb::new("relay-prune");
+    let settings = RelaySettings {
+        webhooks: WebhookSettings {
+            // the failing subscription tries once, then waits far longer than the test
+            backoff: Duration::from_secs(3_600),
+            max_failures: 1_000,
+        },
+        poll: Duration::from_millis(50),
+        retention: Some(Duration::from_millis(1)),
+        ..RelaySettings::default()
+    };
+    let backend = InProcess::start(&sim, &db, settings).await;
+    let (ok_url, ok) = start_receiver_with(Receiver {
+        always_ok: true,
+        ..Receiver::default()
+    })
+    .await;
+    let (failing_url, failing) = start_receiver(true).await;
+    let subscriptions = format!("{}/api/sessions/main/subscriptions", backend.base);
+    let mut ids = Vec::new();
+    for (url, receiver) in [(&ok_url, &ok), (&failing_url, &failing)] {
+        let (_, created) = post(
+            &backend.http,
+            &subscriptions,
+            &backend.token,
+            json!({"url": url}),
+        )
+        .await;
+        *receiver.secret.lock().unwrap() = created["secret"].as_str().unwrap().to_owned();
+        ids.push(created["id"].as_str().unwrap().to_owned());
+    }
+    for (_, body) in &onmessage_bodies("main", "P", 3) {
+        backend.post_event(body).await;
+    }
+    until(
+        "the good receiver served and its deliveries forgotten",
+        || async {
+            let (_, listed) = get(&backend.http, &subscriptions, &backend.token).await;
+            let served = ok.requests.lock().unwrap().len() >= 3
+                && failing.requests.lock().unwrap().len() == 1;
+            let good = listed
+                .as_array()?
+                .iter()
+                .find(|s| s["id"] == ids[0].as_str())?
+                .clone();
+            (served && good["delivered"] == 0 && good["pending"] == 0).then_some(())
+        },
+    )
+    .await;
+    assert_eq!(
+        event_log(&db).await.len(),
+        3,
+        "the rows a subscription still owes are kept"
+    );
+    let deleted = backend
+        .http
+        .delete(format!("{subscriptions}/{}", ids[1]))
+        .bearer_auth(&backend.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deleted.status(), 204);
+    until("the log pruned", || async {
+        event_log(&db).await.is_empty().then_some(())
+    })
+    .await;
 }

@@ -519,6 +519,9 @@ pub struct Config {
     /// The wait after an outgoing webhook failed, doubled after each further failure (at most 10 min).
     #[arg(long, env = "WEBHOOK_RETRY_BACKOFF", value_name = "DURATION", default_value = "5s", value_parser = heal::parse_duration)]
     pub webhook_retry_backoff: Duration,
+    /// How long the event log keeps the rows every sink has forwarded (`168h`); `0`: for ever.
+    #[arg(long, env = "EVENT_LOG_RETENTION", value_name = "DURATION", default_value = "168h", value_parser = heal::parse_duration)]
+    pub event_log_retention: Duration,
     /// Failures in a row after which an outgoing webhook subscription is dead (until resumed).
     #[arg(long, env = "WEBHOOK_MAX_FAILURES", value_name = "N", default_value = "20", value_parser = clap::value_parser!(i64).range(1..))]
     pub webhook_max_failures: i64,
@@ -574,6 +577,7 @@ impl fmt::Debug for Config {
             .field("nats", &self.relay_settings().nats)
             .field("webhook_retry_backoff", &self.webhook_retry_backoff)
             .field("webhook_max_failures", &self.webhook_max_failures)
+            .field("event_log_retention", &self.event_log_retention)
             .field("log_format", &self.log_format)
             .field("command", &self.command)
             .finish()
@@ -653,6 +657,7 @@ impl Config {
                 backoff: self.webhook_retry_backoff,
                 max_failures: self.webhook_max_failures,
             },
+            retention: (!self.event_log_retention.is_zero()).then_some(self.event_log_retention),
             ..relay::RelaySettings::default()
         }
     }

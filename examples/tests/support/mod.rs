@@ -241,6 +241,7 @@ impl Backend {
             "NATS_STREAM",
             "WEBHOOK_RETRY_BACKOFF",
             "WEBHOOK_MAX_FAILURES",
+            "EVENT_LOG_RETENTION",
         ] {
             command.env_remove(name);
         }

@@ -140,6 +140,64 @@ pub async fn newest(store: &Store) -> Result<i64, StoreError> {
     Ok(newest.unwrap_or(0))
 }
 
+/// Deletes, every `min(retention, 1 min)` (at least `poll`), the log rows older than
+/// `retention` that every sink is done with: below the NATS cursor (`nats_sink`, when NATS is
+/// configured), below every live subscription's position, and with no delivery pending; and the
+/// delivered deliveries older than `retention`. A dead subscription does not hold the log.
+pub(crate) fn spawn_pruner(
+    store: Store,
+    retention: std::time::Duration,
+    nats_sink: Option<String>,
+    poll: std::time::Duration,
+) -> tokio::task::JoinHandle<()> {
+    let every = retention.min(std::time::Duration::from_secs(60)).max(poll);
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(every).await;
+            match prune(&store, retention, nats_sink.as_deref()).await {
+                Ok(0) => {}
+                Ok(deleted) => tracing::debug!(deleted, "event log: old rows pruned"),
+                Err(error) => tracing::warn!(%error, "event log: pruning failed; trying later"),
+            }
+        }
+    })
+}
+
+async fn prune(
+    store: &Store,
+    retention: std::time::Duration,
+    nats_sink: Option<&str>,
+) -> Result<u64, StoreError> {
+    let before = super::now_ms() - i64::try_from(retention.as_millis()).unwrap_or(i64::MAX);
+    let mut floor = i64::MAX;
+    if let Some(sink) = nats_sink {
+        floor = floor.min(super::nats::cursor(store, sink).await?);
+    }
+    let subscriptions: Option<i64> =
+        sqlx::query_scalar("SELECT MIN(position) FROM relay_subscriptions WHERE dead = 0")
+            .fetch_one(store.pool())
+            .await?;
+    if let Some(position) = subscriptions {
+        floor = floor.min(position);
+    }
+    let deleted = sqlx::query(
+        "DELETE FROM event_log WHERE created_at < $1 AND id <= $2 AND NOT EXISTS \
+         (SELECT 1 FROM relay_deliveries d WHERE d.event_id = event_log.id AND d.delivered_at IS NULL)",
+    )
+    .bind(before)
+    .bind(floor)
+    .execute(store.pool())
+    .await?
+    .rows_affected();
+    sqlx::query(
+        "DELETE FROM relay_deliveries WHERE delivered_at IS NOT NULL AND delivered_at < $1",
+    )
+    .bind(before)
+    .execute(store.pool())
+    .await?;
+    Ok(deleted)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

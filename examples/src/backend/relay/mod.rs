@@ -20,6 +20,9 @@ use super::AppState;
 /// How often an idle sink looks for new log rows.
 pub const DEFAULT_POLL: Duration = Duration::from_millis(200);
 
+/// How long the log keeps a row every sink is done with: a week.
+pub const DEFAULT_RETENTION: Duration = Duration::from_secs(7 * 24 * 60 * 60);
+
 /// What the relay forwards to, and how.
 #[derive(Debug, Clone)]
 pub struct RelaySettings {
@@ -29,6 +32,9 @@ pub struct RelaySettings {
     pub webhooks: WebhookSettings,
     /// How often an idle sink looks for new log rows (default [`DEFAULT_POLL`]).
     pub poll: Duration,
+    /// How long the log keeps a row every sink is done with (default
+    /// [`DEFAULT_RETENTION`]); `None`: for ever.
+    pub retention: Option<Duration>,
 }
 
 impl Default for RelaySettings {
@@ -37,6 +43,7 @@ impl Default for RelaySettings {
             nats: None,
             webhooks: WebhookSettings::default(),
             poll: DEFAULT_POLL,
+            retention: Some(DEFAULT_RETENTION),
         }
     }
 }
@@ -51,6 +58,10 @@ pub(super) fn spawn(state: &AppState) {
     );
     if let Some(nats) = &settings.nats {
         nats::spawn(state.store.clone(), nats.clone(), settings.poll);
+    }
+    if let Some(retention) = settings.retention {
+        let sink = settings.nats.as_ref().map(NatsSettings::sink);
+        log::spawn_pruner(state.store.clone(), retention, sink, settings.poll);
     }
 }
 
