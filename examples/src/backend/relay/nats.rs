@@ -83,13 +83,13 @@ fn nats_error(error: impl fmt::Display) -> PublishFailure {
 
 /// Publishes the log to NATS for the life of the process.
 pub(crate) fn spawn(store: Store, settings: NatsSettings, poll: Duration) -> JoinHandle<()> {
-    // a user or password (or token) in the URL is cut out of anything logged
+    // a password, or a token (`nats://TOKEN@host`), in the URL is cut out of anything logged;
+    // a user name is not a secret (and cutting it would garble the logs that contain the word)
     if let Ok(url) = url::Url::parse(&settings.url) {
-        if !url.username().is_empty() {
-            register_secret(url.username());
-        }
-        if let Some(password) = url.password() {
-            register_secret(password);
+        match url.password() {
+            Some(password) => register_secret(password),
+            None if !url.username().is_empty() => register_secret(url.username()),
+            None => {}
         }
     }
     tokio::spawn(async move {
