@@ -334,6 +334,8 @@ async fn write(
         }
         known.push((session, phone));
     }
+    let log = super::relay::log::rows(pushes.iter().map(|o| (o.session.as_str(), &o.push)));
+    batch.append_events(&log).await.map_err(WriteError::Event)?;
     batch.commit().await.map_err(WriteError::Transaction)?;
     phones.extend(known);
     Ok(pushes)

@@ -20,6 +20,7 @@ pub mod messages;
 pub mod metrics;
 mod recover;
 mod redact;
+pub mod relay;
 mod search;
 pub mod servers;
 mod sessions;
@@ -62,6 +63,7 @@ pub struct AppState {
     metrics: Arc<metrics::Metrics>,
     heal: Arc<heal::Registry>,
     autoreply: Arc<autoreply::Settings>,
+    relay: Arc<relay::RelaySettings>,
 }
 
 /// Settings the handlers need. Their `Debug` hides the webhook secret.
@@ -117,6 +119,7 @@ impl AppState {
             metrics: Arc::default(),
             heal: Arc::default(),
             autoreply: Arc::default(),
+            relay: Arc::default(),
         }
     }
 
@@ -126,6 +129,15 @@ impl AppState {
     pub fn with_autoreply(self, settings: autoreply::Settings) -> Self {
         Self {
             autoreply: Arc::new(settings),
+            ..self
+        }
+    }
+
+    /// Forwards the event log to these sinks (NATS JetStream, the webhooks' retry settings).
+    #[must_use]
+    pub fn with_relay(self, relay: relay::RelaySettings) -> Self {
+        Self {
+            relay: Arc::new(relay),
             ..self
         }
     }
@@ -144,6 +156,10 @@ impl AppState {
     /// database failure.
     pub async fn client_for(&self, session: &str) -> Result<Client, ApiError> {
         self.servers.client_for(&self.store, session).await
+    }
+
+    fn relay_settings(&self) -> &relay::RelaySettings {
+        &self.relay
     }
 
     /// The server's `SECRET_KEY` (the one the client was built with): cut out of every upstream
@@ -240,9 +256,11 @@ pub fn app(state: AppState) -> Router {
     // the automatic replies: a handler on the hub, which sees each event once it is stored
     autoreply::start(&state, &hub);
     recover::spawn(state.clone(), ingest);
+    relay::spawn(&state);
     let socket_io = socket::layer(&state);
     api::routes()
         .merge(autoreply::routes())
+        .merge(relay::subscriptions::routes())
         .merge(webhook)
         .merge(metrics::routes())
         .with_state(state)
@@ -310,6 +328,8 @@ pub struct Parts {
     /// Shares the real-time pushes with the other instances through Redis; `None`: they stay
     /// in this process.
     pub fanout: Option<fanout::Settings>,
+    /// Where the event log goes (NATS JetStream) and how webhooks are retried.
+    pub relay: relay::RelaySettings,
 }
 
 impl Parts {
@@ -330,6 +350,7 @@ impl Parts {
             metrics_token: None,
             autoreply: None,
             fanout: None,
+            relay: relay::RelaySettings::default(),
         }
     }
 }
@@ -396,6 +417,7 @@ impl Backend {
         if let Some(settings) = parts.fanout {
             state.realtime.fan_out(settings);
         }
+        state = state.with_relay(parts.relay);
         Ok(Self {
             listener,
             addr,
@@ -607,6 +629,25 @@ pub struct Config {
     /// This instance's id in the fan-out and its logs; unset: a random one.
     #[arg(long, env = "INSTANCE_ID", value_name = "ID")]
     pub instance_id: Option<String>,
+    /// Publishes every stored event to NATS JetStream at this address (`nats://127.0.0.1:4222`);
+    /// unset: no NATS.
+    #[arg(long, env = "NATS_URL", value_name = "URL", hide_env_values = true)]
+    pub nats_url: Option<String>,
+    /// The NATS subjects' prefix: events go to `<prefix>.<session>.<kind>`.
+    #[arg(long, env = "NATS_SUBJECT_PREFIX", value_name = "PREFIX", default_value = "wpp.events", value_parser = subject_prefix)]
+    pub nats_subject_prefix: String,
+    /// The JetStream stream (created with the subjects `<prefix>.>` when missing).
+    #[arg(long, env = "NATS_STREAM", value_name = "NAME", default_value = "WPP_EVENTS", value_parser = stream_name)]
+    pub nats_stream: String,
+    /// The wait after an outgoing webhook failed, doubled after each further failure (at most 10 min).
+    #[arg(long, env = "WEBHOOK_RETRY_BACKOFF", value_name = "DURATION", default_value = "5s", value_parser = heal::parse_duration)]
+    pub webhook_retry_backoff: Duration,
+    /// How long the event log keeps the rows every sink has forwarded (`168h`); `0`: for ever.
+    #[arg(long, env = "EVENT_LOG_RETENTION", value_name = "DURATION", default_value = "168h", value_parser = heal::parse_duration)]
+    pub event_log_retention: Duration,
+    /// Failures in a row after which an outgoing webhook subscription is dead (until resumed).
+    #[arg(long, env = "WEBHOOK_MAX_FAILURES", value_name = "N", default_value = "20", value_parser = clap::value_parser!(i64).range(1..))]
+    pub webhook_max_failures: i64,
     /// `json` for JSON logs (`RUST_LOG` filters them).
     #[arg(
         long,
@@ -665,6 +706,10 @@ impl fmt::Debug for Config {
             .field("fanout_url", &hidden(self.fanout_url.is_some()))
             .field("fanout_channel", &self.fanout_channel)
             .field("instance_id", &self.instance_id)
+            .field("nats", &self.relay_settings().nats)
+            .field("webhook_retry_backoff", &self.webhook_retry_backoff)
+            .field("webhook_max_failures", &self.webhook_max_failures)
+            .field("event_log_retention", &self.event_log_retention)
             .field("log_format", &self.log_format)
             .field("command", &self.command)
             .finish()
@@ -691,6 +736,38 @@ fn deadline(value: &str) -> Result<Duration, String> {
     Ok(Duration::from_secs_f64(seconds))
 }
 
+/// A `NATS_SUBJECT_PREFIX`: dot-separated tokens without spaces nor wildcards.
+fn subject_prefix(value: &str) -> Result<String, String> {
+    let value = value.trim();
+    let valid = !value.is_empty()
+        && value.split('.').all(|token| {
+            !token.is_empty()
+                && !token.contains(|c: char| c.is_whitespace() || c == '*' || c == '>')
+        });
+    if valid {
+        Ok(value.to_owned())
+    } else {
+        Err(format!("`{value}` is not a NATS subject prefix such as wpp.events (no spaces, `*`, `>` or empty tokens)"))
+    }
+}
+
+/// A `NATS_STREAM`: letters, digits, `-` and `_`.
+fn stream_name(value: &str) -> Result<String, String> {
+    let value = value.trim();
+    if !value.is_empty()
+        && value.len() <= 64
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        Ok(value.to_owned())
+    } else {
+        Err(format!(
+            "`{value}` is not a stream name such as WPP_EVENTS (letters, digits, - and _)"
+        ))
+    }
+}
+
 /// A `SESSIONS` entry: trimmed, a valid [`SessionName`](wppconnect_models::SessionName).
 fn session_name(value: &str) -> Result<String, String> {
     wppconnect_models::SessionName::new(value.trim())
@@ -699,6 +776,24 @@ fn session_name(value: &str) -> Result<String, String> {
 }
 
 impl Config {
+    /// Where the event log goes: NATS when `NATS_URL` is set, and the webhooks' retries.
+    #[must_use]
+    pub fn relay_settings(&self) -> relay::RelaySettings {
+        relay::RelaySettings {
+            nats: self.nats_url.as_ref().map(|url| relay::NatsSettings {
+                url: url.clone(),
+                subject_prefix: self.nats_subject_prefix.clone(),
+                stream: self.nats_stream.clone(),
+            }),
+            webhooks: relay::WebhookSettings {
+                backoff: self.webhook_retry_backoff,
+                max_failures: self.webhook_max_failures,
+            },
+            retention: (!self.event_log_retention.is_zero()).then_some(self.event_log_retention),
+            ..relay::RelaySettings::default()
+        }
+    }
+
     /// What cannot start: a `JWT_SECRET` shorter than [`auth::MIN_JWT_SECRET_BYTES`].
     ///
     /// # Errors
@@ -865,6 +960,7 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error + Send 
             ..autoreply::Settings::default()
         }),
         fanout: config.fanout()?,
+        relay: config.relay_settings(),
         ..Parts::new(
             servers.first().client().clone(),
             store,

@@ -1060,6 +1060,26 @@ impl Batch<'_> {
             }))
     }
 
+    /// Appends rows to the event log (`relay::log`), committed with the batch's other writes.
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    pub async fn append_events(
+        &mut self,
+        rows: &[super::relay::LogRow<'_>],
+    ) -> Result<(), StoreError> {
+        for row in rows {
+            sqlx::query(super::relay::INSERT_LOG_ROW)
+                .bind(row.session)
+                .bind(row.kind)
+                .bind(&row.payload)
+                .bind(row.created_at)
+                .execute(&mut *self.tx)
+                .await?;
+        }
+        Ok(())
+    }
+
     /// Records the session's own phone number (digits); whether it changed. A session not
     /// stored yet is left alone.
     ///

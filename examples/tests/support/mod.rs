@@ -245,6 +245,12 @@ impl Backend {
             "FANOUT_URL",
             "FANOUT_CHANNEL",
             "INSTANCE_ID",
+            "NATS_URL",
+            "NATS_SUBJECT_PREFIX",
+            "NATS_STREAM",
+            "WEBHOOK_RETRY_BACKOFF",
+            "WEBHOOK_MAX_FAILURES",
+            "EVENT_LOG_RETENTION",
         ] {
             command.env_remove(name);
         }
