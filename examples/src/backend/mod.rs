@@ -7,6 +7,7 @@
 mod analytics;
 mod api;
 pub mod auth;
+pub mod campaigns;
 mod conversations;
 pub mod error;
 pub mod events;
@@ -16,6 +17,7 @@ pub mod ingest;
 mod input;
 pub mod messages;
 pub mod metrics;
+pub mod outbox;
 mod recover;
 mod redact;
 mod search;
@@ -53,6 +55,8 @@ pub struct AppState {
     pub auth: Auth,
     /// Real-time push.
     pub realtime: Realtime,
+    /// The durable outbox of sends (its pace, its worker's wake-up).
+    pub outbox: Arc<outbox::Outbox>,
     inner: Arc<Settings>,
     health: Arc<health::HealthCache>,
     metrics: Arc<metrics::Metrics>,
@@ -100,6 +104,7 @@ impl AppState {
             store,
             auth,
             realtime: Realtime::default(),
+            outbox: Arc::default(),
             inner: Arc::new(Settings {
                 public_url: public_url.trim_end_matches('/').to_owned(),
                 webhook_secret: webhook_secret.to_owned(),
@@ -126,6 +131,16 @@ impl AppState {
     pub fn with_health_cache_period(self, period: Duration) -> Self {
         Self {
             health: Arc::new(health::HealthCache::new(period)),
+            ..self
+        }
+    }
+
+    /// Waits at least `pace` between two sends of one session (default
+    /// [`outbox::DEFAULT_PACE`]).
+    #[must_use]
+    pub fn with_send_pace(self, pace: Duration) -> Self {
+        Self {
+            outbox: Arc::new(outbox::Outbox::new(pace)),
             ..self
         }
     }
@@ -204,6 +219,7 @@ pub fn app(state: AppState) -> Router {
         .on_outcome(metrics::webhook_outcome)
         .build();
     recover::spawn(state.clone(), ingest);
+    outbox::spawn(state.clone());
     let socket_io = socket::layer(&state);
     api::routes()
         .merge(webhook)
@@ -268,6 +284,8 @@ pub struct Parts {
     pub ingest_deadline: Option<Duration>,
     /// The bearer token `/metrics` asks for; `None`: `/metrics` is off (404).
     pub metrics_token: Option<String>,
+    /// The pause between two sends of one session; `None`: [`outbox::DEFAULT_PACE`].
+    pub send_pace: Option<Duration>,
 }
 
 impl Parts {
@@ -285,6 +303,7 @@ impl Parts {
             health_cache_period: None,
             ingest_deadline: None,
             metrics_token: None,
+            send_pace: None,
         }
     }
 }
@@ -328,6 +347,13 @@ impl Backend {
         if let Some(token) = &parts.metrics_token {
             state = state.with_metrics_token(token);
         }
+        if let Some(pace) = parts.send_pace {
+            state = state.with_send_pace(pace);
+        }
+        // before the start-up catch-up can bring the server's proof of them
+        outbox::recover(&state.store)
+            .await
+            .map_err(std::io::Error::other)?;
         Ok(Self {
             listener,
             addr,
@@ -473,6 +499,10 @@ pub struct Config {
     /// The wait after a restart that did not heal a session, doubled after each further one (at most 10 min).
     #[arg(long, env = "HEAL_BACKOFF", value_name = "DURATION", default_value = "10s", value_parser = heal::parse_duration)]
     pub heal_backoff: Duration,
+    /// The pause between two sends of one session (the outbox delivers a session's sends one at
+    /// a time): `250ms`, `2s`; `0` sends as fast as the server answers.
+    #[arg(long, env = "SEND_PACE", value_name = "DURATION", default_value = "250ms", value_parser = heal::parse_duration)]
+    pub send_pace: Duration,
     /// How long a webhook waits for its event to be committed before it is answered 503, so
     /// that the server knows it was not stored: seconds (`10`, `2.5`) or with a unit (`500ms`,
     /// `10s`), more than 0.
@@ -533,6 +563,7 @@ impl fmt::Debug for Config {
             .field("heal_stuck_after", &self.heal_stuck_after)
             .field("heal_backoff", &self.heal_backoff)
             .field("ingest_deadline", &self.ingest_deadline)
+            .field("send_pace", &self.send_pace)
             .field("log_format", &self.log_format)
             .field("command", &self.command)
             .finish()
@@ -672,6 +703,7 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error + Send 
         sessions: config.sessions.clone(),
         metrics_token: config.metrics_token.clone(),
         ingest_deadline: Some(config.ingest_deadline),
+        send_pace: Some(config.send_pace),
         ..Parts::new(
             client,
             store,
