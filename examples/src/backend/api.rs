@@ -5,8 +5,8 @@ use axum::Router;
 
 use super::error::ApiError;
 use super::{
-    analytics, auth, campaigns, conversations, events, health, messages, search, sessions, static_files,
-    AppState,
+    analytics, auth, campaigns, conversations, events, health, messages, search, sessions,
+    static_files, AppState,
 };
 
 /// Every route but the webhook receiver's.

@@ -123,7 +123,9 @@ async fn create(
     let name = input::session_name(&request.session)?;
     let text = input::text(&request.text)?.to_owned();
     if request.recipients.is_empty() {
-        return Err(ApiError::BadRequest("the campaign has no recipients".to_owned()));
+        return Err(ApiError::BadRequest(
+            "the campaign has no recipients".to_owned(),
+        ));
     }
     if request.recipients.len() > MAX_RECIPIENTS {
         return Err(ApiError::BadRequest(format!(
@@ -190,7 +192,9 @@ async fn create(
     let inserted = batch.insert_messages(name.as_str(), &messages).await?;
     if inserted.iter().any(Option::is_none) {
         // a random client id met a stored one: nothing is kept
-        return Err(ApiError::Unavailable("could not queue the campaign; try again"));
+        return Err(ApiError::Unavailable(
+            "could not queue the campaign; try again",
+        ));
     }
     for (phone, message, payload) in &queued {
         outbox::insert_row(&mut batch, name.as_str(), phone, message, payload, Some(id)).await?;
@@ -206,9 +210,10 @@ async fn create(
     let progress = progress(&state.store, id)
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("no campaign {id}")))?;
-    state
-        .realtime
-        .push(name.as_str(), &Push::CampaignProgress(Box::new(progress.clone())));
+    state.realtime.push(
+        name.as_str(),
+        &Push::CampaignProgress(Box::new(progress.clone())),
+    );
     Ok((StatusCode::ACCEPTED, Json(progress)))
 }
 

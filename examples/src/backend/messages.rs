@@ -11,8 +11,8 @@ use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Request, State};
 use axum::http::{header, StatusCode};
 use axum::routing::post;
 use axum::{Json, Router};
-use serde::Deserialize;
 use base64::Engine as _;
+use serde::Deserialize;
 use wppconnect_models::domain::{self, ClientId, MessageStatus};
 use wppconnect_models::{MessageType, PhoneNumber, SessionName};
 

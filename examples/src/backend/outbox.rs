@@ -216,7 +216,9 @@ async fn fail_message(
     let Some(id) = id else {
         return Ok(None);
     };
-    batch.apply_status(session, &id, MessageStatus::Failed).await?;
+    batch
+        .apply_status(session, &id, MessageStatus::Failed)
+        .await?;
     batch.message(session, &id).await
 }
 
@@ -225,11 +227,10 @@ async fn fail_message(
 /// # Errors
 /// [`StoreError`].
 pub(super) async fn depth(store: &Store) -> Result<i64, StoreError> {
-    let row = sqlx::query(
-        "SELECT COUNT(*) AS n FROM outbox WHERE state = 'queued' OR state = 'sending'",
-    )
-    .fetch_one(store.pool())
-    .await?;
+    let row =
+        sqlx::query("SELECT COUNT(*) AS n FROM outbox WHERE state = 'queued' OR state = 'sending'")
+            .fetch_one(store.pool())
+            .await?;
     Ok(row.try_get("n")?)
 }
 
@@ -369,7 +370,9 @@ async fn deliver(state: &AppState, session: &str, row: &Claimed) -> Outcome {
     };
     let handle = match state.client.session(session) {
         Ok(handle) => handle,
-        Err(error) => return Outcome::Failed(input::shorten(&super::redact(&error.to_string()), 300)),
+        Err(error) => {
+            return Outcome::Failed(input::shorten(&super::redact(&error.to_string()), 300))
+        }
     };
     let result = match payload {
         Payload::Text { body } => handle
@@ -401,11 +404,12 @@ async fn deliver(state: &AppState, session: &str, row: &Claimed) -> Outcome {
         Ok(id) => Outcome::Sent(id),
         Err(error) => {
             let reason = input::shorten(&super::redact(&error.to_string()), 300);
-            if matches!(error, wppconnect_client::Error::Transport { not_sent: true, .. }) {
+            if matches!(
+                error,
+                wppconnect_client::Error::Transport { not_sent: true, .. }
+            ) {
                 Outcome::NotSent(reason)
-            } else if error.is_not_sent()
-                || error.status().is_some_and(|s| s.is_client_error())
-            {
+            } else if error.is_not_sent() || error.status().is_some_and(|s| s.is_client_error()) {
                 Outcome::Failed(reason)
             } else {
                 Outcome::Unknown(format!("{UNKNOWN_OUTCOME} ({reason})"))
@@ -415,10 +419,12 @@ async fn deliver(state: &AppState, session: &str, row: &Claimed) -> Outcome {
 }
 
 async fn requeue(store: &Store, id: i64) -> Result<(), StoreError> {
-    sqlx::query("UPDATE outbox SET state = 'queued', sending_at = NULL WHERE id = $1 AND state = 'sending'")
-        .bind(id)
-        .execute(store.pool())
-        .await?;
+    sqlx::query(
+        "UPDATE outbox SET state = 'queued', sending_at = NULL WHERE id = $1 AND state = 'sending'",
+    )
+    .bind(id)
+    .execute(store.pool())
+    .await?;
     Ok(())
 }
 
@@ -451,7 +457,12 @@ async fn record(
             let message = fail_message(&mut batch, session, &row.client_id).await?;
             finish(&mut batch, row.id, name, Some(&reason), None).await?;
             batch.commit().await?;
-            tracing::warn!(session, client_id = row.client_id, reason, "outbox: a send did not go through");
+            tracing::warn!(
+                session,
+                client_id = row.client_id,
+                reason,
+                "outbox: a send did not go through"
+            );
             message
         }
     };

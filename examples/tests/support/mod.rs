@@ -236,6 +236,7 @@ impl Backend {
             "HEAL_STUCK_AFTER",
             "HEAL_BACKOFF",
             "INGEST_DEADLINE",
+            "SEND_PACE",
         ] {
             command.env_remove(name);
         }
