@@ -7,9 +7,9 @@
 //! throughout.
 
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Request, State};
+use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Path, Request, State};
 use axum::http::{header, StatusCode};
-use axum::routing::post;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use base64::Engine as _;
 use serde::Deserialize;
@@ -17,7 +17,7 @@ use wppconnect_models::domain::{self, ClientId, MessageStatus};
 use wppconnect_models::{MessageType, PhoneNumber, SessionName};
 
 use super::auth::AuthUser;
-use super::error::{ApiError, ApiJson};
+use super::error::{ApiError, ApiJson, ApiQuery};
 use super::events::Push;
 use super::input;
 use super::outbox::{self, Payload};
@@ -38,6 +38,29 @@ pub(super) fn routes() -> Router<AppState> {
             "/api/messages/file",
             post(send_file).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
         )
+        .route("/api/messages/{client_id}/delivery", get(delivery))
+}
+
+#[derive(Debug, Deserialize)]
+struct DeliveryQuery {
+    session: String,
+}
+
+/// `GET /api/messages/{clientId}/delivery?session=`: the send's outbox row (`state`: `queued`,
+/// `sending`, `sent`, `failed`, `unknown`; `reason`; `messageId`), 404 when this backend never
+/// queued it.
+async fn delivery(
+    State(state): State<AppState>,
+    _user: AuthUser,
+    Path(client_id): Path<String>,
+    ApiQuery(query): ApiQuery<DeliveryQuery>,
+) -> Result<Json<outbox::Entry>, ApiError> {
+    let session = input::session_name(&query.session)?;
+    let client_id = input::client_id(Some(&client_id))?;
+    outbox::entry(&state.store, session.as_str(), client_id.as_str())
+        .await?
+        .map(Json)
+        .ok_or_else(|| ApiError::NotFound(format!("no send {client_id} in session {session}")))
 }
 
 /// A text to send (JSON body of `POST /api/messages`, socket.io `send-message`).

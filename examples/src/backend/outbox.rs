@@ -501,6 +501,21 @@ async fn finish(
     Ok(())
 }
 
+/// An [`Entry`] from a row with its columns (whatever the database's row type).
+macro_rules! entry {
+    ($row:expr) => {
+        (|| -> Result<Entry, sqlx::Error> {
+            Ok(Entry {
+                client_id: $row.try_get("client_id")?,
+                phone: $row.try_get("phone")?,
+                state: $row.try_get("state")?,
+                reason: $row.try_get("reason")?,
+                message_id: $row.try_get("message_id")?,
+            })
+        })()
+    };
+}
+
 /// One outbox row as the API shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -517,6 +532,25 @@ pub struct Entry {
     pub message_id: Option<String>,
 }
 
+/// The outbox row of the send with this client id.
+///
+/// # Errors
+/// [`StoreError`].
+pub(super) async fn entry(
+    store: &Store,
+    session: &str,
+    client_id: &str,
+) -> Result<Option<Entry>, StoreError> {
+    let row = sqlx::query(
+        "SELECT client_id, phone, state, reason, message_id FROM outbox WHERE session = $1 AND client_id = $2",
+    )
+    .bind(session)
+    .bind(client_id)
+    .fetch_optional(store.pool())
+    .await?;
+    Ok(row.map(|row| entry!(row)).transpose()?)
+}
+
 /// The rows of a campaign, in order.
 ///
 /// # Errors
@@ -530,14 +564,6 @@ pub(super) async fn campaign_rows(store: &Store, campaign: i64) -> Result<Vec<En
     .await?;
     Ok(rows
         .iter()
-        .map(|row| {
-            Ok(Entry {
-                client_id: row.try_get("client_id")?,
-                phone: row.try_get("phone")?,
-                state: row.try_get("state")?,
-                reason: row.try_get("reason")?,
-                message_id: row.try_get("message_id")?,
-            })
-        })
+        .map(|row| entry!(row))
         .collect::<Result<_, sqlx::Error>>()?)
 }
