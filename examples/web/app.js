@@ -13,7 +13,9 @@ import { $ } from './js/dom.js';
 import { closeEvents, connectEvents } from './js/events.js';
 import { SESSION_KEY, TOKEN_KEY, state } from './js/state.js';
 import { attachFile, clearAttachment } from './js/views/attachment.js';
-import { autosize, retrySend, submitComposer } from './js/views/composer.js';
+import {
+  autosize, explainFailure, retrySend, submitComposer,
+} from './js/views/composer.js';
 import {
   markRead, refreshConversations, renderConversations, startNewChat,
 } from './js/views/conversations.js';
@@ -84,7 +86,9 @@ async function selectSession(name) {
 }
 
 function init() {
-  Object.assign(actions, { openConversation, selectSession, retry: retrySend });
+  Object.assign(actions, {
+    openConversation, selectSession, retry: retrySend, sendFailed: explainFailure,
+  });
   onUnauthorized(signOut);
 
   $('login-form').addEventListener('submit', (event) => logIn(event, start));
