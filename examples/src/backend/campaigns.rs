@@ -1,5 +1,5 @@
 //! Bulk sends: `POST /api/campaigns` queues one text to many recipients through the
-//! [outbox](super::outbox) (checked first, then committed in one transaction), and
+//! [`outbox`] (checked first, then committed in one transaction), and
 //! `GET /api/campaigns/{id}` shows its progress; each finished send pushes a
 //! `campaign-progress`.
 

@@ -1,6 +1,6 @@
 //! Sending: `POST /api/messages` (a text as JSON, or a file as `multipart/form-data`, also at
 //! `POST /api/messages/file`) and the socket.io `send-message` event. Each send is checked,
-//! committed `pending` under the client's id with its row of the [outbox](super::outbox) (one
+//! committed `pending` under the client's id with its row of the [`outbox`] (one
 //! transaction), pushed, and answered 202 at once; the outbox worker sends it to WPPConnect
 //! Server exactly once (a file to `send-file`, as a data URL), then stores it `sent` under the
 //! server's id or `failed`, and pushes a `status-update`; the client id stays with the message
