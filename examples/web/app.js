@@ -13,6 +13,7 @@ import { $ } from './js/dom.js';
 import { closeEvents, connectEvents } from './js/events.js';
 import { SESSION_KEY, TOKEN_KEY, state } from './js/state.js';
 import { attachFile, clearAttachment } from './js/views/attachment.js';
+import { onCampaignProgress, refreshCampaign, submitCampaign } from './js/views/campaign.js';
 import {
   autosize, explainFailure, retrySend, submitComposer,
 } from './js/views/composer.js';
@@ -65,12 +66,14 @@ const liveHandlers = {
     refreshConversations();
     refreshSession();
     if (state.open) reloadNewest();
+    refreshCampaign();
   },
   refused: refreshSession,
   other: onOtherSessionPush,
   'new-message': onNewMessage,
   'status-update': onStatusUpdate,
   'session-status': onSessionPush,
+  'campaign-progress': onCampaignProgress,
 };
 
 async function selectSession(name) {
@@ -92,6 +95,7 @@ function init() {
   onUnauthorized(signOut);
 
   $('login-form').addEventListener('submit', (event) => logIn(event, start));
+  $('campaign-form').addEventListener('submit', submitCampaign);
   $('logout').addEventListener('click', () => signOut('You signed out.'));
   $('session-form').addEventListener('submit', (event) => {
     event.preventDefault();
