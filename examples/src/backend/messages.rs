@@ -333,15 +333,18 @@ async fn send_and_store(state: &AppState, send: Checked) -> Result<domain::Messa
         None,
     )
     .await;
-    let queued = match queued {
-        Ok(true) => {
+    // the batch is consumed here: rolled back (and its connection given back) before the
+    // lookup of a duplicate below
+    let queued = match (queued, batch) {
+        (Ok(true), batch) => {
             batch.commit().await?;
             true
         }
-        Ok(false) => false,
-        // a concurrent request with the same client id stored it first
-        Err(error) if error.is_unique_violation() => false,
-        Err(error) => return Err(error.into()),
+        // a concurrent request with the same client id stored it first (and the outbox may
+        // have sent it already, so that its id is the server's and only the client id clashes)
+        (Ok(false), _) => false,
+        (Err(error), _) if error.is_unique_violation() => false,
+        (Err(error), _) => return Err(error.into()),
     };
     if !queued {
         return match state

@@ -437,34 +437,30 @@ async fn record(
 ) -> Result<(), StoreError> {
     let message = match outcome {
         Outcome::Sent(server_id) => {
-            let server_id = server_id.unwrap_or_else(|| row.client_id.clone());
-            let message = state
-                .store
-                .confirm_sent(session, &row.client_id, &server_id)
-                .await?;
-            let mut batch = state.store.begin().await?;
-            finish(&mut batch, row.id, "sent", None, Some(&server_id)).await?;
-            batch.commit().await?;
-            message
-        }
-        Outcome::Failed(reason) | Outcome::Unknown(reason) | Outcome::NotSent(reason) => {
-            let name = if reason.starts_with(UNKNOWN_OUTCOME) {
-                "unknown"
-            } else {
-                "failed"
+            let message = match &server_id {
+                Some(server_id) => {
+                    state
+                        .store
+                        .confirm_sent(session, &row.client_id, server_id)
+                        .await?
+                }
+                // an answer without an id: the message stays under its client id
+                None => {
+                    state
+                        .store
+                        .apply_status(session, &row.client_id, MessageStatus::Sent)
+                        .await?
+                }
             };
             let mut batch = state.store.begin().await?;
-            let message = fail_message(&mut batch, session, &row.client_id).await?;
-            finish(&mut batch, row.id, name, Some(&reason), None).await?;
+            finish(&mut batch, row.id, "sent", None, server_id.as_deref()).await?;
             batch.commit().await?;
-            tracing::warn!(
-                session,
-                client_id = row.client_id,
-                reason,
-                "outbox: a send did not go through"
-            );
             message
         }
+        Outcome::Failed(reason) | Outcome::NotSent(reason) => {
+            give_up(state, session, row, "failed", &reason).await?
+        }
+        Outcome::Unknown(reason) => give_up(state, session, row, "unknown", &reason).await?,
     };
     if let Some(message) = message {
         state.realtime.push(session, &Push::status_of(&message));
@@ -479,6 +475,29 @@ async fn record(
         }
     }
     Ok(())
+}
+
+/// A send that ended without the server's message (`failed` or `unknown`): its message is stored
+/// `failed` and its row says why, in one transaction.
+async fn give_up(
+    state: &AppState,
+    session: &str,
+    row: &Claimed,
+    name: &str,
+    reason: &str,
+) -> Result<Option<domain::Message>, StoreError> {
+    let mut batch = state.store.begin().await?;
+    let message = fail_message(&mut batch, session, &row.client_id).await?;
+    finish(&mut batch, row.id, name, Some(reason), None).await?;
+    batch.commit().await?;
+    tracing::warn!(
+        session,
+        client_id = row.client_id,
+        state = name,
+        reason,
+        "outbox: a send did not go through"
+    );
+    Ok(message)
 }
 
 async fn finish(
