@@ -196,9 +196,11 @@ async fn create(
             "could not queue the campaign; try again",
         ));
     }
-    for (phone, message, payload) in &queued {
-        outbox::insert_row(&mut batch, name.as_str(), phone, message, payload, Some(id)).await?;
-    }
+    let rows: Vec<(&str, &domain::Message, &Payload)> = queued
+        .iter()
+        .map(|(phone, message, payload)| (phone.as_str(), message, payload))
+        .collect();
+    outbox::insert_rows(&mut batch, name.as_str(), &rows, Some(id)).await?;
     batch.commit().await?;
     tracing::info!(campaign = id, session = %name, recipients = total, "campaign queued");
     for stored in inserted.into_iter().flatten() {

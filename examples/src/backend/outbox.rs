@@ -143,21 +143,58 @@ pub(super) async fn insert_row(
     payload: &Payload,
     campaign: Option<i64>,
 ) -> Result<(), StoreError> {
-    let client_id = message.client_id.as_deref().unwrap_or(&message.id);
-    let body = serde_json::to_string(payload).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-    sqlx::query(
-        "INSERT INTO outbox (session, client_id, kind, phone, body, state, campaign_id, created_at) \
-         VALUES ($1, $2, $3, $4, $5, 'queued', $6, $7)",
-    )
-    .bind(session)
-    .bind(client_id)
-    .bind(payload.kind())
-    .bind(phone)
-    .bind(body)
-    .bind(campaign)
-    .bind(now_ms())
-    .execute(batch.conn())
-    .await?;
+    insert_rows(batch, session, &[(phone, message, payload)], campaign).await
+}
+
+/// Rows per `INSERT` of [`insert_rows`]: 8 parameters each, well under SQLite's and
+/// PostgreSQL's limits.
+const ROWS_PER_INSERT: usize = 250;
+
+/// The outbox rows of messages just inserted in `batch`, as (phone, message, payload), in
+/// order: a few statements whatever their number.
+pub(super) async fn insert_rows(
+    batch: &mut Batch<'_>,
+    session: &str,
+    rows: &[(&str, &domain::Message, &Payload)],
+    campaign: Option<i64>,
+) -> Result<(), StoreError> {
+    let now = now_ms();
+    for chunk in rows.chunks(ROWS_PER_INSERT) {
+        let mut sql = String::from(
+            "INSERT INTO outbox (session, client_id, kind, phone, body, state, campaign_id, created_at) VALUES ",
+        );
+        for i in 0..chunk.len() {
+            let p = i * 7;
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(&format!(
+                "(${}, ${}, ${}, ${}, ${}, 'queued', ${}, ${})",
+                p + 1,
+                p + 2,
+                p + 3,
+                p + 4,
+                p + 5,
+                p + 6,
+                p + 7
+            ));
+        }
+        let mut query = sqlx::query(&sql);
+        for (phone, message, payload) in chunk {
+            let client_id = message.client_id.as_deref().unwrap_or(&message.id);
+            let body =
+                serde_json::to_string(payload).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+            query = query
+                .bind(session)
+                .bind(client_id)
+                .bind(payload.kind())
+                .bind(*phone)
+                .bind(body)
+                .bind(campaign)
+                .bind(now);
+        }
+        query.execute(batch.conn()).await?;
+    }
     Ok(())
 }
 
