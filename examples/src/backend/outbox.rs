@@ -366,6 +366,7 @@ enum Outcome {
 /// two; ends when none is left.
 async fn deliver_session(state: AppState, session: String) {
     let mut backoff = Duration::from_secs(1);
+    let mut emptied = false;
     loop {
         let last = lock(&state.outbox.last_send).get(&session).copied();
         if let Some(last) = last {
@@ -373,8 +374,12 @@ async fn deliver_session(state: AppState, session: String) {
         }
         let row = match claim(&state.store, &session).await {
             Ok(Some(row)) => row,
-            Ok(None) => break,
+            Ok(None) => {
+                emptied = true;
+                break;
+            }
             Err(error) => {
+                // the dispatcher's next poll (a second away) tries again
                 tracing::warn!(session, %error, "outbox: cannot take a row");
                 break;
             }
@@ -397,6 +402,11 @@ async fn deliver_session(state: AppState, session: String) {
         }
     }
     lock(&state.outbox.running).remove(&session);
+    if emptied {
+        // a send committed after the last claim found nothing was skipped by the dispatcher
+        // while this task still ran: have it look again now rather than at its next poll
+        state.outbox.wake();
+    }
 }
 
 /// Calls the server once.
