@@ -120,6 +120,39 @@ impl Harness {
         }
     }
 
+    /// The message sent with `client_id`, once the outbox has sent it or given up (not pending).
+    async fn settled(&self, conversation: &str, client_id: &str) -> Value {
+        let path = format!("/api/conversations/{conversation}/messages?session=main");
+        let page = self
+            .until(&path, |p| {
+                p["messages"].as_array().is_some_and(|ms| {
+                    ms.iter()
+                        .any(|m| m["clientId"] == client_id && m["status"] != "pending")
+                })
+            })
+            .await;
+        page["messages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["clientId"] == client_id)
+            .unwrap()
+            .clone()
+    }
+
+    /// The outbox row of the send with `client_id`, once it ended.
+    async fn delivery(&self, client_id: &str) -> Value {
+        self.until(
+            &format!("/api/messages/{client_id}/delivery?session=main"),
+            |d| {
+                d["state"]
+                    .as_str()
+                    .is_some_and(|s| s != "queued" && s != "sending")
+            },
+        )
+        .await
+    }
+
     /// Starts `main`, waits for the QR code, scans it, waits for connected.
     async fn connect(&self) {
         let (status, session) = self.post("/api/sessions/main/start", json!({})).await;
@@ -227,23 +260,30 @@ async fn a_sent_message_is_stored_then_delivered_then_read_and_pushed() {
     h.connect().await;
     let mut events = h.events("main").await;
     let (status, sent) = h.post("/api/messages", json!({"sessionName": "main", "phone": "+55 11 99999-9999", "message": "Seu pedido saiu"})).await;
-    assert_eq!(status, 201, "{sent}");
-    assert_eq!(sent["status"], "sent");
+    assert_eq!(status, 202, "answered once queued: {sent}");
+    assert_eq!(sent["status"], "pending");
     assert_eq!(sent["conversationId"], "5511999999999@c.us");
-    let id = sent["id"].as_str().unwrap().to_owned();
-    assert!(id.starts_with("true_5511999999999@c.us_3EB0"));
+    let client_id = sent["clientId"].as_str().unwrap().to_owned();
+    assert_eq!(sent["id"], client_id.as_str(), "no server id yet");
     let pending = next_event(&mut events, |e, _| e == "new-message").await;
     assert_eq!(
         pending["data"]["status"], "pending",
         "shown at once as pending"
     );
-    for expected in ["delivered", "read"] {
-        let update = next_event(&mut events, |e, d| {
-            e == "status-update" && d["data"]["status"] == expected
-        })
-        .await;
-        assert_eq!(update["data"]["id"], id.as_str());
-    }
+    let confirmed = next_event(&mut events, |e, d| {
+        e == "status-update" && d["data"]["clientId"] == client_id.as_str()
+    })
+    .await;
+    let id = confirmed["data"]["id"].as_str().unwrap().to_owned();
+    assert!(
+        id.starts_with("true_5511999999999@c.us_3EB0"),
+        "{confirmed}"
+    );
+    let update = next_event(&mut events, |e, d| {
+        e == "status-update" && d["data"]["status"] == "read"
+    })
+    .await;
+    assert_eq!(update["data"]["id"], id.as_str());
     let page = h
         .until(
             "/api/conversations/5511999999999@c.us/messages?session=main",
@@ -422,28 +462,39 @@ async fn a_failed_send_is_stored_failed_and_never_retried() {
     let (status, body) = h
         .post(
             "/api/messages",
-            json!({"sessionName": "main", "phone": "5511999999999", "message": "x"}),
+            json!({"sessionName": "main", "phone": "5511999999999", "message": "x", "clientId": "fails-500-01"}),
         )
         .await;
-    assert_eq!(status, 502, "{body}");
-    assert_eq!(body["stored"]["status"], "failed");
+    assert_eq!(status, 202, "{body}");
+    let stored = h.settled("5511999999999@c.us", "fails-500-01").await;
+    assert_eq!(stored["status"], "failed");
+    let delivery = h.delivery("fails-500-01").await;
+    assert_eq!(delivery["state"], "unknown", "{delivery}");
+    let reason = delivery["reason"].as_str().unwrap();
     assert!(
-        body["message"]
-            .as_str()
-            .unwrap()
-            .contains("Erro ao enviar a mensagem."),
-        "the server's own reason reaches the person: {body}"
+        reason.contains("unknown outcome: not resent")
+            && reason.contains("Erro ao enviar a mensagem."),
+        "the server's own reason is kept: {delivery}"
     );
     let (status, _) = h
         .post(
             "/api/messages",
-            json!({"sessionName": "main", "phone": "5511999999999", "message": "y"}),
+            json!({"sessionName": "main", "phone": "5511999999999", "message": "y", "clientId": "works-after-01"}),
         )
         .await;
-    assert_eq!(
-        status, 201,
+    assert_eq!(status, 202);
+    let next = h.settled("5511999999999@c.us", "works-after-01").await;
+    assert_ne!(
+        next["status"], "failed",
         "only the one send failed: the backend did not retry it"
     );
+    let xs = h
+        .sim()
+        .messages("main")
+        .into_iter()
+        .filter(|m| m["body"] == "x")
+        .count();
+    assert_eq!(xs, 0, "the failed send was not sent again");
 }
 
 #[tokio::test]
@@ -596,9 +647,14 @@ async fn reordered_acks_never_move_a_status_backwards() {
             json!({"sessionName": "main", "phone": "5511999999999", "message": "fora de ordem"}),
         )
         .await;
-    assert_eq!(status, 201, "{sent}");
-    let id = sent["id"].as_str().unwrap().to_owned();
-    let mut seen = Vec::new();
+    assert_eq!(status, 202, "{sent}");
+    let client_id = sent["clientId"].as_str().unwrap().to_owned();
+    let confirmed = next_event(&mut events, |e, d| {
+        e == "status-update" && d["data"]["clientId"] == client_id.as_str()
+    })
+    .await;
+    let id = confirmed["data"]["id"].as_str().unwrap().to_owned();
+    let mut seen = vec![confirmed["data"]["status"].as_str().unwrap().to_owned()];
     while seen.last().map(String::as_str) != Some("read") {
         let update = next_event(&mut events, |e, d| {
             e == "status-update" && d["data"]["id"] == id.as_str()
@@ -636,11 +692,15 @@ async fn a_send_that_fails_after_delivery_is_not_sent_again() {
     let (status, body) = h
         .post(
             "/api/messages",
-            json!({"sessionName": "main", "phone": "5511999999999", "message": "só uma vez"}),
+            json!({"sessionName": "main", "phone": "5511999999999", "message": "só uma vez", "clientId": "only-once-001"}),
         )
         .await;
-    assert_eq!(status, 502, "{body}");
-    assert_eq!(body["stored"]["status"], "failed");
+    assert_eq!(status, 202, "{body}");
+    let delivery = h.delivery("only-once-001").await;
+    assert_eq!(
+        delivery["state"], "unknown",
+        "a 502 is no proof either way: {delivery}"
+    );
     let copies = h
         .sim()
         .messages("main")
@@ -665,10 +725,9 @@ async fn a_message_keeps_its_client_id_from_the_page_to_the_server_id() {
             json!({"sessionName": "main", "phone": "5511999999999", "message": "um id só", "clientId": client_id}),
         )
         .await;
-    assert_eq!(status, 201, "{sent}");
+    assert_eq!(status, 202, "{sent}");
     assert_eq!(sent["clientId"], client_id);
-    let server_id = sent["id"].as_str().unwrap().to_owned();
-    assert!(server_id.starts_with("true_5511999999999@c.us_"), "{sent}");
+    assert_eq!(sent["id"], client_id);
     let pending = next_event(&mut events, |e, _| e == "new-message").await;
     assert_eq!(pending["session"], "main");
     assert_eq!(
@@ -681,10 +740,14 @@ async fn a_message_keeps_its_client_id_from_the_page_to_the_server_id() {
         "shown at once under the client's id: {pending}"
     );
     let confirmed = next_event(&mut events, |e, d| {
-        e == "status-update" && d["data"]["id"] == server_id.as_str()
+        e == "status-update" && d["data"]["clientId"] == client_id
     })
     .await;
-    assert_eq!(confirmed["data"]["clientId"], client_id, "{confirmed}");
+    let server_id = confirmed["data"]["id"].as_str().unwrap().to_owned();
+    assert!(
+        server_id.starts_with("true_5511999999999@c.us_"),
+        "{confirmed}"
+    );
     assert_eq!(confirmed["data"]["conversationId"], "5511999999999@c.us");
     let page = h
         .until(
@@ -756,20 +819,24 @@ async fn a_failed_send_quotes_the_server_s_reason_once() {
             json!({"sessionName": "main", "phone": "5511900009999", "message": "ninguém", "clientId": "failed-0001"}),
         )
         .await;
-    assert_eq!(status, 502, "{body}");
-    assert_eq!(body["error"], "send_failed");
-    let reason = body["reason"].as_str().unwrap();
+    assert_eq!(status, 202, "{body}");
+    let delivery = h.delivery("failed-0001").await;
+    assert_eq!(
+        delivery["state"], "failed",
+        "a 400 is a refusal: {delivery}"
+    );
+    let reason = delivery["reason"].as_str().unwrap();
     assert_eq!(
         reason.matches("O número 5511900009999 não existe.").count(),
         1,
         "the server's message, once: {reason}"
     );
-    assert_eq!(body["message"], reason);
-    assert_eq!(body["stored"]["status"], "failed");
+    let stored = h.settled("5511900009999@c.us", "failed-0001").await;
+    assert_eq!(stored["status"], "failed");
     assert_eq!(
-        (&body["stored"]["id"], &body["stored"]["clientId"]),
+        (&stored["id"], &stored["clientId"]),
         (&json!("failed-0001"), &json!("failed-0001")),
-        "a failed send keeps the client's id: {body}"
+        "a failed send keeps the client's id: {stored}"
     );
 }
 
@@ -912,15 +979,20 @@ async fn a_file_is_sent_once_and_stored_as_a_document_with_its_name_and_size() {
         .unwrap();
     let status = answer.status().as_u16();
     let sent: Value = answer.json().await.unwrap();
-    assert_eq!(status, 201, "{sent}");
-    assert_eq!(sent["id"], "true_5511999999999@c.us_3EB05E6F7A8B9C0D1E2F3A");
+    assert_eq!(status, 202, "{sent}");
     assert_eq!(sent["clientId"], "file-0001-abcd");
     assert_eq!(sent["messageType"], "document");
     assert_eq!(sent["fileName"], "nota.pdf");
     assert_eq!(sent["fileSize"], pdf.len());
     assert_eq!(sent["mimeType"], "application/pdf");
     assert_eq!(sent["content"], "Segue a nota");
-    assert_eq!(sent["status"], "sent");
+    assert_eq!(sent["status"], "pending");
+    let stored = h.settled("5511999999999@c.us", "file-0001-abcd").await;
+    assert_eq!(
+        stored["id"],
+        "true_5511999999999@c.us_3EB05E6F7A8B9C0D1E2F3A"
+    );
+    assert_eq!(stored["status"], "sent");
 
     // what reached the server: one send-file with the file as a data URL, its name and caption
     let requests = server.received_requests().await.unwrap();
@@ -1028,9 +1100,10 @@ async fn a_picture_sent_through_the_backend_reaches_the_simulator_as_an_image() 
         .unwrap();
     let status = answer.status().as_u16();
     let sent: Value = answer.json().await.unwrap();
-    assert_eq!(status, 201, "{sent}");
+    assert_eq!(status, 202, "{sent}");
     assert_eq!(sent["messageType"], "image");
     assert_eq!(sent["clientId"], "picture-0001");
+    let stored = h.settled("5511999999999@c.us", "picture-0001").await;
     let pending = next_event(&mut events, |e, _| e == "new-message").await;
     assert_eq!(pending["data"]["fileName"], "recibo.png", "{pending}");
     assert_eq!(pending["data"]["fileSize"], png.len());
@@ -1044,7 +1117,7 @@ async fn a_picture_sent_through_the_backend_reaches_the_simulator_as_an_image() 
     assert_eq!(copies[0]["type"], "image");
     assert_eq!(copies[0]["mimetype"], "image/png");
     assert_eq!(copies[0]["caption"], "o recibo");
-    assert_eq!(copies[0]["id"], sent["id"]);
+    assert_eq!(copies[0]["id"], stored["id"]);
     // the form-only route refuses JSON
     let (status, body) = h
         .post(
@@ -1147,7 +1220,8 @@ async fn two_sends_with_one_client_id_at_once_send_one_message() {
     );
     let mut statuses = [first.0, second.0];
     statuses.sort_unstable();
-    assert_eq!(statuses, [201, 409], "{first:?} {second:?}");
+    assert_eq!(statuses, [202, 409], "{first:?} {second:?}");
+    h.settled("5511999999999@c.us", "double-click-01").await;
     let copies = h
         .sim()
         .messages("main")

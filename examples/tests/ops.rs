@@ -358,7 +358,7 @@ async fn metrics_are_served_only_with_the_token_and_count_webhooks_stores_and_se
         json!({"sessionName": "main", "phone": "+55 11 99999-9999", "message": "Olá"}),
     )
     .await;
-    assert_eq!(status, 201, "{sent}");
+    assert_eq!(status, 202, "queued: {sent}");
     // refusals: a wrong secret, a body that is not JSON
     let hook = format!("{base}/webhook/main");
     let wrong = http
@@ -457,7 +457,7 @@ async fn metrics_are_served_only_with_the_token_and_count_webhooks_stores_and_se
             &[
                 ("method", "POST"),
                 ("route", "/api/messages"),
-                ("status", "201")
+                ("status", "202")
             ]
         ),
         1.0,

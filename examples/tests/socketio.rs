@@ -102,8 +102,11 @@ async fn the_official_socket_io_client_joins_sends_and_receives() {
         .find(|l| l["kind"] == "send-ack")
         .expect("send acknowledged");
     assert_eq!(sent["data"]["ok"], true, "{sent}");
-    let id = sent["data"]["message"]["id"].as_str().unwrap();
-    assert!(id.starts_with("true_5511999999999@c.us_"));
+    // acknowledged once queued: the message pending under its client id
+    let message = &sent["data"]["message"];
+    assert_eq!(message["status"], "pending", "{sent}");
+    let client_id = message["clientId"].as_str().unwrap();
+    assert_eq!(message["id"], client_id);
     assert!(
         lines
             .iter()
@@ -112,12 +115,21 @@ async fn the_official_socket_io_client_joins_sends_and_receives() {
     );
     let statuses: Vec<&str> = lines
         .iter()
-        .filter(|l| l["kind"] == "status-update" && l["data"]["data"]["id"] == id)
+        .filter(|l| l["kind"] == "status-update" && l["data"]["data"]["clientId"] == client_id)
         .filter_map(|l| l["data"]["data"]["status"].as_str())
         .collect();
     assert!(
         statuses.contains(&"delivered") && statuses.last() == Some(&"read"),
         "{statuses:?}"
+    );
+    let sent_id = lines
+        .iter()
+        .find(|l| l["kind"] == "status-update" && l["data"]["data"]["clientId"] == client_id)
+        .and_then(|l| l["data"]["data"]["id"].as_str())
+        .unwrap();
+    assert!(
+        sent_id.starts_with("true_5511999999999@c.us_"),
+        "the server's id: {sent_id}"
     );
 
     // without a valid token the socket is refused

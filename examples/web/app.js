@@ -14,7 +14,10 @@ import { $ } from './js/dom.js';
 import { closeEvents, connectEvents } from './js/events.js';
 import { SESSION_KEY, TOKEN_KEY, state } from './js/state.js';
 import { attachFile, clearAttachment } from './js/views/attachment.js';
-import { autosize, retrySend, submitComposer } from './js/views/composer.js';
+import { onCampaignProgress, refreshCampaign, submitCampaign } from './js/views/campaign.js';
+import {
+  autosize, explainFailure, retrySend, submitComposer,
+} from './js/views/composer.js';
 import {
   markRead, refreshConversations, renderConversations, startNewChat,
 } from './js/views/conversations.js';
@@ -87,12 +90,14 @@ const liveHandlers = {
     refreshConversations();
     refreshSession();
     if (state.open) reloadNewest();
+    refreshCampaign();
   },
   refused: refreshSession,
   other: onOtherSessionPush,
   'new-message': onNewMessage,
   'status-update': onStatusUpdate,
   'session-status': onSessionPush,
+  'campaign-progress': onCampaignProgress,
 };
 
 async function selectSession(name) {
@@ -108,7 +113,9 @@ async function selectSession(name) {
 }
 
 function init() {
-  Object.assign(actions, { openConversation, selectSession, retry: retrySend });
+  Object.assign(actions, {
+    openConversation, selectSession, retry: retrySend, sendFailed: explainFailure,
+  });
   onUnauthorized(signOut);
   initSearch(() => showView('chats'));
   initAnalytics();
@@ -116,6 +123,7 @@ function init() {
   document.body.dataset.view = state.view;
 
   $('login-form').addEventListener('submit', (event) => logIn(event, start));
+  $('campaign-form').addEventListener('submit', submitCampaign);
   $('logout').addEventListener('click', () => signOut('You signed out.'));
   $('session-form').addEventListener('submit', (event) => {
     event.preventDefault();

@@ -1189,3 +1189,37 @@ async fn a_send_without_an_answer_is_retried_under_the_same_id_and_sent_once() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_campaign_is_queued_from_the_console_and_its_progress_shown() {
+    with_console(WIDE.0, WIDE.1, |console| async move {
+        console.connect().await;
+        console.click("#campaign summary").await;
+        console.wait_visible("#campaign-recipients").await;
+        // a bad number refuses the whole campaign: nothing queued
+        console
+            .type_into("#campaign-recipients", "+55 11 98888-0001\n12ab")
+            .await;
+        console.type_into("#campaign-text", "Oferta da semana").await;
+        console.click("#campaign-send").await;
+        console.wait_text("#campaign-error", "recipient 1").await;
+        console
+            .js(
+                "document.getElementById('campaign-recipients').value = '+55 11 98888-0001\\n+55 11 98888-0002';",
+                vec![],
+            )
+            .await;
+        console.click("#campaign-send").await;
+        console
+            .wait_text("#campaign-progress", "2 of 2 sent — done")
+            .await;
+        let sent = console
+            .sim
+            .messages("main")
+            .into_iter()
+            .filter(|m| m["body"] == json!("Oferta da semana"))
+            .count();
+        assert_eq!(sent, 2, "each number once");
+    })
+    .await;
+}

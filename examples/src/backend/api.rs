@@ -5,8 +5,8 @@ use axum::Router;
 
 use super::error::ApiError;
 use super::{
-    analytics, auth, conversations, events, health, messages, search, sessions, static_files,
-    AppState,
+    analytics, auth, campaigns, conversations, events, health, messages, search, sessions,
+    static_files, AppState,
 };
 
 /// Every route but the webhook receiver's.
@@ -17,6 +17,7 @@ pub(super) fn routes() -> Router<AppState> {
         .merge(auth::routes())
         .merge(sessions::routes())
         .merge(messages::routes())
+        .merge(campaigns::routes())
         .merge(conversations::routes())
         .merge(events::routes())
         .merge(search::routes())

@@ -42,6 +42,8 @@ pub enum Push {
     /// `session-status` too, from the self-healing: the [`Session`] with a `healing` field (what
     /// the healer did and will do, [`Healing`]).
     SessionHealing(Session, Box<Healing>),
+    /// `campaign-progress`: a campaign's counts after one of its sends ended.
+    CampaignProgress(Box<super::campaigns::Progress>),
 }
 
 /// The data of a `status-update` push: one shape for every cause (an ack, the send's answer, a
@@ -84,13 +86,14 @@ impl Push {
         Self::StatusUpdate(StatusUpdate::from(message))
     }
 
-    /// The event name: `new-message`, `status-update` or `session-status`.
+    /// The event name: `new-message`, `status-update`, `session-status` or `campaign-progress`.
     #[must_use]
     pub fn event(&self) -> &'static str {
         match self {
             Self::NewMessage(_) => "new-message",
             Self::StatusUpdate(_) => "status-update",
             Self::SessionStatus(_) | Self::SessionHealing(..) => "session-status",
+            Self::CampaignProgress(_) => "campaign-progress",
         }
     }
 
@@ -102,6 +105,7 @@ impl Push {
             Self::NewMessage(message) => serde_json::to_value(message),
             Self::StatusUpdate(update) => serde_json::to_value(update),
             Self::SessionStatus(state) => serde_json::to_value(state),
+            Self::CampaignProgress(progress) => serde_json::to_value(progress),
             Self::SessionHealing(state, healing) => {
                 serde_json::to_value(state).and_then(|mut value| {
                     if let Some(object) = value.as_object_mut() {

@@ -1,25 +1,26 @@
 //! Sending: `POST /api/messages` (a text as JSON, or a file as `multipart/form-data`, also at
 //! `POST /api/messages/file`) and the socket.io `send-message` event. Each send is checked,
-//! stored `pending` under the client's id (pushed at once), sent to WPPConnect Server exactly
-//! once (a file to `send-file`, as a data URL), then stored `sent` under the server's id or
-//! `failed`; the client id stays with the message throughout.
+//! committed `pending` under the client's id with its row of the [`outbox`] (one
+//! transaction), pushed, and answered 202 at once; the outbox worker sends it to WPPConnect
+//! Server exactly once (a file to `send-file`, as a data URL), then stores it `sent` under the
+//! server's id or `failed`, and pushes a `status-update`; the client id stays with the message
+//! throughout.
 
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Request, State};
+use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Path, Request, State};
 use axum::http::{header, StatusCode};
-use axum::routing::post;
+use axum::routing::{get, post};
 use axum::{Json, Router};
+use base64::Engine as _;
 use serde::Deserialize;
-use wppconnect_client::message::{Receipts, SendRequest};
-use wppconnect_client::File;
 use wppconnect_models::domain::{self, ClientId, MessageStatus};
-use wppconnect_models::message::{SendFile, SendMessage};
 use wppconnect_models::{MessageType, PhoneNumber, SessionName};
 
 use super::auth::AuthUser;
-use super::error::{ApiError, ApiJson};
+use super::error::{ApiError, ApiJson, ApiQuery};
 use super::events::Push;
 use super::input;
+use super::outbox::{self, Payload};
 use super::AppState;
 
 /// The largest request `POST /api/messages` reads (a file and its fields): 16 MiB, WhatsApp's
@@ -37,6 +38,29 @@ pub(super) fn routes() -> Router<AppState> {
             "/api/messages/file",
             post(send_file).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
         )
+        .route("/api/messages/{client_id}/delivery", get(delivery))
+}
+
+#[derive(Debug, Deserialize)]
+struct DeliveryQuery {
+    session: String,
+}
+
+/// `GET /api/messages/{clientId}/delivery?session=`: the send's outbox row (`state`: `queued`,
+/// `sending`, `sent`, `failed`, `unknown`; `reason`; `messageId`), 404 when this backend never
+/// queued it.
+async fn delivery(
+    State(state): State<AppState>,
+    _user: AuthUser,
+    Path(client_id): Path<String>,
+    ApiQuery(query): ApiQuery<DeliveryQuery>,
+) -> Result<Json<outbox::Entry>, ApiError> {
+    let session = input::session_name(&query.session)?;
+    let client_id = input::client_id(Some(&client_id))?;
+    outbox::entry(&state.store, session.as_str(), client_id.as_str())
+        .await?
+        .map(Json)
+        .ok_or_else(|| ApiError::NotFound(format!("no send {client_id} in session {session}")))
 }
 
 /// A text to send (JSON body of `POST /api/messages`, socket.io `send-message`).
@@ -185,8 +209,8 @@ impl SendFileRequest {
     }
 }
 
-/// `POST /api/messages`: a JSON text send or a multipart file send, answered 201 with the
-/// stored message.
+/// `POST /api/messages`: a JSON text send or a multipart file send, answered 202 with the
+/// pending message (its outcome comes as a `status-update` push).
 async fn send_message(
     State(state): State<AppState>,
     _user: AuthUser,
@@ -211,7 +235,7 @@ async fn send_message(
         body.check()?
     };
     let stored = send_and_store(&state, checked).await?;
-    Ok((StatusCode::CREATED, Json(stored)))
+    Ok((StatusCode::ACCEPTED, Json(stored)))
 }
 
 /// `POST /api/messages/file`: the multipart file send of `POST /api/messages` on a route of its
@@ -224,10 +248,10 @@ async fn send_file(
     let form = form.map_err(|e| ApiError::BadRequest(e.body_text()))?;
     let checked = SendFileRequest::read(form).await?.check()?;
     let stored = send_and_store(&state, checked).await?;
-    Ok((StatusCode::CREATED, Json(stored)))
+    Ok((StatusCode::ACCEPTED, Json(stored)))
 }
 
-/// A text send from socket.io or an automatic reply: checked, stored, sent once.
+/// A text send from socket.io or an automatic reply: checked, queued (sent once by the outbox).
 pub(super) async fn send_text(
     state: &AppState,
     request: SendMessageRequest,
@@ -245,8 +269,9 @@ fn file_type(mime: &str) -> MessageType {
     }
 }
 
-/// Stores the message as pending (pushed at once), sends it exactly once, and records sent or
-/// failed. A client id sent before is answered 409 with that message, and nothing is sent.
+/// Commits the message as pending with its outbox row (one transaction), pushes it, and wakes
+/// the outbox worker, which sends it exactly once. Returns the pending message. A client id sent
+/// before is answered 409 with that message, and nothing is queued.
 async fn send_and_store(state: &AppState, send: Checked) -> Result<domain::Message, ApiError> {
     let Checked {
         session: name,
@@ -284,7 +309,7 @@ async fn send_and_store(state: &AppState, send: Checked) -> Result<domain::Messa
         location: None,
     };
     // checked (and built) before anything is stored: a refusal stores nothing
-    let send = match outgoing {
+    let payload = match outgoing {
         Outgoing::Text { text, quoted } => {
             let mut request = session.send_message(phone.digits(), text.clone());
             if let Some(quoted) = &quoted {
@@ -293,7 +318,7 @@ async fn send_and_store(state: &AppState, send: Checked) -> Result<domain::Messa
             let body = request.into_body()?;
             pending.content = text;
             pending.quoted_message = quoted;
-            Sending::Text(body)
+            Payload::Text { body }
         }
         Outgoing::File {
             caption,
@@ -307,84 +332,55 @@ async fn send_and_store(state: &AppState, send: Checked) -> Result<domain::Messa
             pending.file_name = Some(file_name.clone());
             pending.mime_type = Some(mime.clone());
             // The file goes as the data URL the server's `send-file` reads in JSON (`base64`),
-            // not as a multipart upload (`File::upload`): the server reads both, but the
-            // simulator the backend starts without WPPCONNECT_URL reads no multipart form, and
-            // the upload is in memory here already. With a real server only, `File::upload(
-            // Upload::bytes(bytes, name).mime(mime))` sends it as itself (a third fewer bytes).
-            let file = File::bytes(bytes.to_vec(), mime);
-            let mut request = session.send_file(phone.digits(), file).filename(file_name);
-            if let Some(caption) = caption {
-                request = request.caption(caption);
+            // not as a multipart upload: the server reads both, but the simulator the backend
+            // starts without WPPCONNECT_URL reads no multipart form. The outbox keeps its bytes
+            // (base64) until it is sent.
+            Payload::File {
+                caption,
+                file_name,
+                mime,
+                base64: base64::engine::general_purpose::STANDARD.encode(&bytes),
             }
-            Sending::File(Box::new(request))
         }
     };
-    let (pending, new) = match state.store.insert_message(name.as_str(), &pending).await {
-        Ok(inserted) => inserted,
-        // a concurrent request with the same client id stored it (and maybe sent it) first
-        Err(error) if error.is_unique_violation() => {
-            return match state
-                .store
-                .message_by_client_id(name.as_str(), client_id.as_str())
-                .await?
-            {
-                Some(earlier) => Err(ApiError::Duplicate(Box::new(earlier))),
-                None => Err(error.into()),
-            };
+    let mut batch = state.store.begin().await?;
+    let queued = outbox::enqueue(
+        &mut batch,
+        name.as_str(),
+        phone.digits(),
+        &pending,
+        &payload,
+        None,
+    )
+    .await;
+    // the batch is consumed here: rolled back (and its connection given back) before the
+    // lookup of a duplicate below
+    let queued = match (queued, batch) {
+        (Ok(true), batch) => {
+            batch.commit().await?;
+            true
         }
-        Err(error) => return Err(error.into()),
+        // a concurrent request with the same client id stored it first (and the outbox may
+        // have sent it already, so that its id is the server's and only the client id clashes)
+        (Ok(false), _) => false,
+        (Err(error), _) if error.is_unique_violation() => false,
+        (Err(error), _) => return Err(error.into()),
     };
-    if !new {
-        // a concurrent request with the same client id stored it first
-        return Err(ApiError::Duplicate(Box::new(pending)));
+    if !queued {
+        return match state
+            .store
+            .message_by_client_id(name.as_str(), client_id.as_str())
+            .await?
+        {
+            Some(earlier) => Err(ApiError::Duplicate(Box::new(earlier))),
+            None => Err(ApiError::BadRequest(
+                "a message with this id is stored already".to_owned(),
+            )),
+        };
     }
     state
         .realtime
         .push(name.as_str(), &Push::new_message(pending.clone()));
-    let server_id = match send {
-        Sending::Text(body) => session
-            .send_message_body(&body)
-            .await
-            .map(|sent| sent.first().map(|m| m.id.as_str().to_owned())),
-        Sending::File(request) => (*request)
-            .await
-            .map(|receipts| receipts.first().map(|r| r.id.as_str().to_owned())),
-    };
-    match server_id {
-        Ok(server_id) => {
-            let server_id = server_id.unwrap_or_else(|| pending.id.clone());
-            let stored = state
-                .store
-                .confirm_sent(name.as_str(), &pending.id, &server_id)
-                .await?
-                .unwrap_or(pending);
-            state
-                .realtime
-                .push(name.as_str(), &Push::status_of(&stored));
-            Ok(stored)
-        }
-        Err(error) => {
-            let stored = state
-                .store
-                .mark_failed(name.as_str(), &pending.id)
-                .await?
-                .unwrap_or(domain::Message {
-                    status: MessageStatus::Failed,
-                    ..pending
-                });
-            state
-                .realtime
-                .push(name.as_str(), &Push::status_of(&stored));
-            Err(ApiError::SendFailed {
-                cause: Box::new(error.into()),
-                stored: Box::new(stored),
-            })
-        }
-    }
-}
-
-/// A send, built and checked, waiting to go.
-enum Sending {
-    Text(SendMessage),
-    File(Box<SendRequest<SendFile, Receipts>>),
+    state.outbox.wake();
+    Ok(pending)
 }

@@ -193,6 +193,10 @@ fn describe() {
         "Time of a call to WPPConnect Server, retries included, by route template."
     );
     describe_gauge!(
+        "backend_outbox_depth",
+        "Sends committed to the outbox and not finished (queued or being sent), at each scrape."
+    );
+    describe_gauge!(
         "backend_sessions",
         "Stored sessions by status, counted at each scrape."
     );
@@ -234,6 +238,7 @@ async fn scrape(State(state): State<AppState>, headers: HeaderMap) -> Response {
     };
     count_sessions(&state).await;
     super::heal::count_states(&state);
+    super::outbox::count_depth(&state).await;
     (
         StatusCode::OK,
         [(

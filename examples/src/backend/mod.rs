@@ -8,6 +8,7 @@ mod analytics;
 mod api;
 pub mod auth;
 pub mod autoreply;
+pub mod campaigns;
 mod conversations;
 pub mod error;
 pub mod events;
@@ -18,6 +19,7 @@ pub mod ingest;
 mod input;
 pub mod messages;
 pub mod metrics;
+pub mod outbox;
 mod recover;
 mod redact;
 pub mod relay;
@@ -58,6 +60,8 @@ pub struct AppState {
     pub auth: Auth,
     /// Real-time push.
     pub realtime: Realtime,
+    /// The durable outbox of sends (its pace, its worker's wake-up).
+    pub outbox: Arc<outbox::Outbox>,
     inner: Arc<Settings>,
     health: Arc<health::HealthCache>,
     metrics: Arc<metrics::Metrics>,
@@ -109,6 +113,7 @@ impl AppState {
             store,
             auth,
             realtime: Realtime::default(),
+            outbox: Arc::default(),
             inner: Arc::new(Settings {
                 public_url: public_url.trim_end_matches('/').to_owned(),
                 webhook_secret: webhook_secret.to_owned(),
@@ -176,6 +181,16 @@ impl AppState {
     pub fn with_health_cache_period(self, period: Duration) -> Self {
         Self {
             health: Arc::new(health::HealthCache::new(period)),
+            ..self
+        }
+    }
+
+    /// Waits at least `pace` between two sends of one session (default
+    /// [`outbox::DEFAULT_PACE`]).
+    #[must_use]
+    pub fn with_send_pace(self, pace: Duration) -> Self {
+        Self {
+            outbox: Arc::new(outbox::Outbox::new(pace)),
             ..self
         }
     }
@@ -257,6 +272,7 @@ pub fn app(state: AppState) -> Router {
     autoreply::start(&state, &hub);
     recover::spawn(state.clone(), ingest);
     relay::spawn(&state);
+    outbox::spawn(state.clone());
     let socket_io = socket::layer(&state);
     api::routes()
         .merge(autoreply::routes())
@@ -330,6 +346,8 @@ pub struct Parts {
     pub fanout: Option<fanout::Settings>,
     /// Where the event log goes (NATS JetStream) and how webhooks are retried.
     pub relay: relay::RelaySettings,
+    /// The pause between two sends of one session; `None`: [`outbox::DEFAULT_PACE`].
+    pub send_pace: Option<Duration>,
 }
 
 impl Parts {
@@ -351,6 +369,7 @@ impl Parts {
             autoreply: None,
             fanout: None,
             relay: relay::RelaySettings::default(),
+            send_pace: None,
         }
     }
 }
@@ -418,6 +437,13 @@ impl Backend {
             state.realtime.fan_out(settings);
         }
         state = state.with_relay(parts.relay);
+        if let Some(pace) = parts.send_pace {
+            state = state.with_send_pace(pace);
+        }
+        // before the start-up catch-up can bring the server's proof of them
+        outbox::recover(&state.store)
+            .await
+            .map_err(std::io::Error::other)?;
         Ok(Self {
             listener,
             addr,
@@ -608,6 +634,10 @@ pub struct Config {
         default_value_t = 5
     )]
     pub autoreply_loop_limit: u32,
+    /// The pause between two sends of one session (the outbox delivers a session's sends one at
+    /// a time): `250ms`, `2s`; `0` sends as fast as the server answers.
+    #[arg(long, env = "SEND_PACE", value_name = "DURATION", default_value = "250ms", value_parser = heal::parse_duration)]
+    pub send_pace: Duration,
     /// How long a webhook waits for its event to be committed before it is answered 503, so
     /// that the server knows it was not stored: seconds (`10`, `2.5`) or with a unit (`500ms`,
     /// `10s`), more than 0.
@@ -710,6 +740,7 @@ impl fmt::Debug for Config {
             .field("webhook_retry_backoff", &self.webhook_retry_backoff)
             .field("webhook_max_failures", &self.webhook_max_failures)
             .field("event_log_retention", &self.event_log_retention)
+            .field("send_pace", &self.send_pace)
             .field("log_format", &self.log_format)
             .field("command", &self.command)
             .finish()
@@ -961,6 +992,7 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error + Send 
         }),
         fanout: config.fanout()?,
         relay: config.relay_settings(),
+        send_pace: Some(config.send_pace),
         ..Parts::new(
             servers.first().client().clone(),
             store,

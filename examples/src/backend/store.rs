@@ -682,6 +682,12 @@ impl Batch<'_> {
         Ok(self.tx.commit().await?)
     }
 
+    /// The batch's connection, for the statements of other modules inside its transaction (the
+    /// outbox's rows commit with their pending messages).
+    pub(super) fn conn(&mut self) -> &mut SqliteConnection {
+        &mut self.tx
+    }
+
     /// Inserts a message unless its id is already stored, applies an early ack and updates the
     /// conversation. Returns the message as stored when it is new, `None` when it was there.
     ///

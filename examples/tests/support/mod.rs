@@ -251,6 +251,7 @@ impl Backend {
             "WEBHOOK_RETRY_BACKOFF",
             "WEBHOOK_MAX_FAILURES",
             "EVENT_LOG_RETENTION",
+            "SEND_PACE",
         ] {
             command.env_remove(name);
         }

@@ -9,4 +9,9 @@ export const actions = {
   selectSession: (name) => {},
   /** Sends a failed message again, as a new message. */
   retry: (message) => {},
+  /**
+   * A send of this page failed after it was queued (the backend answers 202 at once; the outbox
+   * pushes the outcome): says why.
+   */
+  sendFailed: (message) => {},
 };

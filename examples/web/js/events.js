@@ -5,7 +5,7 @@ import { $ } from './dom.js';
 import { state } from './state.js';
 
 /** The push types the page follows. */
-const PUSHES = ['new-message', 'status-update', 'session-status'];
+const PUSHES = ['new-message', 'status-update', 'session-status', 'campaign-progress'];
 
 export function closeEvents() {
   if (state.events) state.events.close();

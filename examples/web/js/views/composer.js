@@ -111,6 +111,22 @@ async function post(message, phone) {
   }
 }
 
+/**
+ * A send the outbox could not make: shows why, from its delivery (`GET
+ * /api/messages/{clientId}/delivery`): the server's refusal, or an unknown outcome.
+ */
+export async function explainFailure(message) {
+  const session = state.session;
+  let reason = 'the server did not send it';
+  try {
+    const delivery = await api('GET', `/api/messages/${encodeURIComponent(message.clientId)}/delivery?session=${encodeURIComponent(session)}`);
+    if (delivery && typeof delivery.reason === 'string') reason = delivery.reason;
+  } catch {
+    // the reason stays generic
+  }
+  if (state.session === session) setError($('send-error'), `Not sent: ${reason}`);
+}
+
 /** The send answered with the stored message; `status` overrides its status (`failed`). */
 function settle(stored, clientId, status) {
   if (stored && typeof stored.id === 'string') {

@@ -107,9 +107,11 @@ export function onStatusUpdate(update) {
   const key = findKey(update);
   const message = key && state.messages.get(key);
   if (message) {
+    const was = message.status;
     if (update.id !== message.clientId) message.id = update.id;
     message.status = pushedStatus(message.status, update.status);
     renderMessage(message);
+    if (was !== 'failed' && message.status === 'failed' && message.clientId) actions.sendFailed(message);
   }
   scheduleConversationRefresh();
 }
