@@ -9,10 +9,10 @@ use serde_json::{json, Value};
 use wppconnect_models::domain;
 use wppconnect_models::SessionName;
 
-use super::auth::AuthUser;
 use super::error::{ApiError, ApiQuery};
 use super::input;
 use super::redact::redact;
+use super::roles::Caller;
 use super::store::Page;
 use super::AppState;
 
@@ -33,10 +33,19 @@ struct ConversationQuery {
 
 async fn conversations(
     State(state): State<AppState>,
-    _user: AuthUser,
+    caller: Caller,
     ApiQuery(query): ApiQuery<ConversationQuery>,
 ) -> Result<Json<Vec<domain::Conversation>>, ApiError> {
     let session = input::optional_session(query.session.as_deref())?;
+    if let (None, Some(granted)) = (&session, caller.granted()) {
+        // without a session, a non-admin's list is theirs: each granted session's, merged
+        let mut list = Vec::new();
+        for name in granted {
+            list.extend(state.store.conversations(Some(&name)).await?);
+        }
+        list.sort_by(|a, b| b.last_message_time.cmp(&a.last_message_time));
+        return Ok(Json(list));
+    }
     Ok(Json(
         state
             .store
@@ -47,15 +56,16 @@ async fn conversations(
 
 async fn messages(
     State(state): State<AppState>,
-    _user: AuthUser,
+    caller: Caller,
     Path(id): Path<String>,
     ApiQuery(query): ApiQuery<ConversationQuery>,
 ) -> Result<Json<Page>, ApiError> {
     let session = input::optional_session(query.session.as_deref())?;
+    let session = caller.one_session(session.as_ref().map(SessionName::as_str))?;
     let page = state
         .store
         .messages(
-            session.as_ref().map(SessionName::as_str),
+            session.as_deref(),
             &id,
             query.page.unwrap_or(1),
             query.limit.unwrap_or(50),
@@ -66,16 +76,13 @@ async fn messages(
 
 async fn mark_read(
     State(state): State<AppState>,
-    _user: AuthUser,
+    caller: Caller,
     Path(id): Path<String>,
     ApiQuery(query): ApiQuery<ConversationQuery>,
 ) -> Result<Json<Value>, ApiError> {
     let session = input::optional_session(query.session.as_deref())?;
-    if !state
-        .store
-        .mark_read(session.as_ref().map(SessionName::as_str), &id)
-        .await?
-    {
+    let session = caller.one_session(session.as_ref().map(SessionName::as_str))?;
+    if !state.store.mark_read(session.as_deref(), &id).await? {
         return Err(ApiError::NotFound(format!(
             "no conversation {}",
             input::shorten(&id, 100)
@@ -83,7 +90,7 @@ async fn mark_read(
     }
     if let Some(session) = &session {
         // best effort: the blue ticks on the contact's phone
-        if let Ok(handle) = state.client.session(session.as_str()) {
+        if let Ok(handle) = state.client.session(session) {
             if let Err(error) = handle.send_seen(&id).await {
                 let error = redact(&error.to_string());
                 tracing::debug!(%error, "send-seen failed");

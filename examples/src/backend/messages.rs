@@ -16,10 +16,10 @@ use wppconnect_models::domain::{self, ClientId, MessageStatus};
 use wppconnect_models::message::{SendFile, SendMessage};
 use wppconnect_models::{MessageType, PhoneNumber, SessionName};
 
-use super::auth::AuthUser;
 use super::error::{ApiError, ApiJson};
 use super::events::Push;
 use super::input;
+use super::roles::Caller;
 use super::AppState;
 
 /// The largest request `POST /api/messages` reads (a file and its fields): 16 MiB, WhatsApp's
@@ -172,7 +172,7 @@ impl SendFileRequest {
 /// stored message.
 async fn send_message(
     State(state): State<AppState>,
-    _user: AuthUser,
+    caller: Caller,
     request: Request,
 ) -> Result<(StatusCode, Json<domain::Message>), ApiError> {
     let multipart = request
@@ -193,6 +193,7 @@ async fn send_message(
         let ApiJson(body) = ApiJson::<SendMessageRequest>::from_request(request, &state).await?;
         body.check()?
     };
+    caller.check_send(checked.session.as_str())?;
     let stored = send_and_store(&state, checked).await?;
     Ok((StatusCode::CREATED, Json(stored)))
 }
@@ -201,11 +202,12 @@ async fn send_message(
 /// own (a body that is not a form is a 400).
 async fn send_file(
     State(state): State<AppState>,
-    _user: AuthUser,
+    caller: Caller,
     form: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<(StatusCode, Json<domain::Message>), ApiError> {
     let form = form.map_err(|e| ApiError::BadRequest(e.body_text()))?;
     let checked = SendFileRequest::read(form).await?.check()?;
+    caller.check_send(checked.session.as_str())?;
     let stored = send_and_store(&state, checked).await?;
     Ok((StatusCode::CREATED, Json(stored)))
 }
@@ -213,9 +215,12 @@ async fn send_file(
 /// A text send from socket.io: checked, stored, sent once.
 pub(super) async fn send_text(
     state: &AppState,
+    caller: &Caller,
     request: SendMessageRequest,
 ) -> Result<domain::Message, ApiError> {
-    send_and_store(state, request.check()?).await
+    let checked = request.check()?;
+    caller.check_send(checked.session.as_str())?;
+    send_and_store(state, checked).await
 }
 
 /// The message type a file is shown as, from its MIME type.

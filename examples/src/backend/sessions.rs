@@ -9,11 +9,11 @@ use serde::Deserialize;
 use wppconnect_models::domain::{self, SessionStatus};
 use wppconnect_models::SessionName;
 
-use super::auth::AuthUser;
 use super::error::ApiError;
 use super::events::Push;
 use super::input;
 use super::redact::redact;
+use super::roles::Caller;
 use super::AppState;
 
 /// How long a start waits for the first QR code (or pairing code) before answering without it.
@@ -32,10 +32,13 @@ pub(super) fn routes() -> Router<AppState> {
 
 async fn list_sessions(
     State(state): State<AppState>,
-    _user: AuthUser,
+    caller: Caller,
 ) -> Result<Json<Vec<serde_json::Value>>, ApiError> {
     let mut sessions = Vec::new();
     for name in state.store.session_names().await? {
+        if !caller.may_read(&name) {
+            continue;
+        }
         if let Some(session) = state.store.session(&name).await? {
             sessions.push(session);
         }
@@ -120,7 +123,7 @@ pub(super) async fn current_session(
 
 async fn get_session(
     State(state): State<AppState>,
-    _user: AuthUser,
+    _caller: Caller,
     Path(name): Path<String>,
 ) -> Result<Json<domain::Session>, ApiError> {
     let name = input::session_name(&name)?;
@@ -136,7 +139,7 @@ struct StartRequest {
 
 async fn start_session(
     State(state): State<AppState>,
-    _user: AuthUser,
+    _caller: Caller,
     Path(name): Path<String>,
     body: Bytes,
 ) -> Result<Json<domain::Session>, ApiError> {
@@ -195,7 +198,7 @@ async fn start_session(
 
 async fn logout_session(
     State(state): State<AppState>,
-    _user: AuthUser,
+    _caller: Caller,
     Path(name): Path<String>,
 ) -> Result<Json<domain::Session>, ApiError> {
     let name = input::session_name(&name)?;
