@@ -1,12 +1,12 @@
 -- Users with roles (issue 19): who may sign in, what they may do, and in which sessions.
 -- `role` is admin (everything), agent (read and send in granted sessions) or viewer (read only
--- in granted sessions). `tokens_after`: tokens issued (`iat`, Unix seconds) before it are
--- refused (set when the password changes). The SQLite and PostgreSQL twins differ in integer types only.
+-- in granted sessions). `token_version`: the version tokens carry (`ver`); a password change
+-- bumps it, so the tokens issued before stop working. The SQLite and PostgreSQL twins differ in integer types only.
 CREATE TABLE users (
     name TEXT PRIMARY KEY NOT NULL,
     password_hash TEXT NOT NULL,
     role TEXT NOT NULL CHECK (role IN ('admin', 'agent', 'viewer')),
-    tokens_after BIGINT NOT NULL DEFAULT 0,
+    token_version BIGINT NOT NULL DEFAULT 0,
     created_at BIGINT NOT NULL
 );
 

@@ -90,6 +90,10 @@ pub struct Claims {
     pub exp: i64,
     /// Issued at, Unix seconds.
     pub iat: i64,
+    /// The user's token version when it was issued: a password change bumps it, and the
+    /// tokens of an older version are refused.
+    #[serde(default)]
+    pub ver: i64,
 }
 
 /// Why a login was not answered with a token.
@@ -183,11 +187,12 @@ impl Auth {
             .acquire_owned()
             .await
             .map_err(|_| LoginError::Unavailable)?;
-        let hash = match self.store.get() {
-            Some(store) => super::users::password_hash(store, username)
+        let (hash, version) = match self.store.get() {
+            Some(store) => super::users::credentials(store, username)
                 .await
-                .map_err(|_| LoginError::Unavailable)?,
-            None => self.users.get(username).cloned(),
+                .map_err(|_| LoginError::Unavailable)?
+                .unzip(),
+            None => (self.users.get(username).cloned(), None),
         };
         let password = password.to_owned();
         let matches = tokio::task::spawn_blocking(move || {
@@ -212,6 +217,7 @@ impl Auth {
             sub: username.to_owned(),
             iat: now,
             exp: now + TOKEN_TTL_SECS,
+            ver: version.unwrap_or_default(),
         };
         encode(&Header::default(), &claims, &self.encoding).map_err(|_| LoginError::Unavailable)
     }
@@ -370,6 +376,7 @@ mod tests {
             sub: sub.to_owned(),
             iat: now,
             exp: now + exp_offset,
+            ver: 0,
         };
         encode(&Header::default(), &claims, &auth.encoding).unwrap()
     }

@@ -294,11 +294,11 @@ impl Caller {
             .auth
             .verify(token)
             .ok_or(ApiError::Unauthorized("invalid or expired token"))?;
-        let Some((access, tokens_after)) = users::access(&state.store, &claims.sub).await? else {
+        let Some((access, version)) = users::access(&state.store, &claims.sub).await? else {
             state.roles.forget(&claims.sub);
             return Err(ApiError::Unauthorized("invalid or expired token"));
         };
-        if claims.iat < tokens_after {
+        if claims.ver != version {
             return Err(ApiError::Unauthorized(
                 "the password changed since this token was issued",
             ));

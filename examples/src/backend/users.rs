@@ -41,14 +41,14 @@ pub struct User {
     pub sessions: Vec<String>,
 }
 
-/// The user's access and the time before which their tokens are refused (Unix seconds), or
-/// `None` for no such user.
+/// The user's access and token version (tokens of another version are refused), or `None`
+/// for no such user.
 ///
 /// # Errors
 /// [`StoreError`], also for a role the store should not hold.
 pub async fn access(store: &Store, name: &str) -> Result<Option<(Access, i64)>, StoreError> {
     let rows = sqlx::query(
-        "SELECT u.role, u.tokens_after, g.session FROM users AS u \
+        "SELECT u.role, u.token_version, g.session FROM users AS u \
          LEFT JOIN user_sessions AS g ON g.user_name = u.name WHERE u.name = $1",
     )
     .bind(name)
@@ -58,14 +58,14 @@ pub async fn access(store: &Store, name: &str) -> Result<Option<(Access, i64)>, 
         return Ok(None);
     };
     let role = role_of(&first.try_get::<String, _>("role")?)?;
-    let tokens_after: i64 = first.try_get("tokens_after")?;
+    let token_version: i64 = first.try_get("token_version")?;
     let mut sessions = HashSet::new();
     for row in &rows {
         if let Some(session) = row.try_get::<Option<String>, _>("session")? {
             sessions.insert(session);
         }
     }
-    Ok(Some((Access { role, sessions }, tokens_after)))
+    Ok(Some((Access { role, sessions }, token_version)))
 }
 
 fn role_of(name: &str) -> Result<Role, StoreError> {
@@ -76,16 +76,20 @@ fn role_of(name: &str) -> Result<Role, StoreError> {
     })
 }
 
-/// The password hash of a user, `None` for no such user.
+/// The password hash and token version of a user, `None` for no such user.
 ///
 /// # Errors
 /// [`StoreError`].
-pub async fn password_hash(store: &Store, name: &str) -> Result<Option<String>, StoreError> {
-    let row = sqlx::query("SELECT password_hash FROM users WHERE name = $1")
+pub async fn credentials(store: &Store, name: &str) -> Result<Option<(String, i64)>, StoreError> {
+    let row = sqlx::query("SELECT password_hash, token_version FROM users WHERE name = $1")
         .bind(name)
         .fetch_optional(store.pool())
         .await?;
-    Ok(row.map(|row| row.try_get("password_hash")).transpose()?)
+    Ok(row
+        .map(|row| {
+            Ok::<_, sqlx::Error>((row.try_get("password_hash")?, row.try_get("token_version")?))
+        })
+        .transpose()?)
 }
 
 /// How many users the store holds.
@@ -107,7 +111,7 @@ pub async fn count(store: &Store) -> Result<i64, StoreError> {
 pub async fn seed(store: &Store, users: &HashMap<String, String>) -> Result<(), StoreError> {
     for (name, hash) in users {
         sqlx::query(
-            "INSERT INTO users (name, password_hash, role, tokens_after, created_at) \
+            "INSERT INTO users (name, password_hash, role, token_version, created_at) \
              VALUES ($1, $2, $3, 0, $4) ON CONFLICT (name) DO NOTHING",
         )
         .bind(name)
@@ -275,7 +279,7 @@ async fn create_user(
     let hash = new_hash(&new.password).await?;
     let mut tx = state.store.pool().begin().await.map_err(StoreError::from)?;
     let inserted = sqlx::query(
-        "INSERT INTO users (name, password_hash, role, tokens_after, created_at) \
+        "INSERT INTO users (name, password_hash, role, token_version, created_at) \
          VALUES ($1, $2, $3, 0, $4) ON CONFLICT (name) DO NOTHING",
     )
     .bind(&name)
@@ -384,10 +388,11 @@ async fn update_user(
     }
     if let Some(hash) = &hash {
         // the tokens issued before the change stop working
-        sqlx::query("UPDATE users SET password_hash = $1, tokens_after = $2 WHERE name = $3")
-            .bind(hash)
-            .bind(wppconnect_models::Seconds::now().get())
-            .bind(&name)
+        sqlx::query(
+            "UPDATE users SET password_hash = $1, token_version = token_version + 1 WHERE name = $2",
+        )
+        .bind(hash)
+        .bind(&name)
             .execute(&mut *tx)
             .await
             .map_err(StoreError::from)?;
