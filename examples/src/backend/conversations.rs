@@ -43,7 +43,7 @@ async fn conversations(
         for name in granted {
             list.extend(state.store.conversations(Some(&name)).await?);
         }
-        list.sort_by(|a, b| b.last_message_time.cmp(&a.last_message_time));
+        list.sort_by_key(|c| std::cmp::Reverse(c.last_message_time));
         return Ok(Json(list));
     }
     Ok(Json(

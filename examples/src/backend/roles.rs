@@ -485,7 +485,6 @@ impl Registry {
 
     /// The filter of a caller's pushes: each push's session is checked against the user's
     /// access as it is at that moment.
-    #[must_use]
     pub fn push_filter(&self, caller: &Caller) -> impl Fn(&str) -> bool + Send + Sync + 'static {
         let (registry, name) = (self.clone(), caller.name.clone());
         move |session| registry.may_read(&name, session)
