@@ -3,7 +3,7 @@
 //
 // - `state.js` the page's state, `api.js` the REST API, `events.js` the live updates;
 // - `views/`: login, sessions (the shown one) and session-list, conversations, thread (and
-//   one message), composer (and the attached file).
+//   one message), composer (and the attached file), users (the role; the admins' Users view).
 //
 // Every piece of data reaches the page through `textContent` or attributes, never as HTML.
 
@@ -25,6 +25,9 @@ import {
 import {
   closeThread, loadOlder, onNewMessage, onStatusUpdate, openConversation, reloadNewest, setReply,
 } from './js/views/thread.js';
+import {
+  addUser, closeUsers, firstSession, loadMe, openUsers,
+} from './js/views/users.js';
 
 function signOut(message) {
   sessionStorage.removeItem(TOKEN_KEY);
@@ -32,11 +35,14 @@ function signOut(message) {
   closeEvents();
   clearTimeout(state.expiryTimer);
   state.open = null;
+  state.me = null;
+  delete document.body.dataset.role;
+  closeUsers();
   state.messages.clear();
   showLogin(message);
 }
 
-function start(token) {
+async function start(token) {
   const expiry = tokenExpiry(token);
   if (expiry !== null && expiry <= Date.now()) {
     sessionStorage.removeItem(TOKEN_KEY);
@@ -54,7 +60,10 @@ function start(token) {
   }
   $('login-view').hidden = true;
   $('app-view').hidden = false;
-  selectSession(sessionStorage.getItem(SESSION_KEY) || 'main');
+  // what the role may use, and a session it may read, before anything is asked
+  await loadMe();
+  if (!state.token) return;
+  selectSession(firstSession(sessionStorage.getItem(SESSION_KEY) || 'main'));
 }
 
 const liveHandlers = {
@@ -99,6 +108,9 @@ function init() {
     startSession();
   });
   $('logout-session').addEventListener('click', logoutSession);
+  $('users-open').addEventListener('click', openUsers);
+  $('users-close').addEventListener('click', closeUsers);
+  $('user-form').addEventListener('submit', addUser);
   $('pairing-form').addEventListener('submit', startWithPhone);
   $('search').addEventListener('input', renderConversations);
   $('new-chat-form').addEventListener('submit', startNewChat);
