@@ -2,6 +2,7 @@
 //! through the Users view, and the agent then sees only their session; as a viewer, no send
 //! control is offered.
 
+#[allow(dead_code)] // the harness of every browser test: this file uses part of it
 mod support;
 
 use serde_json::{json, Value};
@@ -72,6 +73,21 @@ async fn an_admin_adds_an_agent_who_then_sees_only_their_session() {
         }
         console.sim.contact_writes("main", "+5511999999999", "Mensagem da main").unwrap();
         console.sim.contact_writes("loja", "+5521988887777", "Mensagem da loja").unwrap();
+        for (name, text) in [("main", "Mensagem da main"), ("loja", "Mensagem da loja")] {
+            until(&format!("{name}'s message stored"), || async {
+                let list: Value = http
+                    .get(format!("{}/api/conversations?session={name}", console.base))
+                    .bearer_auth(&admin)
+                    .send()
+                    .await
+                    .ok()?
+                    .json()
+                    .await
+                    .ok()?;
+                list.to_string().contains(text).then_some(())
+            })
+            .await;
+        }
 
         // the admin adds bia, an agent of `loja`, in the Users view
         console.log_in().await;
