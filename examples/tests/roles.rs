@@ -5,7 +5,11 @@
 mod support;
 
 use std::collections::{BTreeSet, HashMap};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
 use std::time::Duration;
+
+use tokio::io::{AsyncBufReadExt, BufReader};
 
 use serde_json::{json, Value};
 use wppconnect_client::{Client, RetryPolicy};
@@ -839,4 +843,115 @@ async fn configured_users_seed_the_store_once_as_admins() {
     let listed = users::list(&store).await.unwrap();
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0].role.as_str(), "admin");
+}
+
+/// Installs the official socket.io client 4 once into the target directory (as the socket.io
+/// test does); its `node_modules`.
+fn socket_io_client() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("socket.io-client");
+    if !dir.join("node_modules/socket.io-client").exists() {
+        std::fs::create_dir_all(&dir).unwrap();
+        let status = Command::new("npm")
+            .args(["install", "--silent", "--no-audit", "--no-fund", "--prefix"])
+            .arg(&dir)
+            .arg("socket.io-client@4")
+            .status()
+            .expect("npm is needed to install the official socket.io client for this test");
+        assert!(status.success(), "npm install socket.io-client failed");
+    }
+    dir.join("node_modules")
+}
+
+/// The socket.io client of `tests/socketio/roles.js` as `token` in `session`: its JSON lines,
+/// as they come.
+fn socket_client(
+    base: &str,
+    token: &str,
+    session: &str,
+    mode: &str,
+) -> (
+    tokio::process::Child,
+    tokio::io::Lines<BufReader<tokio::process::ChildStdout>>,
+) {
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/socketio/roles.js");
+    let mut child = tokio::process::Command::new("node")
+        .arg(script)
+        .args([base, token, session, mode])
+        .env("NODE_PATH", socket_io_client())
+        .stdout(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("node is needed to run the official socket.io client");
+    let lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    (child, lines)
+}
+
+/// The next line of the client of this kind.
+async fn next_line(
+    lines: &mut tokio::io::Lines<BufReader<tokio::process::ChildStdout>>,
+    kind: &str,
+) -> Value {
+    tokio::time::timeout(support::HANG_GUARD, async {
+        loop {
+            let line = lines
+                .next_line()
+                .await
+                .unwrap()
+                .unwrap_or_else(|| panic!("the client ended before a {kind} line"));
+            let value: Value = serde_json::from_str(&line).unwrap();
+            if value["kind"] == kind {
+                return value["data"].clone();
+            }
+        }
+    })
+    .await
+    .unwrap_or_else(|_| panic!("no {kind} line"))
+}
+
+#[tokio::test]
+async fn socket_io_rooms_and_sends_follow_the_grants() {
+    let h = Harness::new().await;
+    let bia = h.user("bia", "agent", &["loja"]).await;
+    let dora = h.user("dora", "viewer", &["loja"]).await;
+
+    // a room and a send of a session not granted are refused
+    let (_child, mut lines) = socket_client(&h.base, &bia, "main", "once");
+    let join = next_line(&mut lines, "join-ack").await;
+    assert_eq!(
+        (join["ok"].clone(), join["error"].clone()),
+        (json!(false), json!("forbidden")),
+        "{join}"
+    );
+    let sent = next_line(&mut lines, "send-ack").await;
+    assert_eq!(
+        (sent["ok"].clone(), sent["error"].clone()),
+        (json!(false), json!("forbidden")),
+        "{sent}"
+    );
+    // a viewer joins their session's room but cannot send there
+    let (_child, mut lines) = socket_client(&h.base, &dora, "loja", "once");
+    assert_eq!(next_line(&mut lines, "join-ack").await["ok"], true);
+    let sent = next_line(&mut lines, "send-ack").await;
+    assert_eq!(sent["error"], "forbidden", "{sent}");
+    assert!(h
+        .sim
+        .messages("loja")
+        .iter()
+        .chain(h.sim.messages("main").iter())
+        .all(|m| !m.to_string().contains("pelo socket")));
+
+    // in a granted room, until the grant goes: then the server closes the connection
+    let (_child, mut lines) = socket_client(&h.base, &bia, "loja", "stay");
+    assert_eq!(next_line(&mut lines, "join-ack").await["ok"], true);
+    let (status, _) = h
+        .call(
+            "PATCH",
+            "/api/users/bia",
+            Some(&h.root),
+            Body::Json(json!({"sessions": []})),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let reason = next_line(&mut lines, "disconnect").await;
+    assert_eq!(reason, "io server disconnect");
 }

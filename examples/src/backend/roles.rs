@@ -15,7 +15,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 use axum::extract::{FromRequestParts, MatchedPath, RawPathParams, Request, State};
 use axum::http::request::Parts;
@@ -23,6 +23,8 @@ use axum::http::{header, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
+use socketioxide::socket::Sid;
+use socketioxide::SocketIo;
 
 use super::error::ApiError;
 use super::{users, AppState};
@@ -442,13 +444,61 @@ async fn check(state: &AppState, rule: &Rule, parts: &mut Parts) -> Result<Calle
 
 /// The last known access of each user who made a request or was changed through the API:
 /// what long-lived pushes (SSE) check each event against, so that a change of role or grants
-/// (or a deletion) applies to open streams too. Cheap to clone.
-#[derive(Debug, Clone, Default)]
+/// (or a deletion) applies to open streams too; and each user's socket.io connections, closed
+/// when the user changes (the client reconnects and joins again, checked again). Cheap to clone.
+#[derive(Clone, Default)]
 pub struct Registry {
     users: Arc<RwLock<HashMap<String, Arc<Access>>>>,
+    io: Arc<OnceLock<SocketIo>>,
+    sockets: Arc<Mutex<HashMap<String, HashSet<Sid>>>>,
+}
+
+impl fmt::Debug for Registry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Registry").finish_non_exhaustive()
+    }
 }
 
 impl Registry {
+    /// The socket.io server whose connections [`Registry::changed`] closes.
+    pub fn attach(&self, io: SocketIo) {
+        let _ = self.io.set(io);
+    }
+
+    /// A socket.io connection of `user` opened (`open`) or closed.
+    pub fn socket(&self, user: &str, sid: Sid, open: bool) {
+        let mut sockets = self
+            .sockets
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if open {
+            sockets.entry(user.to_owned()).or_default().insert(sid);
+        } else if let Some(set) = sockets.get_mut(user) {
+            set.remove(&sid);
+            if set.is_empty() {
+                sockets.remove(user);
+            }
+        }
+    }
+
+    /// The user's role, grants or password changed, or the user was removed: their socket.io
+    /// connections are closed, so that the rooms they joined are checked again.
+    pub fn changed(&self, user: &str) {
+        let sids = self
+            .sockets
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .remove(user)
+            .unwrap_or_default();
+        if let Some(io) = self.io.get() {
+            for sid in sids {
+                if let Some(socket) = io.get_socket(sid) {
+                    let _ = socket.disconnect();
+                }
+            }
+        }
+    }
+
     /// Records a user's access as just read from the store; the shared copy.
     pub fn remember(&self, name: &str, access: Access) -> Arc<Access> {
         let mut users = self

@@ -19,18 +19,16 @@ use super::AppState;
 pub(super) fn layer(state: &AppState) -> SocketIoLayer {
     let (layer, io) = SocketIo::new_layer();
     state.realtime.attach(io.clone());
+    state.roles.attach(io.clone());
     let state = state.clone();
     io.ns("/", move |socket: SocketRef, Data(auth): Data<Value>| {
         let state = state.clone();
         async move {
             let token = auth.get("token").and_then(Value::as_str).unwrap_or_default().to_owned();
-            if Caller::from_token(&state, &token).await.is_err() {
-                tracing::warn!("socket.io connection without a valid token; disconnected");
-                let _ = socket.emit("error", &json!({"error": "unauthorized"}));
-                let _ = socket.disconnect();
-                return;
-            }
-            // each event reads the user's role and grants again: a change applies at once
+            let (auth_state, auth_token) = (state.clone(), token.clone());
+            // The handlers first (an event that arrives before its handler is lost), then the
+            // connection's own check. Each event reads the user's role and grants again (a change
+            // applies at once); a token no longer valid gets no answer: the socket is closed.
             let (join_state, join_token) = (state.clone(), token.clone());
             socket.on("join-session", move |socket: SocketRef, Data(session): Data<Value>, ack: AckSender| {
                 let (state, token) = (join_state.clone(), join_token.clone());
@@ -40,8 +38,11 @@ pub(super) fn layer(state: &AppState) -> SocketIoLayer {
                         let _ = ack.send(&json!({"ok": false, "error": "invalid session name"}));
                         return;
                     }
-                    let allowed = Caller::from_token(&state, &token).await.and_then(|caller| caller.check_read(name));
-                    if let Err(error) = allowed {
+                    let Ok(caller) = Caller::from_token(&state, &token).await else {
+                        let _ = socket.disconnect();
+                        return;
+                    };
+                    if let Err(error) = caller.check_read(name) {
                         let _ = ack.send(&json!({"ok": false, "error": error.code(), "reason": error.reason()}));
                         return;
                     }
@@ -49,13 +50,16 @@ pub(super) fn layer(state: &AppState) -> SocketIoLayer {
                     let _ = ack.send(&json!({"ok": true, "room": format!("session-{name}")}));
                 }
             });
-            socket.on("send-message", move |Data(request): Data<Value>, ack: AckSender| {
+            socket.on("send-message", move |socket: SocketRef, Data(request): Data<Value>, ack: AckSender| {
                 let (state, token) = (state.clone(), token.clone());
                 async move {
-                    let sent = match (serde_json::from_value::<SendMessageRequest>(request), Caller::from_token(&state, &token).await) {
-                        (Err(error), _) => Err(ApiError::BadRequest(error.to_string())),
-                        (_, Err(error)) => Err(error),
-                        (Ok(request), Ok(caller)) => send_text(&state, &caller, request).await,
+                    let Ok(caller) = Caller::from_token(&state, &token).await else {
+                        let _ = socket.disconnect();
+                        return;
+                    };
+                    let sent = match serde_json::from_value::<SendMessageRequest>(request) {
+                        Err(error) => Err(ApiError::BadRequest(error.to_string())),
+                        Ok(request) => send_text(&state, &caller, request).await,
                     };
                     let answer = match sent {
                         Ok(message) => json!({"ok": true, "message": message}),
@@ -67,6 +71,18 @@ pub(super) fn layer(state: &AppState) -> SocketIoLayer {
                     };
                     let _ = ack.send(&answer);
                 }
+            });
+            let Ok(caller) = Caller::from_token(&auth_state, &auth_token).await else {
+                tracing::warn!("socket.io connection without a valid token; disconnected");
+                let _ = socket.emit("error", &json!({"error": "unauthorized"}));
+                let _ = socket.disconnect();
+                return;
+            };
+            // closed when the user changes, so that its rooms are checked again
+            auth_state.roles.socket(&caller.name, socket.id, true);
+            let (roles, user) = (auth_state.roles.clone(), caller.name);
+            socket.on_disconnect(move |socket: SocketRef| async move {
+                roles.socket(&user, socket.id, false);
             });
         }
     });

@@ -314,6 +314,7 @@ async fn create_user(
 
 /// The user as stored now, also given to the push filters.
 async fn refreshed(state: &AppState, name: &str) -> Result<User, ApiError> {
+    state.roles.changed(name);
     match access(&state.store, name).await? {
         Some((access, _)) => {
             state.roles.remember(name, access);
@@ -438,6 +439,7 @@ async fn delete_user(
         .map_err(StoreError::from)?;
     tx.commit().await.map_err(StoreError::from)?;
     state.roles.forget(&name);
+    state.roles.changed(&name);
     tracing::info!(user = %name, "user removed");
     Ok(StatusCode::NO_CONTENT)
 }
