@@ -1,7 +1,7 @@
 //! Roles and the checks of every route, in one place.
 //!
 //! Each route has one row in [`ROUTES`]: what it needs ([`Need`]) and where its session is
-//! named ([`SessionIn`]). [`guard`] runs before every API handler: it finds the row (a route
+//! named ([`SessionIn`]). `guard` runs before every API handler: it finds the row (a route
 //! without one is refused), authenticates the caller (JWT, then the user's role and grants read
 //! from the store, so a change applies to the next request), checks the role against the need,
 //! and the session named in the path or the query against the grants. Handlers take the
@@ -85,7 +85,7 @@ pub enum Need {
     Admin,
 }
 
-/// Where a route names its session, for the check in [`guard`].
+/// Where a route names its session, for the check in `guard`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SessionIn {
     /// Nowhere (or in the body: the handler checks it).
@@ -118,7 +118,7 @@ const fn rule(method: &'static str, path: &'static str, need: Need, session: Ses
     }
 }
 
-/// Every route of the API and what it needs: the one list [`guard`] and the tests read. A
+/// Every route of the API and what it needs: the one list `guard` and the tests read. A
 /// route missing from it is refused to everyone (403). `/webhook/{session}` (its own secret) and
 /// `/metrics` (its own token) are outside the API router and not listed.
 pub const ROUTES: &[Rule] = &[

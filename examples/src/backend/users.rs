@@ -347,13 +347,16 @@ async fn update_user(
         None => None,
     };
     let mut tx = state.store.pool().begin().await.map_err(StoreError::from)?;
-    let exists = sqlx::query("SELECT role FROM users WHERE name = $1")
+    // a write first, so the transaction holds the write lock from its start (SQLite would
+    // refuse a read transaction that turns into a write after another commit); it also ends
+    // the tokens issued before a new password
+    let found = sqlx::query("UPDATE users SET token_version = token_version + $1 WHERE name = $2")
+        .bind(i64::from(hash.is_some()))
         .bind(&name)
-        .fetch_optional(&mut *tx)
+        .execute(&mut *tx)
         .await
-        .map_err(StoreError::from)?
-        .is_some();
-    if !exists {
+        .map_err(StoreError::from)?;
+    if found.rows_affected() == 0 {
         return Err(ApiError::NotFound(format!("no user {name}")));
     }
     if let Some(role) = role {
@@ -388,12 +391,9 @@ async fn update_user(
         }
     }
     if let Some(hash) = &hash {
-        // the tokens issued before the change stop working
-        sqlx::query(
-            "UPDATE users SET password_hash = $1, token_version = token_version + 1 WHERE name = $2",
-        )
-        .bind(hash)
-        .bind(&name)
+        sqlx::query("UPDATE users SET password_hash = $1 WHERE name = $2")
+            .bind(hash)
+            .bind(&name)
             .execute(&mut *tx)
             .await
             .map_err(StoreError::from)?;
