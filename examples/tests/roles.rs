@@ -494,6 +494,32 @@ async fn each_role_gets_what_it_may_on_every_route() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 
+    // a method a route does not have is still a 405, whoever asks
+    for token in [None, Some(&bia)] {
+        let (status, _) = h
+            .call(
+                "PUT",
+                "/api/sessions",
+                token.map(String::as_str),
+                Body::None,
+            )
+            .await;
+        assert_eq!(status, 405);
+    }
+
+    // a method a route does not have is still a 405, whoever asks
+    for token in [None, Some(&bia)] {
+        let (status, _) = h
+            .call(
+                "PUT",
+                "/api/sessions",
+                token.map(String::as_str),
+                Body::None,
+            )
+            .await;
+        assert_eq!(status, 405);
+    }
+
     // `/metrics` wants its own token: a JWT, even an admin's, is not it
     for token in [&bia, &h.root] {
         let (status, _) = h.get("/metrics", token).await;

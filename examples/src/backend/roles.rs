@@ -380,6 +380,9 @@ pub(super) async fn guard(
         return next.run(request).await; // the fallback: a 404
     };
     let Some(rule) = rule_of(request.method(), matched.as_str()) else {
+        if ROUTES.iter().any(|rule| rule.path == matched.as_str()) {
+            return next.run(request).await; // a method the route does not have: its 405
+        }
         tracing::error!(
             route = matched.as_str(),
             "a route without a permission rule"
