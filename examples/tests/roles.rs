@@ -981,3 +981,75 @@ async fn socket_io_rooms_and_sends_follow_the_grants() {
     let reason = next_line(&mut lines, "disconnect").await;
     assert_eq!(reason, "io server disconnect");
 }
+
+/// The backend binary with a fresh database and no `BACKEND_USERS`: its stdout up to the
+/// simulator's lines (the address, then the generated admin's password when one is made).
+async fn start_binary(db: &support::TempDb) -> (tokio::process::Child, Vec<String>) {
+    let port = support::free_port().to_string();
+    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_backend"));
+    for name in [
+        "WPPCONNECT_URL",
+        "BACKEND_USERS",
+        "WEBHOOK_SECRET",
+        "METRICS_TOKEN",
+    ] {
+        command.env_remove(name);
+    }
+    let mut child = command
+        .env("DATABASE_URL", &db.url)
+        .env("BIND", format!("127.0.0.1:{port}"))
+        .env("JWT_SECRET", "a-jwt-secret-of-at-least-32-bytes!!")
+        .env("HEAL_INTERVAL", "0")
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut seen = Vec::new();
+    tokio::time::timeout(support::HANG_GUARD, async {
+        while let Some(line) = lines.next_line().await.unwrap() {
+            let done = line.contains("talking to the built-in simulator");
+            seen.push(line);
+            if done {
+                return;
+            }
+        }
+        panic!("the backend ended: {seen:?}");
+    })
+    .await
+    .expect("the backend printed its address");
+    // keep reading, so the process never blocks on a full pipe
+    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    (child, seen)
+}
+
+#[tokio::test]
+async fn the_generated_admin_is_made_once_and_kept_across_restarts() {
+    let db = support::TempDb::new("roles");
+    let (mut first, output) = start_binary(&db).await;
+    let password = output
+        .iter()
+        .find_map(|line| line.split("log in as admin with password ").nth(1))
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no password printed: {output:?}"))
+        .to_owned();
+    first.kill().await.unwrap();
+
+    let (_second, output) = start_binary(&db).await;
+    assert!(
+        !output.iter().any(|line| line.contains("password")),
+        "a store with users gets no new admin: {output:?}"
+    );
+    let base = output
+        .iter()
+        .find_map(|line| line.split("backend on ").nth(1))
+        .unwrap()
+        .trim()
+        .to_owned();
+    let http = reqwest::Client::new();
+    let token = support::login(&http, &base, "admin", &password).await;
+    let (status, me) = support::get(&http, &format!("{base}/api/users/me"), &token).await;
+    assert_eq!(status, 200);
+    assert_eq!(me["role"], "admin", "{me}");
+}
