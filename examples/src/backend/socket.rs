@@ -33,15 +33,15 @@ pub(super) fn layer(state: &AppState) -> SocketIoLayer {
             socket.on("join-session", move |socket: SocketRef, Data(session): Data<Value>, ack: AckSender| {
                 let (state, token) = (join_state.clone(), join_token.clone());
                 async move {
+                    let Ok(caller) = Caller::from_token(&state, &token).await else {
+                        let _ = socket.disconnect();
+                        return;
+                    };
                     let name = session.as_str().or_else(|| session.get("session").and_then(Value::as_str)).unwrap_or_default();
                     if input::session_name(name).is_err() {
                         let _ = ack.send(&json!({"ok": false, "error": "invalid session name"}));
                         return;
                     }
-                    let Ok(caller) = Caller::from_token(&state, &token).await else {
-                        let _ = socket.disconnect();
-                        return;
-                    };
                     if let Err(error) = caller.check_read(name) {
                         let _ = ack.send(&json!({"ok": false, "error": error.code(), "reason": error.reason()}));
                         return;
