@@ -257,6 +257,7 @@ fn token_for(sub: &str, exp_offset: i64) -> String {
         sub: sub.to_owned(),
         iat: now - 60,
         exp: now + exp_offset,
+        ver: 0,
     };
     encode(
         &Header::default(),

@@ -3,8 +3,8 @@
 //
 // - `state.js` the page's state, `api.js` the REST API, `events.js` the live updates;
 // - `views/`: login, sessions (the shown one) and session-list, conversations, thread (and
-//   one message), composer (and the attached file), rules (automatic replies); search and
-//   analytics (charts.js draws).
+//   one message), composer (and the attached file), rules (automatic replies), users (the
+//   role; the admins' Users view); search and analytics (charts.js draws).
 //
 // Every piece of data reaches the page through `textContent` or attributes, never as HTML.
 
@@ -32,6 +32,9 @@ import {
 import {
   closeThread, loadOlder, onNewMessage, onStatusUpdate, openConversation, reloadNewest, setReply,
 } from './js/views/thread.js';
+import {
+  addUser, closeUsers, firstSession, loadMe, openUsers,
+} from './js/views/users.js';
 
 const VIEWS = ['chats', 'search', 'analytics'];
 
@@ -57,13 +60,16 @@ function signOut(message) {
   closeEvents();
   clearTimeout(state.expiryTimer);
   state.open = null;
+  state.me = null;
+  delete document.body.dataset.role;
+  closeUsers();
   state.messages.clear();
   state.analytics.data = null;
   showView('chats');
   showLogin(message);
 }
 
-function start(token) {
+async function start(token) {
   const expiry = tokenExpiry(token);
   if (expiry !== null && expiry <= Date.now()) {
     sessionStorage.removeItem(TOKEN_KEY);
@@ -81,7 +87,10 @@ function start(token) {
   }
   $('login-view').hidden = true;
   $('app-view').hidden = false;
-  selectSession(sessionStorage.getItem(SESSION_KEY) || 'main');
+  // what the role may use, and a session it may read, before anything is asked
+  await loadMe();
+  if (!state.token) return;
+  selectSession(firstSession(sessionStorage.getItem(SESSION_KEY) || 'main'));
 }
 
 const liveHandlers = {
@@ -136,6 +145,9 @@ function init() {
   });
   $('logout-session').addEventListener('click', logoutSession);
   initRules();
+  $('users-open').addEventListener('click', openUsers);
+  $('users-close').addEventListener('click', closeUsers);
+  $('user-form').addEventListener('submit', addUser);
   $('pairing-form').addEventListener('submit', startWithPhone);
   $('search').addEventListener('input', renderConversations);
   $('new-chat-form').addEventListener('submit', startNewChat);

@@ -15,9 +15,9 @@ use sqlx::Row;
 use wppconnect_models::domain::MessageStatus;
 use wppconnect_models::SessionName;
 
-use super::auth::AuthUser;
 use super::error::{ApiError, ApiQuery};
 use super::input;
+use super::roles::Caller;
 use super::store::StoreError;
 use super::AppState;
 
@@ -187,7 +187,7 @@ fn date_param(name: &str, value: Option<&str>) -> Result<Option<i64>, ApiError> 
 
 async fn analytics(
     State(state): State<AppState>,
-    _user: AuthUser,
+    caller: Caller,
     ApiQuery(query): ApiQuery<AnalyticsQuery>,
 ) -> Result<Json<Analytics>, ApiError> {
     let session = input::optional_session(query.session.as_deref())?;
@@ -216,6 +216,7 @@ async fn analytics(
         "SELECT timestamp / 86400 AS day, (timestamp % 86400) / 3600 AS hour, is_from_me, \
          COUNT(*) AS n, SUM(status IN (?4, ?5)) AS delivered, SUM(status = ?5) AS seen \
          FROM messages WHERE (?1 IS NULL OR session = ?1) AND timestamp >= ?2 AND timestamp < ?3 \
+         AND (?6 IS NULL OR session IN (SELECT session FROM user_sessions WHERE user_name = ?6)) \
          GROUP BY day, hour, is_from_me",
     )
     .bind(session)
@@ -223,6 +224,7 @@ async fn analytics(
     .bind(end)
     .bind(MessageStatus::Delivered.as_str())
     .bind(MessageStatus::Read.as_str())
+    .bind(caller.grant_filter())
     .fetch_all(state.store.pool())
     .await
     .map_err(StoreError::from)?;
@@ -261,6 +263,7 @@ async fn analytics(
           AND (r.timestamp > m.timestamp OR (r.timestamp = m.timestamp AND r.rowid > m.rowid))) AS answered \
          FROM messages AS m \
          WHERE (?1 IS NULL OR m.session = ?1) AND m.is_from_me = 0 \
+         AND (?5 IS NULL OR m.session IN (SELECT session FROM user_sessions WHERE user_name = ?5)) \
          AND m.timestamp >= ?2 AND m.timestamp < ?3 \
          AND COALESCE((SELECT p.is_from_me FROM messages AS p \
           WHERE p.session = m.session AND p.conversation_id = m.conversation_id \
@@ -272,6 +275,7 @@ async fn analytics(
     .bind(start)
     .bind(end)
     .bind(MessageStatus::Failed.as_str())
+    .bind(caller.grant_filter())
     .fetch_all(state.store.pool())
     .await
     .map_err(StoreError::from)?;

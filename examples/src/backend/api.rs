@@ -6,7 +6,7 @@ use axum::Router;
 use super::error::ApiError;
 use super::{
     analytics, auth, campaigns, conversations, events, health, messages, search, sessions,
-    static_files, AppState,
+    static_files, users, AppState,
 };
 
 /// Every route but the webhook receiver's.
@@ -22,5 +22,6 @@ pub(super) fn routes() -> Router<AppState> {
         .merge(events::routes())
         .merge(search::routes())
         .merge(analytics::routes())
+        .merge(users::routes())
         .fallback(|| async { ApiError::NotFound("no such route".to_owned()) })
 }

@@ -1,4 +1,5 @@
-//! Users, password hashes (argon2), JWT bearer tokens and login throttling.
+//! Password hashes (argon2), JWT bearer tokens and login throttling. The users themselves
+//! (roles, grants) live in the store ([`super::users`]); the ones configured here seed it.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -11,9 +12,8 @@ use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use axum::extract::connect_info::ConnectInfo;
-use axum::extract::{FromRequestParts, State};
-use axum::http::request::Parts;
-use axum::http::{header, Extensions};
+use axum::extract::State;
+use axum::http::Extensions;
 use axum::routing::post;
 use axum::{Json, Router};
 use governor::clock::{Clock, DefaultClock};
@@ -25,6 +25,7 @@ use serde_json::{json, Value};
 use tokio::sync::Semaphore;
 
 use super::error::{ApiError, ApiJson};
+use super::store::Store;
 use super::AppState;
 
 /// How long a login token is valid.
@@ -89,6 +90,10 @@ pub struct Claims {
     pub exp: i64,
     /// Issued at, Unix seconds.
     pub iat: i64,
+    /// The user's token version when it was issued: a password change bumps it, and the
+    /// tokens of an older version are refused.
+    #[serde(default)]
+    pub ver: i64,
 }
 
 /// Why a login was not answered with a token.
@@ -105,10 +110,13 @@ pub enum LoginError {
     Unavailable,
 }
 
-/// Users, the JWT keys and the login limits. Its `Debug` shows neither hashes nor the secret.
+/// The users to seed, the JWT keys and the login limits. Its `Debug` shows neither hashes nor
+/// the secret. Once [attached](Auth::attach) to a store (as [`AppState::new`] does), logins
+/// check the users stored there; before, the seed users.
 #[derive(Clone)]
 pub struct Auth {
     users: Arc<HashMap<String, String>>,
+    store: Arc<std::sync::OnceLock<Store>>,
     encoding: Arc<EncodingKey>,
     decoding: Arc<DecodingKey>,
     limits: Arc<LoginLimits>,
@@ -123,12 +131,14 @@ impl fmt::Debug for Auth {
 }
 
 impl Auth {
-    /// Users as `name -> argon2 hash`, and the JWT secret. The secret's length is checked where
-    /// the configuration is read ([`check_jwt_secret`]), not here, so tests can use short ones.
+    /// Users as `name -> argon2 hash` (seeded into the store as admins when it has no user of
+    /// that name), and the JWT secret. The secret's length is checked where the configuration
+    /// is read ([`check_jwt_secret`]), not here, so tests can use short ones.
     #[must_use]
     pub fn new(users: HashMap<String, String>, jwt_secret: &str) -> Self {
         Self {
             users: Arc::new(users),
+            store: Arc::default(),
             encoding: Arc::new(EncodingKey::from_secret(jwt_secret.as_bytes())),
             decoding: Arc::new(DecodingKey::from_secret(jwt_secret.as_bytes())),
             limits: Arc::new(LoginLimits::new(LoginQuotas::default())),
@@ -142,6 +152,18 @@ impl Auth {
             limits: Arc::new(LoginLimits::new(quotas)),
             ..self
         }
+    }
+
+    /// The configured users (`name -> argon2 hash`) the store is seeded with.
+    #[must_use]
+    pub fn seed_users(&self) -> &HashMap<String, String> {
+        &self.users
+    }
+
+    /// Checks logins against the users of this store from now on (the first store attached
+    /// stays).
+    pub fn attach(&self, store: &Store) {
+        let _ = self.store.set(store.clone());
     }
 
     /// A token for the user when the password matches its hash.
@@ -165,7 +187,13 @@ impl Auth {
             .acquire_owned()
             .await
             .map_err(|_| LoginError::Unavailable)?;
-        let hash = self.users.get(username).cloned();
+        let (hash, version) = match self.store.get() {
+            Some(store) => super::users::credentials(store, username)
+                .await
+                .map_err(|_| LoginError::Unavailable)?
+                .unzip(),
+            None => (self.users.get(username).cloned(), None),
+        };
         let password = password.to_owned();
         let matches = tokio::task::spawn_blocking(move || {
             let _permit = permit;
@@ -189,20 +217,21 @@ impl Auth {
             sub: username.to_owned(),
             iat: now,
             exp: now + TOKEN_TTL_SECS,
+            ver: version.unwrap_or_default(),
         };
         encode(&Header::default(), &claims, &self.encoding).map_err(|_| LoginError::Unavailable)
     }
 
-    /// The claims of a valid, unexpired token ([`LEEWAY_SECS`] of leeway) of a user that still
-    /// exists.
+    /// The claims of a token signed with this secret and unexpired ([`LEEWAY_SECS`] of leeway).
+    /// Whether its user still exists, and may do what it asks, is the store's
+    /// ([`super::roles::Caller`]).
     #[must_use]
     pub fn verify(&self, token: &str) -> Option<Claims> {
         let mut validation = Validation::default();
         validation.leeway = LEEWAY_SECS;
-        let claims = decode::<Claims>(token, &self.decoding, &validation)
-            .ok()?
-            .claims;
-        self.users.contains_key(&claims.sub).then_some(claims)
+        decode::<Claims>(token, &self.decoding, &validation)
+            .ok()
+            .map(|data| data.claims)
     }
 }
 
@@ -289,60 +318,10 @@ pub(super) fn routes() -> Router<AppState> {
     Router::new().route("/api/auth/login", post(login))
 }
 
-/// A request with a valid JWT, from `Authorization: Bearer …` or `?access_token=` (for
-/// `EventSource`, which cannot send headers).
-pub(super) struct AuthUser(#[allow(dead_code)] pub(super) String);
-
-impl FromRequestParts<AppState> for AuthUser {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        let from_header = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(bearer_token)
-            .map(str::to_owned);
-        let from_query = parts.uri.query().and_then(|q| {
-            url::form_urlencoded::parse(q.as_bytes())
-                .find(|(k, _)| k == "access_token")
-                .map(|(_, v)| v.into_owned())
-        });
-        let token = from_header
-            .or(from_query)
-            .ok_or(ApiError::Unauthorized("missing bearer token"))?;
-        let claims = state
-            .auth
-            .verify(&token)
-            .ok_or(ApiError::Unauthorized("invalid or expired token"))?;
-        Ok(Self(claims.sub))
-    }
-}
-
-/// The token of an `Authorization` value whose scheme is `Bearer`, in any case (RFC 9110
-/// makes auth schemes case-insensitive).
-fn bearer_token(value: &str) -> Option<&str> {
-    let (scheme, token) = value.trim().split_once(' ')?;
-    let token = token.trim();
-    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
-}
-
-/// A request that may carry a valid JWT: `/health` answers details only with one.
-pub(super) struct MaybeUser(pub(super) Option<AuthUser>);
-
-impl FromRequestParts<AppState> for MaybeUser {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        Ok(Self(AuthUser::from_request_parts(parts, state).await.ok()))
-    }
-}
+/// The authenticated caller of a route: [`Caller`](super::roles::Caller) (its old name, kept
+/// for route modules that still take `_user: AuthUser`).
+#[allow(unused_imports)]
+pub(super) use super::roles::Caller as AuthUser;
 
 #[derive(Deserialize)]
 struct Login {
@@ -397,6 +376,7 @@ mod tests {
             sub: sub.to_owned(),
             iat: now,
             exp: now + exp_offset,
+            ver: 0,
         };
         encode(&Header::default(), &claims, &auth.encoding).unwrap()
     }
@@ -423,7 +403,7 @@ mod tests {
     }
 
     #[test]
-    fn expired_tokens_and_tokens_of_removed_users_are_refused() {
+    fn expired_tokens_are_refused() {
         let users = HashMap::from([("ana".to_owned(), "$argon2id$unused".to_owned())]);
         let auth = Auth::new(users, SECRET);
         assert!(auth.verify(&token(&auth, "ana", 60)).is_some());
@@ -431,10 +411,23 @@ mod tests {
             auth.verify(&token(&auth, "ana", -30)).is_none(),
             "30 s past exp is beyond the leeway"
         );
-        assert!(
-            auth.verify(&token(&auth, "gone", 60)).is_none(),
-            "a user no longer in the users map"
+    }
+
+    #[tokio::test]
+    async fn once_attached_logins_check_the_store_s_users() {
+        let store = Store::open("sqlite::memory:").await.unwrap();
+        let seed = HashMap::from([("ana".to_owned(), hash_password("correct horse").unwrap())]);
+        let auth = Auth::new(seed, SECRET);
+        auth.attach(&store);
+        assert_eq!(
+            auth.login("ana", "correct horse", None).await,
+            Err(LoginError::WrongCredentials),
+            "not seeded into the store yet"
         );
+        super::super::users::seed(&store, auth.seed_users())
+            .await
+            .unwrap();
+        assert!(auth.login("ana", "correct horse", None).await.is_ok());
     }
 
     #[test]

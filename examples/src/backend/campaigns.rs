@@ -14,11 +14,11 @@ use sqlx::Row;
 use wppconnect_models::domain::{self, MessageStatus};
 use wppconnect_models::MessageType;
 
-use super::auth::AuthUser;
 use super::error::{ApiError, ApiJson};
 use super::events::Push;
 use super::input;
 use super::outbox::{self, Payload};
+use super::roles::Caller;
 use super::store::{Store, StoreError};
 use super::AppState;
 
@@ -117,10 +117,11 @@ pub(super) async fn progress(store: &Store, id: i64) -> Result<Option<Progress>,
 /// and their outbox rows commit together. Answered 202 with the progress.
 async fn create(
     State(state): State<AppState>,
-    _user: AuthUser,
+    caller: Caller,
     ApiJson(request): ApiJson<CampaignRequest>,
 ) -> Result<(StatusCode, Json<Progress>), ApiError> {
     let name = input::session_name(&request.session)?;
+    caller.check_send(name.as_str())?;
     let text = input::text(&request.text)?.to_owned();
     if request.recipients.is_empty() {
         return Err(ApiError::BadRequest(
@@ -146,7 +147,10 @@ async fn create(
             phones.push(phone);
         }
     }
-    let session = state.client_for(name.as_str()).await?.session(name.as_str())?;
+    let session = state
+        .client_for(name.as_str())
+        .await?
+        .session(name.as_str())?;
     let now = wppconnect_models::Seconds::now().get();
     let mut queued = Vec::with_capacity(phones.len());
     for phone in &phones {
@@ -232,7 +236,7 @@ struct CampaignView {
 /// `GET /api/campaigns/{id}`.
 async fn show(
     State(state): State<AppState>,
-    _user: AuthUser,
+    caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Json<CampaignView>, ApiError> {
     let id: i64 = id
@@ -241,6 +245,7 @@ async fn show(
     let progress = progress(&state.store, id)
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("no campaign {id}")))?;
+    caller.check_read(&progress.session)?;
     let recipients = outbox::campaign_rows(&state.store, id).await?;
     Ok(Json(CampaignView {
         progress,

@@ -11,10 +11,10 @@ use sqlx::Row;
 use wppconnect_models::domain;
 use wppconnect_models::SessionName;
 
-use super::auth::AuthUser;
 use super::error::{ApiError, ApiQuery};
 use super::input;
 use super::redact::redact;
+use super::roles::Caller;
 use super::store::{Page, StoreError};
 use super::AppState;
 
@@ -33,10 +33,19 @@ struct ConversationQuery {
 
 async fn conversations(
     State(state): State<AppState>,
-    _user: AuthUser,
+    caller: Caller,
     ApiQuery(query): ApiQuery<ConversationQuery>,
 ) -> Result<Json<Vec<domain::Conversation>>, ApiError> {
     let session = input::optional_session(query.session.as_deref())?;
+    if let (None, Some(granted)) = (&session, caller.granted()) {
+        // without a session, a non-admin's list is theirs: each granted session's, merged
+        let mut list = Vec::new();
+        for name in granted {
+            list.extend(state.store.conversations(Some(&name)).await?);
+        }
+        list.sort_by_key(|c| std::cmp::Reverse(c.last_message_time));
+        return Ok(Json(list));
+    }
     Ok(Json(
         state
             .store
@@ -63,12 +72,13 @@ const MAX_MESSAGE_ID: usize = 256;
 
 async fn messages(
     State(state): State<AppState>,
-    _user: AuthUser,
+    caller: Caller,
     Path(id): Path<String>,
     ApiQuery(query): ApiQuery<MessagesQuery>,
 ) -> Result<Json<Page>, ApiError> {
     let session = input::optional_session(query.session.as_deref())?;
-    let session = session.as_ref().map(SessionName::as_str);
+    let session = caller.one_session(session.as_ref().map(SessionName::as_str))?;
+    let session = session.as_deref();
     let limit = query.limit.unwrap_or(DEFAULT_PAGE_SIZE);
     if let Some(message) = &query.around {
         if query.page.is_some() {
@@ -162,16 +172,13 @@ async fn page_around(
 
 async fn mark_read(
     State(state): State<AppState>,
-    _user: AuthUser,
+    caller: Caller,
     Path(id): Path<String>,
     ApiQuery(query): ApiQuery<ConversationQuery>,
 ) -> Result<Json<Value>, ApiError> {
     let session = input::optional_session(query.session.as_deref())?;
-    if !state
-        .store
-        .mark_read(session.as_ref().map(SessionName::as_str), &id)
-        .await?
-    {
+    let session = caller.one_session(session.as_ref().map(SessionName::as_str))?;
+    if !state.store.mark_read(session.as_deref(), &id).await? {
         return Err(ApiError::NotFound(format!(
             "no conversation {}",
             input::shorten(&id, 100)

@@ -29,8 +29,12 @@ pub enum ApiError {
     TooManyRequests(Duration),
     /// 503: logins cannot be checked now.
     Unavailable(&'static str),
+    /// 403: the caller's role or grants do not allow this.
+    Forbidden(String),
     /// 404.
     NotFound(String),
+    /// 409: the change conflicts with what is stored (a user that exists, the last admin).
+    Conflict(String),
     /// 413: a body over the route's limit.
     PayloadTooLarge(String),
     /// 409: the session is not connected.
@@ -139,7 +143,9 @@ impl ApiError {
                 "unavailable",
                 (*message).to_owned(),
             ),
+            Self::Forbidden(message) => (StatusCode::FORBIDDEN, "forbidden", message.clone()),
             Self::NotFound(message) => (StatusCode::NOT_FOUND, "not_found", message.clone()),
+            Self::Conflict(message) => (StatusCode::CONFLICT, "conflict", message.clone()),
             Self::PayloadTooLarge(message) => (
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "payload_too_large",

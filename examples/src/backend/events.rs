@@ -19,11 +19,11 @@ use tokio::sync::broadcast;
 use tokio_stream::wrappers::BroadcastStream;
 use wppconnect_models::domain::{Message, MessageStatus, Session};
 
-use super::auth::AuthUser;
 use super::error::{ApiError, ApiQuery};
 use super::fanout::{self, Fanout};
 use super::heal::Healing;
 use super::input;
+use super::roles::Caller;
 use super::AppState;
 
 /// What the backend pushes to the browsers, over Server-Sent Events and socket.io alike. The
@@ -256,9 +256,24 @@ impl Realtime {
         &self,
         session: Option<String>,
     ) -> impl Stream<Item = Pushed> + Send + 'static {
+        self.subscribe_where(session, |_| true)
+    }
+
+    /// The events of one session (all with `None`) whose session `granted` lets through at the
+    /// moment each arrives (a user's roles: [`super::roles::Registry::push_filter`]).
+    pub fn subscribe_where(
+        &self,
+        session: Option<String>,
+        granted: impl Fn(&str) -> bool + Send + Sync + 'static,
+    ) -> impl Stream<Item = Pushed> + Send + 'static {
         BroadcastStream::new(self.sender.subscribe()).filter_map(move |item| {
             let wanted = match item {
-                Ok(push) if session.as_ref().is_none_or(|s| *s == push.session) => Some(push),
+                Ok(push)
+                    if session.as_ref().is_none_or(|s| *s == push.session)
+                        && granted(&push.session) =>
+                {
+                    Some(push)
+                }
                 Ok(_) => None,
                 Err(error) => {
                     tracing::warn!(%error, "a realtime client fell behind");
@@ -274,7 +289,16 @@ impl Realtime {
         &self,
         session: Option<String>,
     ) -> Sse<impl Stream<Item = Result<SseEvent, Infallible>>> {
-        let stream = self.subscribe(session).map(|pushed| {
+        self.sse_where(session, |_| true)
+    }
+
+    /// [`Realtime::sse`] of the pushes `granted` lets through ([`Realtime::subscribe_where`]).
+    pub fn sse_where(
+        &self,
+        session: Option<String>,
+        granted: impl Fn(&str) -> bool + Send + Sync + 'static,
+    ) -> Sse<impl Stream<Item = Result<SseEvent, Infallible>>> {
+        let stream = self.subscribe_where(session, granted).map(|pushed| {
             Ok(SseEvent::default()
                 .event(pushed.event.as_ref())
                 .data(pushed.envelope.to_string()))
@@ -296,9 +320,10 @@ struct EventsQuery {
 
 async fn events(
     State(state): State<AppState>,
-    _user: AuthUser,
+    caller: Caller,
     ApiQuery(query): ApiQuery<EventsQuery>,
 ) -> Result<impl IntoResponse, ApiError> {
     let session = input::optional_session(query.session.as_deref())?;
-    Ok(state.realtime.sse(session.map(String::from)))
+    let granted = state.roles.push_filter(&caller);
+    Ok(state.realtime.sse_where(session.map(String::from), granted))
 }

@@ -1,4 +1,4 @@
-//! `GET /health`: concurrent checks with a deadline, cached, details only for a logged-in user.
+//! `GET /health`: concurrent checks with a deadline, cached, details only for an admin.
 //!
 //! One *round* checks the database and at most [`MAX_CHECKED_SESSIONS`] sessions with
 //! `check-connection-session`, all at once, each with the [`CHECK_DEADLINE`]. Its result is kept
@@ -21,8 +21,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 
-use super::auth::{AuthUser, MaybeUser};
 use super::redact::redact;
+use super::roles::{Caller, MaybeCaller};
 use super::AppState;
 
 /// How long one round may take: each check ends by then, answered or not.
@@ -152,7 +152,7 @@ async fn round(state: &AppState) -> Report {
     }
 }
 
-/// The health routes: `/health` (for anyone; details with a JWT) and `/api/health`.
+/// The health routes: `/health` (for anyone; details with an admin's JWT) and `/api/health`.
 pub(super) fn routes() -> Router<AppState> {
     Router::new()
         .route("/health", get(health))
@@ -160,8 +160,8 @@ pub(super) fn routes() -> Router<AppState> {
 }
 
 /// `GET /health`: `{"status": "up"|"down"}` (503 when down) for anyone; the details
-/// (WPPConnect per session, database, real-time) only with a valid JWT. See [`super::health`].
-async fn health(State(state): State<AppState>, MaybeUser(user): MaybeUser) -> Response {
+/// (WPPConnect per session, database, real-time) only with an admin's JWT. See [`super::health`].
+async fn health(State(state): State<AppState>, MaybeCaller(user): MaybeCaller) -> Response {
     let report = state.health.report(&state).await;
     let status = if report.healthy {
         StatusCode::OK
@@ -169,8 +169,9 @@ async fn health(State(state): State<AppState>, MaybeUser(user): MaybeUser) -> Re
         StatusCode::SERVICE_UNAVAILABLE
     };
     match user {
-        Some(_) => (status, Json(report.details.clone())).into_response(),
-        None => (
+        // the details list every session: for admins only
+        Some(caller) if caller.is_admin() => (status, Json(report.details.clone())).into_response(),
+        _ => (
             status,
             Json(json!({"status": if report.healthy { "up" } else { "down" }})),
         )
@@ -178,8 +179,8 @@ async fn health(State(state): State<AppState>, MaybeUser(user): MaybeUser) -> Re
     }
 }
 
-/// `GET /api/health`: the details of `/health`, and 401 without a valid JWT.
-async fn health_details(State(state): State<AppState>, _user: AuthUser) -> Response {
+/// `GET /api/health`: the details of `/health`, 401 without a valid JWT, 403 for a non-admin.
+async fn health_details(State(state): State<AppState>, _caller: Caller) -> Response {
     let report = state.health.report(&state).await;
     let status = if report.healthy {
         StatusCode::OK

@@ -16,11 +16,11 @@ use serde::Deserialize;
 use wppconnect_models::domain::{self, ClientId, MessageStatus};
 use wppconnect_models::{MessageType, PhoneNumber, SessionName};
 
-use super::auth::AuthUser;
 use super::error::{ApiError, ApiJson, ApiQuery};
 use super::events::Push;
 use super::input;
 use super::outbox::{self, Payload};
+use super::roles::Caller;
 use super::AppState;
 
 /// The largest request `POST /api/messages` reads (a file and its fields): 16 MiB, WhatsApp's
@@ -51,7 +51,7 @@ struct DeliveryQuery {
 /// queued it.
 async fn delivery(
     State(state): State<AppState>,
-    _user: AuthUser,
+    _caller: Caller,
     Path(client_id): Path<String>,
     ApiQuery(query): ApiQuery<DeliveryQuery>,
 ) -> Result<Json<outbox::Entry>, ApiError> {
@@ -213,7 +213,7 @@ impl SendFileRequest {
 /// pending message (its outcome comes as a `status-update` push).
 async fn send_message(
     State(state): State<AppState>,
-    _user: AuthUser,
+    caller: Caller,
     request: Request,
 ) -> Result<(StatusCode, Json<domain::Message>), ApiError> {
     let multipart = request
@@ -234,6 +234,7 @@ async fn send_message(
         let ApiJson(body) = ApiJson::<SendMessageRequest>::from_request(request, &state).await?;
         body.check()?
     };
+    caller.check_send(checked.session.as_str())?;
     let stored = send_and_store(&state, checked).await?;
     Ok((StatusCode::ACCEPTED, Json(stored)))
 }
@@ -242,16 +243,29 @@ async fn send_message(
 /// own (a body that is not a form is a 400).
 async fn send_file(
     State(state): State<AppState>,
-    _user: AuthUser,
+    caller: Caller,
     form: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<(StatusCode, Json<domain::Message>), ApiError> {
     let form = form.map_err(|e| ApiError::BadRequest(e.body_text()))?;
     let checked = SendFileRequest::read(form).await?.check()?;
+    caller.check_send(checked.session.as_str())?;
     let stored = send_and_store(&state, checked).await?;
     Ok((StatusCode::ACCEPTED, Json(stored)))
 }
 
-/// A text send from socket.io or an automatic reply: checked, queued (sent once by the outbox).
+/// A text send from socket.io by `caller`: their grant checked, then queued (sent once by the
+/// outbox).
+pub(super) async fn send_text_as(
+    state: &AppState,
+    caller: &Caller,
+    request: SendMessageRequest,
+) -> Result<domain::Message, ApiError> {
+    let checked = request.check()?;
+    caller.check_send(checked.session.as_str())?;
+    send_and_store(state, checked).await
+}
+
+/// The backend's own text send (an automatic reply): checked, queued (sent once by the outbox).
 pub(super) async fn send_text(
     state: &AppState,
     request: SendMessageRequest,

@@ -23,12 +23,14 @@ pub mod outbox;
 mod recover;
 mod redact;
 pub mod relay;
+pub mod roles;
 mod search;
 pub mod servers;
 mod sessions;
 mod socket;
 mod static_files;
 pub mod store;
+pub mod users;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -62,6 +64,8 @@ pub struct AppState {
     pub realtime: Realtime,
     /// The durable outbox of sends (its pace, its worker's wake-up).
     pub outbox: Arc<outbox::Outbox>,
+    /// The users' last known roles and grants, for the push filters.
+    pub roles: roles::Registry,
     inner: Arc<Settings>,
     health: Arc<health::HealthCache>,
     metrics: Arc<metrics::Metrics>,
@@ -108,12 +112,14 @@ impl AppState {
         webhook_secret: &str,
     ) -> Self {
         register_secret(webhook_secret);
+        auth.attach(&store);
         Self {
             servers: Servers::single(client),
             store,
             auth,
             realtime: Realtime::default(),
             outbox: Arc::default(),
+            roles: roles::Registry::default(),
             inner: Arc::new(Settings {
                 public_url: public_url.trim_end_matches('/').to_owned(),
                 webhook_secret: webhook_secret.to_owned(),
@@ -277,6 +283,10 @@ pub fn app(state: AppState) -> Router {
     api::routes()
         .merge(autoreply::routes())
         .merge(relay::subscriptions::routes())
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            roles::guard,
+        ))
         .merge(webhook)
         .merge(metrics::routes())
         .with_state(state)
@@ -385,13 +395,17 @@ pub struct Backend {
 }
 
 impl Backend {
-    /// Binds `bind` (`127.0.0.1:0` picks a free port) and assembles the state from `parts`:
+    /// Binds `bind` (`127.0.0.1:0` picks a free port), seeds the store with the configured
+    /// users (as admins, when it has no user of their name) and assembles the state from `parts`:
     /// stored sessions without a server are placed on the first one, and the healer's stored
     /// state is read back.
     ///
     /// # Errors
-    /// The address cannot be bound, or the store cannot be read.
+    /// The address cannot be bound, or the store cannot be read or the users stored.
     pub async fn bind(bind: &str, parts: Parts) -> std::io::Result<Self> {
+        users::seed(&parts.store, parts.auth.seed_users())
+            .await
+            .map_err(std::io::Error::other)?;
         let listener = tokio::net::TcpListener::bind(bind).await?;
         let addr = listener.local_addr()?;
         let public_url = parts.public_url.unwrap_or_else(|| format!("http://{addr}"));
@@ -967,7 +981,12 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error + Send 
         servers
     };
     let store = Store::open(&config.database_url).await?;
-    let (users, generated) = config.users()?;
+    // the generated admin is for a store without users; later starts keep the stored ones
+    let (users, generated) = if config.users.is_none() && users::count(&store).await? > 0 {
+        (HashMap::new(), None)
+    } else {
+        config.users()?
+    };
     let jwt_secret = config
         .jwt_secret
         .clone()

@@ -11,9 +11,9 @@ use wppconnect_models::domain::{Message, MessageStatus};
 use wppconnect_models::SessionName;
 
 use super::analytics::{day_start, parse_date, SECONDS_PER_DAY};
-use super::auth::AuthUser;
 use super::error::{ApiError, ApiQuery};
 use super::input;
+use super::roles::Caller;
 use super::store::{message_from_row, StoreError};
 use super::AppState;
 
@@ -196,7 +196,7 @@ fn snippet_html(raw: &str) -> String {
 
 async fn search(
     State(state): State<AppState>,
-    _user: AuthUser,
+    caller: Caller,
     ApiQuery(query): ApiQuery<SearchQuery>,
 ) -> Result<Json<SearchPage>, ApiError> {
     let fts = fts_query(query.q.as_deref().unwrap_or_default())?;
@@ -277,6 +277,7 @@ async fn search(
          AND (?7 IS NULL OR m.timestamp >= ?7) \
          AND (?8 IS NULL OR m.timestamp < ?8) \
          AND (?9 IS NULL OR m.timestamp < ?9 OR (m.timestamp = ?9 AND m.rowid < ?10)) \
+         AND (?12 IS NULL OR m.session IN (SELECT session FROM user_sessions WHERE user_name = ?12)) \
          ORDER BY m.timestamp DESC, m.rowid DESC LIMIT ?11",
     )
     .bind(&fts)
@@ -290,6 +291,7 @@ async fn search(
     .bind(cursor.map(|c| c.timestamp))
     .bind(cursor.map(|c| c.rowid))
     .bind(i64::from(limit) + 1)
+    .bind(caller.grant_filter())
     .fetch_all(state.store.pool())
     .await
     .map_err(StoreError::from)?;

@@ -11,11 +11,11 @@ use serde::Deserialize;
 use wppconnect_models::domain::{self, SessionStatus};
 use wppconnect_models::SessionName;
 
-use super::auth::AuthUser;
 use super::error::ApiError;
 use super::events::Push;
 use super::input;
 use super::redact::redact;
+use super::roles::Caller;
 use super::AppState;
 
 /// How long a start waits for the first QR code (or pairing code) before answering without it.
@@ -34,10 +34,13 @@ pub(super) fn routes() -> Router<AppState> {
 
 async fn list_sessions(
     State(state): State<AppState>,
-    _user: AuthUser,
+    caller: Caller,
 ) -> Result<Json<Vec<serde_json::Value>>, ApiError> {
     let mut sessions = Vec::new();
     for name in state.store.session_names().await? {
+        if !caller.may_read(&name) {
+            continue;
+        }
         if let Some(session) = state.store.session(&name).await? {
             sessions.push(session);
         }
@@ -121,7 +124,7 @@ pub(super) async fn current_session(
 
 async fn get_session(
     State(state): State<AppState>,
-    _user: AuthUser,
+    _caller: Caller,
     Path(name): Path<String>,
 ) -> Result<Json<domain::Session>, ApiError> {
     let name = input::session_name(&name)?;
@@ -139,7 +142,7 @@ struct StartRequest {
 
 async fn start_session(
     State(state): State<AppState>,
-    _user: AuthUser,
+    _caller: Caller,
     Path(name): Path<String>,
     body: Bytes,
 ) -> Result<Json<domain::Session>, ApiError> {
@@ -215,7 +218,7 @@ async fn start_session(
 
 async fn logout_session(
     State(state): State<AppState>,
-    _user: AuthUser,
+    _caller: Caller,
     Path(name): Path<String>,
 ) -> Result<Json<domain::Session>, ApiError> {
     let name = input::session_name(&name)?;

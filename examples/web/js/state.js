@@ -6,6 +6,7 @@ export const PAGE_SIZE = 30;
 
 export const state = {
   token: null,
+  me: null, // the signed-in user: { name, role, sessions }
   session: '',
   sessionInfo: null,
   phoneCode: null, // the pairing code of the shown session while it waits for it
