@@ -156,15 +156,29 @@ impl Harness {
 
     /// The engine's decision on a trigger, once it took one that is final (`sent`, `failed`
     /// or `skipped`).
+    ///
+    /// A `sent` reply is queued in the outbox, which delivers it on its own: this also waits
+    /// until the simulator has every reply decided so far.
     async fn decision(&self, trigger: &str) -> Value {
-        until(&format!("the decision on {trigger}"), || async {
+        let decision = until(&format!("the decision on {trigger}"), || async {
             let (_, list) = self.get("/api/sessions/main/auto-replies?limit=500").await;
             list.as_array()?
                 .iter()
                 .find(|d| d["triggerId"] == trigger && d["status"] != "sending")
                 .cloned()
         })
-        .await
+        .await;
+        until("the replies delivered by the outbox", || async {
+            let sent = self
+                .decisions()
+                .await
+                .iter()
+                .filter(|d| d["status"] == "sent")
+                .count();
+            (self.replies().len() >= sent).then_some(())
+        })
+        .await;
+        decision
     }
 
     /// Every decision taken so far.
