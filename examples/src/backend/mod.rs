@@ -402,7 +402,7 @@ pub struct Config {
         hide_env_values = true
     )]
     pub secret_key: Option<String>,
-    /// The SQLite database (created on start).
+    /// The database: `sqlite://file.db` (created on start) or `postgres://user:password@host/db`.
     #[arg(
         long,
         env = "DATABASE_URL",
@@ -521,7 +521,7 @@ impl fmt::Debug for Config {
         f.debug_struct("Config")
             .field("wppconnect_url", &self.wppconnect_url)
             .field("secret_key", &hidden(self.secret_key.is_some()))
-            .field("database_url", &self.database_url)
+            .field("database_url", &store::redacted_url(&self.database_url))
             .field("jwt_secret", &hidden(self.jwt_secret.is_some()))
             .field("webhook_secret", &hidden(self.webhook_secret.is_some()))
             .field("public_url", &self.public_url)
