@@ -386,16 +386,16 @@ async fn search(
     };
     let mut statement = sqlx::query(sql)
         .bind(&text_query)
-    .bind(session.as_ref().map(SessionName::as_str))
-    .bind(conversation)
-    .bind(from_me)
-    .bind(query.message_type.as_deref())
-    .bind(status.map(MessageStatus::as_str))
-    .bind(since)
-    .bind(until)
-    .bind(cursor.map(|c| c.timestamp))
-    .bind(cursor.map(|c| c.rowid))
-    .bind(i64::from(limit) + 1);
+        .bind(session.as_ref().map(SessionName::as_str))
+        .bind(conversation)
+        .bind(from_me)
+        .bind(query.message_type.as_deref())
+        .bind(status.map(MessageStatus::as_str))
+        .bind(since)
+        .bind(until)
+        .bind(cursor.map(|c| c.timestamp))
+        .bind(cursor.map(|c| c.rowid))
+        .bind(i64::from(limit) + 1);
     if dialect == Dialect::Postgres {
         statement = statement.bind(&any_word).bind(PG_HEADLINE_OPTIONS);
     }

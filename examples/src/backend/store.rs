@@ -77,7 +77,9 @@ impl Dialect {
     fn json_rows(self) -> &'static str {
         match self {
             Self::Sqlite => "json_each($2) AS r",
-            Self::Postgres => "jsonb_array_elements(CAST($2 AS JSONB)) WITH ORDINALITY AS r(value, key)",
+            Self::Postgres => {
+                "jsonb_array_elements(CAST($2 AS JSONB)) WITH ORDINALITY AS r(value, key)"
+            }
         }
     }
 }
@@ -386,11 +388,13 @@ impl Store {
         generate: impl FnOnce() -> String,
     ) -> Result<String, StoreError> {
         let mut batch = self.begin().await?;
-        sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING")
-            .bind(WEBHOOK_SECRET_KEY)
-            .bind(generate())
-            .execute(&mut *batch.tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING",
+        )
+        .bind(WEBHOOK_SECRET_KEY)
+        .bind(generate())
+        .execute(&mut *batch.tx)
+        .await?;
         let secret: String = sqlx::query("SELECT value FROM settings WHERE key = $1")
             .bind(WEBHOOK_SECRET_KEY)
             .fetch_one(&mut *batch.tx)
@@ -925,12 +929,12 @@ impl Batch<'_> {
             self.dialect.json_rows()
         );
         let mut inserted: HashSet<String> = sqlx::query_scalar::<_, String>(&sql)
-        .bind(session)
-        .bind(&rows)
-        .fetch_all(&mut *self.tx)
-        .await?
-        .into_iter()
-        .collect();
+            .bind(session)
+            .bind(&rows)
+            .fetch_all(&mut *self.tx)
+            .await?
+            .into_iter()
+            .collect();
         if inserted.is_empty() {
             return Ok(vec![None; messages.len()]);
         }
@@ -1010,10 +1014,10 @@ impl Batch<'_> {
             self.dialect.json_rows()
         );
         sqlx::query(&sql)
-        .bind(session)
-        .bind(&rows)
-        .execute(&mut *self.tx)
-        .await?;
+            .bind(session)
+            .bind(&rows)
+            .execute(&mut *self.tx)
+            .await?;
         self.store_details(session, &stored).await?;
         Ok(stored)
     }
@@ -1064,10 +1068,10 @@ impl Batch<'_> {
             self.dialect.json_rows()
         );
         sqlx::query(&sql)
-        .bind(session)
-        .bind(serde_json::Value::Array(rows).to_string())
-        .execute(&mut *self.tx)
-        .await?;
+            .bind(session)
+            .bind(serde_json::Value::Array(rows).to_string())
+            .execute(&mut *self.tx)
+            .await?;
         Ok(())
     }
 
@@ -1332,12 +1336,13 @@ async fn apply_early_ack(
     session: &str,
     id: &str,
 ) -> Result<Option<MessageStatus>, sqlx::Error> {
-    let early =
-        sqlx::query("DELETE FROM early_acks WHERE session = $1 AND message_id = $2 RETURNING status")
-            .bind(session)
-            .bind(id)
-            .fetch_optional(&mut *conn)
-            .await?;
+    let early = sqlx::query(
+        "DELETE FROM early_acks WHERE session = $1 AND message_id = $2 RETURNING status",
+    )
+    .bind(session)
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
     let Some(row) = early else {
         return Ok(None);
     };
