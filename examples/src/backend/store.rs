@@ -347,12 +347,14 @@ impl Store {
         &self.pool
     }
 
-    /// Starts a batch: one write transaction (`BEGIN IMMEDIATE`, so it never fails half-way on
-    /// a lock another connection took meanwhile). Nothing is kept until [`Batch::commit`].
+    /// Starts a batch: one write transaction that holds the write lock from its start (SQLite:
+    /// `BEGIN IMMEDIATE`, so it never fails half-way on a lock another connection took
+    /// meanwhile; PostgreSQL: the store's advisory lock, waited for). Nothing is kept until
+    /// [`Batch::commit`].
     ///
     /// # Errors
-    /// [`StoreError`], e.g. when another connection holds the write lock longer than the busy
-    /// timeout (5 s).
+    /// [`StoreError`], e.g. when another SQLite connection holds the write lock longer than the
+    /// busy timeout (5 s).
     pub async fn begin(&self) -> Result<Batch<'static>, StoreError> {
         let tx = match self.dialect {
             Dialect::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
