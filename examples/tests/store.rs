@@ -612,3 +612,24 @@ crate::on_both!(
     a_text_with_a_nul_character_is_stored_all_the_same,
     two_stores_on_one_database_store_each_message_once,
 );
+
+#[test]
+fn a_postgres_password_never_shows_in_the_configuration_s_debug_output() {
+    use clap::Parser;
+    use wppconnect_examples::backend::store::redacted_url;
+
+    let url = "postgres://wpp:pw-s3cr3t@db.internal:5432/backend";
+    assert_eq!(
+        redacted_url(url),
+        "postgres://wpp:***@db.internal:5432/backend"
+    );
+    assert_eq!(redacted_url("sqlite://backend.db"), "sqlite://backend.db");
+    let config = wppconnect_examples::backend::Config::try_parse_from([
+        "backend".to_owned(),
+        format!("--database-url={url}"),
+    ])
+    .unwrap();
+    let shown = format!("{config:?}");
+    assert!(!shown.contains("pw-s3cr3t"), "{shown}");
+    assert!(shown.contains("db.internal:5432/backend"), "{shown}");
+}
