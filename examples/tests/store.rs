@@ -125,10 +125,18 @@ async fn a_database_file_runs_in_wal_mode_and_full_sync_is_an_option() {
         .await
         .unwrap();
     assert_eq!(mode, "wal", "readers never wait for the writer");
-    drop(store);
-    assert!(Store::open(&format!("{url}?synchronous=full"))
+    // each connection of the store's pool: NORMAL (1), or FULL (2) when the URL asks
+    let synchronous = |store: Store| async move {
+        sqlx::query_scalar::<_, i64>("PRAGMA synchronous")
+            .fetch_one(store.pool())
+            .await
+            .unwrap()
+    };
+    assert_eq!(synchronous(store).await, 1);
+    let full = Store::open(&format!("{url}?synchronous=full"))
         .await
-        .is_ok());
+        .unwrap();
+    assert_eq!(synchronous(full).await, 2);
     assert!(Store::open(&format!("{url}?mode=rwc&synchronous=NORMAL"))
         .await
         .is_ok());
