@@ -641,3 +641,36 @@ fn a_postgres_password_never_shows_in_the_configuration_s_debug_output() {
     assert!(!shown.contains("pw-s3cr3t"), "{shown}");
     assert!(shown.contains("db.internal:5432/backend"), "{shown}");
 }
+
+/// Another module's write inside a batch (through `Batch::connection`) commits with it, or
+/// rolls back with it.
+async fn a_write_of_another_module_commits_or_rolls_back_with_the_batch(db: TestDb) {
+    let store = db.store().await;
+    let count = |store: Store| async move {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM settings WHERE key = $1")
+            .bind("module-key")
+            .fetch_one(store.pool())
+            .await
+            .unwrap()
+    };
+    let mut batch = store.begin().await.unwrap();
+    sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING")
+        .bind("module-key")
+        .bind("v")
+        .execute(batch.connection())
+        .await
+        .unwrap();
+    drop(batch);
+    assert_eq!(count(store.clone()).await, 0, "rolled back with the batch");
+    let mut batch = store.begin().await.unwrap();
+    sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING")
+        .bind("module-key")
+        .bind("v")
+        .execute(batch.connection())
+        .await
+        .unwrap();
+    batch.commit().await.unwrap();
+    assert_eq!(count(store).await, 1, "committed with the batch");
+}
+
+crate::on_both!(a_write_of_another_module_commits_or_rolls_back_with_the_batch);

@@ -859,6 +859,19 @@ impl Batch<'_> {
         Ok(self.tx.commit().await?)
     }
 
+    /// The batch's connection, inside its transaction: for writes of other modules that must
+    /// commit (or roll back) with the batch's events. Their SQL must run on both databases
+    /// (see the module's documentation); [`Batch::dialect`] tells which one this is.
+    pub fn connection(&mut self) -> &mut AnyConnection {
+        &mut self.tx
+    }
+
+    /// Which database the batch writes to.
+    #[must_use]
+    pub fn dialect(&self) -> Dialect {
+        self.dialect
+    }
+
     /// Inserts a message unless its id is already stored, applies an early ack and updates the
     /// conversation. Returns the message as stored when it is new, `None` when it was there.
     ///
