@@ -722,3 +722,73 @@ async fn the_postgres_migration_indexes_the_messages_stored_before_it() {
     assert_eq!(h.ids(&[("q", "antiga")]).await, ["old1"]);
     assert_eq!(h.ids(&[("q", "zelia")]).await, ["old1"]);
 }
+
+/// Without the `unaccent` extension (a server without PostgreSQL's contrib, or a role that may
+/// not create it), migration 0006 folds a fixed table of accents instead: words are found
+/// typed with or without their accents all the same.
+#[tokio::test]
+async fn the_postgres_search_without_unaccent_still_ignores_accents() {
+    let db = support::pg::PgDb::new("no-unaccent").await;
+    let dir = std::env::temp_dir().join(format!(
+        "wpp-pg-no-unaccent-{}-{}",
+        std::process::id(),
+        wppconnect_examples::backend::auth::random_secret(8)
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let migrations = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/postgres");
+    for entry in std::fs::read_dir(&migrations).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_str().unwrap().to_owned();
+        let mut sql = std::fs::read_to_string(&path).unwrap();
+        if name.starts_with("0006") {
+            // as if the extension could not be created
+            let create = "CREATE EXTENSION IF NOT EXISTS unaccent;";
+            assert!(sql.contains(create));
+            sql = sql.replace(create, "RAISE EXCEPTION 'no unaccent here';");
+        }
+        std::fs::write(dir.join(name), sql).unwrap();
+    }
+    let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
+    sqlx::migrate::Migrator::new(dir.as_path())
+        .await
+        .unwrap()
+        .run(&pool)
+        .await
+        .unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    let unaccent: Option<String> =
+        sqlx::query_scalar("SELECT extname::TEXT FROM pg_extension WHERE extname = 'unaccent'")
+            .fetch_optional(&pool)
+            .await
+            .unwrap();
+    assert_eq!(unaccent, None);
+    sqlx::query(
+        "INSERT INTO messages (session, id, conversation_id, sender_id, content, message_type, \
+         timestamp, status, status_rank, is_from_me) \
+         VALUES ('main', 'm1', $1, $1, 'Olá JOÃO, a ação <de hoje> em São Paulo', 'chat', $2, 'read', 3, 0)",
+    )
+    .bind(A)
+    .bind(DAY0)
+    .execute(&pool)
+    .await
+    .unwrap();
+    for (words, found) in [
+        ("'joao' & 'acao'", true),
+        ("'JOÃO' & 'ação'", true),
+        ("'sao':* & 'paulo'", true),
+        ("'hoje'", true),
+        ("'ola'", true),
+        ("'joana'", false),
+    ] {
+        let hits: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM message_search \
+             WHERE document @@ to_tsquery('wpp_search', wpp_search_fold($1))",
+        )
+        .bind(words)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        assert_eq!(hits == 1, found, "{words}");
+    }
+    pool.close().await;
+}

@@ -39,7 +39,7 @@ BEGIN
     ELSE
         CREATE OR REPLACE FUNCTION wpp_search_fold(t TEXT) RETURNS TEXT
             LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
-            $f$SELECT translate(lower(t), 'áàâãäåéèêëíìîïóòôõöøúùûüçñýÿ', 'aaaaaaeeeeiiiiooooooouuuucnyy')$f$;
+            $f$SELECT translate(lower(t), 'áàâãäåéèêëíìîïóòôõöøúùûüçñýÿ', 'aaaaaaeeeeiiiioooooouuuucnyy')$f$;
     END IF;
 END
 $$;
