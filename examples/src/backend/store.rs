@@ -341,7 +341,7 @@ impl Store {
 
     /// The connection pool, for the queries of other modules (search, analytics). Their SQL
     /// must run on both databases (see the module's documentation); a write that must commit
-    /// with the webhook's events belongs in a [`Batch`] method instead.
+    /// with the webhook's events goes through [`Batch::connection`] instead.
     #[must_use]
     pub fn pool(&self) -> &Pool {
         &self.pool
