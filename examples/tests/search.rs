@@ -1,5 +1,6 @@
 //! `GET /api/search` and `GET /api/analytics` over HTTP, on a store seeded through its own API
 //! (the writes the webhook writer makes), so the index is kept by the migration's triggers.
+//! Each test runs on SQLite and on PostgreSQL (`WPP_TEST_POSTGRES`, see `.ci/services`).
 
 mod support;
 
@@ -13,6 +14,8 @@ use wppconnect_examples::backend::auth::hash_password;
 use wppconnect_examples::backend::{Auth, Backend, Parts, Store};
 use wppconnect_models::domain::{Message, MessageStatus};
 use wppconnect_models::MessageType;
+
+use support::pg::TestDb;
 
 /// 2026-03-10T00:00:00Z.
 const DAY0: i64 = 1_773_100_800;
@@ -143,10 +146,6 @@ fn text(
     )
 }
 
-async fn store() -> Store {
-    Store::open("sqlite::memory:").await.unwrap()
-}
-
 async fn insert(store: &Store, session: &str, messages: &[Message]) {
     for m in messages {
         let (_, new) = store.insert_message(session, m).await.unwrap();
@@ -160,9 +159,9 @@ const E: &str = "5555555555555@c.us";
 
 /// The search fixture: a few messages about an order in two sessions, and a conversation whose
 /// name arrives after our first message to it.
-async fn search_store() -> Store {
+async fn search_store(db: &TestDb) -> Store {
     use MessageStatus::{Delivered, Read, Sent};
-    let store = store().await;
+    let store = db.store().await;
     let t = DAY0 + 12 * HOUR;
     insert(
         &store,
@@ -209,9 +208,8 @@ async fn search_store() -> Store {
     store
 }
 
-#[tokio::test]
-async fn search_finds_words_in_bodies_captions_and_contact_names() {
-    let h = Harness::new(search_store().await).await;
+async fn search_finds_words_in_bodies_captions_and_contact_names(db: TestDb) {
+    let h = Harness::new(search_store(&db).await).await;
 
     // a body, with the word marked in an escaped snippet
     let (status, page) = h.get("/api/search", &[("q", "enviado")]).await;
@@ -248,9 +246,8 @@ async fn search_finds_words_in_bodies_captions_and_contact_names() {
     assert!(h.ids(&[("q", "quebr")]).await.is_empty());
 }
 
-#[tokio::test]
-async fn a_send_is_found_under_the_server_s_id_once_it_has_one() {
-    let store = store().await;
+async fn a_send_is_found_under_the_server_s_id_once_it_has_one(db: TestDb) {
+    let store = db.store().await;
     let mut pending = text(
         "local-1",
         A,
@@ -275,9 +272,8 @@ async fn a_send_is_found_under_the_server_s_id_once_it_has_one() {
     assert_eq!(page["hits"][0]["message"]["status"], "sent");
 }
 
-#[tokio::test]
-async fn each_filter_narrows_the_hits() {
-    let h = Harness::new(search_store().await).await;
+async fn each_filter_narrows_the_hits(db: TestDb) {
+    let h = Harness::new(search_store(&db).await).await;
     let q = ("q", "pedido");
     let t = DAY0 + 12 * HOUR;
     assert_eq!(h.ids(&[q]).await, ["t5", "t3", "t2", "t1"], "newest first");
@@ -322,9 +318,8 @@ async fn each_filter_narrows_the_hits() {
     );
 }
 
-#[tokio::test]
-async fn paging_returns_every_hit_once_newest_first() {
-    let store = store().await;
+async fn paging_returns_every_hit_once_newest_first(db: TestDb) {
+    let store = db.store().await;
     // 25 hits, several in the same second (the order within it must still be stable), and
     // messages that do not match between them
     let mut seeded = Vec::new();
@@ -379,9 +374,8 @@ async fn paging_returns_every_hit_once_newest_first() {
     assert_eq!(seen.iter().collect::<HashSet<_>>().len(), 25);
 }
 
-#[tokio::test]
-async fn a_hostile_query_is_answered_never_a_server_error() {
-    let h = Harness::new(search_store().await).await;
+async fn a_hostile_query_is_answered_never_a_server_error(db: TestDb) {
+    let h = Harness::new(search_store(&db).await).await;
     // words are searched as words, whatever FTS5 or SQL syntax they contain
     for q in [
         "pedido AND",
@@ -423,9 +417,8 @@ async fn a_hostile_query_is_answered_never_a_server_error() {
     assert_eq!(h.ids(&[("q", "pedido")]).await.len(), 4);
 }
 
-#[tokio::test]
-async fn bad_parameters_are_a_json_400_and_a_token_is_required() {
-    let h = Harness::new(search_store().await).await;
+async fn bad_parameters_are_a_json_400_and_a_token_is_required(db: TestDb) {
+    let h = Harness::new(search_store(&db).await).await;
     for (name, value) in [
         ("direction", "sideways"),
         ("status", "seen"),
@@ -459,12 +452,12 @@ async fn bad_parameters_are_a_json_400_and_a_token_is_required() {
 }
 
 /// The analytics fixture, with the figures worked out by hand below.
-async fn analytics_store() -> Store {
+async fn analytics_store(db: &TestDb) -> Store {
     use MessageStatus::{Delivered, Failed, Pending, Read, Sent};
     let day1 = DAY0 + 24 * HOUR;
     let at = |day: i64, h: i64, m: i64, s: i64| day + h * HOUR + m * MINUTE + s;
     let (c, d, e) = ("553@c.us", "554@c.us", "555@c.us");
-    let store = store().await;
+    let store = db.store().await;
     insert(
         &store,
         "main",
@@ -515,9 +508,8 @@ async fn analytics_store() -> Store {
     store
 }
 
-#[tokio::test]
-async fn analytics_figures_match_the_history_worked_out_by_hand() {
-    let h = Harness::new(analytics_store().await).await;
+async fn analytics_figures_match_the_history_worked_out_by_hand(db: TestDb) {
+    let h = Harness::new(analytics_store(&db).await).await;
     let (status, body) = h
         .get(
             "/api/analytics",
@@ -595,9 +587,8 @@ async fn analytics_figures_match_the_history_worked_out_by_hand() {
     assert_eq!(all["days"][0]["firstResponses"], 4);
 }
 
-#[tokio::test]
-async fn analytics_refuses_bad_ranges_with_a_json_400() {
-    let h = Harness::new(store().await).await;
+async fn analytics_refuses_bad_ranges_with_a_json_400(db: TestDb) {
+    let h = Harness::new(db.store().await).await;
     for query in [
         [("from", "2026-03-12"), ("to", "2026-03-10")],
         [("from", "2026-3-1"), ("to", "2026-03-10")],
@@ -669,4 +660,135 @@ async fn the_migration_indexes_the_messages_stored_before_it() {
     let h = Harness::new(store).await;
     assert_eq!(h.ids(&[("q", "antiga")]).await, ["old1"]);
     assert_eq!(h.ids(&[("q", "zelia")]).await, ["old1"]);
+}
+
+crate::on_both!(
+    search_finds_words_in_bodies_captions_and_contact_names,
+    a_send_is_found_under_the_server_s_id_once_it_has_one,
+    each_filter_narrows_the_hits,
+    paging_returns_every_hit_once_newest_first,
+    a_hostile_query_is_answered_never_a_server_error,
+    bad_parameters_are_a_json_400_and_a_token_is_required,
+    analytics_figures_match_the_history_worked_out_by_hand,
+    analytics_refuses_bad_ranges_with_a_json_400,
+);
+
+#[tokio::test]
+async fn the_postgres_migration_indexes_the_messages_stored_before_it() {
+    let db = support::pg::PgDb::new("search-migration").await;
+    // a database as the previous version left it: migrations 0001 to 0005, and a message
+    let old = std::env::temp_dir().join(format!(
+        "wpp-pg-old-migrations-{}-{}",
+        std::process::id(),
+        wppconnect_examples::backend::auth::random_secret(8)
+    ));
+    std::fs::create_dir_all(&old).unwrap();
+    let migrations = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/postgres");
+    for entry in std::fs::read_dir(&migrations).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_str().unwrap().to_owned();
+        if name.as_str() < "0006" {
+            std::fs::copy(&path, old.join(name)).unwrap();
+        }
+    }
+    let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
+    sqlx::migrate::Migrator::new(old.as_path())
+        .await
+        .unwrap()
+        .run(&pool)
+        .await
+        .unwrap();
+    let _ = std::fs::remove_dir_all(&old);
+    sqlx::query("INSERT INTO conversations (session, id, name) VALUES ('main', $1, 'Zélia')")
+        .bind(A)
+        .execute(&pool)
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO messages (session, id, conversation_id, sender_id, sender_name, content, \
+         message_type, timestamp, status, status_rank, is_from_me) \
+         VALUES ('main', 'old1', $1, $1, NULL, 'mensagem antiga', 'chat', $2, 'read', 3, 0)",
+    )
+    .bind(A)
+    .bind(DAY0)
+    .execute(&pool)
+    .await
+    .unwrap();
+    pool.close().await;
+
+    // this version's migration indexes it, contact name included
+    let store = Store::open(&db.url).await.unwrap();
+    let h = Harness::new(store).await;
+    assert_eq!(h.ids(&[("q", "antiga")]).await, ["old1"]);
+    assert_eq!(h.ids(&[("q", "zelia")]).await, ["old1"]);
+}
+
+/// Without the `unaccent` extension (a server without PostgreSQL's contrib, or a role that may
+/// not create it), migration 0006 folds a fixed table of accents instead: words are found
+/// typed with or without their accents all the same.
+#[tokio::test]
+async fn the_postgres_search_without_unaccent_still_ignores_accents() {
+    let db = support::pg::PgDb::new("no-unaccent").await;
+    let dir = std::env::temp_dir().join(format!(
+        "wpp-pg-no-unaccent-{}-{}",
+        std::process::id(),
+        wppconnect_examples::backend::auth::random_secret(8)
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let migrations = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/postgres");
+    for entry in std::fs::read_dir(&migrations).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_str().unwrap().to_owned();
+        let mut sql = std::fs::read_to_string(&path).unwrap();
+        if name.starts_with("0006") {
+            // as if the extension could not be created
+            let create = "CREATE EXTENSION IF NOT EXISTS unaccent;";
+            assert!(sql.contains(create));
+            sql = sql.replace(create, "RAISE EXCEPTION 'no unaccent here';");
+        }
+        std::fs::write(dir.join(name), sql).unwrap();
+    }
+    let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
+    sqlx::migrate::Migrator::new(dir.as_path())
+        .await
+        .unwrap()
+        .run(&pool)
+        .await
+        .unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    let unaccent: Option<String> =
+        sqlx::query_scalar("SELECT extname::TEXT FROM pg_extension WHERE extname = 'unaccent'")
+            .fetch_optional(&pool)
+            .await
+            .unwrap();
+    assert_eq!(unaccent, None);
+    sqlx::query(
+        "INSERT INTO messages (session, id, conversation_id, sender_id, content, message_type, \
+         timestamp, status, status_rank, is_from_me) \
+         VALUES ('main', 'm1', $1, $1, 'Olá JOÃO, a ação <de hoje> em São Paulo', 'chat', $2, 'read', 3, 0)",
+    )
+    .bind(A)
+    .bind(DAY0)
+    .execute(&pool)
+    .await
+    .unwrap();
+    for (words, found) in [
+        ("'joao' & 'acao'", true),
+        ("'JOÃO' & 'ação'", true),
+        ("'sao':* & 'paulo'", true),
+        ("'hoje'", true),
+        ("'ola'", true),
+        ("'joana'", false),
+    ] {
+        let hits: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM message_search \
+             WHERE document @@ to_tsquery('wpp_search', wpp_search_fold($1))",
+        )
+        .bind(words)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        assert_eq!(hits == 1, found, "{words}");
+    }
+    pool.close().await;
 }

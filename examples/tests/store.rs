@@ -1,5 +1,9 @@
-//! The message store on its own: status rules and idempotent writes.
+//! The message store on its own: status rules and idempotent writes, each test on SQLite and on
+//! PostgreSQL (`WPP_TEST_POSTGRES`, see `.ci/services`) but those of SQLite's own file settings.
 
+mod support;
+
+use support::pg::TestDb;
 use wppconnect_examples::backend::Store;
 use wppconnect_models::domain::{Message, MessageStatus};
 use wppconnect_models::MessageType;
@@ -33,9 +37,8 @@ fn message(id: &str, status: MessageStatus) -> Message {
     }
 }
 
-#[tokio::test]
-async fn every_status_change_follows_the_domain_rule() {
-    let store = Store::open("sqlite::memory:").await.unwrap();
+async fn every_status_change_follows_the_domain_rule(db: TestDb) {
+    let store = db.store().await;
     for (i, from) in ALL.into_iter().enumerate() {
         for (j, to) in ALL.into_iter().enumerate() {
             let id = format!("m{i}{j}");
@@ -56,9 +59,8 @@ async fn every_status_change_follows_the_domain_rule() {
     }
 }
 
-#[tokio::test]
-async fn an_early_ack_keeps_its_highest_status_until_the_message_comes() {
-    let store = Store::open("sqlite::memory:").await.unwrap();
+async fn an_early_ack_keeps_its_highest_status_until_the_message_comes(db: TestDb) {
+    let store = db.store().await;
     assert!(store
         .apply_status("main", "late", MessageStatus::Read)
         .await
@@ -88,23 +90,19 @@ async fn an_early_ack_keeps_its_highest_status_until_the_message_comes() {
     assert_eq!(page.total, 1);
 }
 
-#[tokio::test]
-async fn a_database_file_is_created_on_start_and_reopened() {
-    let dir = std::env::temp_dir().join(format!("wpp-store-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("backend.db");
-    let _ = std::fs::remove_file(&path);
-    let url = format!("sqlite://{}", path.display());
-    let store = Store::open(&url).await.unwrap();
+async fn a_database_is_created_on_start_and_reopened(db: TestDb) {
+    let store = db.store().await;
     store
         .insert_message("main", &message("kept", MessageStatus::Sent))
         .await
         .unwrap();
     drop(store);
-    assert!(path.exists());
-    let reopened = Store::open(&url).await.unwrap();
+    if let TestDb::Sqlite(file) = &db {
+        let path = file.url.strip_prefix("sqlite://").unwrap();
+        assert!(std::path::Path::new(path).exists());
+    }
+    let reopened = db.store().await;
     assert!(reopened.message("main", "kept").await.unwrap().is_some());
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 fn temp_url(name: &str) -> (std::path::PathBuf, String) {
@@ -127,10 +125,18 @@ async fn a_database_file_runs_in_wal_mode_and_full_sync_is_an_option() {
         .await
         .unwrap();
     assert_eq!(mode, "wal", "readers never wait for the writer");
-    drop(store);
-    assert!(Store::open(&format!("{url}?synchronous=full"))
+    // each connection of the store's pool: NORMAL (1), or FULL (2) when the URL asks
+    let synchronous = |store: Store| async move {
+        sqlx::query_scalar::<_, i64>("PRAGMA synchronous")
+            .fetch_one(store.pool())
+            .await
+            .unwrap()
+    };
+    assert_eq!(synchronous(store).await, 1);
+    let full = Store::open(&format!("{url}?synchronous=full"))
         .await
-        .is_ok());
+        .unwrap();
+    assert_eq!(synchronous(full).await, 2);
     assert!(Store::open(&format!("{url}?mode=rwc&synchronous=NORMAL"))
         .await
         .is_ok());
@@ -143,29 +149,25 @@ async fn a_database_file_runs_in_wal_mode_and_full_sync_is_an_option() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-#[tokio::test]
-async fn the_generated_webhook_secret_is_kept_across_restarts() {
-    let (dir, url) = temp_url("secret");
-    let first = Store::open(&url)
+async fn the_generated_webhook_secret_is_kept_across_restarts(db: TestDb) {
+    let first = db
+        .store()
         .await
-        .unwrap()
         .webhook_secret(|| "first".to_owned())
         .await
         .unwrap();
     assert_eq!(first, "first");
-    let again = Store::open(&url)
+    let again = db
+        .store()
         .await
-        .unwrap()
         .webhook_secret(|| "second".to_owned())
         .await
         .unwrap();
     assert_eq!(again, "first", "the URL the server holds stays valid");
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
-#[tokio::test]
-async fn a_batch_keeps_all_of_its_writes_or_none() {
-    let store = Store::open("sqlite::memory:").await.unwrap();
+async fn a_batch_keeps_all_of_its_writes_or_none(db: TestDb) {
+    let store = db.store().await;
     let mut batch = store.begin().await.unwrap();
     for id in ["a", "b"] {
         assert!(batch
@@ -198,9 +200,8 @@ async fn a_batch_keeps_all_of_its_writes_or_none() {
     assert_eq!(stored.status, MessageStatus::Delivered);
 }
 
-#[tokio::test]
-async fn many_messages_in_one_statement_count_once_each_and_take_their_early_acks() {
-    let store = Store::open("sqlite::memory:").await.unwrap();
+async fn many_messages_in_one_statement_count_once_each_and_take_their_early_acks(db: TestDb) {
+    let store = db.store().await;
     store
         .apply_status("main", "b", MessageStatus::Read)
         .await
@@ -237,9 +238,8 @@ async fn many_messages_in_one_statement_count_once_each_and_take_their_early_ack
     );
 }
 
-#[tokio::test]
-async fn a_batch_leaves_each_conversation_as_one_message_at_a_time_would() {
-    let store = Store::open("sqlite::memory:").await.unwrap();
+async fn a_batch_leaves_each_conversation_as_one_message_at_a_time_would(db: TestDb) {
+    let store = db.store().await;
     let to = |id: &str, chat: &str, t: i64, text: &str| Message {
         conversation_id: chat.to_owned(),
         is_from_me: false,
@@ -282,10 +282,9 @@ async fn a_batch_leaves_each_conversation_as_one_message_at_a_time_would() {
     );
 }
 
-#[tokio::test]
-async fn a_polled_session_state_never_overwrites_a_newer_one() {
+async fn a_polled_session_state_never_overwrites_a_newer_one(db: TestDb) {
     use wppconnect_models::domain::SessionStatus;
-    let store = Store::open("sqlite::memory:").await.unwrap();
+    let store = db.store().await;
     let first = store
         .replace_session("main", None, SessionStatus::Connecting, Some("data:qr"))
         .await
@@ -315,32 +314,8 @@ async fn a_polled_session_state_never_overwrites_a_newer_one() {
     assert_eq!(closed.unwrap().status, SessionStatus::Disconnected);
 }
 
-/// A database file (batches on several connections), removed when dropped.
-struct TempDb(std::path::PathBuf);
-
-impl TempDb {
-    fn new(name: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("wpp-store-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Self(dir)
-    }
-
-    fn url(&self) -> String {
-        format!("sqlite://{}", self.0.join("store.db").display())
-    }
-}
-
-impl Drop for TempDb {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-#[tokio::test]
-async fn two_batches_racing_on_one_chat_store_each_message_once() {
-    let db = TempDb::new("race");
-    let store = Store::open(&db.url()).await.unwrap();
+async fn two_batches_racing_on_one_chat_store_each_message_once(db: TestDb) {
+    let store = db.store().await;
     let messages: Vec<Message> = (0..50)
         .map(|i| Message {
             is_from_me: false,
@@ -387,10 +362,8 @@ async fn two_batches_racing_on_one_chat_store_each_message_once() {
     assert_eq!(conversations[0].last_message.as_deref(), Some("texto 49"));
 }
 
-#[tokio::test]
-async fn the_writer_s_kept_connection_sees_what_others_committed() {
-    let db = TempDb::new("writer");
-    let store = Store::open(&db.url()).await.unwrap();
+async fn the_writer_s_kept_connection_sees_what_others_committed(db: TestDb) {
+    let store = db.store().await;
     let mut writer = store.writer();
     let mut batch = writer.begin().await.unwrap();
     assert!(batch.session("main").await.unwrap().is_none());
@@ -446,3 +419,258 @@ async fn the_writer_s_kept_connection_sees_what_others_committed() {
         Some("5511900000001")
     );
 }
+
+async fn a_text_with_a_nul_character_is_stored_all_the_same(db: TestDb) {
+    let store = db.store().await;
+    let odd = Message {
+        content: "a\u{0}b".to_owned(),
+        sender_name: Some("N\u{0}ame".to_owned()),
+        ..message("nul", MessageStatus::Sent)
+    };
+    let (_, new) = store.insert_message("main", &odd).await.unwrap();
+    assert!(
+        new,
+        "stored, not refused (the server would not send it again)"
+    );
+    let stored = store.message("main", "nul").await.unwrap().unwrap();
+    // PostgreSQL's text holds no NUL: it is left out there
+    let expected = if db.is_postgres() { "ab" } else { "a\u{0}b" };
+    assert_eq!(stored.content, expected);
+}
+
+/// Two backend instances on one database: each message new in one of them only, and an ack
+/// that one keeps early is applied by the other when the message reaches it.
+async fn two_stores_on_one_database_store_each_message_once(db: TestDb) {
+    let (a, b) = (db.store().await, db.store().await);
+    let messages: Vec<Message> = (0..40)
+        .map(|i| Message {
+            is_from_me: false,
+            content: format!("texto {i}"),
+            timestamp: 1_795_525_512 + i,
+            ..message(&format!("m{i:02}"), MessageStatus::Sent)
+        })
+        .collect();
+    let mut reversed = messages.clone();
+    reversed.reverse();
+    let insert = |store: &Store, messages: Vec<Message>| {
+        let store = store.clone();
+        async move {
+            let mut stored = Vec::new();
+            for chunk in messages.chunks(7) {
+                let mut batch = store.begin().await.unwrap();
+                stored.extend(batch.insert_messages("main", chunk).await.unwrap());
+                batch.commit().await.unwrap();
+            }
+            stored
+        }
+    };
+    let (first, second) = tokio::join!(insert(&a, messages), insert(&b, reversed));
+    let new: Vec<&String> = first
+        .iter()
+        .chain(&second)
+        .flatten()
+        .map(|m| &m.id)
+        .collect();
+    assert_eq!(new.len(), 40, "every message new exactly once: {new:?}");
+    let conversations = b.conversations(Some("main")).await.unwrap();
+    assert_eq!(conversations[0].unread_count, 40, "each counted once");
+
+    if db.is_postgres() {
+        // b found no early ack waiting above; a keeps one now
+        assert!(a
+            .apply_status("main", "late", MessageStatus::Read)
+            .await
+            .unwrap()
+            .is_none());
+        let (stored, new) = b
+            .insert_message("main", &message("late", MessageStatus::Sent))
+            .await
+            .unwrap();
+        assert!(new);
+        assert_eq!(stored.status, MessageStatus::Read, "the other's early ack");
+    }
+}
+
+/// The backend binary on PostgreSQL (`DATABASE_URL=postgres://…`) in front of the simulator: a
+/// session started and connected, a contact's messages and a send's acks taken from the
+/// simulator's webhooks and served back; killed and started again on the same database, it has
+/// them all, once, and the server's webhook URL (its generated secret) still works.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_backend_binary_on_postgres_stores_the_simulator_s_webhooks_and_serves_them_back() {
+    use serde_json::json;
+    use support::{get, login, post, until, Backend};
+
+    let db = TestDb::postgres("backend").await;
+    let sim = wppconnect_sim::Simulator::builder()
+        .fast()
+        .start("127.0.0.1:0")
+        .await
+        .unwrap();
+    let hash = wppconnect_examples::backend::auth::hash_password("s3nha").unwrap();
+    let users = format!("ana:{hash}");
+    let bind = format!("127.0.0.1:{}", support::free_port());
+    let sim_url = sim.url();
+    // no WEBHOOK_SECRET: the generated one is kept in PostgreSQL
+    let vars = [
+        ("WPPCONNECT_URL", sim_url.as_str()),
+        ("WPPCONNECT_SECRET_KEY", sim.secret_key()),
+        ("DATABASE_URL", db.url()),
+        ("BIND", bind.as_str()),
+        ("BACKEND_USERS", users.as_str()),
+        ("JWT_SECRET", "a-jwt-secret-of-at-least-32-bytes"),
+    ];
+    let backend = Backend::start(&vars).await;
+    let http = reqwest::Client::new();
+    let token = login(&http, &backend.base, "ana", "s3nha").await;
+    let (status, body) = post(
+        &http,
+        &format!("{}/api/sessions/main/start", backend.base),
+        &token,
+        json!({}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    until("the QR code", || async {
+        (sim.status("main") == wppconnect_sim::SessionStatus::QrCode).then_some(())
+    })
+    .await;
+    sim.scan("main").unwrap();
+    let session_url = format!("{}/api/sessions/main", backend.base);
+    until("connected (the simulator's webhook)", || async {
+        (get(&http, &session_url, &token).await.1["status"] == "connected").then_some(())
+    })
+    .await;
+    sim.contact_writes("main", "5521988887777", "olá, tudo bem?")
+        .unwrap();
+    let (status, body) = post(
+        &http,
+        &format!("{}/api/messages", backend.base),
+        &token,
+        json!({"sessionName": "main", "phone": "5521988887777", "message": "tudo ótimo"}),
+    )
+    .await;
+    assert!((200..300).contains(&status), "{status} {body}");
+    assert_eq!(body["status"], "sent", "{body}");
+    let page_url = format!(
+        "{}/api/conversations/5521988887777@c.us/messages?session=main",
+        backend.base
+    );
+    let page = until("the contact's message and our send, read", || async {
+        let (_, page) = get(&http, &page_url, &token).await;
+        let messages = page["messages"].as_array()?;
+        (messages.len() == 2 && messages[1]["status"] == "read").then_some(page)
+    })
+    .await;
+    assert_eq!(page["messages"][0]["content"], "olá, tudo bem?");
+    assert_eq!(page["messages"][0]["isFromMe"], false);
+    assert_eq!(page["messages"][1]["content"], "tudo ótimo");
+    let (_, found) = get(
+        &http,
+        &format!("{}/api/search?q=otimo", backend.base),
+        &token,
+    )
+    .await;
+    assert_eq!(
+        found["hits"][0]["snippet"], "tudo <mark>ótimo</mark>",
+        "{found}"
+    );
+    backend.kill().await;
+
+    let backend = Backend::start(&vars).await;
+    let token = login(&http, &backend.base, "ana", "s3nha").await;
+    sim.contact_writes("main", "5521988887777", "depois")
+        .unwrap();
+    // the same BIND: the same URL
+    let contents = until("the message after the restart", || async {
+        let (_, page) = get(&http, &page_url, &token).await;
+        let contents: Vec<String> = page["messages"]
+            .as_array()?
+            .iter()
+            .filter_map(|m| m["content"].as_str().map(str::to_owned))
+            .collect();
+        (contents.len() >= 3).then_some(contents)
+    })
+    .await;
+    assert_eq!(
+        contents,
+        ["olá, tudo bem?", "tudo ótimo", "depois"],
+        "each once"
+    );
+    backend.kill().await;
+}
+
+#[tokio::test]
+async fn a_database_url_of_another_kind_is_refused() {
+    for url in ["mysql://localhost/db", "wppconnect-backend.db", ""] {
+        assert!(Store::open(url).await.is_err(), "{url}");
+    }
+}
+
+crate::on_both!(
+    every_status_change_follows_the_domain_rule,
+    an_early_ack_keeps_its_highest_status_until_the_message_comes,
+    a_database_is_created_on_start_and_reopened,
+    the_generated_webhook_secret_is_kept_across_restarts,
+    a_batch_keeps_all_of_its_writes_or_none,
+    many_messages_in_one_statement_count_once_each_and_take_their_early_acks,
+    a_batch_leaves_each_conversation_as_one_message_at_a_time_would,
+    a_polled_session_state_never_overwrites_a_newer_one,
+    two_batches_racing_on_one_chat_store_each_message_once,
+    the_writer_s_kept_connection_sees_what_others_committed,
+    a_text_with_a_nul_character_is_stored_all_the_same,
+    two_stores_on_one_database_store_each_message_once,
+);
+
+#[test]
+fn a_postgres_password_never_shows_in_the_configuration_s_debug_output() {
+    use clap::Parser;
+    use wppconnect_examples::backend::store::redacted_url;
+
+    let url = "postgres://wpp:pw-s3cr3t@db.internal:5432/backend";
+    assert_eq!(
+        redacted_url(url),
+        "postgres://wpp:***@db.internal:5432/backend"
+    );
+    assert_eq!(redacted_url("sqlite://backend.db"), "sqlite://backend.db");
+    let config = wppconnect_examples::backend::Config::try_parse_from([
+        "backend".to_owned(),
+        format!("--database-url={url}"),
+    ])
+    .unwrap();
+    let shown = format!("{config:?}");
+    assert!(!shown.contains("pw-s3cr3t"), "{shown}");
+    assert!(shown.contains("db.internal:5432/backend"), "{shown}");
+}
+
+/// Another module's write inside a batch (through `Batch::connection`) commits with it, or
+/// rolls back with it.
+async fn a_write_of_another_module_commits_or_rolls_back_with_the_batch(db: TestDb) {
+    let store = db.store().await;
+    let count = |store: Store| async move {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM settings WHERE key = $1")
+            .bind("module-key")
+            .fetch_one(store.pool())
+            .await
+            .unwrap()
+    };
+    let mut batch = store.begin().await.unwrap();
+    sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING")
+        .bind("module-key")
+        .bind("v")
+        .execute(batch.connection())
+        .await
+        .unwrap();
+    drop(batch);
+    assert_eq!(count(store.clone()).await, 0, "rolled back with the batch");
+    let mut batch = store.begin().await.unwrap();
+    sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING")
+        .bind("module-key")
+        .bind("v")
+        .execute(batch.connection())
+        .await
+        .unwrap();
+    batch.commit().await.unwrap();
+    assert_eq!(count(store).await, 1, "committed with the batch");
+}
+
+crate::on_both!(a_write_of_another_module_commits_or_rolls_back_with_the_batch);

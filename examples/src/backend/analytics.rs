@@ -214,10 +214,11 @@ async fn analytics(
 
     let rows = sqlx::query(
         "SELECT timestamp / 86400 AS day, (timestamp % 86400) / 3600 AS hour, is_from_me, \
-         COUNT(*) AS n, SUM(status IN (?4, ?5)) AS delivered, SUM(status = ?5) AS seen \
-         FROM messages WHERE (?1 IS NULL OR session = ?1) AND timestamp >= ?2 AND timestamp < ?3 \
-         AND (?6 IS NULL OR session IN (SELECT session FROM user_sessions WHERE user_name = ?6)) \
-         GROUP BY day, hour, is_from_me",
+         COUNT(*) AS n, SUM(CASE WHEN status IN ($4, $5) THEN 1 ELSE 0 END) AS delivered, \
+         SUM(CASE WHEN status = $5 THEN 1 ELSE 0 END) AS seen \
+         FROM messages WHERE ($1 IS NULL OR session = $1) AND timestamp >= $2 AND timestamp < $3 \
+         AND ($6 IS NULL OR session IN (SELECT session FROM user_sessions WHERE user_name = $6)) \
+         GROUP BY timestamp / 86400, (timestamp % 86400) / 3600, is_from_me",
     )
     .bind(session)
     .bind(start)
@@ -259,15 +260,15 @@ async fn analytics(
         "SELECT m.timestamp AS asked, \
          (SELECT MIN(r.timestamp) FROM messages AS r \
           WHERE r.session = m.session AND r.conversation_id = m.conversation_id \
-          AND r.is_from_me = 1 AND r.status != ?4 \
+          AND r.is_from_me = 1 AND r.status != $4 \
           AND (r.timestamp > m.timestamp OR (r.timestamp = m.timestamp AND r.rowid > m.rowid))) AS answered \
          FROM messages AS m \
-         WHERE (?1 IS NULL OR m.session = ?1) AND m.is_from_me = 0 \
-         AND (?5 IS NULL OR m.session IN (SELECT session FROM user_sessions WHERE user_name = ?5)) \
-         AND m.timestamp >= ?2 AND m.timestamp < ?3 \
+         WHERE ($1 IS NULL OR m.session = $1) AND m.is_from_me = 0 \
+         AND ($5 IS NULL OR m.session IN (SELECT session FROM user_sessions WHERE user_name = $5)) \
+         AND m.timestamp >= $2 AND m.timestamp < $3 \
          AND COALESCE((SELECT p.is_from_me FROM messages AS p \
           WHERE p.session = m.session AND p.conversation_id = m.conversation_id \
-          AND (p.is_from_me = 0 OR p.status != ?4) \
+          AND (p.is_from_me = 0 OR p.status != $4) \
           AND (p.timestamp < m.timestamp OR (p.timestamp = m.timestamp AND p.rowid < m.rowid)) \
           ORDER BY p.timestamp DESC, p.rowid DESC LIMIT 1), 1) = 1",
     )

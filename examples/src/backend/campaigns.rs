@@ -187,7 +187,7 @@ async fn create(
     .bind(&text)
     .bind(total)
     .bind(outbox::now_ms())
-    .fetch_one(batch.conn())
+    .fetch_one(batch.connection())
     .await
     .map_err(StoreError::from)?
     .try_get("id")

@@ -562,7 +562,7 @@ pub struct Config {
         hide_env_values = true
     )]
     pub secret_key: Option<String>,
-    /// The SQLite database (created on start).
+    /// The database: `sqlite://file.db` (created on start) or `postgres://user:password@host/db`.
     #[arg(
         long,
         env = "DATABASE_URL",
@@ -732,7 +732,7 @@ impl fmt::Debug for Config {
             .field("secret_key", &hidden(self.secret_key.is_some()))
             .field("secret_keys", &hidden(self.secret_keys.is_some()))
             .field("session_placement", &self.session_placement)
-            .field("database_url", &self.database_url)
+            .field("database_url", &store::redacted_url(&self.database_url))
             .field("jwt_secret", &hidden(self.jwt_secret.is_some()))
             .field("webhook_secret", &hidden(self.webhook_secret.is_some()))
             .field("public_url", &self.public_url)

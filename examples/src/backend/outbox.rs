@@ -193,7 +193,7 @@ pub(super) async fn insert_rows(
                 .bind(campaign)
                 .bind(now);
         }
-        query.execute(batch.conn()).await?;
+        query.execute(batch.connection()).await?;
     }
     Ok(())
 }
@@ -219,7 +219,7 @@ pub async fn recover(store: &Store) -> Result<usize, StoreError> {
     )
     .bind(UNKNOWN_OUTCOME)
     .bind(now_ms())
-    .fetch_all(batch.conn())
+    .fetch_all(batch.connection())
     .await?;
     for row in &rows {
         let session: String = row.try_get("session")?;
@@ -246,7 +246,7 @@ async fn fail_message(
         sqlx::query("SELECT id FROM messages WHERE session = $1 AND client_id = $2")
             .bind(session)
             .bind(client_id)
-            .fetch_optional(batch.conn())
+            .fetch_optional(batch.connection())
             .await?
             .map(|row| row.try_get("id"))
             .transpose()?;
@@ -572,7 +572,7 @@ async fn finish(
     .bind(message_id)
     .bind(now_ms())
     .bind(id)
-    .execute(batch.conn())
+    .execute(batch.connection())
     .await?;
     Ok(())
 }

@@ -1,4 +1,5 @@
-//! The message store: SQLite through sqlx, migrations included.
+//! The message store: SQLite or PostgreSQL through sqlx's `Any` driver, migrations included
+//! (`migrations/sqlite/`, `migrations/postgres/`), chosen by the database URL.
 //!
 //! Writes are idempotent (a repeated webhook writes nothing twice), an ack that arrives before
 //! its message is kept and applied when the message is stored, and a status never goes
@@ -9,19 +10,24 @@
 //! mode with `synchronous=NORMAL`: a committed transaction survives a killed process; a power cut
 //! may lose the last transactions since the last sync, never corrupt the file. Add
 //! `?synchronous=full` to the URL to sync at every commit.
+//!
+//! On PostgreSQL (`postgres://…`) a commit is durable once it answers (the server's own
+//! `synchronous_commit`), and batches take a transaction-scoped advisory lock, so that they
+//! run one at a time as SQLite's write lock makes them, across every backend instance sharing
+//! the database. Search uses a `tsvector` index there (migration 0006).
+//!
+//! Every query is written once, for both: `$N` placeholders, `ON CONFLICT`, values bound and
+//! read as `i64`, `f64`, text or `Option`s of them (booleans are 0/1). The few statements that
+//! differ (reading a JSON array of rows, the search) ask [`Store::dialect`].
 
 use std::collections::HashSet;
-use std::str::FromStr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::pool::PoolConnection;
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
-    SqliteSynchronous,
-};
-use sqlx::{Connection, Row, Sqlite, SqliteConnection, Transaction};
+use sqlx::{Any, AnyConnection, Connection, Executor, Row, Transaction};
 use wppconnect_models::domain::{
     Conversation, Location, Message, MessageStatus, Session, SessionStatus,
 };
@@ -35,6 +41,61 @@ const ADOPT_WINDOW_SECS: i64 = 10 * 60;
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// The key under which the generated webhook secret is kept.
 const WEBHOOK_SECRET_KEY: &str = "webhook_secret";
+/// The PostgreSQL advisory lock that batches take (any constant: "wppb" in ASCII).
+const PG_WRITE_LOCK: i64 = 0x7770_7062;
+/// Connections of a pool on a database file or server.
+const MAX_CONNECTIONS: u32 = 5;
+
+/// The store's connection pool (sqlx's `Any`: SQLite or PostgreSQL). Queries on it use `$N`
+/// placeholders and portable SQL; see the module's documentation.
+pub type Pool = sqlx::AnyPool;
+
+/// Which database a [`Store`] runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    /// SQLite (`sqlite://file.db`, `sqlite::memory:`).
+    Sqlite,
+    /// PostgreSQL (`postgres://…`, `postgresql://…`).
+    Postgres,
+}
+
+impl Dialect {
+    /// The database of a URL, or `None` for a scheme the store does not know.
+    #[must_use]
+    pub fn of_url(url: &str) -> Option<Self> {
+        if url.starts_with("sqlite:") {
+            Some(Self::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Some(Self::Postgres)
+        } else {
+            None
+        }
+    }
+
+    /// The `FROM` item that reads the JSON array bound as `$2` as rows `r` with the columns
+    /// `value` (one element, read with `r.value ->> N`) and `key` (its place, for `ORDER BY`).
+    fn json_rows(self) -> &'static str {
+        match self {
+            Self::Sqlite => "json_each($2) AS r",
+            Self::Postgres => {
+                "jsonb_array_elements(CAST($2 AS JSONB)) WITH ORDINALITY AS r(value, key)"
+            }
+        }
+    }
+}
+
+/// A database URL with its password (if any) replaced by `***`, for logs and `Debug` output.
+#[must_use]
+pub fn redacted_url(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            // cannot fail on a URL that has a password (it has a host)
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        _ => url.to_owned(),
+    }
+}
 
 /// A database failure.
 #[derive(Debug, thiserror::Error)]
@@ -54,9 +115,11 @@ impl StoreError {
 /// The store. Cheap to clone.
 #[derive(Debug, Clone)]
 pub struct Store {
-    pool: SqlitePool,
+    pool: Pool,
+    dialect: Dialect,
     /// False once a write transaction found no early ack waiting; set again (inside the write
     /// transaction that keeps one) whenever one is kept. Spares the common insert a query.
+    /// SQLite only: on PostgreSQL another backend instance may keep an early ack meanwhile.
     early_acks: Arc<AtomicBool>,
     /// An in-memory database: one connection, which no [`Writer`] may keep.
     memory: bool,
@@ -94,7 +157,7 @@ fn parse_session_status(name: &str) -> SessionStatus {
     }
 }
 
-pub(super) fn message_from_row(row: &SqliteRow) -> Result<Message, sqlx::Error> {
+pub(super) fn message_from_row(row: &AnyRow) -> Result<Message, sqlx::Error> {
     let latitude: Option<f64> = row.try_get("latitude")?;
     let longitude: Option<f64> = row.try_get("longitude")?;
     let location = match (latitude, longitude) {
@@ -117,7 +180,7 @@ pub(super) fn message_from_row(row: &SqliteRow) -> Result<Message, sqlx::Error> 
         message_type: MessageType::from(row.try_get::<String, _>("message_type")?),
         timestamp: row.try_get("timestamp")?,
         status: parse_status(&row.try_get::<String, _>("status")?),
-        is_from_me: row.try_get("is_from_me")?,
+        is_from_me: row.try_get::<i64, _>("is_from_me")? != 0,
         quoted_message: row.try_get("quoted_message")?,
         media_url: row.try_get("media_url")?,
         mime_type: row.try_get("mime_type")?,
@@ -159,19 +222,19 @@ pub struct SentProof<'a> {
     pub status: MessageStatus,
 }
 
-/// Splits the store's own `synchronous=normal|full` option off a database URL.
-fn split_synchronous(url: &str) -> Result<(String, SqliteSynchronous), sqlx::Error> {
-    let Some((base, query)) = url.split_once('?') else {
-        return Ok((url.to_owned(), SqliteSynchronous::Normal));
-    };
-    let mut synchronous = SqliteSynchronous::Normal;
+/// Splits the store's own `synchronous=normal|full` option off a SQLite URL, and asks for the
+/// file to be created (`mode=rwc`) unless the URL says otherwise. Returns the URL for sqlx and
+/// the `PRAGMA synchronous` value.
+fn split_synchronous(url: &str) -> Result<(String, &'static str), sqlx::Error> {
+    let (base, query) = url.split_once('?').unwrap_or((url, ""));
+    let mut synchronous = "NORMAL";
     let mut kept = Vec::new();
     for pair in query.split('&').filter(|p| !p.is_empty()) {
         match pair.split_once('=') {
             Some(("synchronous", value)) => {
                 synchronous = match value.to_ascii_lowercase().as_str() {
-                    "normal" => SqliteSynchronous::Normal,
-                    "full" => SqliteSynchronous::Full,
+                    "normal" => "NORMAL",
+                    "full" => "FULL",
                     _ => {
                         return Err(sqlx::Error::Configuration(
                             "the database URL's synchronous= must be normal or full".into(),
@@ -182,6 +245,10 @@ fn split_synchronous(url: &str) -> Result<(String, SqliteSynchronous), sqlx::Err
             _ => kept.push(pair),
         }
     }
+    let memory = base.contains(":memory:");
+    if !memory && !kept.iter().any(|pair| pair.starts_with("mode=")) {
+        kept.push("mode=rwc");
+    }
     let url = if kept.is_empty() {
         base.to_owned()
     } else {
@@ -191,42 +258,80 @@ fn split_synchronous(url: &str) -> Result<(String, SqliteSynchronous), sqlx::Err
 }
 
 impl Store {
-    /// Opens (creating when missing) the database at `url` (`sqlite://file.db`,
-    /// `sqlite::memory:`) and runs the migrations. A file runs in WAL mode with
-    /// `synchronous=NORMAL`; `sqlite://file.db?synchronous=full` syncs at every commit.
-    /// Open one `Store` per database file and clone it: the clones share what they know.
+    /// Opens the database at `url` and runs its migrations: SQLite (`sqlite://file.db`, created
+    /// when missing, or `sqlite::memory:`) or PostgreSQL (`postgres://user:password@host/db`,
+    /// an existing database). A SQLite file runs in WAL mode with `synchronous=NORMAL`;
+    /// `sqlite://file.db?synchronous=full` syncs at every commit.
+    /// Open one `Store` per database and clone it: the clones share what they know.
     ///
     /// # Errors
     /// [`StoreError`] when the URL is wrong or the database cannot be opened or migrated.
     pub async fn open(url: &str) -> Result<Self, StoreError> {
-        let (url, synchronous) = split_synchronous(url)?;
-        let memory = url.contains(":memory:");
-        let mut options = SqliteConnectOptions::from_str(&url)?
-            .create_if_missing(true)
-            .busy_timeout(BUSY_TIMEOUT);
-        if !memory {
-            // readers never wait for the writer, and a commit is one append to the log
-            options = options
-                .journal_mode(SqliteJournalMode::Wal)
-                .synchronous(synchronous)
-                // 16 MiB of pages per connection (default 2 MiB): the indexes of a busy store
-                // stay in memory instead of being read back from the OS at every batch
-                .pragma("cache_size", "-16384");
-        }
-        let pool = SqlitePoolOptions::new()
-            // an in-memory database lives in one connection
-            .max_connections(if memory { 1 } else { 5 })
-            .connect_with(options)
-            .await?;
-        sqlx::migrate!("./migrations/sqlite")
-            .run(&pool)
-            .await
-            .map_err(sqlx::Error::from)?;
+        sqlx::any::install_default_drivers();
+        let Some(dialect) = Dialect::of_url(url) else {
+            return Err(StoreError(sqlx::Error::Configuration(
+                "the database URL must start with sqlite: or postgres://".into(),
+            )));
+        };
+        let (pool, memory) = match dialect {
+            Dialect::Sqlite => {
+                let (url, synchronous) = split_synchronous(url)?;
+                let memory = url.contains(":memory:");
+                let options = AnyPoolOptions::new().after_connect(move |conn, _| {
+                    Box::pin(async move {
+                        // sqlx's own default (5 s), said again: the write lock's wait
+                        let busy = format!("PRAGMA busy_timeout = {}", BUSY_TIMEOUT.as_millis());
+                        conn.execute(busy.as_str()).await?;
+                        if !memory {
+                            // readers never wait for the writer, and a commit is one append
+                            // to the log; 16 MiB of pages per connection (default 2 MiB): the
+                            // indexes of a busy store stay in memory instead of being read
+                            // back from the OS at every batch
+                            let pragmas = format!(
+                                "PRAGMA journal_mode = WAL; PRAGMA synchronous = {synchronous}; \
+                                 PRAGMA cache_size = -16384"
+                            );
+                            conn.execute(pragmas.as_str()).await?;
+                        }
+                        Ok(())
+                    })
+                });
+                let options = if memory {
+                    // an in-memory database lives in one connection, never to be closed
+                    options
+                        .max_connections(1)
+                        .idle_timeout(None)
+                        .max_lifetime(None)
+                } else {
+                    options.max_connections(MAX_CONNECTIONS)
+                };
+                (options.connect(&url).await?, memory)
+            }
+            Dialect::Postgres => (
+                AnyPoolOptions::new()
+                    .max_connections(MAX_CONNECTIONS)
+                    .connect(url)
+                    .await?,
+                false,
+            ),
+        };
+        let migrator = match dialect {
+            Dialect::Sqlite => sqlx::migrate!("./migrations/sqlite"),
+            Dialect::Postgres => sqlx::migrate!("./migrations/postgres"),
+        };
+        migrator.run(&pool).await.map_err(sqlx::Error::from)?;
         Ok(Self {
             pool,
+            dialect,
             early_acks: Arc::new(AtomicBool::new(true)),
             memory,
         })
+    }
+
+    /// Which database this store runs on.
+    #[must_use]
+    pub fn dialect(&self) -> Dialect {
+        self.dialect
     }
 
     /// Whether the database answers.
@@ -234,20 +339,43 @@ impl Store {
         sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()
     }
 
-    /// The connection pool, for the read-only queries of other modules (search, analytics).
-    pub(super) fn pool(&self) -> &SqlitePool {
+    /// The connection pool, for the queries of other modules (search, analytics). Their SQL
+    /// must run on both databases (see the module's documentation); a write that must commit
+    /// with the webhook's events goes through [`Batch::connection`] instead.
+    #[must_use]
+    pub fn pool(&self) -> &Pool {
         &self.pool
     }
 
-    /// Starts a batch: one write transaction (`BEGIN IMMEDIATE`, so it never fails half-way on
-    /// a lock another connection took meanwhile). Nothing is kept until [`Batch::commit`].
+    /// Starts a batch: one write transaction that holds the write lock from its start (SQLite:
+    /// `BEGIN IMMEDIATE`, so it never fails half-way on a lock another connection took
+    /// meanwhile; PostgreSQL: the store's advisory lock, waited for). Nothing is kept until
+    /// [`Batch::commit`].
     ///
     /// # Errors
-    /// [`StoreError`], e.g. when another connection holds the write lock longer than the busy
-    /// timeout (5 s).
+    /// [`StoreError`], e.g. when another SQLite connection holds the write lock longer than the
+    /// busy timeout (5 s).
     pub async fn begin(&self) -> Result<Batch<'static>, StoreError> {
+        let tx = match self.dialect {
+            Dialect::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Dialect::Postgres => self.pool.begin().await?,
+        };
+        self.batch(tx).await
+    }
+
+    /// A batch on `tx`, which holds the write lock once this returns.
+    async fn batch<'c>(&self, mut tx: Transaction<'c, Any>) -> Result<Batch<'c>, StoreError> {
+        if self.dialect == Dialect::Postgres {
+            // one batch at a time, as SQLite's BEGIN IMMEDIATE: a check and the write it
+            // decides (an ack kept early, a session replaced) see no other batch between them
+            sqlx::query("SELECT 1 AS locked FROM pg_advisory_xact_lock($1)")
+                .bind(PG_WRITE_LOCK)
+                .execute(&mut *tx)
+                .await?;
+        }
         Ok(Batch {
-            tx: self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            tx,
+            dialect: self.dialect,
             early_acks: self.early_acks.clone(),
         })
     }
@@ -262,12 +390,14 @@ impl Store {
         generate: impl FnOnce() -> String,
     ) -> Result<String, StoreError> {
         let mut batch = self.begin().await?;
-        sqlx::query("INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)")
-            .bind(WEBHOOK_SECRET_KEY)
-            .bind(generate())
-            .execute(&mut *batch.tx)
-            .await?;
-        let secret: String = sqlx::query("SELECT value FROM settings WHERE key = ?")
+        sqlx::query(
+            "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING",
+        )
+        .bind(WEBHOOK_SECRET_KEY)
+        .bind(generate())
+        .execute(&mut *batch.tx)
+        .await?;
+        let secret: String = sqlx::query("SELECT value FROM settings WHERE key = $1")
             .bind(WEBHOOK_SECRET_KEY)
             .fetch_one(&mut *batch.tx)
             .await?
@@ -330,14 +460,9 @@ impl Store {
         let mut batch = self.begin().await?;
         // When the server's id is already stored (an own-message webhook came first), the local
         // row goes away instead, and its client id moves to the server's row.
-        sqlx::query("UPDATE OR IGNORE messages SET id = ? WHERE session = ? AND id = ?")
-            .bind(server_id)
-            .bind(session)
-            .bind(local_id)
-            .execute(&mut *batch.tx)
-            .await?;
+        move_id(&mut batch.tx, session, local_id, server_id, None).await?;
         let client_id: Option<Option<String>> = sqlx::query_scalar(
-            "DELETE FROM messages WHERE session = ? AND id = ? RETURNING client_id",
+            "DELETE FROM messages WHERE session = $1 AND id = $2 RETURNING client_id",
         )
         .bind(session)
         .bind(local_id)
@@ -345,7 +470,7 @@ impl Store {
         .await?;
         if let Some(Some(client_id)) = client_id {
             sqlx::query(
-                "UPDATE messages SET client_id = ? WHERE session = ? AND id = ? AND client_id IS NULL",
+                "UPDATE messages SET client_id = $1 WHERE session = $2 AND id = $3 AND client_id IS NULL",
             )
             .bind(client_id)
             .bind(session)
@@ -386,7 +511,7 @@ impl Store {
         session: &str,
         client_id: &str,
     ) -> Result<Option<Message>, StoreError> {
-        let row = sqlx::query("SELECT * FROM messages WHERE session = ? AND client_id = ?")
+        let row = sqlx::query("SELECT * FROM messages WHERE session = $1 AND client_id = $2")
             .bind(session)
             .bind(client_id)
             .fetch_optional(&self.pool)
@@ -413,7 +538,7 @@ impl Store {
         session: &str,
     ) -> Result<Vec<(String, i64)>, StoreError> {
         let rows = sqlx::query(
-            "SELECT conversation_id, MAX(timestamp) AS newest FROM messages WHERE session = ? GROUP BY conversation_id",
+            "SELECT conversation_id, MAX(timestamp) AS newest FROM messages WHERE session = $1 GROUP BY conversation_id",
         )
         .bind(session)
         .fetch_all(&self.pool)
@@ -440,11 +565,10 @@ impl Store {
         // one transaction, so the page and the total see the same messages
         let mut tx = self.pool.begin().await?;
         let rows = sqlx::query(
-            "SELECT * FROM messages WHERE conversation_id = ? AND (? IS NULL OR session = ?) \
-             ORDER BY timestamp DESC, rowid DESC LIMIT ? OFFSET ?",
+            "SELECT * FROM messages WHERE conversation_id = $1 AND ($2 IS NULL OR session = $2) \
+             ORDER BY timestamp DESC, rowid DESC LIMIT $3 OFFSET $4",
         )
         .bind(conversation)
-        .bind(session)
         .bind(session)
         .bind(i64::from(limit))
         .bind(offset)
@@ -455,9 +579,8 @@ impl Store {
             .map(message_from_row)
             .collect::<Result<Vec<_>, _>>()?;
         messages.reverse();
-        let total: i64 = sqlx::query("SELECT COUNT(*) AS n FROM messages WHERE conversation_id = ? AND (? IS NULL OR session = ?)")
+        let total: i64 = sqlx::query("SELECT COUNT(*) AS n FROM messages WHERE conversation_id = $1 AND ($2 IS NULL OR session = $2)")
             .bind(conversation)
-            .bind(session)
             .bind(session)
             .fetch_one(&mut *tx)
             .await?
@@ -481,9 +604,9 @@ impl Store {
         session: Option<&str>,
     ) -> Result<Vec<Conversation>, StoreError> {
         let rows = sqlx::query(
-            "SELECT * FROM conversations WHERE (? IS NULL OR session = ?) ORDER BY last_message_time DESC, id",
+            "SELECT * FROM conversations WHERE ($1 IS NULL OR session = $1) \
+             ORDER BY last_message_time DESC NULLS LAST, id",
         )
-        .bind(session)
         .bind(session)
         .fetch_all(&self.pool)
         .await?;
@@ -493,7 +616,7 @@ impl Store {
                     id: row.try_get("id")?,
                     name: row.try_get("name")?,
                     phone_number: row.try_get("phone_number")?,
-                    is_group: row.try_get("is_group")?,
+                    is_group: row.try_get::<i64, _>("is_group")? != 0,
                     last_message: row.try_get("last_message")?,
                     last_message_time: row.try_get("last_message_time")?,
                     unread_count: row.try_get("unread_count")?,
@@ -514,10 +637,9 @@ impl Store {
         conversation: &str,
     ) -> Result<bool, StoreError> {
         let result = sqlx::query(
-            "UPDATE conversations SET unread_count = 0 WHERE id = ? AND (? IS NULL OR session = ?)",
+            "UPDATE conversations SET unread_count = 0 WHERE id = $1 AND ($2 IS NULL OR session = $2)",
         )
         .bind(conversation)
-        .bind(session)
         .bind(session)
         .execute(&self.pool)
         .await?;
@@ -605,7 +727,7 @@ impl Store {
 #[derive(Debug)]
 pub struct Writer {
     store: Store,
-    conn: Option<PoolConnection<Sqlite>>,
+    conn: Option<PoolConnection<Any>>,
 }
 
 impl Store {
@@ -635,11 +757,11 @@ impl Writer {
             Some(conn) => conn,
             empty @ None => empty.insert(self.store.pool.acquire().await?),
         };
-        let tx = conn.begin_with("BEGIN IMMEDIATE").await?;
-        Ok(Batch {
-            tx,
-            early_acks: self.store.early_acks.clone(),
-        })
+        let tx = match self.store.dialect {
+            Dialect::Sqlite => conn.begin_with("BEGIN IMMEDIATE").await?,
+            Dialect::Postgres => conn.begin().await?,
+        };
+        self.store.batch(tx).await
     }
 
     /// Gives the connection back (after a failure, so that the next batch starts on a fresh
@@ -647,6 +769,60 @@ impl Writer {
     pub fn reset(&mut self) {
         self.conn = None;
     }
+}
+
+/// The text fields of a message (those [`has_nul`] reads), for [`without_nul`].
+fn text_fields(m: &mut Message) -> impl Iterator<Item = &mut String> {
+    let location = m.location.as_mut();
+    let (name, address) = match location {
+        Some(l) => (l.name.as_mut(), l.address.as_mut()),
+        None => (None, None),
+    };
+    [
+        Some(&mut m.id),
+        Some(&mut m.conversation_id),
+        Some(&mut m.sender_id),
+        Some(&mut m.content),
+        m.sender_name.as_mut(),
+        m.client_id.as_mut(),
+        m.quoted_message.as_mut(),
+        m.media_url.as_mut(),
+        m.mime_type.as_mut(),
+        m.file_name.as_mut(),
+        name,
+        address,
+    ]
+    .into_iter()
+    .flatten()
+}
+
+fn has_nul(m: &Message) -> bool {
+    let location = m.location.as_ref();
+    [
+        Some(m.id.as_str()),
+        Some(m.conversation_id.as_str()),
+        Some(m.sender_id.as_str()),
+        Some(m.content.as_str()),
+        m.sender_name.as_deref(),
+        m.client_id.as_deref(),
+        m.quoted_message.as_deref(),
+        m.media_url.as_deref(),
+        m.mime_type.as_deref(),
+        m.file_name.as_deref(),
+        location.and_then(|l| l.name.as_deref()),
+        location.and_then(|l| l.address.as_deref()),
+    ]
+    .into_iter()
+    .flatten()
+    .any(|text| text.contains('\0'))
+}
+
+fn without_nul(m: &Message) -> Message {
+    let mut m = m.clone();
+    for text in text_fields(&mut m) {
+        text.retain(|c| c != '\0');
+    }
+    m
 }
 
 /// What a session shows: its status and QR code.
@@ -663,11 +839,12 @@ struct ConversationUpdate<'a> {
     unread: i64,
 }
 
-/// Writes that commit together: one SQLite transaction. Dropping it without
+/// Writes that commit together: one database transaction. Dropping it without
 /// [`Batch::commit`] rolls everything back.
 #[derive(Debug)]
 pub struct Batch<'c> {
-    tx: Transaction<'c, Sqlite>,
+    tx: Transaction<'c, Any>,
+    dialect: Dialect,
     /// The store's "an early ack may wait" flag; batches hold the write lock, so one at a time
     /// reads and writes it.
     early_acks: Arc<AtomicBool>,
@@ -682,10 +859,17 @@ impl Batch<'_> {
         Ok(self.tx.commit().await?)
     }
 
-    /// The batch's connection, for the statements of other modules inside its transaction (the
-    /// outbox's rows commit with their pending messages).
-    pub(super) fn conn(&mut self) -> &mut SqliteConnection {
+    /// The batch's connection, inside its transaction: for writes of other modules that must
+    /// commit (or roll back) with the batch's events. Their SQL must run on both databases
+    /// (see the module's documentation); [`Batch::dialect`] tells which one this is.
+    pub fn connection(&mut self) -> &mut AnyConnection {
         &mut self.tx
+    }
+
+    /// Which database the batch writes to.
+    #[must_use]
+    pub fn dialect(&self) -> Dialect {
+        self.dialect
     }
 
     /// Inserts a message unless its id is already stored, applies an early ack and updates the
@@ -718,6 +902,15 @@ impl Batch<'_> {
         if messages.is_empty() {
             return Ok(Vec::new());
         }
+        // PostgreSQL's text holds no NUL character: a message carrying one is stored without
+        // it rather than refused (the server would not send it again)
+        let cleaned: Vec<Message>;
+        let messages = if self.dialect == Dialect::Postgres && messages.iter().any(has_nul) {
+            cleaned = messages.iter().map(without_nul).collect();
+            &cleaned
+        } else {
+            messages
+        };
         // One prepared statement whatever the number of rows: the rows travel as one JSON array
         // parameter, read back by json_each (no SQL text to parse per batch).
         let rows: Vec<serde_json::Value> = messages
@@ -733,27 +926,30 @@ impl Batch<'_> {
                     m.timestamp,
                     status_name(m.status),
                     status_rank(m.status),
-                    m.is_from_me,
+                    i64::from(m.is_from_me),
                     m.quoted_message,
                     m.media_url,
                 ])
             })
             .collect();
         let rows = serde_json::Value::Array(rows).to_string();
-        let mut inserted: HashSet<String> = sqlx::query_scalar::<_, String>(
+        let sql = format!(
             "INSERT INTO messages (session, id, conversation_id, sender_id, sender_name, content, \
              message_type, timestamp, status, status_rank, is_from_me, quoted_message, media_url) \
-             SELECT ?1, r.value ->> 0, r.value ->> 1, r.value ->> 2, r.value ->> 3, r.value ->> 4, \
-             r.value ->> 5, r.value ->> 6, r.value ->> 7, r.value ->> 8, r.value ->> 9, r.value ->> 10, r.value ->> 11 \
-             FROM json_each(?2) AS r WHERE true ORDER BY r.key \
+             SELECT $1, r.value ->> 0, r.value ->> 1, r.value ->> 2, r.value ->> 3, r.value ->> 4, \
+             r.value ->> 5, CAST(r.value ->> 6 AS BIGINT), r.value ->> 7, CAST(r.value ->> 8 AS BIGINT), \
+             CAST(r.value ->> 9 AS BIGINT), r.value ->> 10, r.value ->> 11 \
+             FROM {} WHERE true ORDER BY r.key \
              ON CONFLICT (session, id) DO NOTHING RETURNING id",
-        )
-        .bind(session)
-        .bind(&rows)
-        .fetch_all(&mut *self.tx)
-        .await?
-        .into_iter()
-        .collect();
+            self.dialect.json_rows()
+        );
+        let mut inserted: HashSet<String> = sqlx::query_scalar::<_, String>(&sql)
+            .bind(session)
+            .bind(&rows)
+            .fetch_all(&mut *self.tx)
+            .await?
+            .into_iter()
+            .collect();
         if inserted.is_empty() {
             return Ok(vec![None; messages.len()]);
         }
@@ -811,7 +1007,7 @@ impl Batch<'_> {
                     c.id,
                     c.name,
                     c.id.strip_suffix("@c.us"),
-                    c.id.ends_with("@g.us"),
+                    i64::from(c.id.ends_with("@g.us")),
                     c.preview,
                     c.time,
                     c.unread,
@@ -819,20 +1015,24 @@ impl Batch<'_> {
             })
             .collect();
         let rows = serde_json::Value::Array(rows).to_string();
-        sqlx::query(
+        let sql = format!(
             "INSERT INTO conversations (session, id, name, phone_number, is_group, last_message, last_message_time, unread_count) \
-             SELECT ?1, r.value ->> 0, r.value ->> 1, r.value ->> 2, r.value ->> 3, r.value ->> 4, r.value ->> 5, r.value ->> 6 \
-             FROM json_each(?2) AS r WHERE true ORDER BY r.key \
+             SELECT $1, r.value ->> 0, r.value ->> 1, r.value ->> 2, CAST(r.value ->> 3 AS BIGINT), r.value ->> 4, \
+             CAST(r.value ->> 5 AS BIGINT), CAST(r.value ->> 6 AS BIGINT) \
+             FROM {} WHERE true ORDER BY r.key \
              ON CONFLICT (session, id) DO UPDATE SET \
              name = COALESCE(conversations.name, excluded.name), \
              last_message = CASE WHEN excluded.last_message_time >= COALESCE(conversations.last_message_time, 0) THEN excluded.last_message ELSE conversations.last_message END, \
-             last_message_time = MAX(COALESCE(conversations.last_message_time, 0), excluded.last_message_time), \
+             last_message_time = CASE WHEN excluded.last_message_time > COALESCE(conversations.last_message_time, 0) \
+             THEN excluded.last_message_time ELSE COALESCE(conversations.last_message_time, 0) END, \
              unread_count = conversations.unread_count + excluded.unread_count",
-        )
-        .bind(session)
-        .bind(&rows)
-        .execute(&mut *self.tx)
-        .await?;
+            self.dialect.json_rows()
+        );
+        sqlx::query(&sql)
+            .bind(session)
+            .bind(&rows)
+            .execute(&mut *self.tx)
+            .await?;
         self.store_details(session, &stored).await?;
         Ok(stored)
     }
@@ -873,23 +1073,27 @@ impl Batch<'_> {
         if rows.is_empty() {
             return Ok(());
         }
-        sqlx::query(
+        let sql = format!(
             "UPDATE messages SET client_id = r.value ->> 1, mime_type = r.value ->> 2, \
-             file_name = r.value ->> 3, file_size = r.value ->> 4, latitude = r.value ->> 5, \
-             longitude = r.value ->> 6, location_name = r.value ->> 7, location_address = r.value ->> 8 \
-             FROM json_each(?2) AS r WHERE messages.session = ?1 AND messages.id = r.value ->> 0",
-        )
-        .bind(session)
-        .bind(serde_json::Value::Array(rows).to_string())
-        .execute(&mut *self.tx)
-        .await?;
+             file_name = r.value ->> 3, file_size = CAST(r.value ->> 4 AS BIGINT), \
+             latitude = CAST(r.value ->> 5 AS DOUBLE PRECISION), \
+             longitude = CAST(r.value ->> 6 AS DOUBLE PRECISION), location_name = r.value ->> 7, \
+             location_address = r.value ->> 8 \
+             FROM {} WHERE messages.session = $1 AND messages.id = r.value ->> 0",
+            self.dialect.json_rows()
+        );
+        sqlx::query(&sql)
+            .bind(session)
+            .bind(serde_json::Value::Array(rows).to_string())
+            .execute(&mut *self.tx)
+            .await?;
         Ok(())
     }
 
     /// Whether an early ack may wait for a message: asked of the database only while the
     /// store's flag says so, and the flag cleared when none does.
     async fn early_acks_possible(&mut self) -> Result<bool, StoreError> {
-        if !self.early_acks.load(Ordering::Acquire) {
+        if self.dialect == Dialect::Sqlite && !self.early_acks.load(Ordering::Acquire) {
             return Ok(false);
         }
         // asked at every batch, never remembered as "none": another instance sharing the
@@ -907,7 +1111,7 @@ impl Batch<'_> {
     /// [`StoreError`].
     pub async fn contains(&mut self, session: &str, id: &str) -> Result<bool, StoreError> {
         Ok(
-            sqlx::query("SELECT 1 FROM messages WHERE session = ? AND id = ?")
+            sqlx::query("SELECT 1 FROM messages WHERE session = $1 AND id = $2")
                 .bind(session)
                 .bind(id)
                 .fetch_optional(&mut *self.tx)
@@ -943,7 +1147,7 @@ impl Batch<'_> {
         if raise_status(tx, session, id, status).await? {
             return Ok(select_message(tx, session, id).await?);
         }
-        let exists = sqlx::query("SELECT 1 FROM messages WHERE session = ? AND id = ?")
+        let exists = sqlx::query("SELECT 1 FROM messages WHERE session = $1 AND id = $2")
             .bind(session)
             .bind(id)
             .fetch_optional(&mut *tx)
@@ -951,12 +1155,12 @@ impl Batch<'_> {
             .is_some();
         if !exists {
             let now = wppconnect_models::Seconds::now().get();
-            sqlx::query("DELETE FROM early_acks WHERE received_at < ?")
+            sqlx::query("DELETE FROM early_acks WHERE received_at < $1")
                 .bind(now - EARLY_ACK_TTL_SECS)
                 .execute(&mut *tx)
                 .await?;
             sqlx::query(
-                "INSERT INTO early_acks (session, message_id, status, status_rank, received_at) VALUES (?,?,?,?,?) \
+                "INSERT INTO early_acks (session, message_id, status, status_rank, received_at) VALUES ($1, $2, $3, $4, $5) \
                  ON CONFLICT (session, message_id) DO UPDATE SET status = excluded.status, status_rank = excluded.status_rank \
                  WHERE excluded.status_rank > early_acks.status_rank",
             )
@@ -993,13 +1197,12 @@ impl Batch<'_> {
             .timestamp
             .unwrap_or_else(|| wppconnect_models::Seconds::now().get());
         let rows = sqlx::query(
-            "SELECT id FROM messages WHERE session = ? AND conversation_id = ? AND is_from_me = 1 \
-             AND status = 'failed' AND (? IS NULL OR content = ?) AND timestamp BETWEEN ? AND ? \
+            "SELECT id FROM messages WHERE session = $1 AND conversation_id = $2 AND is_from_me = 1 \
+             AND status = 'failed' AND ($3 IS NULL OR content = $3) AND timestamp BETWEEN $4 AND $5 \
              ORDER BY timestamp, rowid LIMIT 2",
         )
         .bind(session)
         .bind(proof.conversation_id)
-        .bind(proof.content)
         .bind(proof.content)
         .bind(around - ADOPT_WINDOW_SECS)
         .bind(around + ADOPT_WINDOW_SECS)
@@ -1010,18 +1213,7 @@ impl Batch<'_> {
             [first, _] if proof.content.is_some() => first.try_get("id")?,
             _ => return Ok(None),
         };
-        let moved = sqlx::query(
-            "UPDATE OR IGNORE messages SET id = ?, status = ?, status_rank = ? WHERE session = ? AND id = ?",
-        )
-        .bind(proof.server_id)
-        .bind(status_name(proof.status))
-        .bind(status_rank(proof.status))
-        .bind(session)
-        .bind(&local_id)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected()
-            == 1;
+        let moved = move_id(tx, session, &local_id, proof.server_id, Some(proof.status)).await?;
         if !moved {
             return Ok(None); // the server's id is stored already
         }
@@ -1044,7 +1236,7 @@ impl Batch<'_> {
         let connected_at =
             (status == SessionStatus::Connected).then(|| wppconnect_models::Seconds::now().get());
         sqlx::query(
-            "INSERT INTO sessions (name, status, qr_code, last_connected) VALUES (?,?,?,?) ON CONFLICT (name) DO UPDATE SET \
+            "INSERT INTO sessions (name, status, qr_code, last_connected) VALUES ($1, $2, $3, $4) ON CONFLICT (name) DO UPDATE SET \
              status = excluded.status, qr_code = excluded.qr_code, \
              last_connected = COALESCE(excluded.last_connected, sessions.last_connected)",
         )
@@ -1093,11 +1285,10 @@ impl Batch<'_> {
     /// [`StoreError`].
     pub async fn set_phone_number(&mut self, name: &str, phone: &str) -> Result<bool, StoreError> {
         let result = sqlx::query(
-            "UPDATE sessions SET phone_number = ? WHERE name = ? AND phone_number IS NOT ?",
+            "UPDATE sessions SET phone_number = $1 WHERE name = $2 AND phone_number IS DISTINCT FROM $1",
         )
         .bind(phone)
         .bind(name)
-        .bind(phone)
         .execute(&mut *self.tx)
         .await?;
         Ok(result.rows_affected() > 0)
@@ -1112,12 +1303,36 @@ impl Batch<'_> {
     }
 }
 
+/// Gives the message `local_id` the id `server_id` (and `status`, when given), unless a message
+/// with that id is stored already; whether it moved.
+async fn move_id(
+    conn: &mut AnyConnection,
+    session: &str,
+    local_id: &str,
+    server_id: &str,
+    status: Option<MessageStatus>,
+) -> Result<bool, sqlx::Error> {
+    let result = sqlx::query(
+        "UPDATE messages SET id = $1, status = COALESCE($2, status), \
+         status_rank = COALESCE($3, status_rank) WHERE session = $4 AND id = $5 \
+         AND NOT EXISTS (SELECT 1 FROM messages AS taken WHERE taken.session = $4 AND taken.id = $1)",
+    )
+    .bind(server_id)
+    .bind(status.map(status_name))
+    .bind(status.map(status_rank))
+    .bind(session)
+    .bind(local_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(result.rows_affected() == 1)
+}
+
 async fn select_message(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     session: &str,
     id: &str,
 ) -> Result<Option<Message>, sqlx::Error> {
-    sqlx::query("SELECT * FROM messages WHERE session = ? AND id = ?")
+    sqlx::query("SELECT * FROM messages WHERE session = $1 AND id = $2")
         .bind(session)
         .bind(id)
         .fetch_optional(&mut *conn)
@@ -1127,10 +1342,10 @@ async fn select_message(
 }
 
 async fn select_session(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     name: &str,
 ) -> Result<Option<Session>, StoreError> {
-    let row = sqlx::query("SELECT * FROM sessions WHERE name = ?")
+    let row = sqlx::query("SELECT * FROM sessions WHERE name = $1")
         .bind(name)
         .fetch_optional(&mut *conn)
         .await?;
@@ -1151,16 +1366,17 @@ async fn select_session(
 /// Applies (and forgets) an ack that arrived before the message `id` was stored; the status it
 /// carried, if any.
 async fn apply_early_ack(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     session: &str,
     id: &str,
 ) -> Result<Option<MessageStatus>, sqlx::Error> {
-    let early =
-        sqlx::query("DELETE FROM early_acks WHERE session = ? AND message_id = ? RETURNING status")
-            .bind(session)
-            .bind(id)
-            .fetch_optional(&mut *conn)
-            .await?;
+    let early = sqlx::query(
+        "DELETE FROM early_acks WHERE session = $1 AND message_id = $2 RETURNING status",
+    )
+    .bind(session)
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
     let Some(row) = early else {
         return Ok(None);
     };
@@ -1170,26 +1386,25 @@ async fn apply_early_ack(
 }
 
 async fn raise_status(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     session: &str,
     id: &str,
     status: MessageStatus,
 ) -> Result<bool, sqlx::Error> {
     let result = if status == MessageStatus::Failed {
-        sqlx::query("UPDATE messages SET status = 'failed', status_rank = -1 WHERE session = ? AND id = ? AND status = 'pending'")
+        sqlx::query("UPDATE messages SET status = 'failed', status_rank = -1 WHERE session = $1 AND id = $2 AND status = 'pending'")
             .bind(session)
             .bind(id)
             .execute(&mut *conn)
             .await?
     } else {
         sqlx::query(
-            "UPDATE messages SET status = ?, status_rank = ? WHERE session = ? AND id = ? AND status_rank < ? AND status != 'failed'",
+            "UPDATE messages SET status = $1, status_rank = $2 WHERE session = $3 AND id = $4 AND status_rank < $2 AND status != 'failed'",
         )
         .bind(status_name(status))
         .bind(status_rank(status))
         .bind(session)
         .bind(id)
-        .bind(status_rank(status))
         .execute(&mut *conn)
         .await?
     };

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)] // each test file uses its own part
 
+pub(crate) mod pg;
+
 use std::collections::HashSet;
 use std::future::Future;
 use std::path::PathBuf;
