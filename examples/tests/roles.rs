@@ -5,7 +5,7 @@
 mod support;
 
 use std::collections::{BTreeSet, HashMap};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
@@ -182,9 +182,23 @@ enum Body {
 struct Row {
     method: &'static str,
     route: &'static str,
+    /// The request's path; a `{key}` in it is the value an earlier row captured (a send's
+    /// client id, a campaign's, a rule's or a subscription's id).
     path: &'static str,
     body: Body,
     expect: [u16; 5],
+    /// `(key, field)`: the first 2xx answer's JSON `field`, kept as `{key}` for later rows.
+    capture: Option<(&'static str, &'static str)>,
+}
+
+impl Row {
+    /// Keeps the first 2xx answer's `field` as `{key}` for the paths of later rows.
+    fn capture(self, key: &'static str, field: &'static str) -> Self {
+        Self {
+            capture: Some((key, field)),
+            ..self
+        }
+    }
 }
 
 /// Who calls, in this order (the admin last, so that its changes come after the others' tries).
@@ -209,6 +223,7 @@ const fn row(
         path,
         body,
         expect,
+        capture: None,
     }
 }
 
@@ -218,8 +233,14 @@ fn table() -> Vec<Row> {
     //   callers:          nobody viewer other agent admin
     const ALL: [u16; 5] = [200, 200, 200, 200, 200];
     const READ: [u16; 5] = [401, 200, 403, 200, 200];
+    // user admin, automatic-reply rules and webhook subscriptions
+    const ADMIN: [u16; 5] = [401, 403, 403, 403, 200];
     let send = json!({"sessionName": "loja", "phone": CONTACT, "message": "Olá"});
     let new_user = json!({"name": "newbie", "password": PASSWORD, "role": "viewer"});
+    let campaign = json!({"session": "loja", "recipients": [CONTACT], "text": "Promoção de hoje"});
+    let new_rule =
+        json!({"trigger": "keyword", "pattern": "horário", "template": "Abrimos às 9h, {name}."});
+    let subscription = json!({"url": "http://127.0.0.1:9/hook", "events": ["new-message"]});
     vec![
         row("GET", "/", "/", Body::None, ALL),
         row("GET", "/app.js", "/app.js", Body::None, ALL),
@@ -254,19 +275,109 @@ fn table() -> Vec<Row> {
             Body::None,
             READ,
         ),
+        // sends are queued in the outbox: 202
         row(
             "POST",
             "/api/messages",
             "/api/messages",
             Body::Json(send),
-            [401, 403, 403, 201, 201],
-        ),
+            [401, 403, 403, 202, 202],
+        )
+        .capture("send", "clientId"),
         row(
             "POST",
             "/api/messages/file",
             "/api/messages/file",
             Body::File,
-            [401, 403, 403, 201, 201],
+            [401, 403, 403, 202, 202],
+        ),
+        row(
+            "GET",
+            "/api/messages/{client_id}/delivery",
+            "/api/messages/{send}/delivery?session=loja",
+            Body::None,
+            READ,
+        ),
+        row(
+            "POST",
+            "/api/campaigns",
+            "/api/campaigns",
+            Body::Json(campaign),
+            [401, 403, 403, 202, 202],
+        )
+        .capture("campaign", "id"),
+        // no session in the path: the handler checks the campaign's own
+        row(
+            "GET",
+            "/api/campaigns/{id}",
+            "/api/campaigns/{campaign}",
+            Body::None,
+            READ,
+        ),
+        row(
+            "GET",
+            "/api/sessions/{name}/rules",
+            "/api/sessions/loja/rules",
+            Body::None,
+            READ,
+        ),
+        row(
+            "POST",
+            "/api/sessions/{name}/rules",
+            "/api/sessions/loja/rules",
+            Body::Json(new_rule),
+            [401, 403, 403, 403, 201],
+        )
+        .capture("rule", "id"),
+        row(
+            "PATCH",
+            "/api/sessions/{name}/rules/{id}",
+            "/api/sessions/loja/rules/{rule}",
+            Body::Json(json!({"enabled": false})),
+            ADMIN,
+        ),
+        row(
+            "DELETE",
+            "/api/sessions/{name}/rules/{id}",
+            "/api/sessions/loja/rules/{rule}",
+            Body::None,
+            [401, 403, 403, 403, 204],
+        ),
+        row(
+            "GET",
+            "/api/sessions/{name}/auto-replies",
+            "/api/sessions/loja/auto-replies",
+            Body::None,
+            READ,
+        ),
+        row(
+            "POST",
+            "/api/sessions/{name}/subscriptions",
+            "/api/sessions/loja/subscriptions",
+            Body::Json(subscription),
+            [401, 403, 403, 403, 201],
+        )
+        .capture("subscription", "id"),
+        row(
+            "GET",
+            "/api/sessions/{name}/subscriptions",
+            "/api/sessions/loja/subscriptions",
+            Body::None,
+            ADMIN,
+        ),
+        row(
+            "POST",
+            "/api/sessions/{name}/subscriptions/{id}/resume",
+            "/api/sessions/loja/subscriptions/{subscription}/resume",
+            Body::None,
+            [401, 403, 403, 403, 204],
+        ),
+        row(
+            "DELETE",
+            "/api/sessions/{name}/subscriptions/{id}",
+            "/api/sessions/loja/subscriptions/{subscription}",
+            Body::None,
+            [401, 403, 403, 403, 204],
         ),
         row(
             "GET",
@@ -366,15 +477,29 @@ fn table() -> Vec<Row> {
 /// in the webhook crate) and `/metrics` (its own token).
 const OUTSIDE: &[(&str, &str)] = &[("GET", "/metrics")];
 
-/// Every `.route("…", method(…).method(…))` of the backend's sources, as (method, path).
-fn routes_in_sources() -> BTreeSet<(String, String)> {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/backend");
-    let mut found = BTreeSet::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_none_or(|e| e != "rs") {
-            continue;
+/// Every `.rs` file under `dir`, in its subdirectories too.
+fn sources_under(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut dirs = vec![dir.to_owned()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                found.push(path);
+            }
         }
+    }
+    found
+}
+
+/// Every `.route("…", method(…).method(…))` of the backend's sources (`src/backend` and its
+/// subdirectories), as (method, path).
+fn routes_in_sources() -> BTreeSet<(String, String)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/backend");
+    let mut found = BTreeSet::new();
+    for path in sources_under(&dir) {
         let text = std::fs::read_to_string(&path).unwrap();
         let mut rest = text.as_str();
         while let Some(at) = rest.find(".route(") {
@@ -420,6 +545,10 @@ fn the_table_rules_and_router_list_the_same_routes() {
     assert!(
         in_sources.contains(&("GET".to_owned(), "/api/sessions".to_owned())),
         "the scan finds routes: {in_sources:?}"
+    );
+    assert!(
+        in_sources.contains(&("GET".to_owned(), "/api/sessions/{name}/rules".to_owned())),
+        "the scan reads subdirectories (autoreply/rules.rs): {in_sources:?}"
     );
     let outside: BTreeSet<(String, String)> = OUTSIDE
         .iter()
@@ -471,41 +600,60 @@ async fn each_role_gets_what_it_may_on_every_route() {
     .await;
     let tokens = [None, Some(&dora), Some(&caio), Some(&bia), Some(&h.root)];
     let mut failures = Vec::new();
+    let mut captured: HashMap<&str, String> = HashMap::new();
     for row in table() {
+        let mut path = row.path.to_owned();
+        for (key, value) in &captured {
+            path = path.replace(&format!("{{{key}}}"), value);
+        }
+        if path.contains('{') {
+            failures.push(format!(
+                "{} {}: nothing captured for it (the row that creates it failed)",
+                row.method, row.path
+            ));
+            continue;
+        }
         for ((caller, token), expected) in CALLERS.iter().zip(tokens).zip(row.expect) {
             let (status, body) = h
                 .call(
                     row.method,
-                    row.path,
+                    &path,
                     token.map(String::as_str),
                     row.body.clone(),
                 )
                 .await;
             if status != expected {
                 failures.push(format!(
-                    "{} {} as {caller}: {status}, expected {expected}: {body}",
-                    row.method, row.path
+                    "{} {path} as {caller}: {status}, expected {expected}: {body}",
+                    row.method
                 ));
             }
             if status == 403 && (body["error"] != "forbidden" || !body["reason"].is_string()) {
-                failures.push(format!("{} {}: a 403 body {body}", row.method, row.path));
+                failures.push(format!("{} {path}: a 403 body {body}", row.method));
+            }
+            if let Some((key, field)) = row.capture {
+                let value = match &body[field] {
+                    Value::String(s) => Some(s.clone()),
+                    Value::Number(n) => Some(n.to_string()),
+                    _ => None,
+                };
+                if let (true, Some(value)) = ((200..300).contains(&status), value) {
+                    captured.entry(key).or_insert(value);
+                }
             }
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 
-    // a method a route does not have is still a 405, whoever asks
-    for token in [None, Some(&bia)] {
-        let (status, _) = h
-            .call(
-                "PUT",
-                "/api/sessions",
-                token.map(String::as_str),
-                Body::None,
-            )
-            .await;
-        assert_eq!(status, 405);
-    }
+    // a send's delivery is looked up in the session named: a session granted to the caller
+    // does not show another session's send
+    let (status, body) = h
+        .get(
+            &format!("/api/messages/{}/delivery?session=main", captured["send"]),
+            &caio,
+        )
+        .await;
+    assert_eq!(status, 404, "{body}");
 
     // a method a route does not have is still a 405, whoever asks
     for token in [None, Some(&bia)] {
