@@ -2,13 +2,10 @@
 //! conversation that holds a message (`GET /api/conversations/{id}/messages?around=<id>`), so a
 //! search hit opens the thread at that message.
 
-use std::collections::HashMap;
-use std::time::Duration;
+mod support;
 
-use serde_json::{json, Value};
-use wppconnect_client::{Client, RetryPolicy};
-use wppconnect_examples::backend::auth::hash_password;
-use wppconnect_examples::backend::{Auth, Backend, Parts, Store};
+use serde_json::Value;
+use wppconnect_examples::backend::Store;
 use wppconnect_models::domain::{Message, MessageStatus};
 use wppconnect_models::MessageType;
 
@@ -30,32 +27,7 @@ impl Harness {
     /// A backend over `store` (already seeded), logged in. Its client points at a closed port:
     /// these routes never call WPPConnect Server.
     async fn new(store: Store) -> Self {
-        let client = Client::builder("http://127.0.0.1:9")
-            .unwrap()
-            .retry(RetryPolicy::none())
-            .timeout(Duration::from_secs(5))
-            .build()
-            .unwrap();
-        let auth = Auth::new(
-            HashMap::from([("ana".to_owned(), hash_password("s3nha").unwrap())]),
-            "jwt-secret-of-at-least-thirty-two-bytes",
-        );
-        let backend = Backend::bind("127.0.0.1:0", Parts::new(client, store, auth, "hook"))
-            .await
-            .unwrap();
-        let base = backend.url();
-        backend.spawn();
-        let http = reqwest::Client::new();
-        let login: Value = http
-            .post(format!("{base}/api/auth/login"))
-            .json(&json!({"username": "ana", "password": "s3nha"}))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let token = login["token"].as_str().unwrap().to_owned();
+        let (base, http, token) = support::backend_over(store).await;
         Self { base, http, token }
     }
 

@@ -15,8 +15,8 @@ use wppconnect_examples::backend::{Auth, Parts, Store};
 use wppconnect_sim::{Faults, RunningSimulator, Simulator};
 
 use support::{
-    assert_all_stored, burst, free_port, get, login, next_event, onmessage_bodies, post, sse,
-    until, AckCounter, Backend, TempDb,
+    assert_all_stored, burst, free_port, get, kill_mid_burst, login, next_event, onmessage_bodies,
+    post, sse, until, Backend, TempDb,
 };
 
 const SECRET: &str = "hook-secret";
@@ -114,19 +114,7 @@ async fn a_killed_backend_loses_nothing_it_acknowledged() {
     let backend = Backend::start(&vars).await;
     let hook = format!("{}/webhook/main?token={SECRET}", backend.base);
     let bodies = onmessage_bodies("main", "K", 20_000);
-    let counter = Arc::new(AckCounter::default());
-    let load = {
-        let (bodies, counter) = (bodies.clone(), counter.clone());
-        tokio::spawn(async move { burst(&hook, bodies, 24, counter).await })
-    };
-    counter.reached(2_000).await;
-    backend.kill().await;
-    let outcome = load.await.unwrap();
-    assert!(outcome.acked.len() >= 2_000);
-    assert!(
-        outcome.acked.len() < 20_000,
-        "the kill came in the middle of the burst"
-    );
+    let outcome = kill_mid_burst(backend, hook, bodies.clone(), 24, 2_000).await;
 
     let restarted = Backend::start(&vars).await;
     let stored = db.message_ids("main").await;

@@ -26,7 +26,7 @@ use wppconnect_examples::backend::relay::{NatsSettings, RelaySettings, WebhookSe
 use wppconnect_examples::backend::{Auth, Parts, Store};
 use wppconnect_sim::{RunningSimulator, Simulator};
 
-use support::{burst, get, login, onmessage_bodies, post, until, AckCounter, Backend, TempDb};
+use support::{get, kill_mid_burst, login, onmessage_bodies, post, until, Backend, TempDb};
 
 const SECRET: &str = "hook-secret";
 const METRICS_TOKEN: &str = "metrics-token";
@@ -364,19 +364,7 @@ async fn a_killed_backend_still_publishes_every_acknowledged_event() {
     let backend = Backend::start(&vars).await;
     let hook = format!("{}/webhook/main?token={SECRET}", backend.base);
     let bodies = onmessage_bodies("main", "K", 6_000);
-    let counter = Arc::new(AckCounter::default());
-    let load = {
-        let counter = counter.clone();
-        tokio::spawn(async move { burst(&hook, bodies, 16, counter).await })
-    };
-    counter.reached(1_000).await;
-    backend.kill().await;
-    let outcome = load.await.unwrap();
-    assert!(outcome.acked.len() >= 1_000);
-    assert!(
-        outcome.acked.len() < 6_000,
-        "the kill came in the middle of the burst"
-    );
+    let outcome = kill_mid_burst(backend, hook, bodies, 16, 1_000).await;
 
     let restarted = Backend::start(&vars).await;
     let acked: BTreeSet<String> = outcome.acked.iter().cloned().collect();

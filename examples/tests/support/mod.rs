@@ -294,6 +294,60 @@ impl Backend {
     }
 }
 
+/// Posts `bodies` to `hook` over `connections` and SIGKILLs `backend` once `after` of them were
+/// acknowledged: a crash in the middle of a burst. The burst's outcome, checked to have been cut
+/// short by the kill.
+pub(crate) async fn kill_mid_burst(
+    backend: Backend,
+    hook: String,
+    bodies: Vec<(String, String)>,
+    connections: usize,
+    after: usize,
+) -> Outcome {
+    let total = bodies.len();
+    let counter = Arc::new(AckCounter::default());
+    let load = {
+        let counter = counter.clone();
+        tokio::spawn(async move { burst(&hook, bodies, connections, counter).await })
+    };
+    counter.reached(after).await;
+    backend.kill().await;
+    let outcome = load.await.unwrap();
+    assert!(outcome.acked.len() >= after);
+    assert!(
+        outcome.acked.len() < total,
+        "the kill came in the middle of the burst"
+    );
+    outcome
+}
+
+/// A backend in-process over `store` (already seeded) with the user `ana` logged in; its
+/// WPPConnect client points at a closed port, for routes that never call the server. Returns
+/// its base URL, an HTTP client and `ana`'s token.
+pub(crate) async fn backend_over(
+    store: wppconnect_examples::backend::Store,
+) -> (String, reqwest::Client, String) {
+    use wppconnect_examples::backend::{auth::hash_password, Auth, Backend, Parts};
+    let client = wppconnect_client::Client::builder("http://127.0.0.1:9")
+        .unwrap()
+        .retry(wppconnect_client::RetryPolicy::none())
+        .timeout(Duration::from_secs(5))
+        .build()
+        .unwrap();
+    let auth = Auth::new(
+        std::collections::HashMap::from([("ana".to_owned(), hash_password("s3nha").unwrap())]),
+        "jwt-secret-of-at-least-thirty-two-bytes",
+    );
+    let backend = Backend::bind("127.0.0.1:0", Parts::new(client, store, auth, "hook"))
+        .await
+        .unwrap();
+    let base = backend.url();
+    backend.spawn();
+    let http = reqwest::Client::new();
+    let token = login(&http, &base, "ana", "s3nha").await;
+    (base, http, token)
+}
+
 /// Logs in; the bearer token.
 pub(crate) async fn login(
     http: &reqwest::Client,
