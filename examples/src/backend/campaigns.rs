@@ -11,12 +11,12 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
-use wppconnect_models::domain::{self, MessageStatus};
-use wppconnect_models::MessageType;
+use wppconnect_models::domain;
 
 use super::error::{ApiError, ApiJson};
 use super::events::Push;
 use super::input;
+use super::messages;
 use super::outbox::{self, Payload};
 use super::roles::Caller;
 use super::store::{Store, StoreError};
@@ -158,24 +158,7 @@ async fn create(
             .send_message(phone.digits(), text.clone())
             .into_body()?;
         let client_id = format!("campaign-{}", super::auth::random_secret(24));
-        let message = domain::Message {
-            id: client_id.clone(),
-            client_id: Some(client_id),
-            conversation_id: phone.to_chat_id().to_string(),
-            sender_id: String::new(),
-            sender_name: None,
-            content: text.clone(),
-            message_type: MessageType::Chat,
-            timestamp: now,
-            status: MessageStatus::Pending,
-            is_from_me: true,
-            quoted_message: None,
-            media_url: None,
-            mime_type: None,
-            file_name: None,
-            file_size: None,
-            location: None,
-        };
+        let message = messages::pending_text(&client_id, phone, text.clone(), now);
         queued.push((phone.digits().to_owned(), message, Payload::Text { body }));
     }
     let total = i64::try_from(queued.len()).unwrap_or(i64::MAX);

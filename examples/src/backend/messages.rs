@@ -273,6 +273,34 @@ pub(super) async fn send_text(
     send_and_store(state, request.check()?).await
 }
 
+/// A text of ours to `phone` as stored before the server has it: `pending`, under the client's
+/// id (`client_id`) until the server gives its own.
+pub(super) fn pending_text(
+    client_id: &str,
+    phone: &PhoneNumber,
+    content: String,
+    timestamp: i64,
+) -> domain::Message {
+    domain::Message {
+        id: client_id.to_owned(),
+        client_id: Some(client_id.to_owned()),
+        conversation_id: phone.to_chat_id().to_string(),
+        sender_id: String::new(),
+        sender_name: None,
+        content,
+        message_type: MessageType::Chat,
+        timestamp,
+        status: MessageStatus::Pending,
+        is_from_me: true,
+        quoted_message: None,
+        media_url: None,
+        mime_type: None,
+        file_name: None,
+        file_size: None,
+        location: None,
+    }
+}
+
 /// The message type a file is shown as, from its MIME type.
 fn file_type(mime: &str) -> MessageType {
     match mime.split('/').next() {
@@ -304,24 +332,12 @@ async fn send_and_store(state: &AppState, send: Checked) -> Result<domain::Messa
         .client_for(name.as_str())
         .await?
         .session(name.as_str())?;
-    let mut pending = domain::Message {
-        id: client_id.as_str().to_owned(),
-        client_id: Some(client_id.as_str().to_owned()),
-        conversation_id: phone.to_chat_id().to_string(),
-        sender_id: String::new(),
-        sender_name: None,
-        content: String::new(),
-        message_type: MessageType::Chat,
-        timestamp: wppconnect_models::Seconds::now().get(),
-        status: MessageStatus::Pending,
-        is_from_me: true,
-        quoted_message: None,
-        media_url: None,
-        mime_type: None,
-        file_name: None,
-        file_size: None,
-        location: None,
-    };
+    let mut pending = pending_text(
+        client_id.as_str(),
+        &phone,
+        String::new(),
+        wppconnect_models::Seconds::now().get(),
+    );
     // checked (and built) before anything is stored: a refusal stores nothing
     let payload = match outgoing {
         Outgoing::Text { text, quoted } => {
