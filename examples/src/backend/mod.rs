@@ -71,6 +71,7 @@ pub struct AppState {
     metrics: Arc<metrics::Metrics>,
     heal: Arc<heal::Registry>,
     autoreply: Arc<autoreply::Settings>,
+    rules_changed: autoreply::RulesChanged,
     relay: Arc<relay::RelaySettings>,
 }
 
@@ -130,6 +131,7 @@ impl AppState {
             metrics: Arc::default(),
             heal: Arc::default(),
             autoreply: Arc::default(),
+            rules_changed: autoreply::RulesChanged::default(),
             relay: Arc::default(),
         }
     }
@@ -167,6 +169,11 @@ impl AppState {
     /// database failure.
     pub async fn client_for(&self, session: &str) -> Result<Client, ApiError> {
         self.servers.client_for(&self.store, session).await
+    }
+
+    /// The count of automatic-reply rule changes made through this instance.
+    fn rules_changed(&self) -> &autoreply::RulesChanged {
+        &self.rules_changed
     }
 
     fn relay_settings(&self) -> &relay::RelaySettings {

@@ -82,6 +82,16 @@ impl Dialect {
             }
         }
     }
+
+    /// [`Dialect::json_rows`] for a statement whose only parameter, `$1`, is the JSON array.
+    fn json_rows_first(self) -> &'static str {
+        match self {
+            Self::Sqlite => "json_each($1) AS r",
+            Self::Postgres => {
+                "jsonb_array_elements(CAST($1 AS JSONB)) WITH ORDINALITY AS r(value, key)"
+            }
+        }
+    }
 }
 
 /// A database URL with its password (if any) replaced by `***`, for logs and `Debug` output.
@@ -1266,15 +1276,25 @@ impl Batch<'_> {
         &mut self,
         rows: &[super::relay::LogRow<'_>],
     ) -> Result<(), StoreError> {
-        for row in rows {
-            sqlx::query(super::relay::INSERT_LOG_ROW)
-                .bind(row.session)
-                .bind(row.kind)
-                .bind(&row.payload)
-                .bind(row.created_at)
-                .execute(&mut *self.tx)
-                .await?;
+        if rows.is_empty() {
+            return Ok(());
         }
+        // one statement for the batch's rows, in their order (the log's ids follow it): the rows
+        // travel as one JSON array, as the messages do
+        let array: Vec<serde_json::Value> = rows
+            .iter()
+            .map(|row| serde_json::json!([row.session, row.kind, row.payload, row.created_at]))
+            .collect();
+        let sql = format!(
+            "INSERT INTO event_log (session, kind, payload, created_at) \
+             SELECT r.value ->> 0, r.value ->> 1, r.value ->> 2, CAST(r.value ->> 3 AS BIGINT) \
+             FROM {} ORDER BY r.key",
+            self.dialect.json_rows_first()
+        );
+        sqlx::query(&sql)
+            .bind(serde_json::Value::Array(array).to_string())
+            .execute(&mut *self.tx)
+            .await?;
         Ok(())
     }
 

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use sqlx::Row;
 use wppconnect_models::{ChatId, Event, Message, PhoneNumber};
@@ -19,12 +19,25 @@ use crate::backend::AppState;
 /// us is never a trigger).
 const ECHO_MEMORY: i64 = 20;
 
-/// The engine's state: the backend's, and the rules compiled so far (by id, with the version
-/// they were compiled at, so a rule is compiled once per change, and a change made through
-/// another instance is seen at the next message).
+/// How long the engine keeps a session's rules before it reads them again: a change made through
+/// this instance is seen at once, one made through another within this long. Spares the store
+/// a read per incoming message.
+pub(super) const RULES_TTL: Duration = Duration::from_secs(1);
+
+/// The engine's state: the backend's, the rules compiled so far (by id, with the version they
+/// were compiled at, so a rule is compiled once per change), and each session's enabled rules as
+/// last read.
 pub(super) struct Engine {
     state: AppState,
     compiled: Mutex<HashMap<i64, Arc<Compiled>>>,
+    sessions: Mutex<HashMap<String, Loaded>>,
+}
+
+/// A session's enabled rules as read at `at`, when this instance had counted `changes` changes.
+struct Loaded {
+    at: Instant,
+    changes: u64,
+    rules: Vec<Arc<Compiled>>,
 }
 
 /// What became of a trigger.
@@ -40,6 +53,7 @@ impl Engine {
         Self {
             state,
             compiled: Mutex::new(HashMap::new()),
+            sessions: Mutex::new(HashMap::new()),
         }
     }
 
@@ -168,8 +182,39 @@ impl Engine {
         Ok(())
     }
 
-    /// The session's enabled rules, compiled (once per rule version).
+    /// The session's enabled rules, compiled (once per rule version), read from the store at
+    /// most every [`RULES_TTL`] and after each change made through this instance.
     async fn rules(&self, session: &str) -> Result<Vec<Arc<Compiled>>, StoreError> {
+        let changes = self.state.rules_changed().get();
+        {
+            let sessions = self
+                .sessions
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if let Some(loaded) = sessions.get(session) {
+                if loaded.changes == changes && loaded.at.elapsed() < RULES_TTL {
+                    return Ok(loaded.rules.clone());
+                }
+            }
+        }
+        let at = Instant::now();
+        let rules = self.read_rules(session).await?;
+        self.sessions
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(
+                session.to_owned(),
+                Loaded {
+                    at,
+                    changes,
+                    rules: rules.clone(),
+                },
+            );
+        Ok(rules)
+    }
+
+    /// The session's enabled rules as stored now, compiled (once per rule version).
+    async fn read_rules(&self, session: &str) -> Result<Vec<Arc<Compiled>>, StoreError> {
         let stored = rules::load(&self.state, session).await?;
         let mut cache = self
             .compiled

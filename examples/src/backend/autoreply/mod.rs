@@ -110,6 +110,24 @@ impl Default for Settings {
     }
 }
 
+/// A count of the rule changes made through this instance: the engine reads a session's rules
+/// again at once after one, and otherwise at most every [`RULES_TTL`](engine::RULES_TTL) (a
+/// change made through another instance).
+#[derive(Debug, Default, Clone)]
+pub struct RulesChanged(Arc<std::sync::atomic::AtomicU64>);
+
+impl RulesChanged {
+    /// Counts a change.
+    pub(crate) fn bump(&self) {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::Release);
+    }
+
+    /// The changes counted so far.
+    pub(crate) fn get(&self) -> u64 {
+        self.0.load(std::sync::atomic::Ordering::Acquire)
+    }
+}
+
 /// The rule routes.
 pub(super) fn routes() -> Router<AppState> {
     rules::routes()

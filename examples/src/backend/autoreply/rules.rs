@@ -503,6 +503,7 @@ async fn create_rule(
         trigger = rule.trigger.as_db(),
         "automatic reply rule added"
     );
+    state.rules_changed().bump();
     Ok((StatusCode::CREATED, Json(Rule { id, ..rule })))
 }
 
@@ -550,6 +551,7 @@ async fn update_rule(
         )));
     };
     rule.version = row.try_get("version").map_err(StoreError::from)?;
+    state.rules_changed().bump();
     Ok(Json(rule))
 }
 
@@ -577,6 +579,7 @@ async fn delete_rule(
         .execute(state.store.pool())
         .await
         .map_err(StoreError::from)?;
+    state.rules_changed().bump();
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -7,10 +7,6 @@ use serde_json::Value;
 use crate::backend::events::Push;
 use crate::backend::store::{Store, StoreError};
 
-/// The statement that appends one log row: session, kind, payload (JSON text), time (epoch ms).
-pub const INSERT_LOG_ROW: &str =
-    "INSERT INTO event_log (session, kind, payload, created_at) VALUES ($1, $2, $3, $4)";
-
 /// A row to append: what the browsers are pushed, kept.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LogRow<'a> {

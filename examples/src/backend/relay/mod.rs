@@ -11,7 +11,7 @@ pub mod subscriptions;
 
 use std::time::Duration;
 
-pub use self::log::{LogEntry, LogRow, INSERT_LOG_ROW};
+pub use self::log::{LogEntry, LogRow};
 pub use self::nats::NatsSettings;
 pub use self::subscriptions::{sign, WebhookSettings};
 
