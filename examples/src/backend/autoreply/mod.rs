@@ -111,8 +111,8 @@ impl Default for Settings {
 }
 
 /// A count of the rule changes made through this instance: the engine reads a session's rules
-/// again at once after one, and otherwise at most every [`RULES_TTL`](engine::RULES_TTL) (a
-/// change made through another instance).
+/// again at once after one, and otherwise at most every second (a change made through another
+/// instance).
 #[derive(Debug, Default, Clone)]
 pub struct RulesChanged(Arc<std::sync::atomic::AtomicU64>);
 
