@@ -290,6 +290,69 @@ async fn every_stored_event_reaches_nats_with_its_log_id() {
     reader.delete().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_send_through_the_api_reaches_nats_with_its_outcome() {
+    let (stream, prefix) = unique_names("sends");
+    let reader = NatsReader::start(&stream, &prefix).await;
+    let sim = simulator().await;
+    let db = TempDb::new("relay-sends");
+    let relay = RelaySettings {
+        nats: Some(NatsSettings {
+            url: nats_url(),
+            subject_prefix: prefix.clone(),
+            stream: stream.clone(),
+        }),
+        ..RelaySettings::default()
+    };
+    let backend = InProcess::start(&sim, &db, relay).await;
+    let start = format!("{}/api/sessions/main/start", backend.base);
+    let (status, answer) = post(&backend.http, &start, &backend.token, json!({})).await;
+    assert_eq!(status, 200, "{answer}");
+    until("main waiting for its scan", || async {
+        sim.scan("main").ok()
+    })
+    .await;
+    let session = format!("{}/api/sessions/main", backend.base);
+    until("main connected", || async {
+        let (_, body) = get(&backend.http, &session, &backend.token).await;
+        (body["status"] == "connected").then_some(())
+    })
+    .await;
+    let (status, sent) = post(
+        &backend.http,
+        &format!("{}/api/messages", backend.base),
+        &backend.token,
+        json!({"sessionName": "main", "phone": "5521988887777", "message": "pedido enviado"}),
+    )
+    .await;
+    assert_eq!(status, 202, "{sent}");
+    let client_id = sent["clientId"].as_str().unwrap().to_owned();
+    // what the console is pushed of our send, the relays get too: the queued message, then
+    // what became of it once the outbox handed it to the server
+    let (queued, outcome) = until("the send and its outcome on NATS", || async {
+        let seen = reader.seen();
+        let ours = |event: &str| {
+            seen.iter()
+                .filter(|(_, _, b)| {
+                    b["event"] == event && b["data"]["clientId"] == client_id.as_str()
+                })
+                .map(|(_, _, b)| b["data"].clone())
+                .collect::<Vec<_>>()
+        };
+        let queued = ours("new-message");
+        let outcome = ours("status-update");
+        (!queued.is_empty() && !outcome.is_empty()).then_some((queued, outcome))
+    })
+    .await;
+    assert_eq!(queued[0]["content"], "pedido enviado", "{queued:?}");
+    assert_eq!(queued[0]["status"], "pending", "{queued:?}");
+    assert!(
+        outcome.iter().all(|d| d["status"] != "failed"),
+        "{outcome:?}"
+    );
+    reader.delete().await;
+}
+
 /// Forwards every connection made to `listener` to the real NATS: a NATS that comes up late.
 async fn nats_proxy(listener: tokio::net::TcpListener) {
     let target = nats_url();
