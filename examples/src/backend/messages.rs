@@ -385,8 +385,13 @@ async fn send_and_store(state: &AppState, send: Checked) -> Result<domain::Messa
     .await;
     // the batch is consumed here: rolled back (and its connection given back) before the
     // lookup of a duplicate below
+    let push = Push::new_message(pending.clone());
     let queued = match (queued, batch) {
-        (Ok(true), batch) => {
+        (Ok(true), mut batch) => {
+            // logged with the message, so the relays (NATS, CRM webhooks) get our sends too
+            batch
+                .append_events(&super::relay::log::rows([(name.as_str(), &push)]))
+                .await?;
             batch.commit().await?;
             true
         }
@@ -408,9 +413,7 @@ async fn send_and_store(state: &AppState, send: Checked) -> Result<domain::Messa
             )),
         };
     }
-    state
-        .realtime
-        .push(name.as_str(), &Push::new_message(pending.clone()));
+    state.realtime.push(name.as_str(), &push);
     state.outbox.wake();
     Ok(pending)
 }

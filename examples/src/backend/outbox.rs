@@ -511,6 +511,7 @@ async fn record(
             };
             let mut batch = state.store.begin().await?;
             finish(&mut batch, row.id, "sent", None, server_id.as_deref()).await?;
+            log_status(&mut batch, session, message.as_ref()).await?;
             batch.commit().await?;
             message
         }
@@ -534,6 +535,23 @@ async fn record(
     Ok(())
 }
 
+/// Appends the send's new status to the event log (the relays' copy of the push), in `batch`.
+async fn log_status(
+    batch: &mut Batch<'_>,
+    session: &str,
+    message: Option<&domain::Message>,
+) -> Result<(), StoreError> {
+    match message {
+        Some(message) => {
+            let push = Push::status_of(message);
+            batch
+                .append_events(&super::relay::log::rows([(session, &push)]))
+                .await
+        }
+        None => Ok(()),
+    }
+}
+
 /// A send that ended without the server's message (`failed` or `unknown`): its message is stored
 /// `failed` and its row says why, in one transaction.
 async fn give_up(
@@ -546,6 +564,7 @@ async fn give_up(
     let mut batch = state.store.begin().await?;
     let message = fail_message(&mut batch, session, &row.client_id).await?;
     finish(&mut batch, row.id, name, Some(reason), None).await?;
+    log_status(&mut batch, session, message.as_ref()).await?;
     batch.commit().await?;
     tracing::warn!(
         session,
