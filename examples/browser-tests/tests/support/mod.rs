@@ -90,7 +90,9 @@ fn start_driver() -> Driver {
     let driver = Driver { child, addr };
     // a hang guard only: a busy machine may take long to start the driver
     let deadline = Instant::now() + Duration::from_secs(90);
-    while TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_err() {
+    // a refused connection fails at once; the per-attempt limit only matters when the machine
+    // is too busy to answer, so it is as long as the other waits
+    while TcpStream::connect_timeout(&addr, Duration::from_secs(5)).is_err() {
         assert!(
             Instant::now() < deadline,
             "{} did not listen on {addr} within 90 s",
