@@ -221,14 +221,7 @@ async fn every_stored_event_reaches_nats_with_its_log_id() {
     let reader = NatsReader::start(&stream, &prefix).await;
     let sim = simulator().await;
     let db = TempDb::new("relay-nats");
-    let relay = RelaySettings {
-        nats: Some(NatsSettings {
-            url: nats_url(),
-            subject_prefix: prefix.clone(),
-            stream: stream.clone(),
-        }),
-        ..RelaySettings::default()
-    };
+    let relay = to_nats(nats_url(), &stream, &prefix);
     let backend = InProcess::start(&sim, &db, relay).await;
     let bodies = onmessage_bodies("main", "N", 40);
     for (_, body) in &bodies {
@@ -296,14 +289,7 @@ async fn a_send_through_the_api_reaches_nats_with_its_outcome() {
     let reader = NatsReader::start(&stream, &prefix).await;
     let sim = simulator().await;
     let db = TempDb::new("relay-sends");
-    let relay = RelaySettings {
-        nats: Some(NatsSettings {
-            url: nats_url(),
-            subject_prefix: prefix.clone(),
-            stream: stream.clone(),
-        }),
-        ..RelaySettings::default()
-    };
+    let relay = to_nats(nats_url(), &stream, &prefix);
     let backend = InProcess::start(&sim, &db, relay).await;
     let start = format!("{}/api/sessions/main/start", backend.base);
     let (status, answer) = post(&backend.http, &start, &backend.token, json!({})).await;
@@ -378,14 +364,7 @@ async fn events_stored_while_nats_is_down_are_published_once_it_is_up() {
     let db = TempDb::new("relay-down");
     // nothing listens there yet: the publisher's connections are refused
     let port = support::free_port();
-    let relay = RelaySettings {
-        nats: Some(NatsSettings {
-            url: format!("nats://127.0.0.1:{port}"),
-            subject_prefix: prefix.clone(),
-            stream: stream.clone(),
-        }),
-        ..RelaySettings::default()
-    };
+    let relay = to_nats(format!("nats://127.0.0.1:{port}"), &stream, &prefix);
     let backend = InProcess::start(&sim, &db, relay).await;
     let bodies = onmessage_bodies("main", "O", 20);
     for (_, body) in &bodies {
@@ -562,6 +541,18 @@ async fn start_receiver_with(receiver: Receiver) -> (String, Arc<Receiver>) {
     let url = format!("http://{}/crm/in", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, app).await });
     (url, receiver)
+}
+
+/// Relay settings that publish to the NATS at `url`, on `stream` under `prefix`.
+fn to_nats(url: String, stream: &str, prefix: &str) -> RelaySettings {
+    RelaySettings {
+        nats: Some(NatsSettings {
+            url,
+            subject_prefix: prefix.to_owned(),
+            stream: stream.to_owned(),
+        }),
+        ..RelaySettings::default()
+    }
 }
 
 fn quick_retries(max_failures: i64) -> RelaySettings {

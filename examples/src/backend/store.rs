@@ -72,24 +72,15 @@ impl Dialect {
         }
     }
 
-    /// The `FROM` item that reads the JSON array bound as `$2` as rows `r` with the columns
-    /// `value` (one element, read with `r.value ->> N`) and `key` (its place, for `ORDER BY`).
-    fn json_rows(self) -> &'static str {
+    /// The `FROM` item that reads the JSON array bound as parameter `$param` as rows `r` with the
+    /// columns `value` (one element, read with `r.value ->> N`) and `key` (its place, for
+    /// `ORDER BY`).
+    fn json_rows(self, param: u8) -> String {
         match self {
-            Self::Sqlite => "json_each($2) AS r",
-            Self::Postgres => {
-                "jsonb_array_elements(CAST($2 AS JSONB)) WITH ORDINALITY AS r(value, key)"
-            }
-        }
-    }
-
-    /// [`Dialect::json_rows`] for a statement whose only parameter, `$1`, is the JSON array.
-    fn json_rows_first(self) -> &'static str {
-        match self {
-            Self::Sqlite => "json_each($1) AS r",
-            Self::Postgres => {
-                "jsonb_array_elements(CAST($1 AS JSONB)) WITH ORDINALITY AS r(value, key)"
-            }
+            Self::Sqlite => format!("json_each(${param}) AS r"),
+            Self::Postgres => format!(
+                "jsonb_array_elements(CAST(${param} AS JSONB)) WITH ORDINALITY AS r(value, key)"
+            ),
         }
     }
 }
@@ -951,7 +942,7 @@ impl Batch<'_> {
              CAST(r.value ->> 9 AS BIGINT), r.value ->> 10, r.value ->> 11 \
              FROM {} WHERE true ORDER BY r.key \
              ON CONFLICT (session, id) DO NOTHING RETURNING id",
-            self.dialect.json_rows()
+            self.dialect.json_rows(2)
         );
         let mut inserted: HashSet<String> = sqlx::query_scalar::<_, String>(&sql)
             .bind(session)
@@ -1036,7 +1027,7 @@ impl Batch<'_> {
              last_message_time = CASE WHEN excluded.last_message_time > COALESCE(conversations.last_message_time, 0) \
              THEN excluded.last_message_time ELSE COALESCE(conversations.last_message_time, 0) END, \
              unread_count = conversations.unread_count + excluded.unread_count",
-            self.dialect.json_rows()
+            self.dialect.json_rows(2)
         );
         sqlx::query(&sql)
             .bind(session)
@@ -1090,7 +1081,7 @@ impl Batch<'_> {
              longitude = CAST(r.value ->> 6 AS DOUBLE PRECISION), location_name = r.value ->> 7, \
              location_address = r.value ->> 8 \
              FROM {} WHERE messages.session = $1 AND messages.id = r.value ->> 0",
-            self.dialect.json_rows()
+            self.dialect.json_rows(2)
         );
         sqlx::query(&sql)
             .bind(session)
@@ -1289,7 +1280,7 @@ impl Batch<'_> {
             "INSERT INTO event_log (session, kind, payload, created_at) \
              SELECT r.value ->> 0, r.value ->> 1, r.value ->> 2, CAST(r.value ->> 3 AS BIGINT) \
              FROM {} ORDER BY r.key",
-            self.dialect.json_rows_first()
+            self.dialect.json_rows(1)
         );
         sqlx::query(&sql)
             .bind(serde_json::Value::Array(array).to_string())
