@@ -5,6 +5,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
+use bytes::Bytes;
 use futures::FutureExt;
 use wppconnect_models::Event;
 
@@ -47,6 +48,16 @@ pub trait AwaitedHandler: Send + Sync + 'static {
     /// when it returns an error, `500` when it panics. It runs on a task of its own, to its end,
     /// even when the sender hangs up before the answer.
     fn handle(&self, event: Arc<Event>) -> HandlerFuture;
+
+    /// Handles one admitted event together with the body it was parsed from, byte for byte as
+    /// the sender posted it: for a handler that keeps the sender's own bytes (an append-only
+    /// journal, an archive) without serialising the event again. The router calls this one; by
+    /// default it drops the body and calls [`handle`](Self::handle). The event's session may
+    /// come from the URL (`/webhook/{session}`) when the body names none.
+    fn handle_received(&self, event: Arc<Event>, body: Bytes) -> HandlerFuture {
+        drop(body);
+        self.handle(event)
+    }
 }
 
 impl<F, Fut, E> AwaitedHandler for F

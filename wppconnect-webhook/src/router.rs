@@ -11,6 +11,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
+use bytes::Bytes;
 use serde_json::json;
 use subtle::ConstantTimeEq;
 use tracing::Instrument;
@@ -518,7 +519,8 @@ impl Receiver {
         let parsed = if size > PARSE_INLINE_LIMIT {
             // Tens of MB of inline media take milliseconds to parse: off the async workers, so
             // other requests and subscribers are not held up meanwhile.
-            match tokio::task::spawn_blocking(move || Event::from_slice(&bytes)).await {
+            let body = bytes.clone();
+            match tokio::task::spawn_blocking(move || Event::from_slice(&body)).await {
                 Ok(parsed) => parsed,
                 Err(error) => {
                     tracing::error!(outcome = "error", %error, "webhook parse task failed");
@@ -585,7 +587,7 @@ impl Receiver {
                         return answer(r#"{"status":"duplicate"}"#);
                     }
                 }
-                match self.deliver(handler, event).await {
+                match self.deliver(handler, event, bytes).await {
                     Ok(subscribers) => subscribers,
                     Err((outcome, response)) => {
                         progress.outcome = outcome;
@@ -613,6 +615,7 @@ impl Receiver {
         &self,
         handler: &SharedHandler,
         event: Event,
+        body: Bytes,
     ) -> Result<usize, (Outcome, Response)> {
         let kind = event.kind();
         let event = Arc::new(event);
@@ -624,7 +627,7 @@ impl Receiver {
         // and publishing happen on the task as well: a stored event is never left unpublished.
         let task = tokio::spawn(
             async move {
-                match handler.handle(event.clone()).await {
+                match handler.handle_received(event.clone(), body).await {
                     Ok(()) => {
                         if let Some(dedupe) = &dedupe {
                             dedupe.remember(&event);

@@ -80,6 +80,46 @@ async fn an_ok_handler_gets_200_and_then_the_subscriber_gets_the_event() {
     assert_eq!(buffered_id(&mut events), None);
 }
 
+/// A handler that keeps the bytes it was given, as a journal would.
+struct Keeper(mpsc::UnboundedSender<(Option<String>, bytes::Bytes)>);
+
+impl wppconnect_webhook::AwaitedHandler for Keeper {
+    fn handle(&self, _event: Arc<Event>) -> wppconnect_webhook::HandlerFuture {
+        Box::pin(async {
+            Err(wppconnect_webhook::HandlerError::new(
+                "the body was not given",
+            ))
+        })
+    }
+
+    fn handle_received(
+        &self,
+        event: Arc<Event>,
+        body: bytes::Bytes,
+    ) -> wppconnect_webhook::HandlerFuture {
+        let session = event.session().map(|s| s.as_str().to_owned());
+        let sent = self.0.send((session, body));
+        Box::pin(async move { sent.map_err(wppconnect_webhook::HandlerError::new) })
+    }
+}
+
+#[tokio::test]
+async fn a_handler_can_take_the_body_byte_for_byte_with_the_session_from_the_url() {
+    let (kept, mut bodies) = mpsc::unbounded_channel();
+    let (router, _hub) = Webhook::builder().awaited(Keeper(kept)).build();
+    let addr = spawn(router).await;
+    // spaces and key order as the sender wrote them, and no session in the body
+    let body = r#"{ "event":"onmessage",  "id":"false_5511999999999@c.us_RAW1", "body":"oi", "type":"chat", "from":"5511999999999@c.us", "to":"5511888888888@c.us", "fromMe":false, "t":1795525512 }"#;
+    let (status, _) = post(addr, body.to_owned()).await;
+    assert_eq!(
+        status, 200,
+        "the overriding method was called, not `handle`"
+    );
+    let (session, got) = bodies.recv().await.unwrap();
+    assert_eq!(got, body.as_bytes(), "the very bytes posted");
+    assert_eq!(session.as_deref(), Some("main"), "the URL's session");
+}
+
 #[tokio::test]
 async fn a_failed_event_gets_503_is_not_published_and_its_resend_is_delivered() {
     let healthy = Arc::new(AtomicBool::new(false));
