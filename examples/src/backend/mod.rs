@@ -17,6 +17,7 @@ pub mod heal;
 pub mod health;
 pub mod ingest;
 mod input;
+pub mod journal;
 pub mod messages;
 pub mod metrics;
 pub mod outbox;
