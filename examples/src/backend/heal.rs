@@ -374,13 +374,52 @@ pub(super) fn count_states(state: &AppState) {
 
 /// The webhook handler: hands the event to the writer (measuring the time to commit), then
 /// learns from it what stops a session on purpose.
-pub(super) async fn submit(
+/// The backend's awaited webhook handler: stores the event (through the journal when there is
+/// one, with the body as posted), then marks a session the server logged out or closed.
+#[derive(Debug, Clone)]
+pub(super) struct Receiver(Arc<(AppState, Ingest)>);
+
+impl Receiver {
+    pub(super) fn new(state: AppState, ingest: Ingest) -> Self {
+        Self(Arc::new((state, ingest)))
+    }
+}
+
+impl wppconnect_webhook::AwaitedHandler for Receiver {
+    fn handle(&self, event: Arc<Event>) -> wppconnect_webhook::HandlerFuture {
+        let this = self.clone();
+        Box::pin(async move {
+            submit(&this.0 .0, &this.0 .1, event, None)
+                .await
+                .map_err(wppconnect_webhook::HandlerError::new)
+        })
+    }
+
+    fn handle_received(
+        &self,
+        event: Arc<Event>,
+        body: bytes::Bytes,
+    ) -> wppconnect_webhook::HandlerFuture {
+        let this = self.clone();
+        Box::pin(async move {
+            submit(&this.0 .0, &this.0 .1, event, Some(body))
+                .await
+                .map_err(wppconnect_webhook::HandlerError::new)
+        })
+    }
+}
+
+async fn submit(
     state: &AppState,
     ingest: &Ingest,
     event: Arc<Event>,
+    body: Option<bytes::Bytes>,
 ) -> Result<(), IngestError> {
     let started = Instant::now();
-    let result = ingest.submit(event.clone()).await;
+    let result = match body {
+        Some(body) => ingest.submit_received(event.clone(), body).await,
+        None => ingest.submit(event.clone()).await,
+    };
     super::metrics::ingested(started, result.is_ok());
     if result.is_ok() {
         observe(state, &event).await;

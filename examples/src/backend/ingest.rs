@@ -1,22 +1,39 @@
 //! Webhook events into the store, and out to the browser clients.
 //!
-//! The webhook router awaits [`Ingest::submit`] before it answers: a `200` means the event is
-//! committed. Handlers hand their event to one writer task through a bounded channel; the writer
-//! takes whatever has queued, writes it in one transaction (group commit), answers each handler
-//! once it is committed, and only then pushes what changed to the browsers. When the writer falls
+//! The webhook router awaits [`Ingest::submit_received`] before it answers: a `200` means the
+//! event is durable. Two ways, one guarantee:
+//!
+//! - **With the ingest journal** (the default for a SQLite database file, see
+//!   [`journal`](super::journal)): each handler appends the body to the journal (one `write`,
+//!   under a lock that also keeps the events in the journal's order on their way to the
+//!   indexer) and is answered; the events then go to the writer (the indexer), which gathers
+//!   them for up to [`LINGER`] and stores them in groups, with the journal position it reached
+//!   in the same transaction, at a lower CPU priority than the HTTP threads. A burst is taken at
+//!   the speed of an append; the tables, the pushes and the automatic replies follow as the
+//!   indexer catches up. Past [`LAG`] events not yet indexed, appending waits for the indexer
+//!   (and webhooks wait, then get 503). After a crash, the records the indexer had not
+//!   committed are replayed before anything new.
+//! - **Without** (PostgreSQL, an in-memory database, `INGEST_JOURNAL=off`): handlers hand
+//!   their event to the writer, which takes whatever has queued, writes it in one transaction
+//!   (group commit) and answers each handler once it is committed.
+//!
+//! Then the writer pushes what changed to the browsers. When the journal or the writer falls
 //! behind, handlers wait (the channel is full); past the deadline they give up with an error,
 //! which the router answers `503`, so the server's event is never acknowledged and lost.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use bytes::Bytes;
 use tokio::sync::{mpsc, oneshot};
 use wppconnect_models::domain::{self, MessageStatus, SessionStatus};
-use wppconnect_models::Event;
+use wppconnect_models::{Event, SessionName};
 
 use super::events::{Push, Realtime};
+use super::journal::{self, Journal};
 use super::store::{Batch, SentProof, Store, StoreError, Writer};
 
 /// How long a webhook waits for its event to be committed before it is answered 503.
@@ -25,6 +42,15 @@ pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(10);
 const QUEUE: usize = 4096;
 /// Events written in one transaction, at most.
 const BATCH: usize = 512;
+/// Events journaled but not yet indexed, at most: the memory a burst may take before the
+/// journal waits for the indexer.
+pub const LAG: usize = 65_536;
+/// How long the indexer gathers journaled events before a transaction (unless a full batch
+/// is waiting): fewer, larger transactions, and no wake-up per event.
+pub const LINGER: Duration = Duration::from_millis(10);
+/// The indexer's CPU priority, as a Unix nice value: below the HTTP threads, so that a burst is
+/// acknowledged first and indexed as the CPU allows (Linux).
+const INDEXER_NICE: i32 = 19;
 
 /// Why an event was not stored (the router answers 503 and the server's copy is not lost to a
 /// 200).
@@ -57,6 +83,8 @@ impl std::error::Error for IngestError {}
 struct Job {
     event: Arc<Event>,
     reply: Option<oneshot::Sender<Result<(), IngestError>>>,
+    /// Where its journal record ends (journaled events).
+    position: Option<u64>,
 }
 
 /// The writer's loop, as handed to its thread.
@@ -68,18 +96,38 @@ struct Outgoing {
     push: Push,
 }
 
-/// The writer's inbox. Cheap to clone.
+/// The writer's inbox, and the journal when there is one. Cheap to clone.
 #[derive(Debug, Clone)]
 pub struct Ingest {
     jobs: mpsc::Sender<Job>,
+    journal: Option<Arc<Appender>>,
     deadline: Duration,
 }
 
-impl fmt::Debug for Job {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Job")
-            .field("kind", &self.event.kind())
-            .finish_non_exhaustive()
+/// The journal as the handlers share it: appended to under its lock, with how far the indexer
+/// has committed (segments before it are deleted).
+#[derive(Debug)]
+struct Appender {
+    journal: tokio::sync::Mutex<Journal>,
+    indexed: Arc<AtomicU64>,
+}
+
+/// A journal for [`Ingest::start_journaled`]: opened, with its directory's id.
+#[derive(Debug)]
+pub struct Journaled {
+    journal: Journal,
+    name: String,
+}
+
+impl Journaled {
+    /// The journal in `dir`, opened (created when missing): see [`Journal::open`].
+    ///
+    /// # Errors
+    /// [`journal::JournalError`].
+    pub fn open(dir: &std::path::Path, sync: bool) -> Result<Self, journal::JournalError> {
+        let journal = Journal::open(dir, sync)?;
+        let name = journal.id().to_owned();
+        Ok(Self { journal, name })
     }
 }
 
@@ -90,33 +138,108 @@ impl Ingest {
     /// cannot be started.
     pub fn start(store: Store, realtime: Realtime, deadline: Duration) -> Self {
         let (jobs, inbox) = mpsc::channel(QUEUE);
-        let task = writer(store, realtime, inbox);
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build();
-        let thread = runtime.map_err(|e| e.to_string()).and_then(|runtime| {
-            // the task is handed over once the thread runs, so it stays ours if it cannot start
-            let (hand, take) = std::sync::mpsc::sync_channel::<WriterTask>(1);
-            std::thread::Builder::new()
-                .name("webhook-writer".to_owned())
-                .spawn(move || {
-                    if let Ok(task) = take.recv() {
-                        runtime.block_on(task);
-                    }
-                })
-                .map(|_| hand)
-                .map_err(|e| e.to_string())
-        });
-        match thread {
-            Ok(hand) => {
-                let _ = hand.send(Box::pin(task));
+        let task = writer(store.writer(), realtime, inbox, None);
+        spawn_writer(Box::pin(task), false);
+        Self {
+            jobs,
+            journal: None,
+            deadline,
+        }
+    }
+
+    /// Appends webhooks to the journal, and starts the writer as the journal's indexer (on a
+    /// connection of its own, at a lower CPU priority), which first replays what the journal
+    /// holds beyond the position the store last committed.
+    pub fn start_journaled(
+        store: Store,
+        realtime: Realtime,
+        deadline: Duration,
+        journaled: Journaled,
+    ) -> Self {
+        let (jobs, inbox) = mpsc::channel(LAG);
+        let indexed = Arc::new(AtomicU64::new(0));
+        let Journaled { journal, name } = journaled;
+        let replay = Replay {
+            dir: journal.dir().to_owned(),
+            end: journal.end(),
+            name,
+            indexed: indexed.clone(),
+        };
+        let appender = Appender {
+            journal: tokio::sync::Mutex::new(journal),
+            indexed,
+        };
+        let task = async move {
+            lower_priority();
+            let mut store_writer = store.own_writer();
+            replay.run(&mut store_writer, &store, &realtime).await;
+            writer(store_writer, realtime, inbox, Some(replay)).await;
+        };
+        spawn_writer(Box::pin(task), true);
+        Self {
+            jobs,
+            journal: Some(Arc::new(appender)),
+            deadline,
+        }
+    }
+
+    /// Stores the event with the body it was parsed from: appended to the journal when there
+    /// is one (the body as posted, no serialising), else committed to the store; returns once
+    /// it is durable.
+    ///
+    /// # Errors
+    /// [`IngestError`], as for [`Ingest::submit`].
+    pub async fn submit_received(&self, event: Arc<Event>, body: Bytes) -> Result<(), IngestError> {
+        let Some(journal) = &self.journal else {
+            return self.submit(event).await;
+        };
+        if !worth_storing(&event) {
+            return Ok(());
+        }
+        let Some(session) = event.session().map(|s| s.as_str().to_owned()) else {
+            tracing::warn!(kind = %event.kind(), "webhook event without a session; ignored");
+            return Ok(());
+        };
+        let kind = event.kind();
+        let wait = async {
+            // the lock is held until the indexer has the event: the journal's order is the
+            // indexer's, so the position it commits covers every record before it
+            let mut locked = journal.journal.lock().await;
+            let appended = locked.append([(session.as_str(), &body[..])]);
+            let position = match appended.map(|positions| positions.first().copied()) {
+                Ok(Some(position)) => position,
+                Ok(None) => return Err(IngestError::Store),
+                Err(error) => {
+                    tracing::error!(%error, %kind, "could not append a webhook event to the journal; answered 503");
+                    return Err(IngestError::Store);
+                }
+            };
+            let job = Job {
+                event,
+                reply: None,
+                position: Some(position),
+            };
+            if let Err(mpsc::error::TrySendError::Full(job)) = self.jobs.try_send(job) {
+                // the indexer is `LAG` events behind: wait for room. The event is durable
+                // already; should the deadline strike now, the 503 only makes the server's
+                // resend a duplicate, stored once.
+                if self.jobs.send(job).await.is_err() {
+                    tracing::warn!(
+                        position,
+                        "the indexer has stopped; the event is indexed at the next start"
+                    );
+                }
             }
-            Err(error) => {
-                tracing::warn!(%error, "no thread for the webhook writer; it shares the server's");
-                tokio::spawn(task);
+            locked.forget_before(journal.indexed.load(Ordering::Acquire));
+            Ok(())
+        };
+        match tokio::time::timeout(self.deadline, wait).await {
+            Ok(result) => result,
+            Err(_) => {
+                tracing::warn!(%kind, deadline = ?self.deadline, "the journal is behind: webhook answered 503, the server may resend");
+                Err(IngestError::Overloaded(self.deadline))
             }
         }
-        Self { jobs, deadline }
     }
 
     /// Stores the event (when it is worth storing) and returns once it is committed.
@@ -135,6 +258,7 @@ impl Ingest {
             let job = Job {
                 event,
                 reply: Some(reply),
+                position: None,
             };
             self.jobs.send(job).await.map_err(|_| IngestError::Closed)?;
             committed.await.map_err(|_| IngestError::Closed)?
@@ -154,6 +278,7 @@ impl Ingest {
         let job = Job {
             event: Arc::new(event),
             reply: None,
+            position: None,
         };
         self.jobs.send(job).await.map_err(|_| IngestError::Closed)
     }
@@ -175,44 +300,254 @@ fn worth_storing(event: &Event) -> bool {
     )
 }
 
-async fn writer(store: Store, realtime: Realtime, mut inbox: mpsc::Receiver<Job>) {
+/// Runs the writer's task on a thread of its own (with its own single-threaded Tokio runtime),
+/// so that its round trips to the database are not queued behind the HTTP tasks; falls back to
+/// a task on the current runtime if the thread cannot be started.
+fn spawn_writer(task: WriterTask, indexer: bool) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build();
+    let name = if indexer {
+        "ingest-indexer"
+    } else {
+        "webhook-writer"
+    };
+    let thread = runtime.map_err(|e| e.to_string()).and_then(|runtime| {
+        // the task is handed over once the thread runs, so it stays ours if it cannot start
+        let (hand, take) = std::sync::mpsc::sync_channel::<WriterTask>(1);
+        std::thread::Builder::new()
+            .name(name.to_owned())
+            .spawn(move || {
+                if let Ok(task) = take.recv() {
+                    runtime.block_on(task);
+                }
+            })
+            .map(|_| hand)
+            .map_err(|e| e.to_string())
+    });
+    match thread {
+        Ok(hand) => {
+            let _ = hand.send(task);
+        }
+        Err(error) => {
+            tracing::warn!(%error, "no thread for the webhook writer; it shares the server's");
+            tokio::spawn(task);
+        }
+    }
+}
+
+/// Lowers the calling thread's CPU priority to [`INDEXER_NICE`] (Linux; threads it starts
+/// afterwards, such as SQLite's connection thread, inherit it).
+fn lower_priority() {
+    #[cfg(target_os = "linux")]
+    if let Err(error) =
+        rustix::process::setpriority_process(Some(rustix::thread::gettid()), INDEXER_NICE)
+    {
+        tracing::debug!(%error, "the indexer keeps the default CPU priority");
+    }
+}
+
+/// What the indexer needs of the journal: where to replay from, and where to say how far it
+/// has committed.
+struct Replay {
+    dir: std::path::PathBuf,
+    /// The journal's end when it opened: the replay stops there (what follows comes through the
+    /// channel).
+    end: u64,
+    /// The journal's id, the key of its position in the store.
+    name: String,
+    indexed: Arc<AtomicU64>,
+}
+
+impl Replay {
+    /// Stores the journal's records beyond the store's position for it, in order, before
+    /// anything new.
+    async fn run(&self, writer: &mut Writer, store: &Store, realtime: &Realtime) {
+        let from = loop {
+            match store.journal_cursor(&self.name).await {
+                Ok(from) => break from,
+                Err(error) => {
+                    tracing::error!(%error, "cannot read the journal's position; trying again");
+                    tokio::time::sleep(RETRY).await;
+                }
+            }
+        };
+        self.indexed.store(from, Ordering::Release);
+        if from >= self.end {
+            return;
+        }
+        let records = match journal::read_between(&self.dir, from, self.end) {
+            Ok(records) => records,
+            Err(error) => {
+                tracing::error!(%error, "cannot read the journal back: its events are not indexed");
+                return;
+            }
+        };
+        tracing::info!(
+            events = records.len(),
+            "replaying the journal's events the store had not committed"
+        );
+        let mut phones = HashMap::new();
+        let mut jobs: Vec<Job> = Vec::with_capacity(BATCH);
+        let mut records = records.into_iter().peekable();
+        while records.peek().is_some() {
+            jobs.extend(records.by_ref().take(BATCH).filter_map(|r| {
+                let position = r.position;
+                record_event(r).map(|event| Job {
+                    event: Arc::new(event),
+                    reply: None,
+                    position: Some(position),
+                })
+            }));
+            index(writer, &mut jobs, &mut phones, realtime, Some(self), 0).await;
+        }
+    }
+}
+
+/// A journal record's event, parsed again (with the session it was posted for); `None`, logged,
+/// for one that does not parse (it did when it was appended).
+fn record_event(record: journal::Record) -> Option<Event> {
+    let parsed = SessionName::new(&record.session)
+        .map_err(|e| e.to_string())
+        .and_then(|session| {
+            let mut event = Event::from_slice(&record.body).map_err(|e| e.to_string())?;
+            event.fill_session(&session);
+            Ok(event)
+        });
+    match parsed {
+        Ok(event) => Some(event),
+        Err(error) => {
+            tracing::error!(position = record.position, %error, "a journal record does not parse; skipped");
+            None
+        }
+    }
+}
+
+/// The pause before a failed transaction of journaled events is tried again.
+const RETRY: Duration = Duration::from_millis(200);
+
+async fn writer(
+    mut store: Writer,
+    realtime: Realtime,
+    mut inbox: mpsc::Receiver<Job>,
+    replay: Option<Replay>,
+) {
     let mut jobs = Vec::with_capacity(BATCH);
     let mut phones = HashMap::new();
-    let mut store = store.writer();
     while inbox.recv_many(&mut jobs, BATCH).await > 0 {
+        if replay.is_some() && jobs.len() < BATCH && inbox.len() < BATCH {
+            // journaled events are answered already: gather more before a transaction
+            tokio::time::sleep(LINGER).await;
+            while jobs.len() < BATCH {
+                match inbox.try_recv() {
+                    Ok(job) => jobs.push(job),
+                    Err(_) => break,
+                }
+            }
+        }
+        index(
+            &mut store,
+            &mut jobs,
+            &mut phones,
+            &realtime,
+            replay.as_ref(),
+            inbox.len(),
+        )
+        .await;
+    }
+}
+
+/// Writes the jobs (and drains them): in one transaction, or one by one when one event sinks
+/// the batch. A journaled event is already acknowledged: a failed transaction is tried again
+/// until it commits, never dropped.
+async fn index(
+    store: &mut Writer,
+    jobs: &mut Vec<Job>,
+    phones: &mut HashMap<String, String>,
+    realtime: &Realtime,
+    replay: Option<&Replay>,
+    queued: usize,
+) {
+    let cursor = replay.map(|r| r.name.as_str());
+    loop {
         let started = std::time::Instant::now();
-        let outcome = write(&mut store, &jobs, &mut phones).await;
-        super::metrics::batch(started, jobs.len(), inbox.len(), outcome.is_ok());
+        let outcome = write(store, jobs, phones, cursor).await;
+        super::metrics::batch(started, jobs.len(), queued, outcome.is_ok());
         match outcome {
             Ok(pushes) => {
+                committed(replay, jobs);
                 answer(jobs.drain(..), true);
-                emit(&realtime, pushes);
+                emit(realtime, pushes);
+                return;
             }
             Err(WriteError::Event(error)) if jobs.len() > 1 => {
                 // one event the database refuses must not sink the others: each on its own
                 store.reset();
                 tracing::warn!(%error, events = jobs.len(), "a batch failed; writing its events one by one");
                 for job in jobs.drain(..) {
-                    match write(&mut store, std::slice::from_ref(&job), &mut phones).await {
-                        Ok(pushes) => {
-                            answer(std::iter::once(job), true);
-                            emit(&realtime, pushes);
+                    let one = std::slice::from_ref(&job);
+                    loop {
+                        match write(store, one, phones, cursor).await {
+                            Ok(pushes) => {
+                                committed(replay, one);
+                                answer(std::iter::once(job), true);
+                                emit(realtime, pushes);
+                            }
+                            Err(WriteError::Transaction(error)) if job.position.is_some() => {
+                                store.reset();
+                                tracing::error!(error = %error, "could not commit a journaled event; trying again");
+                                tokio::time::sleep(RETRY).await;
+                                continue;
+                            }
+                            Err(error) => {
+                                store.reset();
+                                refused(&job, error.inner());
+                                answer(std::iter::once(job), false);
+                            }
                         }
-                        Err(error) => {
-                            store.reset();
-                            tracing::error!(kind = %job.event.kind(), error = %error.inner(), "could not store a webhook event; answered 503");
-                            answer(std::iter::once(job), false);
-                        }
+                        break;
                     }
                 }
+                return;
+            }
+            Err(WriteError::Transaction(error)) if jobs.iter().any(|j| j.position.is_some()) => {
+                store.reset();
+                tracing::error!(%error, events = jobs.len(), "could not commit journaled events; trying again");
+                tokio::time::sleep(RETRY).await;
             }
             Err(error) => {
                 // the next batch starts on a fresh connection
                 store.reset();
-                tracing::error!(error = %error.inner(), events = jobs.len(), "could not store webhook events; answered 503");
+                match jobs.as_slice() {
+                    [job] => refused(job, error.inner()),
+                    _ => {
+                        tracing::error!(error = %error.inner(), events = jobs.len(), "could not store webhook events; answered 503")
+                    }
+                }
                 answer(jobs.drain(..), false);
+                return;
             }
         }
+    }
+}
+
+/// Logs an event the database refused: answered 503 when its webhook waits, kept in the
+/// journal (at its position) when it was journaled.
+fn refused(job: &Job, error: &StoreError) {
+    match job.position {
+        Some(position) => {
+            tracing::error!(kind = %job.event.kind(), position, %error, "the store refused a journaled event; it stays in the journal")
+        }
+        None => {
+            tracing::error!(kind = %job.event.kind(), %error, "could not store a webhook event; answered 503")
+        }
+    }
+}
+
+/// Tells the journal how far the committed jobs reach, so that it may delete what is indexed.
+fn committed(replay: Option<&Replay>, jobs: &[Job]) {
+    if let (Some(replay), Some(position)) = (replay, jobs.iter().filter_map(|j| j.position).max()) {
+        replay.indexed.fetch_max(position, Ordering::AcqRel);
     }
 }
 
@@ -274,6 +609,7 @@ async fn write(
     store: &mut Writer,
     jobs: &[Job],
     phones: &mut HashMap<String, String>,
+    cursor: Option<&str>,
 ) -> Result<Vec<Outgoing>, WriteError> {
     let mut batch = store.begin().await.map_err(WriteError::Transaction)?;
     let mut pushes = Vec::new();
@@ -336,6 +672,12 @@ async fn write(
     }
     let log = super::relay::log::rows(pushes.iter().map(|o| (o.session.as_str(), &o.push)));
     batch.append_events(&log).await.map_err(WriteError::Event)?;
+    if let (Some(name), Some(position)) = (cursor, jobs.iter().filter_map(|j| j.position).max()) {
+        batch
+            .set_journal_cursor(name, position)
+            .await
+            .map_err(WriteError::Transaction)?;
+    }
     batch.commit().await.map_err(WriteError::Transaction)?;
     phones.extend(known);
     Ok(pushes)

@@ -44,6 +44,9 @@ pub struct Journal {
     segments: Vec<u64>,
     /// The size past which the next segment starts ([`SEGMENT_BYTES`]).
     segment_bytes: u64,
+    /// The journal's id (its `id` file, made at its creation): the key of its position in the
+    /// store, the same across restarts and different for every directory.
+    id: String,
     /// The lock, held while the journal is open.
     _lock: File,
 }
@@ -161,6 +164,15 @@ impl Journal {
                 fs::TryLockError::Error(error) => error,
             },
         })?;
+        let id_path = dir.join("id");
+        let id = match fs::read_to_string(&id_path) {
+            Ok(id) if !id.trim().is_empty() => id.trim().to_owned(),
+            _ => {
+                let id = format!("journal-{:016x}", rand::random::<u64>());
+                fs::write(&id_path, &id).map_err(at(&id_path))?;
+                id
+            }
+        };
         let mut segments = segments(dir)?;
         if segments.is_empty() {
             segments.push(0);
@@ -195,6 +207,7 @@ impl Journal {
             sync,
             segments,
             segment_bytes: SEGMENT_BYTES,
+            id,
             _lock: lock,
         })
     }
@@ -212,6 +225,12 @@ impl Journal {
         self.end
     }
 
+    /// The journal's id, the same across restarts (see the module's documentation).
+    #[must_use]
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
     /// The directory.
     #[must_use]
     pub fn dir(&self) -> &Path {
@@ -227,8 +246,8 @@ impl Journal {
         &mut self,
         records: impl IntoIterator<Item = (&'a str, &'a [u8])>,
     ) -> Result<Vec<u64>, JournalError> {
-        let mut buffer = Vec::new();
-        let mut positions = Vec::new();
+        let mut buffer = Vec::with_capacity(4096);
+        let mut positions = Vec::with_capacity(1);
         for (session, body) in records {
             let name = session.as_bytes();
             let name_len = u8::try_from(name.len()).map_err(|_| JournalError {
@@ -250,7 +269,6 @@ impl Journal {
             buffer.extend_from_slice(body);
             positions.push(self.end + buffer.len() as u64);
         }
-        let path = segment_path(&self.dir, self.segment_start);
         let written = self.file.write_all(&buffer).and_then(|()| {
             if self.sync {
                 self.file.sync_data()
@@ -266,6 +284,7 @@ impl Journal {
                 .file
                 .set_len(kept)
                 .and_then(|()| self.file.seek(SeekFrom::Start(kept)).map(drop));
+            let path = segment_path(&self.dir, self.segment_start);
             if let Err(cut) = rollback {
                 tracing::error!(segment = %path.display(), error = %cut, "ingest journal: a failed append could not be cut off");
             }
@@ -358,8 +377,10 @@ mod tests {
             .unwrap();
         let second = journal.append([("main", &b"{\"c\":3}"[..])]).unwrap();
         assert_eq!(journal.end(), second[0]);
+        let id = journal.id().to_owned();
         drop(journal);
         let journal = Journal::open(&dir, true).unwrap();
+        assert_eq!(journal.id(), id, "the id is kept");
         assert_eq!(journal.end(), second[0], "the end survives a reopen");
         let all = read_between(&dir, 0, journal.end()).unwrap();
         let bodies: Vec<_> = all

@@ -74,6 +74,8 @@ pub struct AppState {
     autoreply: Arc<autoreply::Settings>,
     rules_changed: autoreply::RulesChanged,
     relay: Arc<relay::RelaySettings>,
+    /// The ingest journal [`Backend::bind`] opened, until [`app`] starts the ingest on it.
+    journal: Arc<std::sync::Mutex<Option<ingest::Journaled>>>,
 }
 
 /// Settings the handlers need. Their `Debug` hides the webhook secret.
@@ -134,6 +136,7 @@ impl AppState {
             autoreply: Arc::default(),
             rules_changed: autoreply::RulesChanged::default(),
             relay: Arc::default(),
+            journal: Arc::default(),
         }
     }
 
@@ -264,18 +267,18 @@ impl AppState {
 /// checks every stored session against the server and fetches what arrived while the backend
 /// was away. Call it inside a Tokio runtime.
 pub fn app(state: AppState) -> Router {
-    let ingest = ingest::Ingest::start(
-        state.store.clone(),
-        state.realtime.clone(),
-        state.inner.ingest_deadline,
-    );
-    let handler = {
-        let (ingest, state) = (ingest.clone(), state.clone());
-        move |event: Arc<wppconnect_models::Event>| {
-            let (ingest, state) = (ingest.clone(), state.clone());
-            async move { heal::submit(&state, &ingest, event).await }
-        }
+    let journal = state
+        .journal
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .take();
+    let (store, realtime) = (state.store.clone(), state.realtime.clone());
+    let deadline = state.inner.ingest_deadline;
+    let ingest = match journal {
+        None => ingest::Ingest::start(store, realtime, deadline),
+        Some(journal) => ingest::Ingest::start_journaled(store, realtime, deadline, journal),
     };
+    let handler = heal::Receiver::new(state.clone(), ingest.clone());
     let (webhook, hub) = Webhook::builder()
         .secret(&state.inner.webhook_secret)
         .dedupe_window(10_000)
@@ -366,6 +369,10 @@ pub struct Parts {
     pub relay: relay::RelaySettings,
     /// The pause between two sends of one session; `None`: [`outbox::DEFAULT_PACE`].
     pub send_pace: Option<Duration>,
+    /// Where the ingest journal lives (see [`journal`]); `None`: no journal, each webhook is
+    /// answered once its event is committed to the store. [`Parts::new`]: beside a SQLite
+    /// database file ([`Store::default_journal`]).
+    pub journal: Option<std::path::PathBuf>,
 }
 
 impl Parts {
@@ -375,7 +382,6 @@ impl Parts {
     pub fn new(client: Client, store: Store, auth: Auth, webhook_secret: &str) -> Self {
         Self {
             servers: Servers::single(client),
-            store,
             auth,
             webhook_secret: webhook_secret.to_owned(),
             secret_key: None,
@@ -388,6 +394,8 @@ impl Parts {
             fanout: None,
             relay: relay::RelaySettings::default(),
             send_pace: None,
+            journal: store.default_journal(None),
+            store,
         }
     }
 }
@@ -461,6 +469,12 @@ impl Backend {
         state = state.with_relay(parts.relay);
         if let Some(pace) = parts.send_pace {
             state = state.with_send_pace(pace);
+        }
+        if let Some(dir) = &parts.journal {
+            let journaled = ingest::Journaled::open(dir, state.store.syncs_fully())
+                .map_err(std::io::Error::other)?;
+            tracing::info!(journal = %dir.display(), "webhooks are journaled before they are indexed");
+            state.journal = Arc::new(std::sync::Mutex::new(Some(journaled)));
         }
         // before the start-up catch-up can bring the server's proof of them
         outbox::recover(&state.store)
@@ -671,6 +685,12 @@ pub struct Config {
         value_parser = deadline
     )]
     pub ingest_deadline: Duration,
+    /// Where webhooks are journaled before they are indexed (answered once appended; see the
+    /// backend's README): a directory of this instance's own, or `off` (answered once committed
+    /// to the store). Unset: beside a SQLite database file, `{file}-ingest`
+    /// (`{file}-ingest-{INSTANCE_ID}` when set); off on PostgreSQL and in memory.
+    #[arg(long, env = "INGEST_JOURNAL", value_name = "DIR|off")]
+    pub ingest_journal: Option<String>,
     /// Redis (`redis://[:password@]host:6379`) through which several instances behind one load
     /// balancer share their real-time pushes; unset: pushes stay in this process.
     #[arg(long, env = "FANOUT_URL", value_name = "URL", hide_env_values = true)]
@@ -758,6 +778,7 @@ impl fmt::Debug for Config {
             .field("fanout_url", &hidden(self.fanout_url.is_some()))
             .field("fanout_channel", &self.fanout_channel)
             .field("instance_id", &self.instance_id)
+            .field("ingest_journal", &self.ingest_journal)
             .field("nats", &self.relay_settings().nats)
             .field("webhook_retry_backoff", &self.webhook_retry_backoff)
             .field("webhook_max_failures", &self.webhook_max_failures)
@@ -1004,7 +1025,13 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error + Send 
         Some(secret) => secret.clone(),
         None => store.webhook_secret(|| auth::random_secret(32)).await?,
     };
+    let journal = match config.ingest_journal.as_deref() {
+        Some("off") => None,
+        Some(dir) => Some(std::path::PathBuf::from(dir)),
+        None => store.default_journal(config.instance_id.as_deref()),
+    };
     let parts = Parts {
+        journal,
         servers: servers.clone(),
         secret_key: Some(secret_key.clone()),
         public_url: config.public_url.clone(),

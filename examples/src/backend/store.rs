@@ -21,13 +21,14 @@
 //! differ (reading a JSON array of rows, the search) ask [`Store::dialect`].
 
 use std::collections::HashSet;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::pool::PoolConnection;
-use sqlx::{Any, AnyConnection, Connection, Executor, Row, Transaction};
+use sqlx::{Any, AnyConnection, ConnectOptions, Connection, Executor, Row, Transaction};
 use wppconnect_models::domain::{
     Conversation, Location, Message, MessageStatus, Session, SessionStatus,
 };
@@ -124,6 +125,27 @@ pub struct Store {
     early_acks: Arc<AtomicBool>,
     /// An in-memory database: one connection, which no [`Writer`] may keep.
     memory: bool,
+    /// SQLite's `synchronous` setting (`NORMAL` or `FULL`); `FULL` on PostgreSQL, which syncs
+    /// every commit.
+    synchronous: &'static str,
+    /// The database file (SQLite), where the default ingest journal goes beside it.
+    file: Option<PathBuf>,
+}
+
+/// The settings every SQLite connection of a database file gets: readers never wait for the
+/// writer, a commit is one append to the log, and 16 MiB of pages per connection (default
+/// 2 MiB), so the indexes of a busy store stay in memory instead of being read back from the OS
+/// at every batch. (`busy_timeout` is sqlx's own default, 5 s, said again: the write lock's
+/// wait.)
+fn sqlite_pragmas(synchronous: &str, memory: bool) -> String {
+    let busy = format!("PRAGMA busy_timeout = {}", BUSY_TIMEOUT.as_millis());
+    if memory {
+        return busy;
+    }
+    format!(
+        "{busy}; PRAGMA journal_mode = WAL; PRAGMA synchronous = {synchronous}; \
+         PRAGMA cache_size = -16384"
+    )
 }
 
 // The status order lives in the models (`MessageStatus::rank`, `can_become`); the store only
@@ -274,26 +296,21 @@ impl Store {
                 "the database URL must start with sqlite: or postgres://".into(),
             )));
         };
+        let mut synchronous = "FULL";
+        let mut file = None;
         let (pool, memory) = match dialect {
             Dialect::Sqlite => {
-                let (url, synchronous) = split_synchronous(url)?;
+                let (url, sync) = split_synchronous(url)?;
+                synchronous = sync;
                 let memory = url.contains(":memory:");
+                if !memory {
+                    let options: sqlx::sqlite::SqliteConnectOptions = url.parse()?;
+                    file = Some(options.get_filename().to_owned());
+                }
                 let options = AnyPoolOptions::new().after_connect(move |conn, _| {
                     Box::pin(async move {
-                        // sqlx's own default (5 s), said again: the write lock's wait
-                        let busy = format!("PRAGMA busy_timeout = {}", BUSY_TIMEOUT.as_millis());
-                        conn.execute(busy.as_str()).await?;
-                        if !memory {
-                            // readers never wait for the writer, and a commit is one append
-                            // to the log; 16 MiB of pages per connection (default 2 MiB): the
-                            // indexes of a busy store stay in memory instead of being read
-                            // back from the OS at every batch
-                            let pragmas = format!(
-                                "PRAGMA journal_mode = WAL; PRAGMA synchronous = {synchronous}; \
-                                 PRAGMA cache_size = -16384"
-                            );
-                            conn.execute(pragmas.as_str()).await?;
-                        }
+                        conn.execute(sqlite_pragmas(synchronous, memory).as_str())
+                            .await?;
                         Ok(())
                     })
                 });
@@ -326,7 +343,44 @@ impl Store {
             dialect,
             early_acks: Arc::new(AtomicBool::new(true)),
             memory,
+            synchronous,
+            file,
         })
+    }
+
+    /// Whether each commit waits for the disk (`synchronous=full` in a SQLite URL, and always on
+    /// PostgreSQL); the ingest journal then syncs each append as well.
+    #[must_use]
+    pub fn syncs_fully(&self) -> bool {
+        self.synchronous == "FULL"
+    }
+
+    /// Where the ingest journal goes by default: beside a SQLite database file,
+    /// `{file}-ingest` (`{file}-ingest-{instance}` for a named instance, so that instances
+    /// sharing a file each have their own). `None` for an in-memory database and PostgreSQL
+    /// (give a directory of the instance's own disk).
+    #[must_use]
+    pub fn default_journal(&self, instance: Option<&str>) -> Option<PathBuf> {
+        let file = self.file.as_ref()?;
+        let mut name = file.file_name()?.to_os_string();
+        name.push("-ingest");
+        if let Some(instance) = instance {
+            name.push(format!("-{instance}"));
+        }
+        Some(file.with_file_name(name))
+    }
+
+    /// How far the journal `name` is indexed (0: not at all).
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    pub async fn journal_cursor(&self, name: &str) -> Result<u64, StoreError> {
+        let position: Option<i64> =
+            sqlx::query_scalar("SELECT position FROM journal_cursor WHERE name = $1")
+                .bind(name)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(position.map_or(0, |p| u64::try_from(p).unwrap_or(0)))
     }
 
     /// Which database this store runs on.
@@ -728,7 +782,36 @@ impl Store {
 #[derive(Debug)]
 pub struct Writer {
     store: Store,
-    conn: Option<PoolConnection<Any>>,
+    conn: Option<Kept>,
+    /// The connection is opened for this writer, not taken from the pool.
+    own: bool,
+}
+
+/// A writer's connection: one of the pool's, or its own.
+#[derive(Debug)]
+enum Kept {
+    Pooled(PoolConnection<Any>),
+    Own(AnyConnection),
+}
+
+impl std::ops::Deref for Kept {
+    type Target = AnyConnection;
+
+    fn deref(&self) -> &AnyConnection {
+        match self {
+            Self::Pooled(conn) => conn,
+            Self::Own(conn) => conn,
+        }
+    }
+}
+
+impl std::ops::DerefMut for Kept {
+    fn deref_mut(&mut self) -> &mut AnyConnection {
+        match self {
+            Self::Pooled(conn) => conn,
+            Self::Own(conn) => conn,
+        }
+    }
 }
 
 impl Store {
@@ -740,6 +823,19 @@ impl Store {
         Writer {
             store: self.clone(),
             conn: None,
+            own: false,
+        }
+    }
+
+    /// A [`Writer`] on a connection of its own, opened by its first batch on the thread that
+    /// runs it (outside the pool; an in-memory database still shares the pool's one). SQLite
+    /// runs each connection on a thread it starts then, which takes that thread's CPU priority:
+    /// the ingest journal's indexer runs below the HTTP threads this way.
+    #[must_use]
+    pub fn own_writer(&self) -> Writer {
+        Writer {
+            own: true,
+            ..self.writer()
         }
     }
 }
@@ -756,7 +852,15 @@ impl Writer {
         }
         let conn = match &mut self.conn {
             Some(conn) => conn,
-            empty @ None => empty.insert(self.store.pool.acquire().await?),
+            empty @ None if self.own => {
+                let mut conn = self.store.pool.connect_options().connect().await?;
+                if self.store.dialect == Dialect::Sqlite {
+                    let pragmas = sqlite_pragmas(self.store.synchronous, false);
+                    conn.execute(pragmas.as_str()).await?;
+                }
+                empty.insert(Kept::Own(conn))
+            }
+            empty @ None => empty.insert(Kept::Pooled(self.store.pool.acquire().await?)),
         };
         let tx = match self.store.dialect {
             Dialect::Sqlite => conn.begin_with("BEGIN IMMEDIATE").await?,
@@ -1286,6 +1390,26 @@ impl Batch<'_> {
             .bind(serde_json::Value::Array(array).to_string())
             .execute(&mut *self.tx)
             .await?;
+        Ok(())
+    }
+
+    /// Records that the journal `name` is indexed up to `position`, with the batch.
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    pub async fn set_journal_cursor(
+        &mut self,
+        name: &str,
+        position: u64,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO journal_cursor (name, position) VALUES ($1, $2) \
+             ON CONFLICT (name) DO UPDATE SET position = excluded.position",
+        )
+        .bind(name)
+        .bind(i64::try_from(position).unwrap_or(i64::MAX))
+        .execute(&mut *self.tx)
+        .await?;
         Ok(())
     }
 

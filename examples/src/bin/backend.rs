@@ -13,6 +13,11 @@ use clap::{CommandFactory, Parser};
 use wppconnect_examples::backend::auth::hash_password;
 use wppconnect_examples::backend::{run, Command, Config};
 
+/// mimalloc: the HTTP threads allocate what the indexer frees, which glibc's allocator makes
+/// them wait for (its arena locks); measured in `benches/benches/ingest.rs`.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     // An empty variable counts as unset (`JWT_SECRET=` in a compose file): forget those before
     // clap reads them, while no other thread exists to read the environment.
