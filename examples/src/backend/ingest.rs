@@ -104,30 +104,78 @@ pub struct Ingest {
     deadline: Duration,
 }
 
+/// An open journal, shared by the handlers of one backend; empty once a newer backend of this
+/// process took it over.
+type Slot = Arc<std::sync::Mutex<Option<Journal>>>;
+
 /// The journal as the handlers share it: appended to under its lock, with how far the indexer
 /// has committed (segments before it are deleted).
 #[derive(Debug)]
 struct Appender {
-    journal: tokio::sync::Mutex<Journal>,
+    journal: Slot,
     indexed: Arc<AtomicU64>,
 }
 
 /// A journal for [`Ingest::start_journaled`]: opened, with its directory's id.
 #[derive(Debug)]
 pub struct Journaled {
-    journal: Journal,
+    journal: Slot,
     name: String,
+    dir: std::path::PathBuf,
+    end: u64,
 }
 
+/// The journals this process has open, by directory: a second backend over the same directory
+/// in one process (a restart in a test, an embedding program's new instance) takes the journal
+/// over from the first, whose handlers then answer 503, instead of failing on the journal's
+/// lock that the first still holds.
+static OPEN: std::sync::Mutex<
+    Vec<(
+        std::path::PathBuf,
+        std::sync::Weak<std::sync::Mutex<Option<Journal>>>,
+    )>,
+> = std::sync::Mutex::new(Vec::new());
+
 impl Journaled {
-    /// The journal in `dir`, opened (created when missing): see [`Journal::open`].
+    /// The journal in `dir`, opened (created when missing; see [`Journal::open`]), or taken
+    /// over from an earlier backend of this process.
     ///
     /// # Errors
     /// [`journal::JournalError`].
     pub fn open(dir: &std::path::Path, sync: bool) -> Result<Self, journal::JournalError> {
-        let journal = Journal::open(dir, sync)?;
-        let name = journal.id().to_owned();
-        Ok(Self { journal, name })
+        let mut open = OPEN
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        open.retain(|(_, slot)| slot.strong_count() > 0);
+        let dir = std::fs::create_dir_all(dir)
+            .and_then(|()| dir.canonicalize())
+            .unwrap_or_else(|_| dir.to_owned());
+        let earlier = open
+            .iter()
+            .find(|(path, _)| *path == dir)
+            .and_then(|(_, slot)| slot.upgrade())
+            .and_then(|slot| {
+                slot.lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .take()
+            });
+        let journal = match earlier {
+            Some(journal) => {
+                tracing::info!(journal = %dir.display(), "the ingest journal is taken over from an earlier backend of this process");
+                journal
+            }
+            None => Journal::open(&dir, sync)?,
+        };
+        let (name, end) = (journal.id().to_owned(), journal.end());
+        let slot = Arc::new(std::sync::Mutex::new(Some(journal)));
+        open.retain(|(path, _)| *path != dir);
+        open.push((dir.clone(), Arc::downgrade(&slot)));
+        Ok(Self {
+            journal: slot,
+            name,
+            dir,
+            end,
+        })
     }
 }
 
@@ -158,17 +206,19 @@ impl Ingest {
     ) -> Self {
         let (jobs, inbox) = mpsc::channel(LAG);
         let indexed = Arc::new(AtomicU64::new(0));
-        let Journaled { journal, name } = journaled;
+        let Journaled {
+            journal,
+            name,
+            dir,
+            end,
+        } = journaled;
         let replay = Replay {
-            dir: journal.dir().to_owned(),
-            end: journal.end(),
+            dir,
+            end,
             name,
             indexed: indexed.clone(),
         };
-        let appender = Appender {
-            journal: tokio::sync::Mutex::new(journal),
-            indexed,
-        };
+        let appender = Appender { journal, indexed };
         let task = async move {
             lower_priority();
             let mut store_writer = store.own_writer();
@@ -202,10 +252,19 @@ impl Ingest {
         };
         let kind = event.kind();
         let wait = async {
-            // the lock is held until the indexer has the event: the journal's order is the
+            // room at the indexer first (when it is `LAG` events behind, this waits), then the
+            // append and the hand-over under the journal's lock: the journal's order is the
             // indexer's, so the position it commits covers every record before it
-            let mut locked = journal.journal.lock().await;
-            let appended = locked.append([(session.as_str(), &body[..])]);
+            let permit = self.jobs.reserve().await.map_err(|_| IngestError::Closed)?;
+            let mut locked = journal
+                .journal
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let Some(open) = locked.as_mut() else {
+                tracing::warn!(%kind, "the ingest journal was taken over by a newer backend in this process; answered 503");
+                return Err(IngestError::Closed);
+            };
+            let appended = open.append([(session.as_str(), &body[..])]);
             let position = match appended.map(|positions| positions.first().copied()) {
                 Ok(Some(position)) => position,
                 Ok(None) => return Err(IngestError::Store),
@@ -214,23 +273,12 @@ impl Ingest {
                     return Err(IngestError::Store);
                 }
             };
-            let job = Job {
+            permit.send(Job {
                 event,
                 reply: None,
                 position: Some(position),
-            };
-            if let Err(mpsc::error::TrySendError::Full(job)) = self.jobs.try_send(job) {
-                // the indexer is `LAG` events behind: wait for room. The event is durable
-                // already; should the deadline strike now, the 503 only makes the server's
-                // resend a duplicate, stored once.
-                if self.jobs.send(job).await.is_err() {
-                    tracing::warn!(
-                        position,
-                        "the indexer has stopped; the event is indexed at the next start"
-                    );
-                }
-            }
-            locked.forget_before(journal.indexed.load(Ordering::Acquire));
+            });
+            open.forget_before(journal.indexed.load(Ordering::Acquire));
             Ok(())
         };
         match tokio::time::timeout(self.deadline, wait).await {
