@@ -29,7 +29,19 @@ struct InProcess {
 }
 
 impl InProcess {
+    /// With the ingest journal beside the database file (the default).
     async fn start(sim: &RunningSimulator, db: &TempDb, deadline: Option<Duration>) -> Self {
+        Self::start_with(sim, db, deadline, true).await
+    }
+
+    /// With or without the journal (without: each webhook waits for its commit, as on
+    /// PostgreSQL or with `INGEST_JOURNAL=off`).
+    async fn start_with(
+        sim: &RunningSimulator,
+        db: &TempDb,
+        deadline: Option<Duration>,
+        journal: bool,
+    ) -> Self {
         let client = Client::builder(&sim.url())
             .unwrap()
             .secret_key(sim.secret_key())
@@ -42,11 +54,17 @@ impl InProcess {
             HashMap::from([("ana".to_owned(), hash_password("s3nha").unwrap())]),
             "jwt-secret",
         );
+        let parts = Parts::new(client, store, auth, SECRET);
+        assert!(
+            parts.journal.is_some(),
+            "a database file has a journal by default"
+        );
         let backend = wppconnect_examples::backend::Backend::bind(
             "127.0.0.1:0",
             Parts {
                 ingest_deadline: deadline,
-                ..Parts::new(client, store, auth, SECRET)
+                journal: parts.journal.clone().filter(|_| journal),
+                ..parts
             },
         )
         .await
@@ -84,8 +102,7 @@ async fn twenty_thousand_events_over_32_connections_every_acknowledged_one_is_st
     let backend = InProcess::start(&sim, &db, None).await;
     let bodies = onmessage_bodies("main", "B", 20_000);
     let outcome = burst(&backend.hook("main"), bodies, 32, Arc::default()).await;
-    let stored = db.message_ids("main").await;
-    assert_all_stored(&outcome.acked, &stored);
+    let stored = assert_all_stored(&db, "main", &outcome.acked).await;
     assert_eq!(
         (outcome.acked.len(), outcome.failed),
         (20_000 - outcome.refused.len(), 0),
@@ -116,24 +133,23 @@ async fn a_killed_backend_loses_nothing_it_acknowledged() {
     let bodies = onmessage_bodies("main", "K", 20_000);
     let outcome = kill_mid_burst(backend, hook, bodies.clone(), 24, 2_000).await;
 
+    // the restarted backend replays what its journal holds beyond the store
     let restarted = Backend::start(&vars).await;
-    let stored = db.message_ids("main").await;
-    assert_all_stored(&outcome.acked, &stored);
+    assert_all_stored(&db, "main", &outcome.acked).await;
     // what was not acknowledged is sent again, as a sender that got no 2xx would
     let hook = format!("{}/webhook/main?token={SECRET}", restarted.base);
     let again = burst(&hook, bodies, 16, Arc::default()).await;
     assert_eq!(again.acked.len(), 20_000, "{:?}", again.refused);
-    let stored = db.message_ids("main").await;
+    let stored = assert_all_stored(&db, "main", &again.acked).await;
     assert_eq!(stored.len(), 20_000, "each message once");
-    assert_all_stored(&again.acked, &stored);
     restarted.kill().await;
 }
 
 #[tokio::test]
-async fn an_event_answered_503_is_stored_when_sent_again() {
+async fn without_the_journal_an_event_answered_503_is_stored_when_sent_again() {
     let sim = simulator().await;
     let db = TempDb::new("resend");
-    let backend = InProcess::start(&sim, &db, Some(Duration::from_millis(500))).await;
+    let backend = InProcess::start_with(&sim, &db, Some(Duration::from_millis(500)), false).await;
     let (id, body) = onmessage_bodies("main", "R", 1).remove(0);
     let post_body = || {
         backend
@@ -163,6 +179,45 @@ async fn an_event_answered_503_is_stored_when_sent_again() {
     let accepted = post_body().await.unwrap();
     assert_eq!(accepted.status(), 200);
     assert_eq!(db.message_ids("main").await, [id]);
+}
+
+#[tokio::test]
+async fn with_the_journal_a_locked_database_holds_no_webhook_up_and_each_is_stored_once_it_is_free()
+{
+    let sim = simulator().await;
+    let db = TempDb::new("journal-lock");
+    let backend = InProcess::start(&sim, &db, Some(Duration::from_millis(500))).await;
+    // another connection holds the database's write lock: the indexer cannot commit
+    let mut locker = sqlx::SqliteConnection::connect(&db.url).await.unwrap();
+    sqlx::query("BEGIN IMMEDIATE")
+        .execute(&mut locker)
+        .await
+        .unwrap();
+    let mut acked = Vec::new();
+    for (id, body) in onmessage_bodies("main", "J", 50) {
+        let answer = backend
+            .http
+            .post(backend.hook("main"))
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            answer.status(),
+            200,
+            "durable in the journal, database or not"
+        );
+        acked.push(id);
+    }
+    assert!(
+        db.message_ids("main").await.is_empty(),
+        "nothing reached the tables while the lock was held"
+    );
+    sqlx::query("ROLLBACK").execute(&mut locker).await.unwrap();
+    locker.close().await.unwrap();
+    let stored = assert_all_stored(&db, "main", &acked).await;
+    assert_eq!(stored.len(), 50, "each once");
 }
 
 #[tokio::test]

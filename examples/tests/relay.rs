@@ -370,11 +370,11 @@ async fn events_stored_while_nats_is_down_are_published_once_it_is_up() {
     for (_, body) in &bodies {
         backend.post_event(body).await;
     }
-    assert_eq!(
-        event_log(&db).await.len(),
-        20,
-        "stored and logged while NATS is down"
-    );
+    // answered once journaled; logged as the indexer stores them
+    until("the 20 events stored and logged while NATS is down", || async {
+        (event_log(&db).await.len() == 20).then_some(())
+    })
+    .await;
     assert!(reader.seen().is_empty());
 
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))

@@ -6,7 +6,8 @@
 //! - **With the ingest journal** (the default for a SQLite database file, see
 //!   [`journal`](super::journal)): each handler appends the body to the journal (one `write`,
 //!   under a lock that also keeps the events in the journal's order on their way to the
-//!   indexer) and is answered; the events then go to the writer (the indexer), which gathers
+//!   indexer) and is answered (a message or an ack at once; a session's status, rare, once
+//!   indexed); the events then go to the writer (the indexer), which gathers
 //!   them for up to [`LINGER`] and stores them in groups, with the journal position it reached
 //!   in the same transaction, at a lower CPU priority than the HTTP threads. A burst is taken at
 //!   the speed of an append; the tables, the pushes and the automatic replies follow as the
@@ -256,30 +257,43 @@ impl Ingest {
             // append and the hand-over under the journal's lock: the journal's order is the
             // indexer's, so the position it commits covers every record before it
             let permit = self.jobs.reserve().await.map_err(|_| IngestError::Closed)?;
-            let mut locked = journal
-                .journal
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            let Some(open) = locked.as_mut() else {
-                tracing::warn!(%kind, "the ingest journal was taken over by a newer backend in this process; answered 503");
-                return Err(IngestError::Closed);
+            // a session's status (rare) is answered once indexed, as without the journal: what
+            // the handler does next (the healer's marks, their push) reads it from the store
+            let (reply, indexed) = if is_message(&event) {
+                (None, None)
+            } else {
+                let (reply, indexed) = oneshot::channel();
+                (Some(reply), Some(indexed))
             };
-            let appended = open.append([(session.as_str(), &body[..])]);
-            let position = match appended.map(|positions| positions.first().copied()) {
-                Ok(Some(position)) => position,
-                Ok(None) => return Err(IngestError::Store),
-                Err(error) => {
-                    tracing::error!(%error, %kind, "could not append a webhook event to the journal; answered 503");
-                    return Err(IngestError::Store);
-                }
-            };
-            permit.send(Job {
-                event,
-                reply: None,
-                position: Some(position),
-            });
-            open.forget_before(journal.indexed.load(Ordering::Acquire));
-            Ok(())
+            {
+                let mut locked = journal
+                    .journal
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                let Some(open) = locked.as_mut() else {
+                    tracing::warn!(%kind, "the ingest journal was taken over by a newer backend in this process; answered 503");
+                    return Err(IngestError::Closed);
+                };
+                let appended = open.append([(session.as_str(), &body[..])]);
+                let position = match appended.map(|positions| positions.first().copied()) {
+                    Ok(Some(position)) => position,
+                    Ok(None) => return Err(IngestError::Store),
+                    Err(error) => {
+                        tracing::error!(%error, %kind, "could not append a webhook event to the journal; answered 503");
+                        return Err(IngestError::Store);
+                    }
+                };
+                permit.send(Job {
+                    event,
+                    reply,
+                    position: Some(position),
+                });
+                open.forget_before(journal.indexed.load(Ordering::Acquire));
+            }
+            match indexed {
+                Some(indexed) => indexed.await.map_err(|_| IngestError::Closed)?,
+                None => Ok(()),
+            }
         };
         match tokio::time::timeout(self.deadline, wait).await {
             Ok(result) => result,
@@ -330,6 +344,14 @@ impl Ingest {
         };
         self.jobs.send(job).await.map_err(|_| IngestError::Closed)
     }
+}
+
+/// A message or an ack: what a journaled webhook is answered for once appended.
+fn is_message(event: &Event) -> bool {
+    matches!(
+        event,
+        Event::Message(_) | Event::SelfMessage(_) | Event::UnreadMessage(_) | Event::Ack(_)
+    )
 }
 
 /// Whether the backend stores anything for this kind of event (others are answered at once).

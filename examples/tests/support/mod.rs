@@ -187,18 +187,29 @@ pub(crate) async fn burst(
     Arc::try_unwrap(outcome).unwrap().into_inner().unwrap()
 }
 
-/// Every acked id is stored, and nothing is stored twice.
-pub(crate) fn assert_all_stored(acked: &[String], stored: &[String]) {
-    let unique: HashSet<&String> = stored.iter().collect();
-    assert_eq!(unique.len(), stored.len(), "a message is stored twice");
-    let missing: Vec<&String> = acked.iter().filter(|id| !unique.contains(id)).collect();
-    assert!(
-        missing.is_empty(),
-        "{} of {} acknowledged events are not stored, e.g. {:?}",
-        missing.len(),
-        acked.len(),
-        missing.first()
-    );
+/// Every acked id is stored, and nothing is stored twice; the stored ids. An acknowledged event
+/// is durable (in the ingest journal, or committed), and the tables follow as the journal's
+/// indexer catches up: this waits for them (up to [`HANG_GUARD`], then fails with what is
+/// missing).
+pub(crate) async fn assert_all_stored(db: &TempDb, session: &str, acked: &[String]) -> Vec<String> {
+    let deadline = tokio::time::Instant::now() + HANG_GUARD;
+    loop {
+        let stored = db.message_ids(session).await;
+        let unique: HashSet<&String> = stored.iter().collect();
+        assert_eq!(unique.len(), stored.len(), "a message is stored twice");
+        let missing: Vec<&String> = acked.iter().filter(|id| !unique.contains(id)).collect();
+        if missing.is_empty() {
+            return stored;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{} of {} acknowledged events are not stored, e.g. {:?}",
+            missing.len(),
+            acked.len(),
+            missing.first()
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
 }
 
 /// A free loopback port (the backend binary builds its webhook URL from `BIND`).
