@@ -371,9 +371,10 @@ async fn events_stored_while_nats_is_down_are_published_once_it_is_up() {
         backend.post_event(body).await;
     }
     // answered once journaled; logged as the indexer stores them
-    until("the 20 events stored and logged while NATS is down", || async {
-        (event_log(&db).await.len() == 20).then_some(())
-    })
+    until(
+        "the 20 events stored and logged while NATS is down",
+        || async { (event_log(&db).await.len() == 20).then_some(()) },
+    )
     .await;
     assert!(reader.seen().is_empty());
 

@@ -108,6 +108,8 @@ pub struct Ingest {
 /// An open journal, shared by the handlers of one backend; empty once a newer backend of this
 /// process took it over.
 type Slot = Arc<std::sync::Mutex<Option<Journal>>>;
+/// A [`Slot`] the process registry keeps without keeping it open.
+type WeakSlot = std::sync::Weak<std::sync::Mutex<Option<Journal>>>;
 
 /// The journal as the handlers share it: appended to under its lock, with how far the indexer
 /// has committed (segments before it are deleted).
@@ -130,12 +132,8 @@ pub struct Journaled {
 /// in one process (a restart in a test, an embedding program's new instance) takes the journal
 /// over from the first, whose handlers then answer 503, instead of failing on the journal's
 /// lock that the first still holds.
-static OPEN: std::sync::Mutex<
-    Vec<(
-        std::path::PathBuf,
-        std::sync::Weak<std::sync::Mutex<Option<Journal>>>,
-    )>,
-> = std::sync::Mutex::new(Vec::new());
+static OPEN: std::sync::Mutex<Vec<(std::path::PathBuf, WeakSlot)>> =
+    std::sync::Mutex::new(Vec::new());
 
 impl Journaled {
     /// The journal in `dir`, opened (created when missing; see [`Journal::open`]), or taken
