@@ -43,9 +43,12 @@ pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(10);
 const QUEUE: usize = 4096;
 /// Events written in one transaction, at most.
 const BATCH: usize = 512;
-/// Events journaled but not yet indexed, at most: the memory a burst may take before the
-/// journal waits for the indexer.
+/// Events journaled but not yet indexed, at most; with [`LAG_BYTES`], the memory a burst may
+/// take before appending waits for the indexer.
 pub const LAG: usize = 65_536;
+/// Bytes of bodies journaled but not yet indexed, at most (in KiB permits): a burst of inline
+/// media is held to this, not to [`LAG`] events.
+pub const LAG_BYTES: usize = 256 * 1024 * 1024;
 /// How long the indexer gathers journaled events before a transaction (unless a full batch
 /// is waiting): fewer, larger transactions, and no wake-up per event.
 pub const LINGER: Duration = Duration::from_millis(10);
@@ -86,6 +89,8 @@ struct Job {
     reply: Option<oneshot::Sender<Result<(), IngestError>>>,
     /// Where its journal record ends (journaled events).
     position: Option<u64>,
+    /// Its share of [`LAG_BYTES`], given back once it is indexed.
+    _room: Option<tokio::sync::OwnedSemaphorePermit>,
 }
 
 /// The writer's loop, as handed to its thread.
@@ -117,6 +122,8 @@ type WeakSlot = std::sync::Weak<std::sync::Mutex<Option<Journal>>>;
 struct Appender {
     journal: Slot,
     indexed: Arc<AtomicU64>,
+    /// [`LAG_BYTES`] in KiB, taken by each body until it is indexed.
+    room: Arc<tokio::sync::Semaphore>,
 }
 
 /// A journal for [`Ingest::start_journaled`]: opened, with its directory's id.
@@ -217,7 +224,11 @@ impl Ingest {
             name,
             indexed: indexed.clone(),
         };
-        let appender = Appender { journal, indexed };
+        let appender = Appender {
+            journal,
+            indexed,
+            room: Arc::new(tokio::sync::Semaphore::new(LAG_BYTES / 1024)),
+        };
         let task = async move {
             lower_priority();
             let mut store_writer = store.own_writer();
@@ -254,6 +265,13 @@ impl Ingest {
             // room at the indexer first (when it is `LAG` events behind, this waits), then the
             // append and the hand-over under the journal's lock: the journal's order is the
             // indexer's, so the position it commits covers every record before it
+            let kib = u32::try_from((body.len() / 1024 + 1).min(LAG_BYTES / 1024)).unwrap_or(1);
+            let room = journal
+                .room
+                .clone()
+                .acquire_many_owned(kib)
+                .await
+                .map_err(|_| IngestError::Closed)?;
             let permit = self.jobs.reserve().await.map_err(|_| IngestError::Closed)?;
             // a session's status (rare) is answered once indexed, as without the journal: what
             // the handler does next (the healer's marks, their push) reads it from the store
@@ -285,6 +303,7 @@ impl Ingest {
                     event,
                     reply,
                     position: Some(position),
+                    _room: Some(room),
                 });
                 open.forget_before(journal.indexed.load(Ordering::Acquire));
             }
@@ -319,6 +338,7 @@ impl Ingest {
                 event,
                 reply: Some(reply),
                 position: None,
+                _room: None,
             };
             self.jobs.send(job).await.map_err(|_| IngestError::Closed)?;
             committed.await.map_err(|_| IngestError::Closed)?
@@ -339,6 +359,7 @@ impl Ingest {
             event: Arc::new(event),
             reply: None,
             position: None,
+            _room: None,
         };
         self.jobs.send(job).await.map_err(|_| IngestError::Closed)
     }
@@ -465,6 +486,7 @@ impl Replay {
                     event: Arc::new(event),
                     reply: None,
                     position: Some(position),
+                    _room: None,
                 })
             }));
             index(writer, &mut jobs, &mut phones, realtime, Some(self), 0).await;
