@@ -675,3 +675,30 @@ async fn a_write_of_another_module_commits_or_rolls_back_with_the_batch(db: Test
 }
 
 crate::on_both!(a_write_of_another_module_commits_or_rolls_back_with_the_batch);
+
+#[tokio::test]
+async fn the_ingest_journal_goes_beside_a_database_file_unless_every_commit_is_synced() {
+    let db = support::TempDb::new("journal-home");
+    let store = Store::open(&db.url).await.unwrap();
+    let file = std::path::PathBuf::from(db.url.trim_start_matches("sqlite://"));
+    assert_eq!(
+        store.default_journal(None),
+        Some(file.with_file_name("backend.db-ingest"))
+    );
+    assert_eq!(
+        store.default_journal(Some("a")),
+        Some(file.with_file_name("backend.db-ingest-a")),
+        "instances sharing a file have a journal each"
+    );
+    drop(store);
+    let synced = Store::open(&format!("{}?synchronous=full", db.url))
+        .await
+        .unwrap();
+    assert_eq!(
+        synced.default_journal(None),
+        None,
+        "synced commits: each webhook waits for its own"
+    );
+    let memory = Store::open("sqlite::memory:").await.unwrap();
+    assert_eq!(memory.default_journal(None), None);
+}

@@ -357,10 +357,14 @@ impl Store {
 
     /// Where the ingest journal goes by default: beside a SQLite database file,
     /// `{file}-ingest` (`{file}-ingest-{instance}` for a named instance, so that instances
-    /// sharing a file each have their own). `None` for an in-memory database and PostgreSQL
-    /// (give a directory of the instance's own disk).
+    /// sharing a file each have their own). `None` for an in-memory database, PostgreSQL (give
+    /// a directory of the instance's own disk) and `synchronous=full` (each webhook then waits
+    /// for its synced commit, in groups; a journal given anyway syncs each append on its own).
     #[must_use]
     pub fn default_journal(&self, instance: Option<&str>) -> Option<PathBuf> {
+        if self.syncs_fully() {
+            return None;
+        }
         let file = self.file.as_ref()?;
         let mut name = file.file_name()?.to_os_string();
         name.push("-ingest");
