@@ -4,7 +4,7 @@
 //! event is durable. Two ways, one guarantee:
 //!
 //! - **With the ingest journal** (the default for a SQLite database file, see
-//!   [`journal`](super::journal)): each handler appends the body to the journal (one `write`,
+//!   [`journal`]): each handler appends the body to the journal (one `write`,
 //!   under a lock that also keeps the events in the journal's order on their way to the
 //!   indexer) and is answered (a message or an ack at once; a session's status, rare, once
 //!   indexed); the events then go to the writer (the indexer), which gathers
