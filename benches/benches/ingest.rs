@@ -7,7 +7,7 @@
 //! (b) the reference backend's `/webhook/{session}` route as `Parts::new` assembles it on a
 //!     temporary SQLite file (WAL, `synchronous=NORMAL`): the router in awaited mode, each event
 //!     answered 200 once appended to the ingest journal, and indexed into the tables behind it
-//!     by the journal's indexer (one transaction per group, at nice 19).
+//!     by the journal's indexer (one transaction per group, at nice 10).
 //!
 //! Reports events/s, p99 POST→answer, the CPU time per event of the server side during the load
 //! (every thread but the load generator's: HTTP, indexer, SQLite; Linux only), and for (b) the
@@ -49,7 +49,7 @@
 //! Before two fixes (the log's rows in one statement per batch, the reply rules cached for a
 //! second instead of read per message), (b) was 9,112 events/s at 156.7 µs.
 //!
-//! With the ingest journal (answered once appended, indexed behind at nice 19) and mimalloc, the
+//! With the ingest journal (answered once appended, indexed behind at nice 10) and mimalloc, the
 //! idle machine, 2026-11-30: (a) 47,139 events/s, (a') 45,977, (b) 22,049 (ratio 0.47), p99
 //! 6.3 ms; every event in the tables 191 ms after the last answer (18,222 events/s answered and
 //! indexed); CPU per event during the load 20.8 / 21.1 / 64.1 µs. (b) is bound by the one HTTP

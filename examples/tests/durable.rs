@@ -31,16 +31,17 @@ struct InProcess {
 impl InProcess {
     /// With the ingest journal beside the database file (the default).
     async fn start(sim: &RunningSimulator, db: &TempDb, deadline: Option<Duration>) -> Self {
-        Self::start_with(sim, db, deadline, true).await
+        Self::start_with(sim, db, deadline, true, None).await
     }
 
     /// With or without the journal (without: each webhook waits for its commit, as on
-    /// PostgreSQL or with `INGEST_JOURNAL=off`).
+    /// PostgreSQL or with `INGEST_JOURNAL=off`), and the journal's lag in bytes.
     async fn start_with(
         sim: &RunningSimulator,
         db: &TempDb,
         deadline: Option<Duration>,
         journal: bool,
+        lag_bytes: Option<usize>,
     ) -> Self {
         let client = Client::builder(&sim.url())
             .unwrap()
@@ -64,6 +65,7 @@ impl InProcess {
             Parts {
                 ingest_deadline: deadline,
                 journal: parts.journal.clone().filter(|_| journal),
+                journal_lag_bytes: lag_bytes,
                 ..parts
             },
         )
@@ -149,7 +151,8 @@ async fn a_killed_backend_loses_nothing_it_acknowledged() {
 async fn without_the_journal_an_event_answered_503_is_stored_when_sent_again() {
     let sim = simulator().await;
     let db = TempDb::new("resend");
-    let backend = InProcess::start_with(&sim, &db, Some(Duration::from_millis(500)), false).await;
+    let backend =
+        InProcess::start_with(&sim, &db, Some(Duration::from_millis(500)), false, None).await;
     let (id, body) = onmessage_bodies("main", "R", 1).remove(0);
     let post_body = || {
         backend
@@ -447,4 +450,59 @@ async fn a_restarted_backend_keeps_its_webhook_url_and_fetches_what_it_missed() 
         "each once"
     );
     backend.kill().await;
+}
+
+#[tokio::test]
+async fn a_journal_full_of_what_cannot_be_indexed_answers_503_and_loses_nothing_it_acknowledged() {
+    let sim = simulator().await;
+    let db = TempDb::new("journal-full");
+    // room for 16 KiB of bodies not yet indexed; each ~2.2 KB body takes 3 KiB of it
+    let backend = InProcess::start_with(
+        &sim,
+        &db,
+        Some(Duration::from_millis(500)),
+        true,
+        Some(16 * 1024),
+    )
+    .await;
+    let mut locker = sqlx::SqliteConnection::connect(&db.url).await.unwrap();
+    sqlx::query("BEGIN IMMEDIATE")
+        .execute(&mut locker)
+        .await
+        .unwrap();
+    let bodies = onmessage_bodies("main", "F", 12);
+    let post_body = |body: String| {
+        backend
+            .http
+            .post(backend.hook("main"))
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+    };
+    let (mut acked, mut refused) = (Vec::new(), Vec::new());
+    for (id, body) in &bodies {
+        let answer = post_body(body.clone()).await.unwrap();
+        match answer.status().as_u16() {
+            200 => acked.push(id.clone()),
+            503 => {
+                let reason: Value = answer.json().await.unwrap();
+                assert!(reason["reason"].is_string(), "{reason}");
+                refused.push((id.clone(), body.clone()));
+            }
+            other => panic!("answered {other}"),
+        }
+    }
+    assert_eq!(acked.len(), 16 / 3, "as many as the room holds, then 503");
+    assert_eq!(refused.len(), 12 - 16 / 3);
+    sqlx::query("ROLLBACK").execute(&mut locker).await.unwrap();
+    locker.close().await.unwrap();
+    let stored = assert_all_stored(&db, "main", &acked).await;
+    assert_eq!(stored.len(), acked.len(), "a 503 was never journaled");
+    // the sender sends the refused ones again, as it should
+    for (id, body) in refused {
+        assert_eq!(post_body(body).await.unwrap().status(), 200);
+        acked.push(id);
+    }
+    let stored = assert_all_stored(&db, "main", &acked).await;
+    assert_eq!(stored.len(), 12, "each once");
 }

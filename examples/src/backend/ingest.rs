@@ -46,15 +46,16 @@ const BATCH: usize = 512;
 /// Events journaled but not yet indexed, at most; with [`LAG_BYTES`], the memory a burst may
 /// take before appending waits for the indexer.
 pub const LAG: usize = 65_536;
-/// Bytes of bodies journaled but not yet indexed, at most (in KiB permits): a burst of inline
-/// media is held to this, not to [`LAG`] events.
+/// Bytes of bodies journaled but not yet indexed, at most, by default
+/// ([`Journaled::with_lag_bytes`]): a burst of inline media is held to this, not to [`LAG`]
+/// events.
 pub const LAG_BYTES: usize = 256 * 1024 * 1024;
 /// How long the indexer gathers journaled events before a transaction (unless a full batch
 /// is waiting): fewer, larger transactions, and no wake-up per event.
 pub const LINGER: Duration = Duration::from_millis(10);
 /// The indexer's CPU priority, as a Unix nice value: below the HTTP threads, so that a burst is
 /// acknowledged first and indexed as the CPU allows (Linux).
-const INDEXER_NICE: i32 = 19;
+const INDEXER_NICE: i32 = 10;
 
 /// Why an event was not stored (the router answers 503 and the server's copy is not lost to a
 /// 200).
@@ -89,7 +90,7 @@ struct Job {
     reply: Option<oneshot::Sender<Result<(), IngestError>>>,
     /// Where its journal record ends (journaled events).
     position: Option<u64>,
-    /// Its share of [`LAG_BYTES`], given back once it is indexed.
+    /// Its share of the journal's lag in bytes, given back once it is indexed.
     _room: Option<tokio::sync::OwnedSemaphorePermit>,
 }
 
@@ -122,8 +123,10 @@ type WeakSlot = std::sync::Weak<std::sync::Mutex<Option<Journal>>>;
 struct Appender {
     journal: Slot,
     indexed: Arc<AtomicU64>,
-    /// [`LAG_BYTES`] in KiB, taken by each body until it is indexed.
+    /// The lag in bytes, in KiB, taken by each body until it is indexed.
     room: Arc<tokio::sync::Semaphore>,
+    /// All of `room`: a body larger takes it all.
+    room_kib: usize,
 }
 
 /// A journal for [`Ingest::start_journaled`]: opened, with its directory's id.
@@ -133,6 +136,7 @@ pub struct Journaled {
     name: String,
     dir: std::path::PathBuf,
     end: u64,
+    lag_bytes: usize,
 }
 
 /// The journals this process has open, by directory: a second backend over the same directory
@@ -181,7 +185,18 @@ impl Journaled {
             name,
             dir,
             end,
+            lag_bytes: LAG_BYTES,
         })
+    }
+
+    /// Bodies journaled but not yet indexed, at most (default [`LAG_BYTES`], at least 1 KiB):
+    /// past it, a webhook waits for the indexer, and past the ingest deadline gets `503`.
+    #[must_use]
+    pub fn with_lag_bytes(self, bytes: usize) -> Self {
+        Self {
+            lag_bytes: bytes.max(1024),
+            ..self
+        }
     }
 }
 
@@ -217,6 +232,7 @@ impl Ingest {
             name,
             dir,
             end,
+            lag_bytes,
         } = journaled;
         let replay = Replay {
             dir,
@@ -227,7 +243,8 @@ impl Ingest {
         let appender = Appender {
             journal,
             indexed,
-            room: Arc::new(tokio::sync::Semaphore::new(LAG_BYTES / 1024)),
+            room: Arc::new(tokio::sync::Semaphore::new(lag_bytes / 1024)),
+            room_kib: lag_bytes / 1024,
         };
         let task = async move {
             lower_priority();
@@ -265,7 +282,8 @@ impl Ingest {
             // room at the indexer first (when it is `LAG` events behind, this waits), then the
             // append and the hand-over under the journal's lock: the journal's order is the
             // indexer's, so the position it commits covers every record before it
-            let kib = u32::try_from((body.len() / 1024 + 1).min(LAG_BYTES / 1024)).unwrap_or(1);
+            let kib = (body.len() / 1024 + 1).min(journal.room_kib);
+            let kib = u32::try_from(kib).unwrap_or(u32::MAX);
             let room = journal
                 .room
                 .clone()

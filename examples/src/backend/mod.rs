@@ -373,6 +373,8 @@ pub struct Parts {
     /// answered once its event is committed to the store. [`Parts::new`]: beside a SQLite
     /// database file ([`Store::default_journal`]).
     pub journal: Option<std::path::PathBuf>,
+    /// Bodies journaled but not yet indexed, at most; `None`: [`ingest::LAG_BYTES`].
+    pub journal_lag_bytes: Option<usize>,
 }
 
 impl Parts {
@@ -395,6 +397,7 @@ impl Parts {
             relay: relay::RelaySettings::default(),
             send_pace: None,
             journal: store.default_journal(None),
+            journal_lag_bytes: None,
             store,
         }
     }
@@ -471,8 +474,11 @@ impl Backend {
             state = state.with_send_pace(pace);
         }
         if let Some(dir) = &parts.journal {
-            let journaled = ingest::Journaled::open(dir, state.store.syncs_fully())
+            let mut journaled = ingest::Journaled::open(dir, state.store.syncs_fully())
                 .map_err(std::io::Error::other)?;
+            if let Some(bytes) = parts.journal_lag_bytes {
+                journaled = journaled.with_lag_bytes(bytes);
+            }
             tracing::info!(journal = %dir.display(), "webhooks are journaled before they are indexed");
             state.journal = Arc::new(std::sync::Mutex::new(Some(journaled)));
         }
