@@ -17,7 +17,7 @@
 //! least moved by that load. The whole process runs on mimalloc, the backend binary's
 //! allocator.
 //!
-//! `cargo bench -p wppconnect-benches --bench ingest`; `INGEST_ONLY=a|a'|b` runs one mode alone
+//! `cargo bench -p wppconnect-benches --bench ingest`; `INGEST_ONLY=a|a'|b0|b` runs one mode alone
 //! and shows its CPU time per event by thread (to profile it, e.g. under `perf record`).
 //! `INGEST_POSTGRES=postgres://user:password@host/db` (a role that may create databases) adds
 //! (c): (b) on a fresh PostgreSQL database of that server, dropped after each round.
@@ -287,13 +287,15 @@ async fn drop_pg_database(server_url: &str, name: &str) {
     let _ = conn.close().await;
 }
 
-/// (b) the backend's route, with its durable store on a temporary file, or (c) on a fresh
-/// database of the PostgreSQL server `postgres`.
+/// (b) the backend's route, with its durable store on a temporary file (journaled, or (b0)
+/// committed before the answer when `journal` is false), or (c) on a fresh database of the
+/// PostgreSQL server `postgres`.
 async fn backend(
     clients: &Handle,
     bodies: Arc<Vec<String>>,
     round: usize,
     postgres: Option<&str>,
+    journal: bool,
 ) -> Figures {
     let name = format!("wpp_bench_ingest_{}_{round}", std::process::id());
     let dir = std::env::temp_dir().join(&name);
@@ -318,10 +320,13 @@ async fn backend(
         .build()
         .unwrap();
     let auth = Auth::new(HashMap::new(), "bench-jwt-secret");
-    let backend = Backend::bind(
-        "127.0.0.1:0",
-        Parts::new(client, store.clone(), auth, SECRET),
-    )
+    let backend = Backend::bind("127.0.0.1:0", {
+        let parts = Parts::new(client, store.clone(), auth, SECRET);
+        Parts {
+            journal: parts.journal.clone().filter(|_| journal),
+            ..parts
+        }
+    })
     .await
     .unwrap();
     let base = backend.url();
@@ -402,16 +407,17 @@ async fn run(clients: Handle) {
     let postgres = std::env::var("INGEST_POSTGRES")
         .ok()
         .filter(|url| !url.is_empty());
-    let (mut bare, mut noop, mut durable, mut pg) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut bare, mut noop, mut durable, mut committed, mut pg) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for round in 0..ROUNDS {
         let bodies = Arc::new(bodies(round));
         if let Some(only) = only.as_deref() {
             let figures = match only {
                 "a" => bare_router(&clients, bodies).await,
                 "a'" => awaited_noop(&clients, bodies).await,
-                "c" => backend(&clients, bodies, round, postgres.as_deref()).await,
-                _ => backend(&clients, bodies, round, None).await,
+                "c" => backend(&clients, bodies, round, postgres.as_deref(), false).await,
+                "b0" => backend(&clients, bodies, round, None, false).await,
+                _ => backend(&clients, bodies, round, None, true).await,
             };
             println!(
                 "({only}) {:.0} events/s, p99 {:.2?}, CPU per event by thread: {:?}, indexed after / load: {:?}",
@@ -422,7 +428,7 @@ async fn run(clients: Handle) {
         bare.push(bare_router(&clients, bodies.clone()).await);
         noop.push(awaited_noop(&clients, bodies.clone()).await);
         if let Some(server) = postgres.as_deref() {
-            let figures = backend(&clients, bodies.clone(), round, Some(server)).await;
+            let figures = backend(&clients, bodies.clone(), round, Some(server), false).await;
             assert_eq!(
                 figures.stored,
                 Some(i64::try_from(figures.ok).unwrap()),
@@ -430,13 +436,15 @@ async fn run(clients: Handle) {
             );
             pg.push(figures);
         }
-        let figures = backend(&clients, bodies, round, None).await;
-        assert_eq!(
-            figures.stored,
-            Some(i64::try_from(figures.ok).unwrap()),
-            "every 2xx is stored, nothing else"
-        );
-        durable.push(figures);
+        for (journal, runs) in [(false, &mut committed), (true, &mut durable)] {
+            let figures = backend(&clients, bodies.clone(), round, None, journal).await;
+            assert_eq!(
+                figures.stored,
+                Some(i64::try_from(figures.ok).unwrap()),
+                "every 2xx is stored, nothing else"
+            );
+            runs.push(figures);
+        }
     }
     if only.is_some() {
         return;
@@ -446,8 +454,13 @@ async fn run(clients: Handle) {
         "(a') webhook router, awaited, handler does nothing",
         &mut noop,
     );
+    let b0 = report(
+        "(b0) backend /webhook, committed first (SQLite WAL)",
+        &mut committed,
+    );
+    println!("(b0)/(a) = {:.2}", b0 / a);
     let b = report(
-        "(b) backend /webhook, stored (SQLite WAL, group commit)",
+        "(b) backend /webhook, journaled, indexed behind",
         &mut durable,
     );
     println!("(b)/(a) = {:.2}", b / a);
