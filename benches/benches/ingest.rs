@@ -50,12 +50,15 @@
 //! second instead of read per message), (b) was 9,112 events/s at 156.7 µs.
 //!
 //! With the ingest journal (answered once appended, indexed behind at nice 10) and mimalloc, the
-//! idle machine, 2026-11-30: (a) 47,139 events/s, (a') 45,977, (b) 22,049 (ratio 0.47), p99
-//! 6.3 ms; every event in the tables 191 ms after the last answer (18,222 events/s answered and
-//! indexed); CPU per event during the load 20.8 / 21.1 / 64.1 µs. (b) is bound by the one HTTP
-//! worker: ~35-40 µs per event there against the bare router's ~21 (the append's `write`
-//! ~3.6 µs, the automatic replies' hub handler, the backend's layers and metrics), while the
-//! indexer uses the other core's idle time.
+//! idle machine, 2026-11-30, 17:50: (a) 45,435 events/s, (a') 48,996, (b0) the commit path
+//! 12,627 (ratio 0.28), (b) 24,962 (ratio 0.55), p99 4.3 ms; every event in the tables 140 ms
+//! after the last answer (21,244 events/s answered and indexed); CPU per event during the load
+//! 20.5 / 20.1 / 83.9 / 55.3 µs; 20,000/20,000 stored in every round. (b) is bound by the one
+//! HTTP worker: ~35-40 µs per event there against the bare router's ~21 (the append's `write`
+//! ~4 µs, the backend's layers, metrics and handler), while the indexer takes the other core's
+//! idle time. Tried and dropped: one `write` for the events ready together (a flush task per
+//! group cost what it saved), nice 19 instead of 10 (no faster), no automatic-reply handler on
+//! the hub (no measurable change).
 
 #![allow(missing_docs)]
 
