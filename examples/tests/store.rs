@@ -702,3 +702,22 @@ async fn the_ingest_journal_goes_beside_a_database_file_unless_every_commit_is_s
     let memory = Store::open("sqlite::memory:").await.unwrap();
     assert_eq!(memory.default_journal(None), None);
 }
+
+#[tokio::test]
+async fn an_in_memory_store_keeps_its_data_when_the_pool_closes_its_connection() {
+    use wppconnect_models::domain::SessionStatus;
+    let store = Store::open("sqlite::memory:").await.unwrap();
+    store
+        .set_session("main", SessionStatus::Connected, None)
+        .await
+        .unwrap();
+    // what sqlx does to a connection left in a bad state (a request cancelled mid-query)
+    let conn = store.pool().acquire().await.unwrap();
+    conn.close().await.unwrap();
+    let session = store.session("main").await.unwrap();
+    assert_eq!(
+        session.map(|s| s.status),
+        Some(SessionStatus::Connected),
+        "the pool's next connection opens the same database"
+    );
+}

@@ -130,6 +130,10 @@ pub struct Store {
     synchronous: &'static str,
     /// The database file (SQLite), where the default ingest journal goes beside it.
     file: Option<PathBuf>,
+    /// An in-memory database's own connection, never used: the database lives as long as one
+    /// connection to it is open, so the pool may close and reopen its own (after a request was
+    /// cancelled mid-query, for one) without the data vanishing.
+    _keeper: Option<Arc<std::sync::Mutex<AnyConnection>>>,
 }
 
 /// The settings every SQLite connection of a database file gets: readers never wait for the
@@ -303,6 +307,16 @@ impl Store {
                 let (url, sync) = split_synchronous(url)?;
                 synchronous = sync;
                 let memory = url.contains(":memory:");
+                // a name of its own, so that every connection (the pool's, again after one is
+                // closed, and the keeper) opens the same database
+                let url = if memory {
+                    format!(
+                        "sqlite:file:wpp-memory-{:016x}?mode=memory&cache=shared",
+                        rand::random::<u64>()
+                    )
+                } else {
+                    url
+                };
                 if !memory {
                     let options: sqlx::sqlite::SqliteConnectOptions = url.parse()?;
                     file = Some(options.get_filename().to_owned());
@@ -338,6 +352,12 @@ impl Store {
             Dialect::Postgres => sqlx::migrate!("./migrations/postgres"),
         };
         migrator.run(&pool).await.map_err(sqlx::Error::from)?;
+        let keeper = if memory {
+            let conn = pool.connect_options().connect().await?;
+            Some(Arc::new(std::sync::Mutex::new(conn)))
+        } else {
+            None
+        };
         Ok(Self {
             pool,
             dialect,
@@ -345,6 +365,7 @@ impl Store {
             memory,
             synchronous,
             file,
+            _keeper: keeper,
         })
     }
 
