@@ -514,9 +514,8 @@ async fn rejections_over_real_http_reach_no_subscriber() {
         assert!(json["reason"].as_str().is_some_and(|r| !r.is_empty()));
     }
     assert!(
-        timeout(std::time::Duration::from_millis(100), events.next())
-            .await
-            .is_err()
+        support::nothing_buffered(&mut events),
+        "a refused body reached a subscriber"
     );
 }
 
@@ -594,8 +593,7 @@ async fn a_large_inline_media_body_is_accepted_under_the_default_limit() {
     let json: Value = response.json().await.unwrap();
     assert_eq!(json["error"], "invalid webhook body");
     assert!(
-        timeout(std::time::Duration::from_millis(100), events.next())
-            .await
-            .is_err()
+        support::nothing_buffered(&mut events),
+        "a refused body reached a subscriber"
     );
 }

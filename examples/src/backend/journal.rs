@@ -231,12 +231,6 @@ impl Journal {
         &self.id
     }
 
-    /// The directory.
-    #[must_use]
-    pub fn dir(&self) -> &Path {
-        &self.dir
-    }
-
     /// Appends one record per `(session, body)`, in one write, and returns each one's
     /// position. When it fails, nothing of it stays in the journal.
     ///

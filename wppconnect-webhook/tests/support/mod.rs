@@ -5,7 +5,9 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use axum::Router;
+use futures::{FutureExt, StreamExt};
 use tokio::net::TcpListener;
+use wppconnect_webhook::EventStream;
 
 /// Every webhook payload of the real server (name, body).
 pub const FIXTURES: &[(&str, &str)] = &[
@@ -146,4 +148,14 @@ pub async fn raw_post(addr: SocketAddr, path: &str, body: &str) -> (u16, serde_j
         .unwrap_or_else(|| panic!("no status: {head:?}"));
     let json = serde_json::from_str(json).unwrap_or_else(|_| panic!("not JSON: {answer:?}"));
     (status, json)
+}
+
+/// Whether the subscriber has nothing buffered. The router publishes an event before it
+/// answers its request, so once the answer is in, whatever was published is in the buffer
+/// already: an absence is checked without waiting. (`unconstrained`: Tokio's cooperative budget
+/// would otherwise make a buffered event look absent after a hundred or so reads in one go.)
+pub fn nothing_buffered(events: &mut EventStream) -> bool {
+    tokio::task::unconstrained(events.next())
+        .now_or_never()
+        .is_none()
 }
