@@ -6,7 +6,7 @@ use wppconnect_models::chat::Wrapped;
 use wppconnect_models::message::SendReceipt;
 use wppconnect_models::session::{QrCodeUnavailable, SessionList, StatusMessage, TokenResponse};
 use wppconnect_models::{
-    domain, Chat, ErrorBody, ErrorKind, Event, EventKind, Media, Message, MessageType,
+    domain, Chat, ErrorBody, ErrorKind, Event, EventHead, EventKind, Media, Message, MessageType,
     SessionState, SessionStatus,
 };
 
@@ -192,6 +192,20 @@ fn every_webhook_fixture_parses_to_its_variant_and_round_trips() {
             raw.get("session").and_then(Value::as_str),
             "{name}"
         );
+    }
+}
+
+#[test]
+fn every_webhook_fixture_has_the_head_of_its_event() {
+    for (name, body, kind) in EVENTS {
+        let head = EventHead::from_slice(body.as_bytes()).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let event = Event::from_slice(body.as_bytes()).unwrap();
+        assert_eq!(head, event.head(), "{name}");
+        assert_eq!(head.kind, *kind, "{name}");
+        // the message-like samples carry an id, and the head finds it in the one-pass reader
+        if event.message_id().is_some() {
+            assert!(head.message_id.is_some(), "{name}");
+        }
     }
 }
 
