@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use futures::FutureExt;
-use wppconnect_models::Event;
+use wppconnect_models::{Event, EventError, EventHead, EventKind, SessionName};
 
 /// The future an [`AwaitedHandler`] returns: `Send` and `'static`, because the router runs it on
 /// its own task.
@@ -102,13 +102,123 @@ impl fmt::Debug for HandlerError {
 
 impl std::error::Error for HandlerError {}
 
+/// An event as it came, before its typed parse: what the router read of it (its
+/// [`EventHead`]: kind, session, message id) and the body, byte for byte as the sender posted it.
+/// What a [`ReceivedHandler`] gets.
+///
+/// The router has checked that the body is JSON the typed parse accepts and that its session
+/// name is valid; [`Received::event`] builds the typed event when the handler wants it, on the
+/// thread it chooses.
+#[derive(Debug, Clone)]
+pub struct Received {
+    head: EventHead,
+    body: Bytes,
+}
+
+impl Received {
+    /// An event as received. The router builds these; this is for tests of a handler.
+    #[must_use]
+    pub fn new(head: EventHead, body: Bytes) -> Self {
+        Self { head, body }
+    }
+
+    /// What the router read of the body. Its session is the URL's (`/webhook/{session}`) when
+    /// the body names none.
+    #[must_use]
+    pub fn head(&self) -> &EventHead {
+        &self.head
+    }
+
+    /// The kind the body's `event` names.
+    #[must_use]
+    pub fn kind(&self) -> EventKind {
+        self.head.kind
+    }
+
+    /// The session, from the body or else from the URL.
+    #[must_use]
+    pub fn session(&self) -> Option<&SessionName> {
+        self.head.session.as_ref()
+    }
+
+    /// The body as the sender posted it.
+    #[must_use]
+    pub fn body(&self) -> &Bytes {
+        &self.body
+    }
+
+    /// The typed event: the body parsed, with the session of [`Received::session`] when the body
+    /// names none.
+    ///
+    /// # Errors
+    /// None in practice for what the router hands over (it accepted the same bytes); an
+    /// [`EventError`] for a `Received` built by hand from a body that is not an event.
+    pub fn event(&self) -> Result<Event, EventError> {
+        let mut event = Event::from_slice(&self.body)?;
+        if let Some(session) = &self.head.session {
+            event.fill_session(session);
+        }
+        Ok(event)
+    }
+}
+
+/// An async handler the router awaits before answering, handed the event **unparsed** (see
+/// [`WebhookBuilder::received`]): for a handler that keeps the body as it came (an append-only
+/// journal, a queue) and builds the typed event later, off the request path.
+///
+/// Implemented for closures `Fn(Arc<Received>) -> Fut` with the bounds of [`AwaitedHandler`]'s
+/// closures. The same rules hold: idempotent, `Ok` → 200, `Err` → 503, a panic → 500.
+///
+/// ```
+/// use std::sync::Arc;
+/// use wppconnect_webhook::models::EventKind;
+/// use wppconnect_webhook::{Received, Webhook};
+///
+/// let (router, _hub) = Webhook::builder()
+///     .received(|received: Arc<Received>| async move {
+///         // append `received.body()` to a journal, keyed by `received.head().message_id`
+///         match received.kind() {
+///             EventKind::Unknown => Err("not kept"),
+///             _ => Ok(()),
+///         }
+///     })
+///     .build::<()>();
+/// # let _ = router;
+/// ```
+///
+/// [`WebhookBuilder::received`]: crate::WebhookBuilder::received
+pub trait ReceivedHandler: Send + Sync + 'static {
+    /// Handles one admitted event, unparsed.
+    fn handle(&self, received: Arc<Received>) -> HandlerFuture;
+}
+
+impl<F, Fut, E> ReceivedHandler for F
+where
+    F: Fn(Arc<Received>) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<(), E>> + Send + 'static,
+    E: fmt::Display + Send + 'static,
+{
+    fn handle(&self, received: Arc<Received>) -> HandlerFuture {
+        Box::pin(self(received).map(|result| result.map_err(HandlerError::new)))
+    }
+}
+
 /// The handler as the builder keeps it.
 #[derive(Clone)]
-pub(crate) struct SharedHandler(pub(crate) Arc<dyn AwaitedHandler>);
+pub(crate) enum SharedHandler {
+    /// Handed the parsed event ([`WebhookBuilder::awaited`](crate::WebhookBuilder::awaited)).
+    Typed(Arc<dyn AwaitedHandler>),
+    /// Handed the event unparsed
+    /// ([`WebhookBuilder::received`](crate::WebhookBuilder::received)).
+    Received(Arc<dyn ReceivedHandler>),
+}
 
 impl fmt::Debug for SharedHandler {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("AwaitedHandler")
+        f.write_str(match self {
+            Self::Typed(_) => "AwaitedHandler",
+            Self::Received(_) => "ReceivedHandler",
+        })
     }
 }
 

@@ -3,11 +3,11 @@
 use std::collections::{HashSet, VecDeque};
 use std::sync::Mutex;
 
-use wppconnect_models::{Event, EventKind};
+use wppconnect_models::{Ack, Event, EventHead, EventKind, MessageId, SessionName};
 
 /// What makes two events "the same" for suppression.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-struct Key {
+pub(crate) struct Key {
     session: Option<String>,
     message_id: String,
     /// `onmessage` and `unreadmessages` share a class: the server replays unread messages at start.
@@ -16,18 +16,66 @@ struct Key {
     detail: String,
 }
 
-fn key(event: &Event) -> Option<Key> {
-    let (class, detail) = match event {
-        Event::Message(m) | Event::UnreadMessage(m) => ("message", m.is_ciphertext().to_string()),
-        Event::SelfMessage(m) => ("self", m.is_ciphertext().to_string()),
-        Event::Ack(a) => ("ack", a.ack.code().to_string()),
-        Event::Revoked(_) => ("revoked", String::new()),
+/// What the window keys: a parsed event, or the head of one the router did not parse.
+pub(crate) trait Keyed {
+    /// The event's key; `None` for events that are never suppressed.
+    fn key(&self) -> Option<Key>;
+}
+
+impl Keyed for Event {
+    fn key(&self) -> Option<Key> {
+        let (ciphertext, ack) = match self {
+            Event::Message(m) | Event::SelfMessage(m) | Event::UnreadMessage(m) => {
+                (m.is_ciphertext(), None)
+            }
+            Event::Ack(a) => (false, Some(a.ack)),
+            _ => (false, None),
+        };
+        key_of(
+            self.kind(),
+            self.session(),
+            self.message_id(),
+            ciphertext,
+            ack,
+        )
+    }
+}
+
+impl Keyed for EventHead {
+    fn key(&self) -> Option<Key> {
+        key_of(
+            self.kind,
+            self.session.as_ref(),
+            self.message_id.as_ref(),
+            self.ciphertext,
+            self.ack,
+        )
+    }
+}
+
+impl Keyed for Option<Key> {
+    fn key(&self) -> Option<Key> {
+        self.clone()
+    }
+}
+
+fn key_of(
+    kind: EventKind,
+    session: Option<&SessionName>,
+    message_id: Option<&MessageId>,
+    ciphertext: bool,
+    ack: Option<Ack>,
+) -> Option<Key> {
+    let (class, detail) = match kind {
+        EventKind::Message | EventKind::UnreadMessage => ("message", ciphertext.to_string()),
+        EventKind::SelfMessage => ("self", ciphertext.to_string()),
+        EventKind::Ack => ("ack", ack?.code().to_string()),
+        EventKind::Revoked => ("revoked", String::new()),
         _ => return None,
     };
-    debug_assert!(!matches!(event.kind(), EventKind::Unknown));
     Some(Key {
-        session: event.session().map(|s| s.as_str().to_owned()),
-        message_id: event.message_id()?.as_str().to_owned(),
+        session: session.map(|s| s.as_str().to_owned()),
+        message_id: message_id?.as_str().to_owned(),
         class,
         detail,
     })
@@ -61,8 +109,8 @@ impl Dedupe {
 
     /// Whether the event is new, and remembers it if it is, in one step: the fire-and-forget
     /// mode, where admission is delivery (into the subscribers' buffers).
-    pub(crate) fn admit(&self, event: &Event) -> bool {
-        let Some(key) = key(event) else {
+    pub(crate) fn admit(&self, event: &impl Keyed) -> bool {
+        let Some(key) = event.key() else {
             return true;
         };
         let mut window = self.window();
@@ -76,16 +124,16 @@ impl Dedupe {
     /// Whether the event is new, without remembering it: the awaited mode asks this before its
     /// handler runs and calls [`Dedupe::remember`] only once the handler succeeded, so an event
     /// that was not stored can be sent again. Two copies that race may both pass.
-    pub(crate) fn is_new(&self, event: &Event) -> bool {
-        match key(event) {
+    pub(crate) fn is_new(&self, event: &impl Keyed) -> bool {
+        match event.key() {
             Some(key) => self.window().is_new(&key),
             None => true,
         }
     }
 
     /// Remembers a delivered event, so later copies are refused by [`Dedupe::is_new`].
-    pub(crate) fn remember(&self, event: &Event) {
-        if let Some(key) = key(event) {
+    pub(crate) fn remember(&self, event: &impl Keyed) {
+        if let Some(key) = event.key() {
             self.window().insert(key, self.capacity);
         }
     }
@@ -187,6 +235,31 @@ mod tests {
                 "ciphertext"
             )),
             "a ciphertext copy of another message is new"
+        );
+    }
+
+    #[test]
+    fn a_head_has_the_key_of_its_event() {
+        let ack = json!({"event": "onack", "session": "s", "ack": 3,
+            "id": {"fromMe": true, "remote": "1@c.us", "id": "B", "_serialized": "true_1@c.us_B"}});
+        for body in [
+            json!({"event": "onmessage", "session": "s", "id": "false_1@c.us_A", "type": "chat"}),
+            json!({"event": "onselfmessage", "id": "true_1@c.us_A", "type": "ciphertext"}),
+            json!({"event": "onrevokedmessage", "session": "s", "refId": "false_1@c.us_A"}),
+            json!({"event": "status-find", "session": "s", "status": "inChat"}),
+            ack,
+        ] {
+            let bytes = body.to_string();
+            let head = EventHead::from_slice(bytes.as_bytes()).unwrap();
+            let event = Event::from_slice(bytes.as_bytes()).unwrap();
+            assert_eq!(head.key(), event.key(), "{body}");
+        }
+        let d = Dedupe::new(8);
+        let chat = message("onmessage", "false_1@c.us_H", "chat");
+        d.remember(&chat.head());
+        assert!(
+            !d.is_new(&chat),
+            "remembered by its head, refused as an event"
         );
     }
 

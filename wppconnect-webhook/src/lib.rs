@@ -11,7 +11,7 @@ mod serve;
 #[doc(no_inline)]
 pub use wppconnect_models as models;
 
-pub use crate::awaited::{AwaitedHandler, HandlerError, HandlerFuture};
+pub use crate::awaited::{AwaitedHandler, HandlerError, HandlerFuture, Received, ReceivedHandler};
 pub use crate::hub::{incoming_message, EventHub, EventStream, Lagged};
 pub use crate::outcome::{Outcome, Report};
 pub use crate::router::{

@@ -15,10 +15,10 @@ use bytes::Bytes;
 use serde_json::json;
 use subtle::ConstantTimeEq;
 use tracing::Instrument;
-use wppconnect_models::{Event, EventError, IdError, SessionName};
+use wppconnect_models::{Event, EventError, EventHead, EventKind, IdError, SessionName};
 
-use crate::awaited::{AwaitedHandler, SharedHandler};
-use crate::dedupe::Dedupe;
+use crate::awaited::{AwaitedHandler, Received, ReceivedHandler, SharedHandler};
+use crate::dedupe::{Dedupe, Key, Keyed};
 use crate::hub::EventHub;
 use crate::outcome::{Outcome, OutcomeHook, Progress, Report};
 
@@ -199,7 +199,31 @@ impl WebhookBuilder {
     where
         H: AwaitedHandler,
     {
-        self.awaited = Some(SharedHandler(Arc::new(handler)));
+        self.awaited = Some(SharedHandler::Typed(Arc::new(handler)));
+        self
+    }
+
+    /// Like [`awaited`](WebhookBuilder::awaited), but the router does not parse the event: the
+    /// handler gets it as it came, a [`Received`] (the body, byte for byte, and its
+    /// [`EventHead`]), and builds the typed event when and where it wants
+    /// ([`Received::event`]). For a handler that keeps the body (an append-only journal, a
+    /// queue) and parses it later, off the request path.
+    ///
+    /// The router reads the body's head in one pass that builds nothing: enough to refuse what
+    /// is not an event (400, as in the other modes: the head accepts exactly what the typed parse
+    /// accepts), to check the session name and to drop a repeat (the
+    /// [duplicate window](WebhookBuilder::dedupe_window) keys heads as it keys events). The
+    /// answers are those of the awaited mode, and so is the [timeout](WebhookBuilder::awaited_timeout).
+    ///
+    /// **Nothing is published to the hub** in this mode: the router never built the event.
+    /// Publish it yourself once it is parsed (and stored): [`EventHub::publish`], on a hub you
+    /// made and passed in with [`WebhookBuilder::hub`]. Calling this or
+    /// [`awaited`](WebhookBuilder::awaited) again replaces the handler.
+    pub fn received<H>(mut self, handler: H) -> Self
+    where
+        H: ReceivedHandler,
+    {
+        self.awaited = Some(SharedHandler::Received(Arc::new(handler)));
         self
     }
 
@@ -423,6 +447,73 @@ fn bad_session(error: &IdError, source: &'static str) -> Response {
     )
 }
 
+/// The awaited handler's call; once it succeeded, the event to publish (none when the router
+/// did not parse it).
+type Pending = std::pin::Pin<
+    Box<dyn std::future::Future<Output = Result<Option<Arc<Event>>, crate::HandlerError>> + Send>,
+>;
+
+/// A body as the router read it: the typed event, or only its head (for a
+/// [`ReceivedHandler`]).
+enum Parsed {
+    Event(Event),
+    Head(EventHead),
+}
+
+impl Parsed {
+    fn read(body: &[u8], head_only: bool) -> Result<Self, EventError> {
+        if head_only {
+            EventHead::from_slice(body).map(Self::Head)
+        } else {
+            Event::from_slice(body).map(Self::Event)
+        }
+    }
+
+    fn kind(&self) -> EventKind {
+        match self {
+            Self::Event(event) => event.kind(),
+            Self::Head(head) => head.kind,
+        }
+    }
+
+    fn session(&self) -> Option<&SessionName> {
+        match self {
+            Self::Event(event) => event.session(),
+            Self::Head(head) => head.session.as_ref(),
+        }
+    }
+
+    fn fill_session(&mut self, session: &SessionName) {
+        match self {
+            Self::Event(event) => event.fill_session(session),
+            Self::Head(head) => head.fill_session(session),
+        }
+    }
+
+    fn key(&self) -> Option<Key> {
+        match self {
+            Self::Event(event) => event.key(),
+            Self::Head(head) => head.key(),
+        }
+    }
+
+    /// The typed event (parsing the body now if only its head was read).
+    fn into_event(self, body: &Bytes) -> Result<Event, EventError> {
+        match self {
+            Self::Event(event) => Ok(event),
+            Self::Head(head) => Received::new(head, body.clone()).event(),
+        }
+    }
+
+    /// The head (of the typed event, if that was read).
+    fn into_head(self) -> EventHead {
+        match self {
+            Self::Event(event) => event.head(),
+            Self::Head(head) => head,
+        }
+    }
+}
+
 /// What the router answers once an awaited handler has run (or not).
 enum Delivery {
     /// The handler succeeded; the event went to this many subscribers.
@@ -516,11 +607,12 @@ impl Receiver {
             }
         };
         let size = bytes.len();
+        let head_only = matches!(self.awaited, Some(SharedHandler::Received(_)));
         let parsed = if size > PARSE_INLINE_LIMIT {
             // Tens of MB of inline media take milliseconds to parse: off the async workers, so
             // other requests and subscribers are not held up meanwhile.
             let body = bytes.clone();
-            match tokio::task::spawn_blocking(move || Event::from_slice(&body)).await {
+            match tokio::task::spawn_blocking(move || Parsed::read(&body, head_only)).await {
                 Ok(parsed) => parsed,
                 Err(error) => {
                     tracing::error!(outcome = "error", %error, "webhook parse task failed");
@@ -533,10 +625,10 @@ impl Receiver {
                 }
             }
         } else {
-            Event::from_slice(&bytes)
+            Parsed::read(&bytes, head_only)
         };
-        let mut event = match parsed {
-            Ok(event) => event,
+        let mut parsed = match parsed {
+            Ok(parsed) => parsed,
             Err(error) => {
                 let reason = match &error {
                     EventError::Json(source) => format!("{error}: {source}"),
@@ -547,20 +639,20 @@ impl Receiver {
                 return reject(StatusCode::BAD_REQUEST, "invalid webhook body", reason);
             }
         };
-        if let Some(session) = event.session() {
+        if let Some(session) = parsed.session() {
             // The server only names sessions that passed its routes; anything else in this
             // field is not from a real session and would reach stores and file paths.
             if let Err(error) = SessionName::new(session.as_str()) {
                 progress.outcome = Outcome::BadRequest;
-                progress.kind = Some(event.kind());
+                progress.kind = Some(parsed.kind());
                 return bad_session(&error, "in the body");
             }
         }
         if let Some(session) = path_session {
-            event.fill_session(&session);
+            parsed.fill_session(&session);
         }
-        let kind = event.kind();
-        let session = event
+        let kind = parsed.kind();
+        let session = parsed
             .session()
             .map(|s| s.as_str().to_owned())
             .unwrap_or_default();
@@ -570,6 +662,13 @@ impl Receiver {
         }
         let subscribers = match &self.awaited {
             None => {
+                let event = match parsed.into_event(&bytes) {
+                    Ok(event) => event,
+                    Err(error) => {
+                        progress.outcome = Outcome::BadRequest;
+                        return reject(StatusCode::BAD_REQUEST, "invalid webhook body", error);
+                    }
+                };
                 if let Some(dedupe) = &self.dedupe {
                     if !dedupe.admit(&event) {
                         tracing::info!(%kind, session, outcome = "duplicate", "webhook duplicate dropped");
@@ -580,14 +679,42 @@ impl Receiver {
                 self.hub.publish(event)
             }
             Some(handler) => {
+                let key = parsed.key();
                 if let Some(dedupe) = &self.dedupe {
-                    if !dedupe.is_new(&event) {
+                    if !dedupe.is_new(&key) {
                         tracing::info!(%kind, session, outcome = "duplicate", "webhook duplicate dropped");
                         progress.outcome = Outcome::Duplicate;
                         return answer(r#"{"status":"duplicate"}"#);
                     }
                 }
-                match self.deliver(handler, event, bytes).await {
+                let delivery: Pending = match handler {
+                    SharedHandler::Typed(handler) => {
+                        let event = match parsed.into_event(&bytes) {
+                            Ok(event) => Arc::new(event),
+                            Err(error) => {
+                                progress.outcome = Outcome::BadRequest;
+                                return reject(
+                                    StatusCode::BAD_REQUEST,
+                                    "invalid webhook body",
+                                    error,
+                                );
+                            }
+                        };
+                        let handler = handler.clone();
+                        Box::pin(async move {
+                            handler.handle_received(event.clone(), bytes).await?;
+                            Ok(Some(event))
+                        })
+                    }
+                    SharedHandler::Received(handler) => {
+                        let (handler, head) = (handler.clone(), parsed.into_head());
+                        Box::pin(async move {
+                            handler.handle(Arc::new(Received::new(head, bytes))).await?;
+                            Ok(None)
+                        })
+                    }
+                };
+                match self.deliver(kind, key, delivery).await {
                     Ok(subscribers) => subscribers,
                     Err((outcome, response)) => {
                         progress.outcome = outcome;
@@ -609,30 +736,27 @@ impl Receiver {
         answer(r#"{"status":"received"}"#)
     }
 
-    /// Runs the awaited handler on its own task and waits for it: `Ok(subscribers)` once it
-    /// succeeded and the event was remembered and published, or the refusal to answer.
+    /// Runs the awaited handler's work on its own task and waits for it: `Ok(subscribers)` once
+    /// it succeeded and the event was remembered (and, for a parsed event, published), or the
+    /// refusal to answer.
     async fn deliver(
         &self,
-        handler: &SharedHandler,
-        event: Event,
-        body: Bytes,
+        kind: EventKind,
+        key: Option<Key>,
+        work: Pending,
     ) -> Result<usize, (Outcome, Response)> {
-        let kind = event.kind();
-        let event = Arc::new(event);
-        let handler = handler.0.clone();
-        let dedupe = self.dedupe.clone();
-        let hub = self.hub.clone();
+        let (dedupe, hub) = (self.dedupe.clone(), self.hub.clone());
         // Spawned, so that the handler runs to its end when the sender hangs up (axum then drops
         // this request's future) and so that a panic comes back as a `JoinError`. Remembering
         // and publishing happen on the task as well: a stored event is never left unpublished.
         let task = tokio::spawn(
             async move {
-                match handler.handle_received(event.clone(), body).await {
-                    Ok(()) => {
+                match work.await {
+                    Ok(event) => {
                         if let Some(dedupe) = &dedupe {
-                            dedupe.remember(&event);
+                            dedupe.remember(&key);
                         }
-                        Delivery::Stored(hub.publish_shared(event))
+                        Delivery::Stored(event.map_or(0, |event| hub.publish_shared(event)))
                     }
                     Err(error) => {
                         tracing::warn!(%kind, outcome = "not_stored", %error, "webhook event handler failed");

@@ -18,7 +18,8 @@ use tokio::io::AsyncWriteExt;
 use tokio::sync::{mpsc, Notify};
 use tokio::time::timeout;
 use wppconnect_webhook::models::Event;
-use wppconnect_webhook::{EventStream, Webhook};
+use wppconnect_webhook::models::EventKind;
+use wppconnect_webhook::{EventStream, Received, Webhook};
 
 /// An `onmessage` body with its own message id.
 fn message(id: &str) -> String {
@@ -492,7 +493,10 @@ async fn bad_session_names_in_the_body_get_400_in_both_modes() {
     let awaited = Webhook::builder()
         .awaited(|_event: Arc<Event>| async { Err::<(), _>("never called") })
         .build();
-    for (router, hub) in [fire_and_forget, awaited] {
+    let received = Webhook::builder()
+        .received(|_received: Arc<Received>| async { Err::<(), _>("never called") })
+        .build();
+    for (router, hub) in [fire_and_forget, awaited, received] {
         let mut events = hub.subscribe();
         let addr = spawn(router).await;
         for session in ["a/b", "..", "a\\b", "a\r\nb", "a\u{0}b", "a:b", ""] {
@@ -511,4 +515,99 @@ async fn bad_session_names_in_the_body_get_400_in_both_modes() {
             "nothing was published"
         );
     }
+}
+
+/// A `received`-mode router whose handler sends on what it got and answers with `ok`'s value.
+fn receiving(
+    ok: Arc<AtomicBool>,
+) -> (
+    axum::Router,
+    wppconnect_webhook::EventHub,
+    mpsc::UnboundedReceiver<Arc<Received>>,
+) {
+    let (sent, got) = mpsc::unbounded_channel();
+    let (router, hub) = Webhook::builder()
+        .dedupe_window(100)
+        .received(move |received: Arc<Received>| {
+            let _ = sent.send(received);
+            let ok = ok.load(Ordering::SeqCst);
+            async move {
+                if ok {
+                    Ok(())
+                } else {
+                    Err("the journal is full")
+                }
+            }
+        })
+        .build();
+    (router, hub, got)
+}
+
+#[tokio::test]
+async fn the_received_mode_hands_over_the_bytes_and_head_and_publishes_nothing() {
+    let (router, hub, mut got) = receiving(Arc::new(AtomicBool::new(true)));
+    let mut events = hub.subscribe();
+    let addr = spawn(router).await;
+    let body = r#"{ "event":"onmessage",  "id":"false_5511999999999@c.us_HEAD1", "body":"oi", "type":"chat", "from":"5511999999999@c.us", "fromMe":false, "t":1795525512 }"#;
+    let (status, json) = post(addr, body.to_owned()).await;
+    assert_eq!((status, json), (200, json!({"status": "received"})));
+    let received = got.try_recv().expect("the handler ran before the answer");
+    assert_eq!(received.body(), body.as_bytes(), "the very bytes posted");
+    assert_eq!(received.kind(), EventKind::Message);
+    assert_eq!(
+        received.session().map(|s| s.as_str()),
+        Some("main"),
+        "the URL's session"
+    );
+    assert_eq!(
+        received.head().message_id.as_ref().map(|id| id.as_str()),
+        Some("false_5511999999999@c.us_HEAD1")
+    );
+    // the typed event, built when the handler wants it, has the URL's session too
+    let event = received.event().unwrap();
+    assert_eq!(event.session().map(|s| s.as_str()), Some("main"));
+    assert_eq!(event.head(), *received.head());
+    assert!(
+        support::nothing_buffered(&mut events),
+        "the router never built the event: nothing published"
+    );
+    // a repeat is answered from the duplicate window, without the handler
+    let (status, json) = post(addr, body.to_owned()).await;
+    assert_eq!((status, json), (200, json!({"status": "duplicate"})));
+    assert!(got.try_recv().is_err());
+}
+
+#[tokio::test]
+async fn the_received_mode_refuses_what_is_not_an_event_and_takes_a_failed_one_again() {
+    let ok = Arc::new(AtomicBool::new(false));
+    let (router, _hub, mut got) = receiving(ok.clone());
+    let addr = spawn(router).await;
+    for bad in [
+        "not json",
+        "[1]",
+        r#"{"session":"main"}"#,
+        r#"{"event":"onmessage","body":"\q"}"#,
+        r#"{"event":"onmessage","id":"false_1@c.us_A","type":"chat"} trailing"#,
+    ] {
+        let (status, json) = raw_post(addr, "/webhook/main", bad).await;
+        assert_eq!(status, 400, "{bad}");
+        assert_eq!(json["error"], "invalid webhook body", "{bad}");
+    }
+    assert!(
+        got.try_recv().is_err(),
+        "no refused body reached the handler"
+    );
+    let body = message("FAIL1");
+    let (status, json) = post(addr, body.clone()).await;
+    assert_eq!(status, 503);
+    assert_eq!(json["reason"], "the event handler failed");
+    assert!(got.try_recv().is_ok());
+    ok.store(true, Ordering::SeqCst);
+    let (status, json) = post(addr, body).await;
+    assert_eq!(
+        (status, json),
+        (200, json!({"status": "received"})),
+        "not remembered after a 503"
+    );
+    assert!(got.try_recv().is_ok());
 }
