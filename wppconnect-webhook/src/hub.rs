@@ -85,8 +85,9 @@ impl EventHub {
         self.publish_shared(Arc::new(event))
     }
 
-    /// [`EventHub::publish`] of an event already shared with an awaited handler.
-    pub(crate) fn publish_shared(&self, event: Arc<Event>) -> usize {
+    /// [`EventHub::publish`] of an event already shared (an awaited handler's, an event a
+    /// [`ReceivedHandler`](crate::ReceivedHandler) parsed and stored), without copying it.
+    pub fn publish_shared(&self, event: Arc<Event>) -> usize {
         self.sender.send(event).unwrap_or(0)
     }
 

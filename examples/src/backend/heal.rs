@@ -385,46 +385,34 @@ impl Receiver {
     }
 }
 
-impl wppconnect_webhook::AwaitedHandler for Receiver {
-    fn handle(&self, event: Arc<Event>) -> wppconnect_webhook::HandlerFuture {
-        let this = self.clone();
-        Box::pin(async move {
-            submit(&this.0 .0, &this.0 .1, event, None)
-                .await
-                .map_err(wppconnect_webhook::HandlerError::new)
-        })
-    }
-
-    fn handle_received(
+impl wppconnect_webhook::ReceivedHandler for Receiver {
+    fn handle(
         &self,
-        event: Arc<Event>,
-        body: bytes::Bytes,
+        received: Arc<wppconnect_webhook::Received>,
     ) -> wppconnect_webhook::HandlerFuture {
         let this = self.clone();
         Box::pin(async move {
-            submit(&this.0 .0, &this.0 .1, event, Some(body))
+            submit(&this.0 .0, &this.0 .1, &received)
                 .await
                 .map_err(wppconnect_webhook::HandlerError::new)
         })
     }
 }
 
+/// Stores a webhook's event (a message or an ack journaled as it came, parsed by the indexer;
+/// anything else parsed here), then acts on what it says of the session.
 async fn submit(
     state: &AppState,
     ingest: &Ingest,
-    event: Arc<Event>,
-    body: Option<bytes::Bytes>,
+    received: &wppconnect_webhook::Received,
 ) -> Result<(), IngestError> {
     let started = Instant::now();
-    let result = match body {
-        Some(body) => ingest.submit_received(event.clone(), body).await,
-        None => ingest.submit(event.clone()).await,
-    };
+    let result = ingest.submit_unparsed(received).await;
     super::metrics::ingested(started, result.is_ok());
-    if result.is_ok() {
-        observe(state, &event).await;
+    if let Ok(Some(event)) = &result {
+        observe(state, event).await;
     }
-    result
+    result.map(drop)
 }
 
 /// A logout or a close-session marks the session so it is not restarted; a logout is pushed.

@@ -1,7 +1,8 @@
 //! Webhook events into the store, and out to the browser clients.
 //!
-//! The webhook router awaits [`Ingest::submit_received`] before it answers: a `200` means the
-//! event is durable. Two ways, one guarantee:
+//! The webhook router (in its `received` mode: it hands over the body unparsed, with the head it
+//! read) awaits [`Ingest::submit_unparsed`] before it answers: a `200` means the event is
+//! durable. Two ways, one guarantee:
 //!
 //! - **With the ingest journal** (the default for a SQLite database file, see
 //!   [`journal`]): each handler appends the body to the journal (one `write`,
@@ -11,14 +12,16 @@
 //!   them for up to [`LINGER`] and stores them in groups, with the journal position it reached
 //!   in the same transaction, at a lower CPU priority than the HTTP threads. A burst is taken at
 //!   the speed of an append; the tables, the pushes and the automatic replies follow as the
-//!   indexer catches up. Past [`LAG`] events not yet indexed, appending waits for the indexer
+//!   indexer catches up. A message or an ack is not even parsed on the request path: the
+//!   indexer builds the typed event from the body on its own thread. Past [`LAG`] events not yet indexed, appending waits for the indexer
 //!   (and webhooks wait, then get 503). After a crash, the records the indexer had not
 //!   committed are replayed before anything new.
 //! - **Without** (PostgreSQL, an in-memory database, `INGEST_JOURNAL=off`): handlers hand
 //!   their event to the writer, which takes whatever has queued, writes it in one transaction
 //!   (group commit) and answers each handler once it is committed.
 //!
-//! Then the writer pushes what changed to the browsers. When the journal or the writer falls
+//! Then the writer pushes what changed to the browsers and publishes each stored event to the
+//! hub (the automatic replies). When the journal or the writer falls
 //! behind, handlers wait (the channel is full); past the deadline they give up with an error,
 //! which the router answers `503`, so the server's event is never acknowledged and lost.
 
@@ -31,7 +34,8 @@ use std::time::Duration;
 use bytes::Bytes;
 use tokio::sync::{mpsc, oneshot};
 use wppconnect_models::domain::{self, MessageStatus, SessionStatus};
-use wppconnect_models::{Event, SessionName};
+use wppconnect_models::{Event, EventKind, SessionName};
+use wppconnect_webhook::{EventHub, Received};
 
 use super::events::{Push, Realtime};
 use super::journal::{self, Journal};
@@ -67,6 +71,8 @@ pub enum IngestError {
     Store,
     /// The writer is gone (the backend is shutting down).
     Closed,
+    /// The body the router accepted does not parse (not expected; logged).
+    Unreadable,
 }
 
 impl fmt::Display for IngestError {
@@ -78,6 +84,7 @@ impl fmt::Display for IngestError {
             ),
             Self::Store => f.write_str("the store failed to write the event"),
             Self::Closed => f.write_str("the store's writer has stopped"),
+            Self::Unreadable => f.write_str("the webhook body does not parse"),
         }
     }
 }
@@ -92,6 +99,52 @@ struct Job {
     position: Option<u64>,
     /// Its share of the journal's lag in bytes, given back once it is indexed.
     _room: Option<tokio::sync::OwnedSemaphorePermit>,
+    /// Published to the hub (the automatic replies) once committed: a webhook's event, not a
+    /// catch-up's.
+    publish: bool,
+}
+
+/// An event on its way to the writer: parsed by its handler, or still the body as posted (a
+/// journaled message or ack: parsed on the indexer's thread, off the request path).
+enum Payload {
+    Parsed(Arc<Event>),
+    Unparsed { session: SessionName, body: Bytes },
+}
+
+/// A [`Job`] before its event is parsed: what goes through the writer's channel.
+struct Submitted {
+    payload: Payload,
+    reply: Option<oneshot::Sender<Result<(), IngestError>>>,
+    position: Option<u64>,
+    room: Option<tokio::sync::OwnedSemaphorePermit>,
+    publish: bool,
+}
+
+impl Submitted {
+    /// The job, its event parsed now if it was not yet; `None`, logged, for a body that does not
+    /// parse (the router accepted it, so not expected; it stays in the journal at its position).
+    fn parse(self) -> Option<Job> {
+        let event = match self.payload {
+            Payload::Parsed(event) => event,
+            Payload::Unparsed { session, body } => match Event::from_slice(&body) {
+                Ok(mut event) => {
+                    event.fill_session(&session);
+                    Arc::new(event)
+                }
+                Err(error) => {
+                    tracing::error!(position = ?self.position, %error, "a journaled webhook body does not parse; not indexed");
+                    return None;
+                }
+            },
+        };
+        Some(Job {
+            event,
+            reply: self.reply,
+            position: self.position,
+            _room: self.room,
+            publish: self.publish,
+        })
+    }
 }
 
 /// The writer's loop, as handed to its thread.
@@ -106,7 +159,7 @@ struct Outgoing {
 /// The writer's inbox, and the journal when there is one. Cheap to clone.
 #[derive(Debug, Clone)]
 pub struct Ingest {
-    jobs: mpsc::Sender<Job>,
+    jobs: mpsc::Sender<Submitted>,
     journal: Option<Arc<Appender>>,
     deadline: Duration,
 }
@@ -205,9 +258,12 @@ impl Ingest {
     /// that its round trips to the database are not queued behind the HTTP tasks; it ends when
     /// every `Ingest` is dropped. Falls back to a task on the current runtime if the thread
     /// cannot be started.
-    pub fn start(store: Store, realtime: Realtime, deadline: Duration) -> Self {
+    ///
+    /// Each webhook's event is published to `hub` once it is committed.
+    pub fn start(store: Store, realtime: Realtime, hub: EventHub, deadline: Duration) -> Self {
         let (jobs, inbox) = mpsc::channel(QUEUE);
-        let task = writer(store.writer(), realtime, inbox, None);
+        let sinks = Sinks { realtime, hub };
+        let task = writer(store.writer(), sinks, inbox, None);
         spawn_writer(Box::pin(task), false);
         Self {
             jobs,
@@ -218,10 +274,12 @@ impl Ingest {
 
     /// Appends webhooks to the journal, and starts the writer as the journal's indexer (on a
     /// connection of its own, at a lower CPU priority), which first replays what the journal
-    /// holds beyond the position the store last committed.
+    /// holds beyond the position the store last committed. Each webhook's event is published
+    /// to `hub` once it is indexed.
     pub fn start_journaled(
         store: Store,
         realtime: Realtime,
+        hub: EventHub,
         deadline: Duration,
         journaled: Journaled,
     ) -> Self {
@@ -249,8 +307,9 @@ impl Ingest {
         let task = async move {
             lower_priority();
             let mut store_writer = store.own_writer();
-            replay.run(&mut store_writer, &store, &realtime).await;
-            writer(store_writer, realtime, inbox, Some(replay)).await;
+            let sinks = Sinks { realtime, hub };
+            replay.run(&mut store_writer, &store, &sinks).await;
+            writer(store_writer, sinks, inbox, Some(replay)).await;
         };
         spawn_writer(Box::pin(task), true);
         Self {
@@ -273,11 +332,71 @@ impl Ingest {
         if !worth_storing(&event) {
             return Ok(());
         }
-        let Some(session) = event.session().map(|s| s.as_str().to_owned()) else {
+        let Some(session) = event.session().cloned() else {
             tracing::warn!(kind = %event.kind(), "webhook event without a session; ignored");
             return Ok(());
         };
+        // a session's status (rare) is answered once indexed, as without the journal: what the
+        // handler does next (the healer's marks, their push) reads it from the store
+        let indexed = !is_message(&event);
         let kind = event.kind();
+        self.append(
+            journal,
+            session,
+            body,
+            kind,
+            Payload::Parsed(event),
+            indexed,
+        )
+        .await
+    }
+
+    /// Journals a message or an ack **unparsed** (the body as posted, with the head the router
+    /// read of it) and returns once it is appended: the typed parse happens on the indexer's
+    /// thread. Without a journal, or for any other kind of event, parses it here and does what
+    /// [`Ingest::submit_received`] does. Returns the event when it was parsed here.
+    ///
+    /// # Errors
+    /// [`IngestError`], as for [`Ingest::submit_received`]; [`IngestError::Unreadable`] for a
+    /// body that does not parse (not expected of one the router accepted).
+    pub async fn submit_unparsed(
+        &self,
+        received: &Received,
+    ) -> Result<Option<Arc<Event>>, IngestError> {
+        match (&self.journal, received.session()) {
+            (Some(journal), Some(session)) if is_message_kind(received.kind()) => {
+                let payload = Payload::Unparsed {
+                    session: session.clone(),
+                    body: received.body().clone(),
+                };
+                let (session, body) = (session.clone(), received.body().clone());
+                self.append(journal, session, body, received.kind(), payload, false)
+                    .await?;
+                Ok(None)
+            }
+            _ => {
+                let event = Arc::new(received.event().map_err(|error| {
+                    tracing::error!(kind = %received.kind(), %error, "an accepted webhook body does not parse; answered 503");
+                    IngestError::Unreadable
+                })?);
+                self.submit_received(event.clone(), received.body().clone())
+                    .await?;
+                Ok(Some(event))
+            }
+        }
+    }
+
+    /// Appends a body to the journal and hands its event to the indexer; returns once appended
+    /// (or, with `indexed`, once indexed).
+    async fn append(
+        &self,
+        journal: &Appender,
+        session: SessionName,
+        body: Bytes,
+        kind: EventKind,
+        payload: Payload,
+        indexed: bool,
+    ) -> Result<(), IngestError> {
         let wait = async {
             // room at the indexer first (when it is `LAG` events behind, this waits), then the
             // append and the hand-over under the journal's lock: the journal's order is the
@@ -291,13 +410,11 @@ impl Ingest {
                 .await
                 .map_err(|_| IngestError::Closed)?;
             let permit = self.jobs.reserve().await.map_err(|_| IngestError::Closed)?;
-            // a session's status (rare) is answered once indexed, as without the journal: what
-            // the handler does next (the healer's marks, their push) reads it from the store
-            let (reply, indexed) = if is_message(&event) {
-                (None, None)
+            let (reply, done) = if indexed {
+                let (reply, done) = oneshot::channel();
+                (Some(reply), Some(done))
             } else {
-                let (reply, indexed) = oneshot::channel();
-                (Some(reply), Some(indexed))
+                (None, None)
             };
             {
                 let mut locked = journal
@@ -317,16 +434,17 @@ impl Ingest {
                         return Err(IngestError::Store);
                     }
                 };
-                permit.send(Job {
-                    event,
+                permit.send(Submitted {
+                    payload,
                     reply,
                     position: Some(position),
-                    _room: Some(room),
+                    room: Some(room),
+                    publish: true,
                 });
                 open.forget_before(journal.indexed.load(Ordering::Acquire));
             }
-            match indexed {
-                Some(indexed) => indexed.await.map_err(|_| IngestError::Closed)?,
+            match done {
+                Some(done) => done.await.map_err(|_| IngestError::Closed)?,
                 None => Ok(()),
             }
         };
@@ -352,11 +470,12 @@ impl Ingest {
         let kind = event.kind();
         let (reply, committed) = oneshot::channel();
         let wait = async {
-            let job = Job {
-                event,
+            let job = Submitted {
+                payload: Payload::Parsed(event),
                 reply: Some(reply),
                 position: None,
-                _room: None,
+                room: None,
+                publish: true,
             };
             self.jobs.send(job).await.map_err(|_| IngestError::Closed)?;
             committed.await.map_err(|_| IngestError::Closed)?
@@ -373,11 +492,12 @@ impl Ingest {
     /// Queues an event without waiting for its commit (catch-up: nobody waits for an answer).
     /// Waits while the queue is full.
     pub(super) async fn enqueue(&self, event: Event) -> Result<(), IngestError> {
-        let job = Job {
-            event: Arc::new(event),
+        let job = Submitted {
+            payload: Payload::Parsed(Arc::new(event)),
             reply: None,
             position: None,
-            _room: None,
+            room: None,
+            publish: false,
         };
         self.jobs.send(job).await.map_err(|_| IngestError::Closed)
     }
@@ -385,10 +505,21 @@ impl Ingest {
 
 /// A message or an ack: what a journaled webhook is answered for once appended.
 fn is_message(event: &Event) -> bool {
+    is_message_kind(event.kind())
+}
+
+/// [`is_message`] by kind.
+fn is_message_kind(kind: EventKind) -> bool {
     matches!(
-        event,
-        Event::Message(_) | Event::SelfMessage(_) | Event::UnreadMessage(_) | Event::Ack(_)
+        kind,
+        EventKind::Message | EventKind::SelfMessage | EventKind::UnreadMessage | EventKind::Ack
     )
+}
+
+/// Where the writer sends what it committed: the browsers, and the hub's handlers.
+struct Sinks {
+    realtime: Realtime,
+    hub: EventHub,
 }
 
 /// Whether the backend stores anything for this kind of event (others are answered at once).
@@ -469,7 +600,7 @@ struct Replay {
 impl Replay {
     /// Stores the journal's records beyond the store's position for it, in order, before
     /// anything new.
-    async fn run(&self, writer: &mut Writer, store: &Store, realtime: &Realtime) {
+    async fn run(&self, writer: &mut Writer, store: &Store, sinks: &Sinks) {
         let from = loop {
             match store.journal_cursor(&self.name).await {
                 Ok(from) => break from,
@@ -505,9 +636,10 @@ impl Replay {
                     reply: None,
                     position: Some(position),
                     _room: None,
+                    publish: true,
                 })
             }));
-            index(writer, &mut jobs, &mut phones, realtime, Some(self), 0).await;
+            index(writer, &mut jobs, &mut phones, sinks, Some(self), 0).await;
         }
     }
 }
@@ -536,28 +668,33 @@ const RETRY: Duration = Duration::from_millis(200);
 
 async fn writer(
     mut store: Writer,
-    realtime: Realtime,
-    mut inbox: mpsc::Receiver<Job>,
+    sinks: Sinks,
+    mut inbox: mpsc::Receiver<Submitted>,
     replay: Option<Replay>,
 ) {
+    let mut submitted = Vec::with_capacity(BATCH);
     let mut jobs = Vec::with_capacity(BATCH);
     let mut phones = HashMap::new();
-    while inbox.recv_many(&mut jobs, BATCH).await > 0 {
-        if replay.is_some() && jobs.len() < BATCH && inbox.len() < BATCH {
+    while inbox.recv_many(&mut submitted, BATCH).await > 0 {
+        if replay.is_some() && submitted.len() < BATCH && inbox.len() < BATCH {
             // journaled events are answered already: gather more before a transaction
             tokio::time::sleep(LINGER).await;
-            while jobs.len() < BATCH {
+            while submitted.len() < BATCH {
                 match inbox.try_recv() {
-                    Ok(job) => jobs.push(job),
+                    Ok(job) => submitted.push(job),
                     Err(_) => break,
                 }
             }
+        }
+        jobs.extend(submitted.drain(..).filter_map(Submitted::parse));
+        if jobs.is_empty() {
+            continue;
         }
         index(
             &mut store,
             &mut jobs,
             &mut phones,
-            &realtime,
+            &sinks,
             replay.as_ref(),
             inbox.len(),
         )
@@ -572,7 +709,7 @@ async fn index(
     store: &mut Writer,
     jobs: &mut Vec<Job>,
     phones: &mut HashMap<String, String>,
-    realtime: &Realtime,
+    sinks: &Sinks,
     replay: Option<&Replay>,
     queued: usize,
 ) {
@@ -584,8 +721,8 @@ async fn index(
         match outcome {
             Ok(pushes) => {
                 committed(replay, jobs);
-                answer(jobs.drain(..), true);
-                emit(realtime, pushes);
+                answer(jobs.drain(..), true, &sinks.hub);
+                emit(&sinks.realtime, pushes);
                 return;
             }
             Err(WriteError::Event(error)) if jobs.len() > 1 => {
@@ -598,8 +735,8 @@ async fn index(
                         match write(store, one, phones, cursor).await {
                             Ok(pushes) => {
                                 committed(replay, one);
-                                answer(std::iter::once(job), true);
-                                emit(realtime, pushes);
+                                answer(std::iter::once(job), true, &sinks.hub);
+                                emit(&sinks.realtime, pushes);
                             }
                             Err(WriteError::Transaction(error)) if job.position.is_some() => {
                                 store.reset();
@@ -610,7 +747,7 @@ async fn index(
                             Err(error) => {
                                 store.reset();
                                 refused(&job, error.inner());
-                                answer(std::iter::once(job), false);
+                                answer(std::iter::once(job), false, &sinks.hub);
                             }
                         }
                         break;
@@ -632,7 +769,7 @@ async fn index(
                         tracing::error!(error = %error.inner(), events = jobs.len(), "could not store webhook events; answered 503")
                     }
                 }
-                answer(jobs.drain(..), false);
+                answer(jobs.drain(..), false, &sinks.hub);
                 return;
             }
         }
@@ -659,7 +796,9 @@ fn committed(replay: Option<&Replay>, jobs: &[Job]) {
     }
 }
 
-fn answer(jobs: impl Iterator<Item = Job>, stored: bool) {
+/// Answers the handlers that wait, and publishes each stored webhook event to the hub (its
+/// handlers, the automatic replies among them, see it once it is in the store).
+fn answer(jobs: impl Iterator<Item = Job>, stored: bool, hub: &EventHub) {
     for job in jobs {
         if stored {
             super::metrics::stored(job.event.kind());
@@ -670,6 +809,9 @@ fn answer(jobs: impl Iterator<Item = Job>, stored: bool) {
             } else {
                 Err(IngestError::Store)
             });
+        }
+        if stored && job.publish {
+            hub.publish_shared(job.event);
         }
     }
 }

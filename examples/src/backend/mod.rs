@@ -42,7 +42,7 @@ use axum::http::{header, HeaderValue};
 use axum::Router;
 use tower_http::set_header::SetResponseHeaderLayer;
 use wppconnect_client::Client;
-use wppconnect_webhook::Webhook;
+use wppconnect_webhook::{EventHub, Webhook};
 
 pub use self::auth::Auth;
 pub use self::error::ApiError;
@@ -274,15 +274,21 @@ pub fn app(state: AppState) -> Router {
         .take();
     let (store, realtime) = (state.store.clone(), state.realtime.clone());
     let deadline = state.inner.ingest_deadline;
+    // the writer publishes each webhook's event here once it is stored (the router, handed
+    // the bodies unparsed, publishes nothing)
+    let hub = EventHub::new(wppconnect_webhook::DEFAULT_CAPACITY);
     let ingest = match journal {
-        None => ingest::Ingest::start(store, realtime, deadline),
-        Some(journal) => ingest::Ingest::start_journaled(store, realtime, deadline, journal),
+        None => ingest::Ingest::start(store, realtime, hub.clone(), deadline),
+        Some(journal) => {
+            ingest::Ingest::start_journaled(store, realtime, hub.clone(), deadline, journal)
+        }
     };
     let handler = heal::Receiver::new(state.clone(), ingest.clone());
     let (webhook, hub) = Webhook::builder()
         .secret(&state.inner.webhook_secret)
         .dedupe_window(10_000)
-        .awaited(handler)
+        .hub(hub)
+        .received(handler)
         .on_outcome(metrics::webhook_outcome)
         .build();
     // the automatic replies: a handler on the hub, which sees each event once it is stored
