@@ -224,6 +224,60 @@ async fn with_the_journal_a_locked_database_holds_no_webhook_up_and_each_is_stor
 }
 
 #[tokio::test]
+async fn a_journaled_message_is_parsed_by_the_indexer_and_one_that_does_not_fit_holds_nothing_up() {
+    let sim = simulator().await;
+    let db = TempDb::new("journal-unparsed");
+    let backend = InProcess::start(&sim, &db, None).await;
+    let mut bodies = onmessage_bodies("main", "U", 3);
+    // named `onmessage`, but its `t` is not a time: the router (which reads only the head)
+    // takes it, the indexer's typed parse gives an unknown event, which is not stored
+    let (misfit_id, misfit) = bodies.remove(1);
+    let mut misfit: Value = serde_json::from_str(&misfit).unwrap();
+    misfit["t"] = json!("yesterday");
+    let mut acked = Vec::new();
+    for (id, body) in [
+        (bodies[0].0.clone(), bodies[0].1.clone()),
+        (misfit_id.clone(), misfit.to_string()),
+        (bodies[1].0.clone(), bodies[1].1.clone()),
+    ] {
+        let answer = backend
+            .http
+            .post(backend.hook("main"))
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 200);
+        if id != misfit_id {
+            acked.push(id);
+        }
+    }
+    // the message after the misfit is indexed, so the misfit was passed, not stuck on
+    let stored = assert_all_stored(&db, "main", &acked).await;
+    assert_eq!(
+        stored.len(),
+        2,
+        "the two messages that fit, and not the misfit"
+    );
+    assert!(!db.message_ids("main").await.contains(&misfit_id));
+    // not JSON at all is refused before anything is journaled
+    let answer = backend
+        .http
+        .post(backend.hook("main"))
+        .header("content-type", "application/json")
+        .body(r#"{"event":"onmessage","id":"x","type":"chat","body":"\ud800"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        answer.status(),
+        400,
+        "a lone surrogate: the typed parse refuses it too"
+    );
+}
+
+#[tokio::test]
 async fn browser_close_marks_the_session_disconnected_and_pushes_it() {
     let sim = simulator().await;
     let db = TempDb::new("browser-close");

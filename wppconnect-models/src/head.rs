@@ -56,10 +56,13 @@ impl EventHead {
     /// # Errors
     /// The errors of [`Event::from_slice`], for the same bodies.
     pub fn from_slice(body: &[u8]) -> Result<Self, EventError> {
-        let mut de = serde_json::Deserializer::from_slice(body);
-        if let Ok(Some(head)) = de.deserialize_map(HeadVisitor) {
-            if de.end().is_ok() {
-                return Ok(head);
+        // UTF-8 checked once for the whole body, so that the strings need not be one by one
+        if let Ok(text) = std::str::from_utf8(body) {
+            let mut de = serde_json::Deserializer::from_str(text);
+            if let Ok(Some(head)) = de.deserialize_map(HeadVisitor) {
+                if de.end().is_ok() {
+                    return Ok(head);
+                }
             }
         }
         // anything out of the usual shape (`event` not first, a field of another type, the
@@ -306,6 +309,7 @@ mod tests {
             b"{\"event\":\"onmessage\",\"x\":\"\\q\"}",
             b"{\"event\":\"onmessage\",\"x\":\"\xff\"}",
             b"{\"event\":\"onmessage\",\"x\":1e400}",
+            b"{\"event\":\"onmessage\",\"x\":\"\\ud800\"}",
             b"{\"event\":\"onmessage\"} trailing",
             b"{\"event\":\"onmessage\",",
         ] {

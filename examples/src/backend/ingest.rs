@@ -57,9 +57,10 @@ pub const LAG_BYTES: usize = 256 * 1024 * 1024;
 /// How long the indexer gathers journaled events before a transaction (unless a full batch
 /// is waiting): fewer, larger transactions, and no wake-up per event.
 pub const LINGER: Duration = Duration::from_millis(10);
-/// The indexer's CPU priority, as a Unix nice value: below the HTTP threads, so that a burst is
-/// acknowledged first and indexed as the CPU allows (Linux).
-const INDEXER_NICE: i32 = 10;
+/// The indexer's CPU priority, as a Unix nice value: the lowest, so that a burst is acknowledged
+/// first and indexed as the CPU allows (Linux). It still gets a share when the CPU is busy, so a
+/// transaction it holds open is not stalled for long.
+const INDEXER_NICE: i32 = 19;
 
 /// Why an event was not stored (the router answers 503 and the server's copy is not lost to a
 /// 200).
@@ -162,6 +163,7 @@ pub struct Ingest {
     jobs: mpsc::Sender<Submitted>,
     journal: Option<Arc<Appender>>,
     deadline: Duration,
+    runtime: tokio::runtime::Handle,
 }
 
 /// An open journal, shared by the handlers of one backend; empty once a newer backend of this
@@ -264,11 +266,12 @@ impl Ingest {
         let (jobs, inbox) = mpsc::channel(QUEUE);
         let sinks = Sinks { realtime, hub };
         let task = writer(store.writer(), sinks, inbox, None);
-        spawn_writer(Box::pin(task), false);
+        let runtime = spawn_writer(Box::pin(task), false);
         Self {
             jobs,
             journal: None,
             deadline,
+            runtime,
         }
     }
 
@@ -311,12 +314,22 @@ impl Ingest {
             replay.run(&mut store_writer, &store, &sinks).await;
             writer(store_writer, sinks, inbox, Some(replay)).await;
         };
-        spawn_writer(Box::pin(task), true);
+        let runtime = spawn_writer(Box::pin(task), true);
         Self {
             jobs,
             journal: Some(Arc::new(appender)),
             deadline,
+            runtime,
         }
+    }
+
+    /// The writer's runtime (a thread of its own; with the journal, at the indexer's lower CPU
+    /// priority): for the work that follows what the writer stores, such as the hub's handlers,
+    /// so that it runs beside the indexer and not on the threads that answer webhooks. It stops
+    /// with the writer.
+    #[must_use]
+    pub fn runtime(&self) -> &tokio::runtime::Handle {
+        &self.runtime
     }
 
     /// Stores the event with the body it was parsed from: appended to the journal when there
@@ -541,7 +554,7 @@ fn worth_storing(event: &Event) -> bool {
 /// Runs the writer's task on a thread of its own (with its own single-threaded Tokio runtime),
 /// so that its round trips to the database are not queued behind the HTTP tasks; falls back to
 /// a task on the current runtime if the thread cannot be started.
-fn spawn_writer(task: WriterTask, indexer: bool) {
+fn spawn_writer(task: WriterTask, indexer: bool) -> tokio::runtime::Handle {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build();
@@ -553,6 +566,7 @@ fn spawn_writer(task: WriterTask, indexer: bool) {
     let thread = runtime.map_err(|e| e.to_string()).and_then(|runtime| {
         // the task is handed over once the thread runs, so it stays ours if it cannot start
         let (hand, take) = std::sync::mpsc::sync_channel::<WriterTask>(1);
+        let handle = runtime.handle().clone();
         std::thread::Builder::new()
             .name(name.to_owned())
             .spawn(move || {
@@ -560,16 +574,18 @@ fn spawn_writer(task: WriterTask, indexer: bool) {
                     runtime.block_on(task);
                 }
             })
-            .map(|_| hand)
+            .map(|_| (hand, handle))
             .map_err(|e| e.to_string())
     });
     match thread {
-        Ok(hand) => {
+        Ok((hand, handle)) => {
             let _ = hand.send(task);
+            handle
         }
         Err(error) => {
             tracing::warn!(%error, "no thread for the webhook writer; it shares the server's");
             tokio::spawn(task);
+            tokio::runtime::Handle::current()
         }
     }
 }
@@ -672,34 +688,70 @@ async fn writer(
     mut inbox: mpsc::Receiver<Submitted>,
     replay: Option<Replay>,
 ) {
-    let mut submitted = Vec::with_capacity(BATCH);
-    let mut jobs = Vec::with_capacity(BATCH);
-    let mut phones = HashMap::new();
-    while inbox.recv_many(&mut submitted, BATCH).await > 0 {
-        if replay.is_some() && submitted.len() < BATCH && inbox.len() < BATCH {
-            // journaled events are answered already: gather more before a transaction
-            tokio::time::sleep(LINGER).await;
-            while submitted.len() < BATCH {
-                match inbox.try_recv() {
-                    Ok(job) => submitted.push(job),
-                    Err(_) => break,
+    // Two stages: one gathers the events and has the bodies that came unparsed parsed on a
+    // blocking thread, a batch ahead of the other, which writes them. After a burst, parsing and
+    // writing then run side by side on two cores.
+    let (parsed, mut to_write) = mpsc::channel::<(Vec<Job>, usize)>(2);
+    let journaled = replay.is_some();
+    let gather = async move {
+        let mut submitted = Vec::with_capacity(BATCH);
+        while inbox.recv_many(&mut submitted, BATCH).await > 0 {
+            if journaled && submitted.len() < BATCH && inbox.len() < BATCH {
+                // journaled events are answered already: gather more before a transaction
+                tokio::time::sleep(LINGER).await;
+                while submitted.len() < BATCH {
+                    match inbox.try_recv() {
+                        Ok(job) => submitted.push(job),
+                        Err(_) => break,
+                    }
                 }
             }
+            let batch = std::mem::replace(&mut submitted, Vec::with_capacity(BATCH));
+            let unparsed = batch
+                .iter()
+                .any(|job| matches!(job.payload, Payload::Unparsed { .. }));
+            let jobs = if unparsed {
+                let parsing = tokio::task::spawn_blocking(move || {
+                    batch
+                        .into_iter()
+                        .filter_map(Submitted::parse)
+                        .collect::<Vec<_>>()
+                });
+                match parsing.await {
+                    Ok(jobs) => jobs,
+                    Err(error) => {
+                        // the runtime is shutting down (the parse does not panic): stop here,
+                        // so that no later batch commits a journal position past this one's
+                        // events, which a restart then replays
+                        tracing::error!(%error, "parsing a batch of journaled webhooks failed; the indexer stops");
+                        break;
+                    }
+                }
+            } else {
+                batch.into_iter().filter_map(Submitted::parse).collect()
+            };
+            if parsed.send((jobs, inbox.len())).await.is_err() {
+                break;
+            }
         }
-        jobs.extend(submitted.drain(..).filter_map(Submitted::parse));
-        if jobs.is_empty() {
-            continue;
+    };
+    let write = async move {
+        let mut phones = HashMap::new();
+        while let Some((mut jobs, queued)) = to_write.recv().await {
+            if !jobs.is_empty() {
+                index(
+                    &mut store,
+                    &mut jobs,
+                    &mut phones,
+                    &sinks,
+                    replay.as_ref(),
+                    queued,
+                )
+                .await;
+            }
         }
-        index(
-            &mut store,
-            &mut jobs,
-            &mut phones,
-            &sinks,
-            replay.as_ref(),
-            inbox.len(),
-        )
-        .await;
-    }
+    };
+    tokio::join!(gather, write);
 }
 
 /// Writes the jobs (and drains them): in one transaction, or one by one when one event sinks

@@ -291,8 +291,12 @@ pub fn app(state: AppState) -> Router {
         .received(handler)
         .on_outcome(metrics::webhook_outcome)
         .build();
-    // the automatic replies: a handler on the hub, which sees each event once it is stored
-    autoreply::start(&state, &hub);
+    // the automatic replies: a handler on the hub, which sees each event once it is stored; on
+    // the writer's runtime, beside the indexer, not on the threads that answer webhooks
+    {
+        let _writer_runtime = ingest.runtime().enter();
+        autoreply::start(&state, &hub);
+    }
     recover::spawn(state.clone(), ingest);
     relay::spawn(&state);
     outbox::spawn(state.clone());
@@ -304,9 +308,10 @@ pub fn app(state: AppState) -> Router {
             state.clone(),
             roles::guard,
         ))
-        .merge(webhook)
         .merge(metrics::routes())
         .with_state(state)
+        // stateless: a webhook does not clone the whole state on its way in
+        .merge(webhook)
         .layer(axum::middleware::from_fn(metrics::track_http))
         .layer(socket_io)
         .layer(SetResponseHeaderLayer::overriding(
