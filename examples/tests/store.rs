@@ -542,6 +542,17 @@ async fn the_backend_binary_on_postgres_stores_the_simulator_s_webhooks_and_serv
     .await;
     sim.contact_writes("main", "5521988887777", "olá, tudo bem?")
         .unwrap();
+    let page_url = format!(
+        "{}/api/conversations/5521988887777@c.us/messages?session=main",
+        backend.base
+    );
+    // the simulator posts its webhook on its own time: the contact's message is stored first,
+    // so that the two messages (of one second) are in the order the test reads them
+    until("the contact's message", || async {
+        let (_, page) = get(&http, &page_url, &token).await;
+        (page["messages"].as_array()?.len() == 1).then_some(())
+    })
+    .await;
     let (status, body) = post(
         &http,
         &format!("{}/api/messages", backend.base),
@@ -552,10 +563,6 @@ async fn the_backend_binary_on_postgres_stores_the_simulator_s_webhooks_and_serv
     // queued in the outbox (on PostgreSQL too), delivered after the answer
     assert_eq!(status, 202, "{body}");
     assert_eq!(body["status"], "pending", "{body}");
-    let page_url = format!(
-        "{}/api/conversations/5521988887777@c.us/messages?session=main",
-        backend.base
-    );
     let page = until("the contact's message and our send, read", || async {
         let (_, page) = get(&http, &page_url, &token).await;
         let messages = page["messages"].as_array()?;

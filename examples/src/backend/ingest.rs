@@ -683,20 +683,46 @@ fn record_event(record: journal::Record) -> Option<Event> {
 const RETRY: Duration = Duration::from_millis(200);
 
 async fn writer(
+    store: Writer,
+    sinks: Sinks,
+    inbox: mpsc::Receiver<Submitted>,
+    replay: Option<Replay>,
+) {
+    match replay {
+        None => committer(store, sinks, inbox).await,
+        Some(replay) => indexer(store, sinks, inbox, replay).await,
+    }
+}
+
+/// The writer without a journal: each handler waits for its commit, so it takes whatever has
+/// queued meanwhile and commits it at once (group commit).
+async fn committer(mut store: Writer, sinks: Sinks, mut inbox: mpsc::Receiver<Submitted>) {
+    let mut submitted = Vec::with_capacity(BATCH);
+    let mut jobs = Vec::with_capacity(BATCH);
+    let mut phones = HashMap::new();
+    while inbox.recv_many(&mut submitted, BATCH).await > 0 {
+        jobs.extend(submitted.drain(..).filter_map(Submitted::parse));
+        if !jobs.is_empty() {
+            let queued = inbox.len();
+            index(&mut store, &mut jobs, &mut phones, &sinks, None, queued).await;
+        }
+    }
+}
+
+/// The journal's indexer, in two stages: one gathers the events (for up to [`LINGER`]) and has
+/// the bodies that came unparsed parsed on a blocking thread, a batch ahead of the other, which
+/// writes them. After a burst, parsing and writing run side by side on two cores.
+async fn indexer(
     mut store: Writer,
     sinks: Sinks,
     mut inbox: mpsc::Receiver<Submitted>,
-    replay: Option<Replay>,
+    replay: Replay,
 ) {
-    // Two stages: one gathers the events and has the bodies that came unparsed parsed on a
-    // blocking thread, a batch ahead of the other, which writes them. After a burst, parsing and
-    // writing then run side by side on two cores.
-    let (parsed, mut to_write) = mpsc::channel::<(Vec<Job>, usize)>(2);
-    let journaled = replay.is_some();
+    let (parsed, mut to_write) = mpsc::channel::<(Vec<Job>, usize)>(1);
     let gather = async move {
         let mut submitted = Vec::with_capacity(BATCH);
         while inbox.recv_many(&mut submitted, BATCH).await > 0 {
-            if journaled && submitted.len() < BATCH && inbox.len() < BATCH {
+            if submitted.len() < BATCH && inbox.len() < BATCH {
                 // journaled events are answered already: gather more before a transaction
                 tokio::time::sleep(LINGER).await;
                 while submitted.len() < BATCH {
@@ -707,28 +733,21 @@ async fn writer(
                 }
             }
             let batch = std::mem::replace(&mut submitted, Vec::with_capacity(BATCH));
-            let unparsed = batch
-                .iter()
-                .any(|job| matches!(job.payload, Payload::Unparsed { .. }));
-            let jobs = if unparsed {
-                let parsing = tokio::task::spawn_blocking(move || {
-                    batch
-                        .into_iter()
-                        .filter_map(Submitted::parse)
-                        .collect::<Vec<_>>()
-                });
-                match parsing.await {
-                    Ok(jobs) => jobs,
-                    Err(error) => {
-                        // the runtime is shutting down (the parse does not panic): stop here,
-                        // so that no later batch commits a journal position past this one's
-                        // events, which a restart then replays
-                        tracing::error!(%error, "parsing a batch of journaled webhooks failed; the indexer stops");
-                        break;
-                    }
+            let parsing = tokio::task::spawn_blocking(move || {
+                batch
+                    .into_iter()
+                    .filter_map(Submitted::parse)
+                    .collect::<Vec<_>>()
+            });
+            let jobs = match parsing.await {
+                Ok(jobs) => jobs,
+                Err(error) => {
+                    // the runtime is shutting down (the parse does not panic): stop here, so
+                    // that no later batch commits a journal position past this one's events,
+                    // which a restart then replays
+                    tracing::error!(%error, "parsing a batch of journaled webhooks failed; the indexer stops");
+                    break;
                 }
-            } else {
-                batch.into_iter().filter_map(Submitted::parse).collect()
             };
             if parsed.send((jobs, inbox.len())).await.is_err() {
                 break;
@@ -739,15 +758,8 @@ async fn writer(
         let mut phones = HashMap::new();
         while let Some((mut jobs, queued)) = to_write.recv().await {
             if !jobs.is_empty() {
-                index(
-                    &mut store,
-                    &mut jobs,
-                    &mut phones,
-                    &sinks,
-                    replay.as_ref(),
-                    queued,
-                )
-                .await;
+                let replay = Some(&replay);
+                index(&mut store, &mut jobs, &mut phones, &sinks, replay, queued).await;
             }
         }
     };
