@@ -55,12 +55,22 @@
 //! idle machine, 2026-11-30, 17:50: (a) 45,435 events/s, (a') 48,996, (b0) the commit path
 //! 12,627 (ratio 0.28), (b) 24,962 (ratio 0.55), p99 4.3 ms; every event in the tables 140 ms
 //! after the last answer (21,244 events/s answered and indexed); CPU per event during the load
-//! 20.5 / 20.1 / 83.9 / 55.3 µs; 20,000/20,000 stored in every round. (b) is bound by the one
-//! HTTP worker: ~35-40 µs per event there against the bare router's ~21 (the append's `write`
-//! ~4 µs, the backend's layers, metrics and handler), while the indexer takes the other core's
-//! idle time. Tried and dropped: one `write` for the events ready together (a flush task per
-//! group cost what it saved), nice 19 instead of 10 (no faster), no automatic-reply handler on
-//! the hub (no measurable change).
+//! 20.5 / 20.1 / 83.9 / 55.3 µs; 20,000/20,000 stored in every round. (b) was bound by the one
+//! HTTP worker: ~35-40 µs per event there against the bare router's ~21.
+//!
+//! Then (second session of 2026-11-30, 5 rounds, the machine otherwise idle but its speed
+//! swinging by a third between minutes): the router in its received mode (the body's head read,
+//! no typed parse on the request path; the indexer parses, on a blocking thread a batch ahead of
+//! its writes), the hub's handlers (the automatic replies) on the indexer's runtime, the indexer
+//! at nice 19, no state clone per webhook. (a) 43,329 events/s, (a') 45,675, (b0) 10,696
+//! (ratio 0.25), **(b) 29,004 (ratio 0.67)**, p99 6.8 ms; CPU per event during the load
+//! 22.4 / 21.0 / 105.9 / **39.1 µs**; 20,000/20,000 stored in every round. The HTTP worker's
+//! share of (b) is ~25-28 µs per event (`INGEST_ONLY=b`), the bare router's ~21; the load
+//! generator's own ~20 µs per event shares the two cores. The price: the index follows further
+//! behind a burst (every event in the tables 698 ms after the last answer, 14,418 events/s
+//! answered and indexed, against 21,244 before), because the indexer now mostly waits for the
+//! burst to end. Tried and dropped: nice 19 alone (before the rest: no faster), a two-stage
+//! indexer for the commit path too (its batches shrank to a few events: (b0) fell to 5,600).
 
 #![allow(missing_docs)]
 
