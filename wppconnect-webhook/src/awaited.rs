@@ -109,7 +109,7 @@ impl std::error::Error for HandlerError {}
 /// The router has checked that the body is JSON the typed parse accepts and that its session
 /// name is valid; [`Received::event`] builds the typed event when the handler wants it, on the
 /// thread it chooses.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Received {
     head: EventHead,
     body: Bytes,

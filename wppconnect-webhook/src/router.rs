@@ -209,10 +209,11 @@ impl WebhookBuilder {
     /// ([`Received::event`]). For a handler that keeps the body (an append-only journal, a
     /// queue) and parses it later, off the request path.
     ///
-    /// The router reads the body's head in one pass that builds nothing: enough to refuse what
+    /// The router reads the body's head in one pass that keeps nothing else: enough to refuse what
     /// is not an event (400, as in the other modes: the head accepts exactly what the typed parse
     /// accepts), to check the session name and to drop a repeat (the
-    /// [duplicate window](WebhookBuilder::dedupe_window) keys heads as it keys events). The
+    /// [duplicate window](WebhookBuilder::dedupe_window) keys heads as it keys events, except a
+    /// known kind whose payload does not fit its struct, which keeps its id here). The
     /// answers are those of the awaited mode, and so is the [timeout](WebhookBuilder::awaited_timeout).
     ///
     /// **Nothing is published to the hub** in this mode: the router never built the event.

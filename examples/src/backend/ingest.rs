@@ -122,8 +122,9 @@ struct Submitted {
 }
 
 impl Submitted {
-    /// The job, its event parsed now if it was not yet; `None`, logged, for a body that does not
-    /// parse (the router accepted it, so not expected; it stays in the journal at its position).
+    /// The job, its event parsed now if it was not yet; `None`, logged with its journal
+    /// position, for a body that does not parse (not expected: the router accepted it). Such an
+    /// event is not indexed; the next commit moves the journal's position past it.
     fn parse(self) -> Option<Job> {
         let event = match self.payload {
             Payload::Parsed(event) => event,
@@ -163,7 +164,6 @@ pub struct Ingest {
     jobs: mpsc::Sender<Submitted>,
     journal: Option<Arc<Appender>>,
     deadline: Duration,
-    runtime: tokio::runtime::Handle,
 }
 
 /// An open journal, shared by the handlers of one backend; empty once a newer backend of this
@@ -261,24 +261,24 @@ impl Ingest {
     /// every `Ingest` is dropped. Falls back to a task on the current runtime if the thread
     /// cannot be started.
     ///
-    /// Each webhook's event is published to `hub` once it is committed.
+    /// Each stored webhook event is published to `hub` once it is committed (the kinds the
+    /// backend stores: messages, acks, session statuses; not presences, reactions and the like).
     pub fn start(store: Store, realtime: Realtime, hub: EventHub, deadline: Duration) -> Self {
         let (jobs, inbox) = mpsc::channel(QUEUE);
-        let sinks = Sinks { realtime, hub };
+        let sinks = Sinks::new(realtime, hub);
         let task = writer(store.writer(), sinks, inbox, None);
-        let runtime = spawn_writer(Box::pin(task), false);
+        spawn_writer(Box::pin(task), false);
         Self {
             jobs,
             journal: None,
             deadline,
-            runtime,
         }
     }
 
     /// Appends webhooks to the journal, and starts the writer as the journal's indexer (on a
     /// connection of its own, at a lower CPU priority), which first replays what the journal
-    /// holds beyond the position the store last committed. Each webhook's event is published
-    /// to `hub` once it is indexed.
+    /// holds beyond the position the store last committed. Each stored webhook event is published
+    /// to `hub` once it is indexed, as with [`Ingest::start`].
     pub fn start_journaled(
         store: Store,
         realtime: Realtime,
@@ -310,26 +310,16 @@ impl Ingest {
         let task = async move {
             lower_priority();
             let mut store_writer = store.own_writer();
-            let sinks = Sinks { realtime, hub };
+            let sinks = Sinks::new(realtime, hub);
             replay.run(&mut store_writer, &store, &sinks).await;
             writer(store_writer, sinks, inbox, Some(replay)).await;
         };
-        let runtime = spawn_writer(Box::pin(task), true);
+        spawn_writer(Box::pin(task), true);
         Self {
             jobs,
             journal: Some(Arc::new(appender)),
             deadline,
-            runtime,
         }
-    }
-
-    /// The writer's runtime (a thread of its own; with the journal, at the indexer's lower CPU
-    /// priority): for the work that follows what the writer stores, such as the hub's handlers,
-    /// so that it runs beside the indexer and not on the threads that answer webhooks. It stops
-    /// with the writer.
-    #[must_use]
-    pub fn runtime(&self) -> &tokio::runtime::Handle {
-        &self.runtime
     }
 
     /// Stores the event with the body it was parsed from: appended to the journal when there
@@ -533,6 +523,35 @@ fn is_message_kind(kind: EventKind) -> bool {
 struct Sinks {
     realtime: Realtime,
     hub: EventHub,
+    /// The events last published, as many as a subscriber's buffer holds: kept so that the
+    /// writer's thread, which parsed them, frees them too (a subscriber that keeps up only drops
+    /// its reference), not the threads that answer webhooks.
+    published: std::sync::Mutex<std::collections::VecDeque<Arc<Event>>>,
+}
+
+impl Sinks {
+    fn new(realtime: Realtime, hub: EventHub) -> Self {
+        Self {
+            realtime,
+            hub,
+            published: std::sync::Mutex::new(std::collections::VecDeque::with_capacity(
+                wppconnect_webhook::DEFAULT_CAPACITY,
+            )),
+        }
+    }
+
+    /// Publishes a stored event to the hub, and keeps it until as many newer ones were.
+    fn publish(&self, event: Arc<Event>) {
+        self.hub.publish_shared(event.clone());
+        let mut published = self
+            .published
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if published.len() >= wppconnect_webhook::DEFAULT_CAPACITY {
+            published.pop_front();
+        }
+        published.push_back(event);
+    }
 }
 
 /// Whether the backend stores anything for this kind of event (others are answered at once).
@@ -554,7 +573,7 @@ fn worth_storing(event: &Event) -> bool {
 /// Runs the writer's task on a thread of its own (with its own single-threaded Tokio runtime),
 /// so that its round trips to the database are not queued behind the HTTP tasks; falls back to
 /// a task on the current runtime if the thread cannot be started.
-fn spawn_writer(task: WriterTask, indexer: bool) -> tokio::runtime::Handle {
+fn spawn_writer(task: WriterTask, indexer: bool) {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build();
@@ -566,7 +585,6 @@ fn spawn_writer(task: WriterTask, indexer: bool) -> tokio::runtime::Handle {
     let thread = runtime.map_err(|e| e.to_string()).and_then(|runtime| {
         // the task is handed over once the thread runs, so it stays ours if it cannot start
         let (hand, take) = std::sync::mpsc::sync_channel::<WriterTask>(1);
-        let handle = runtime.handle().clone();
         std::thread::Builder::new()
             .name(name.to_owned())
             .spawn(move || {
@@ -574,18 +592,16 @@ fn spawn_writer(task: WriterTask, indexer: bool) -> tokio::runtime::Handle {
                     runtime.block_on(task);
                 }
             })
-            .map(|_| (hand, handle))
+            .map(|_| hand)
             .map_err(|e| e.to_string())
     });
     match thread {
-        Ok((hand, handle)) => {
+        Ok(hand) => {
             let _ = hand.send(task);
-            handle
         }
         Err(error) => {
             tracing::warn!(%error, "no thread for the webhook writer; it shares the server's");
             tokio::spawn(task);
-            tokio::runtime::Handle::current()
         }
     }
 }
@@ -742,9 +758,10 @@ async fn indexer(
             let jobs = match parsing.await {
                 Ok(jobs) => jobs,
                 Err(error) => {
-                    // the runtime is shutting down (the parse does not panic): stop here, so
-                    // that no later batch commits a journal position past this one's events,
-                    // which a restart then replays
+                    // the runtime is shutting down, or the parse panicked (it is not known
+                    // to): stop here, so that no later batch commits a journal position past
+                    // this one's events, which a restart then replays; meanwhile webhooks get
+                    // 503 (the writer is gone), never a 200 for what is not kept
                     tracing::error!(%error, "parsing a batch of journaled webhooks failed; the indexer stops");
                     break;
                 }
@@ -785,7 +802,7 @@ async fn index(
         match outcome {
             Ok(pushes) => {
                 committed(replay, jobs);
-                answer(jobs.drain(..), true, &sinks.hub);
+                answer(jobs.drain(..), true, sinks);
                 emit(&sinks.realtime, pushes);
                 return;
             }
@@ -799,7 +816,7 @@ async fn index(
                         match write(store, one, phones, cursor).await {
                             Ok(pushes) => {
                                 committed(replay, one);
-                                answer(std::iter::once(job), true, &sinks.hub);
+                                answer(std::iter::once(job), true, sinks);
                                 emit(&sinks.realtime, pushes);
                             }
                             Err(WriteError::Transaction(error)) if job.position.is_some() => {
@@ -811,7 +828,7 @@ async fn index(
                             Err(error) => {
                                 store.reset();
                                 refused(&job, error.inner());
-                                answer(std::iter::once(job), false, &sinks.hub);
+                                answer(std::iter::once(job), false, sinks);
                             }
                         }
                         break;
@@ -833,7 +850,7 @@ async fn index(
                         tracing::error!(error = %error.inner(), events = jobs.len(), "could not store webhook events; answered 503")
                     }
                 }
-                answer(jobs.drain(..), false, &sinks.hub);
+                answer(jobs.drain(..), false, sinks);
                 return;
             }
         }
@@ -862,7 +879,7 @@ fn committed(replay: Option<&Replay>, jobs: &[Job]) {
 
 /// Answers the handlers that wait, and publishes each stored webhook event to the hub (its
 /// handlers, the automatic replies among them, see it once it is in the store).
-fn answer(jobs: impl Iterator<Item = Job>, stored: bool, hub: &EventHub) {
+fn answer(jobs: impl Iterator<Item = Job>, stored: bool, sinks: &Sinks) {
     for job in jobs {
         if stored {
             super::metrics::stored(job.event.kind());
@@ -875,7 +892,7 @@ fn answer(jobs: impl Iterator<Item = Job>, stored: bool, hub: &EventHub) {
             });
         }
         if stored && job.publish {
-            hub.publish_shared(job.event);
+            sinks.publish(job.event);
         }
     }
 }

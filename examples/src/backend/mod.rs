@@ -277,6 +277,9 @@ pub fn app(state: AppState) -> Router {
     // the writer publishes each webhook's event here once it is stored (the router, handed
     // the bodies unparsed, publishes nothing)
     let hub = EventHub::new(wppconnect_webhook::DEFAULT_CAPACITY);
+    // the automatic replies: a handler on the hub, which sees each event once it is stored;
+    // subscribed before the writer starts, so that it sees the journal's replay too
+    autoreply::start(&state, &hub);
     let ingest = match journal {
         None => ingest::Ingest::start(store, realtime, hub.clone(), deadline),
         Some(journal) => {
@@ -284,19 +287,13 @@ pub fn app(state: AppState) -> Router {
         }
     };
     let handler = heal::Receiver::new(state.clone(), ingest.clone());
-    let (webhook, hub) = Webhook::builder()
+    let (webhook, _hub) = Webhook::builder()
         .secret(&state.inner.webhook_secret)
         .dedupe_window(10_000)
         .hub(hub)
         .received(handler)
         .on_outcome(metrics::webhook_outcome)
         .build();
-    // the automatic replies: a handler on the hub, which sees each event once it is stored; on
-    // the writer's runtime, beside the indexer, not on the threads that answer webhooks
-    {
-        let _writer_runtime = ingest.runtime().enter();
-        autoreply::start(&state, &hub);
-    }
     recover::spawn(state.clone(), ingest);
     relay::spawn(&state);
     outbox::spawn(state.clone());
