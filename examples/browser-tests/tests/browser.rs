@@ -1141,11 +1141,15 @@ async fn a_send_without_an_answer_is_retried_under_the_same_id_and_sent_once() {
             .await;
         console.wait_text("#thread-title", "+5511977776666").await;
 
-        // the network drops the next request: the page cannot know whether the backend got it
+        // the network drops the send (and only it: a push may make the page fetch something
+        // else meanwhile): the page cannot know whether the backend got it
         console
             .js(
                 "const real = window.fetch; \
-                 window.fetch = () => { window.fetch = real; return Promise.reject(new TypeError('network down')); };",
+                 window.fetch = (path, init) => { \
+                   if (path === '/api/messages' && init && init.method === 'POST') { \
+                     window.fetch = real; return Promise.reject(new TypeError('network down')); } \
+                   return real(path, init); };",
                 vec![],
             )
             .await;
