@@ -61,16 +61,18 @@
 //! Then (second session of 2026-11-30, 5 rounds, the machine otherwise idle but its speed
 //! swinging by a third between minutes): the router in its received mode (the body's head read,
 //! no typed parse on the request path; the indexer parses, on a blocking thread a batch ahead of
-//! its writes), the hub's handlers (the automatic replies) on the indexer's runtime, the indexer
-//! at nice 19, no state clone per webhook. (a) 43,329 events/s, (a') 45,675, (b0) 10,696
-//! (ratio 0.25), **(b) 29,004 (ratio 0.67)**, p99 6.8 ms; CPU per event during the load
-//! 22.4 / 21.0 / 105.9 / **39.1 µs**; 20,000/20,000 stored in every round. The HTTP worker's
-//! share of (b) is ~25-28 µs per event (`INGEST_ONLY=b`), the bare router's ~21; the load
-//! generator's own ~20 µs per event shares the two cores. The price: the index follows further
-//! behind a burst (every event in the tables 698 ms after the last answer, 14,418 events/s
-//! answered and indexed, against 21,244 before), because the indexer now mostly waits for the
-//! burst to end. Tried and dropped: nice 19 alone (before the rest: no faster), a two-stage
-//! indexer for the commit path too (its batches shrank to a few events: (b0) fell to 5,600).
+//! its writes), the automatic replies on a background runtime of their own, the indexer at
+//! nice 19, no state clone per webhook. (a) 42,202 events/s, (a') 43,507, (b0) 11,094
+//! (ratio 0.26), **(b) 29,208 (ratio 0.69)**, p99 4.4 ms; CPU per event during the load
+//! 23.5 / 22.7 / 109.8 / **47.3 µs**; every event in the tables 386 ms after the last answer
+//! (18,681 events/s answered and indexed, against 21,244 before: the indexer now mostly waits for
+//! the burst to end); 20,000/20,000 stored in every round. Other runs of nearly the same code:
+//! 0.63, 0.65, 0.66, 0.67 (and 0.55-0.57 while the automatic replies ran on the HTTP runtime).
+//! The HTTP worker's share of (b) is ~25-28 µs per event (`INGEST_ONLY=b`), the bare router's
+//! ~21; the load generator's own ~20 µs per event shares the two cores. Tried and dropped:
+//! nice 19 alone (before the rest: no faster), a two-stage indexer for the commit path too (its
+//! batches shrank to a few events: (b0) fell to 5,600), the automatic replies on the indexer's
+//! runtime (a connection opened there dies with it).
 
 #![allow(missing_docs)]
 

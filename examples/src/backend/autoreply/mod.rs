@@ -134,13 +134,39 @@ pub(super) fn routes() -> Router<AppState> {
 }
 
 /// Starts the engine on the hub of the backend's webhook router: it runs for as long as the
-/// router does.
+/// router does, on the process's [`background`] runtime, so that its work (and the freeing of
+/// the events it is handed) stays off the threads that answer webhooks.
 pub(super) fn start(state: &AppState, hub: &EventHub) {
     let engine = Arc::new(engine::Engine::new(state.clone()));
+    let _background = background().map(|handle| handle.enter());
     hub.on_incoming(move |event| {
         let engine = engine.clone();
         async move { engine.handle(&event).await }
     });
+}
+
+/// A runtime on a thread of its own that lives as long as the process (so that a database or
+/// HTTP connection opened on it never loses its driver); `None` when the thread cannot start
+/// (the engine then runs on the caller's runtime).
+fn background() -> Option<&'static tokio::runtime::Handle> {
+    static BACKGROUND: std::sync::OnceLock<Option<tokio::runtime::Handle>> =
+        std::sync::OnceLock::new();
+    BACKGROUND
+        .get_or_init(|| {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|error| tracing::warn!(%error, "no runtime for the automatic replies"))
+                .ok()?;
+            let handle = runtime.handle().clone();
+            std::thread::Builder::new()
+                .name("autoreply".to_owned())
+                .spawn(move || runtime.block_on(std::future::pending::<()>()))
+                .map_err(|error| tracing::warn!(%error, "no thread for the automatic replies"))
+                .ok()?;
+            Some(handle)
+        })
+        .as_ref()
 }
 
 #[cfg(test)]
