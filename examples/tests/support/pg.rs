@@ -79,10 +79,23 @@ impl Drop for PgDb {
                 .unwrap();
             runtime.block_on(async {
                 let mut conn = admin().await;
-                sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                    .execute(&mut conn)
-                    .await
-                    .unwrap();
+                // an autovacuum worker (the server's own role) may be on the database: FORCE
+                // cannot end it, so try again until it is done (a long deadline stops a hang)
+                let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+                loop {
+                    let dropped =
+                        sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                            .execute(&mut conn)
+                            .await;
+                    match dropped {
+                        Ok(_) => break,
+                        Err(error) if std::time::Instant::now() < deadline => {
+                            tracing::debug!(%error, "the test database is busy; dropping it again");
+                            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                        }
+                        Err(error) => panic!("could not drop {name}: {error}"),
+                    }
+                }
                 let _ = conn.close().await;
             });
         })
