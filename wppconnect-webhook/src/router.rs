@@ -425,6 +425,17 @@ fn reject(status: StatusCode, error: &str, reason: impl fmt::Display) -> Respons
         .into_response()
 }
 
+/// The answer to a body that is not an event: 400 with the parser's reason, logged, reported.
+fn bad_body(error: &EventError, size: usize, progress: &mut Progress) -> Response {
+    let reason = match error {
+        EventError::Json(source) => format!("{error}: {source}"),
+        other => other.to_string(),
+    };
+    tracing::warn!(outcome = "bad_request", %error, bytes = size, "webhook refused");
+    progress.outcome = Outcome::BadRequest;
+    reject(StatusCode::BAD_REQUEST, "invalid webhook body", reason)
+}
+
 /// The JSON answer to a refused session name. The reason is the rule that failed, never the
 /// name itself (which may carry control characters or be thousands of characters long).
 fn bad_session(error: &IdError, source: &'static str) -> Response {
@@ -630,15 +641,7 @@ impl Receiver {
         };
         let mut parsed = match parsed {
             Ok(parsed) => parsed,
-            Err(error) => {
-                let reason = match &error {
-                    EventError::Json(source) => format!("{error}: {source}"),
-                    other => other.to_string(),
-                };
-                tracing::warn!(outcome = "bad_request", %error, bytes = size, "webhook refused");
-                progress.outcome = Outcome::BadRequest;
-                return reject(StatusCode::BAD_REQUEST, "invalid webhook body", reason);
-            }
+            Err(error) => return bad_body(&error, size, progress),
         };
         if let Some(session) = parsed.session() {
             // The server only names sessions that passed its routes; anything else in this
@@ -665,10 +668,7 @@ impl Receiver {
             None => {
                 let event = match parsed.into_event(&bytes) {
                     Ok(event) => event,
-                    Err(error) => {
-                        progress.outcome = Outcome::BadRequest;
-                        return reject(StatusCode::BAD_REQUEST, "invalid webhook body", error);
-                    }
+                    Err(error) => return bad_body(&error, size, progress),
                 };
                 if let Some(dedupe) = &self.dedupe {
                     if !dedupe.admit(&event) {
@@ -692,14 +692,7 @@ impl Receiver {
                     SharedHandler::Typed(handler) => {
                         let event = match parsed.into_event(&bytes) {
                             Ok(event) => Arc::new(event),
-                            Err(error) => {
-                                progress.outcome = Outcome::BadRequest;
-                                return reject(
-                                    StatusCode::BAD_REQUEST,
-                                    "invalid webhook body",
-                                    error,
-                                );
-                            }
+                            Err(error) => return bad_body(&error, size, progress),
                         };
                         let handler = handler.clone();
                         Box::pin(async move {

@@ -265,7 +265,7 @@ impl Ingest {
     /// backend stores: messages, acks, session statuses; not presences, reactions and the like).
     pub fn start(store: Store, realtime: Realtime, hub: EventHub, deadline: Duration) -> Self {
         let (jobs, inbox) = mpsc::channel(QUEUE);
-        let sinks = Sinks::new(realtime, hub);
+        let sinks = Sinks { realtime, hub };
         let task = writer(store.writer(), sinks, inbox, None);
         spawn_writer(Box::pin(task), false);
         Self {
@@ -310,7 +310,7 @@ impl Ingest {
         let task = async move {
             lower_priority();
             let mut store_writer = store.own_writer();
-            let sinks = Sinks::new(realtime, hub);
+            let sinks = Sinks { realtime, hub };
             replay.run(&mut store_writer, &store, &sinks).await;
             writer(store_writer, sinks, inbox, Some(replay)).await;
         };
@@ -341,12 +341,12 @@ impl Ingest {
         };
         // a session's status (rare) is answered once indexed, as without the journal: what the
         // handler does next (the healer's marks, their push) reads it from the store
-        let indexed = !is_message(&event);
+        let indexed = !is_message_kind(event.kind());
         let kind = event.kind();
         self.append(
             journal,
-            session,
-            body,
+            &session,
+            &body,
             kind,
             Payload::Parsed(event),
             indexed,
@@ -372,8 +372,8 @@ impl Ingest {
                     session: session.clone(),
                     body: received.body().clone(),
                 };
-                let (session, body) = (session.clone(), received.body().clone());
-                self.append(journal, session, body, received.kind(), payload, false)
+                let kind = received.kind();
+                self.append(journal, session, received.body(), kind, payload, false)
                     .await?;
                 Ok(None)
             }
@@ -394,8 +394,8 @@ impl Ingest {
     async fn append(
         &self,
         journal: &Appender,
-        session: SessionName,
-        body: Bytes,
+        session: &SessionName,
+        body: &[u8],
         kind: EventKind,
         payload: Payload,
         indexed: bool,
@@ -428,7 +428,7 @@ impl Ingest {
                     tracing::warn!(%kind, "the ingest journal was taken over by a newer backend in this process; answered 503");
                     return Err(IngestError::Closed);
                 };
-                let appended = open.append([(session.as_str(), &body[..])]);
+                let appended = open.append([(session.as_str(), body)]);
                 let position = match appended.map(|positions| positions.first().copied()) {
                     Ok(Some(position)) => position,
                     Ok(None) => return Err(IngestError::Store),
@@ -507,11 +507,6 @@ impl Ingest {
 }
 
 /// A message or an ack: what a journaled webhook is answered for once appended.
-fn is_message(event: &Event) -> bool {
-    is_message_kind(event.kind())
-}
-
-/// [`is_message`] by kind.
 fn is_message_kind(kind: EventKind) -> bool {
     matches!(
         kind,
@@ -523,35 +518,6 @@ fn is_message_kind(kind: EventKind) -> bool {
 struct Sinks {
     realtime: Realtime,
     hub: EventHub,
-    /// The events last published, as many as a subscriber's buffer holds: kept so that the
-    /// writer's thread, which parsed them, frees them too (a subscriber that keeps up only drops
-    /// its reference), not the threads that answer webhooks.
-    published: std::sync::Mutex<std::collections::VecDeque<Arc<Event>>>,
-}
-
-impl Sinks {
-    fn new(realtime: Realtime, hub: EventHub) -> Self {
-        Self {
-            realtime,
-            hub,
-            published: std::sync::Mutex::new(std::collections::VecDeque::with_capacity(
-                wppconnect_webhook::DEFAULT_CAPACITY,
-            )),
-        }
-    }
-
-    /// Publishes a stored event to the hub, and keeps it until as many newer ones were.
-    fn publish(&self, event: Arc<Event>) {
-        self.hub.publish_shared(event.clone());
-        let mut published = self
-            .published
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if published.len() >= wppconnect_webhook::DEFAULT_CAPACITY {
-            published.pop_front();
-        }
-        published.push_back(event);
-    }
 }
 
 /// Whether the backend stores anything for this kind of event (others are answered at once).
@@ -892,7 +858,7 @@ fn answer(jobs: impl Iterator<Item = Job>, stored: bool, sinks: &Sinks) {
             });
         }
         if stored && job.publish {
-            sinks.publish(job.event);
+            sinks.hub.publish_shared(job.event);
         }
     }
 }
