@@ -9,10 +9,11 @@
 //!   under a lock that also keeps the events in the journal's order on their way to the
 //!   indexer) and is answered (a message or an ack at once; a session's status, rare, once
 //!   indexed); the events then go to the writer (the indexer), which gathers
-//!   them for up to [`LINGER`] and stores them in groups, with the journal position it reached
+//!   them for up to [`LINGER`], or for as long as a burst goes on (up to [`HOLD`], see
+//!   [`hold`]), and stores them in groups, with the journal position it reached
 //!   in the same transaction, at a lower CPU priority than the HTTP threads. A burst is taken at
-//!   the speed of an append; the tables, the pushes and the automatic replies follow as the
-//!   indexer catches up. A message or an ack is not even parsed on the request path: the
+//!   the speed of an append; the tables, the pushes and the automatic replies follow once it
+//!   ends (or the hold does), as the indexer catches up. A message or an ack is not even parsed on the request path: the
 //!   indexer builds the typed event from the body on its own thread. Past [`LAG`] events not yet indexed, appending waits for the indexer
 //!   (and webhooks wait, then get 503). After a crash, the records the indexer had not
 //!   committed are replayed before anything new.
@@ -61,6 +62,10 @@ pub const LINGER: Duration = Duration::from_millis(10);
 /// first and indexed as the CPU allows (Linux). It still gets a share when the CPU is busy, so a
 /// transaction it holds open is not stalled for long.
 const INDEXER_NICE: i32 = 19;
+/// How long the indexer holds back while a burst of journaled events goes on, at most: the
+/// HTTP threads keep the CPU to answer it, and the tables, the pushes and the automatic
+/// replies trail it by up to this much (see [`hold`]).
+pub const HOLD: Duration = Duration::from_secs(1);
 
 /// Why an event was not stored (the router answers 503 and the server's copy is not lost to a
 /// 200).
@@ -178,10 +183,15 @@ type WeakSlot = std::sync::Weak<std::sync::Mutex<Option<Journal>>>;
 struct Appender {
     journal: Slot,
     indexed: Arc<AtomicU64>,
-    /// The lag in bytes, in KiB, taken by each body until it is indexed.
-    room: Arc<tokio::sync::Semaphore>,
-    /// All of `room`: a body larger takes it all.
-    room_kib: usize,
+    room: Room,
+}
+
+/// The journal's lag in bytes, in KiB: each body takes its share until it is indexed.
+#[derive(Debug, Clone)]
+struct Room {
+    free: Arc<tokio::sync::Semaphore>,
+    /// All of it: a body larger takes it all.
+    kib: usize,
 }
 
 /// A journal for [`Ingest::start_journaled`]: opened, with its directory's id.
@@ -295,17 +305,21 @@ impl Ingest {
             end,
             lag_bytes,
         } = journaled;
+        let room = Room {
+            free: Arc::new(tokio::sync::Semaphore::new(lag_bytes / 1024)),
+            kib: lag_bytes / 1024,
+        };
         let replay = Replay {
             dir,
             end,
             name,
             indexed: indexed.clone(),
+            room: room.clone(),
         };
         let appender = Appender {
             journal,
             indexed,
-            room: Arc::new(tokio::sync::Semaphore::new(lag_bytes / 1024)),
-            room_kib: lag_bytes / 1024,
+            room: room.clone(),
         };
         let task = async move {
             lower_priority();
@@ -370,7 +384,10 @@ impl Ingest {
             (Some(journal), Some(session)) if is_message_kind(received.kind()) => {
                 let payload = Payload::Unparsed {
                     session: session.clone(),
-                    body: received.body().clone(),
+                    // a copy of its own: the body as received shares the connection's read
+                    // buffer, which would stay pinned (and the connection would allocate
+                    // another) for as long as the indexer has not taken the event
+                    body: Bytes::copy_from_slice(received.body()),
                 };
                 let kind = received.kind();
                 self.append(journal, session, received.body(), kind, payload, false)
@@ -404,10 +421,11 @@ impl Ingest {
             // room at the indexer first (when it is `LAG` events behind, this waits), then the
             // append and the hand-over under the journal's lock: the journal's order is the
             // indexer's, so the position it commits covers every record before it
-            let kib = (body.len() / 1024 + 1).min(journal.room_kib);
+            let kib = (body.len() / 1024 + 1).min(journal.room.kib);
             let kib = u32::try_from(kib).unwrap_or(u32::MAX);
             let room = journal
                 .room
+                .free
                 .clone()
                 .acquire_many_owned(kib)
                 .await
@@ -593,6 +611,8 @@ struct Replay {
     /// The journal's id, the key of its position in the store.
     name: String,
     indexed: Arc<AtomicU64>,
+    /// The lag in bytes, as the handlers take it.
+    room: Room,
 }
 
 impl Replay {
@@ -691,7 +711,8 @@ async fn committer(mut store: Writer, sinks: Sinks, mut inbox: mpsc::Receiver<Su
     }
 }
 
-/// The journal's indexer, in two stages: one gathers the events (for up to [`LINGER`]) and has
+/// The journal's indexer, in two stages: one gathers the events (for up to [`LINGER`], or
+/// while a burst goes on: [`hold`]) and has
 /// the bodies that came unparsed parsed on a blocking thread, a batch ahead of the other, which
 /// writes them. After a burst, parsing and writing run side by side on two cores.
 async fn indexer(
@@ -701,39 +722,38 @@ async fn indexer(
     replay: Replay,
 ) {
     let (parsed, mut to_write) = mpsc::channel::<(Vec<Job>, usize)>(1);
+    let room = replay.room.clone();
     let gather = async move {
         let mut submitted = Vec::with_capacity(BATCH);
         while inbox.recv_many(&mut submitted, BATCH).await > 0 {
-            if submitted.len() < BATCH && inbox.len() < BATCH {
-                // journaled events are answered already: gather more before a transaction
-                tokio::time::sleep(LINGER).await;
-                while submitted.len() < BATCH {
-                    match inbox.try_recv() {
-                        Ok(job) => submitted.push(job),
-                        Err(_) => break,
+            hold(&mut inbox, &mut submitted, &room).await;
+            while !submitted.is_empty() {
+                let rest = submitted.split_off(submitted.len().min(BATCH));
+                let batch = std::mem::replace(&mut submitted, rest);
+                let parsing = tokio::task::spawn_blocking(move || {
+                    batch
+                        .into_iter()
+                        .filter_map(Submitted::parse)
+                        .collect::<Vec<_>>()
+                });
+                let jobs = match parsing.await {
+                    Ok(jobs) => jobs,
+                    Err(error) => {
+                        // the runtime is shutting down, or the parse panicked (it is not known
+                        // to): stop here, so that no later batch commits a journal position past
+                        // this one's events, which a restart then replays; meanwhile webhooks get
+                        // 503 (the writer is gone), never a 200 for what is not kept
+                        tracing::error!(%error, "parsing a batch of journaled webhooks failed; the indexer stops");
+                        return;
                     }
+                };
+                if parsed
+                    .send((jobs, inbox.len() + submitted.len()))
+                    .await
+                    .is_err()
+                {
+                    return;
                 }
-            }
-            let batch = std::mem::replace(&mut submitted, Vec::with_capacity(BATCH));
-            let parsing = tokio::task::spawn_blocking(move || {
-                batch
-                    .into_iter()
-                    .filter_map(Submitted::parse)
-                    .collect::<Vec<_>>()
-            });
-            let jobs = match parsing.await {
-                Ok(jobs) => jobs,
-                Err(error) => {
-                    // the runtime is shutting down, or the parse panicked (it is not known
-                    // to): stop here, so that no later batch commits a journal position past
-                    // this one's events, which a restart then replays; meanwhile webhooks get
-                    // 503 (the writer is gone), never a 200 for what is not kept
-                    tracing::error!(%error, "parsing a batch of journaled webhooks failed; the indexer stops");
-                    break;
-                }
-            };
-            if parsed.send((jobs, inbox.len())).await.is_err() {
-                break;
             }
         }
     };
@@ -747,6 +767,34 @@ async fn indexer(
         }
     };
     tokio::join!(gather, write);
+}
+
+/// Gathers the events that follow `submitted` while they keep coming (each [`LINGER`] brings
+/// more: a burst), so that the indexer does not take CPU time from the HTTP threads answering
+/// it. Holds for up to [`HOLD`], and only while less than half the journal's lag (in events and
+/// in bytes) is taken and no handler waits for one of these events to be indexed (a session's
+/// status); then the indexer catches up with all of it at once.
+async fn hold(inbox: &mut mpsc::Receiver<Submitted>, submitted: &mut Vec<Submitted>, room: &Room) {
+    let started = tokio::time::Instant::now();
+    let mut seen = 0;
+    loop {
+        let waited = submitted[seen..].iter().any(|job| job.reply.is_some());
+        seen = submitted.len();
+        let full = seen >= LAG / 2 || room.free.available_permits() < room.kib / 2;
+        if waited || full || started.elapsed() >= HOLD {
+            return;
+        }
+        tokio::time::sleep(LINGER).await;
+        while submitted.len() < LAG / 2 {
+            match inbox.try_recv() {
+                Ok(job) => submitted.push(job),
+                Err(_) => break,
+            }
+        }
+        if submitted.len() == seen {
+            return;
+        }
+    }
 }
 
 /// Writes the jobs (and drains them): in one transaction, or one by one when one event sinks
@@ -1110,4 +1158,110 @@ async fn apply(
         other => tracing::debug!(kind = %other.kind(), session, "webhook event not stored"),
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A journaled message on its way to the indexer; `waited` when its handler waits for the
+    /// index (a session's status).
+    fn submitted(waited: bool) -> Submitted {
+        let session = SessionName::new("bench").unwrap();
+        Submitted {
+            payload: Payload::Unparsed {
+                session,
+                body: Bytes::from_static(b"{}"),
+            },
+            reply: waited.then(|| oneshot::channel().0),
+            position: Some(0),
+            room: None,
+            publish: true,
+        }
+    }
+
+    fn room(kib: usize, taken: u32) -> Room {
+        let free = Arc::new(tokio::sync::Semaphore::new(kib));
+        free.clone().try_acquire_many_owned(taken).unwrap().forget();
+        Room { free, kib }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_burst_is_held_while_it_goes_on_for_up_to_the_hold() {
+        let (sender, mut inbox) = mpsc::channel(LAG);
+        // one event per half linger, without end: the burst never pauses
+        let burst = tokio::spawn(async move {
+            while sender.send(submitted(false)).await.is_ok() {
+                tokio::time::sleep(LINGER / 2).await;
+            }
+        });
+        let mut taken = vec![inbox.recv().await.unwrap()];
+        let started = tokio::time::Instant::now();
+        hold(&mut inbox, &mut taken, &room(1024, 0)).await;
+        let held = started.elapsed();
+        burst.abort();
+        assert!(held >= HOLD, "held only {held:?}");
+        assert!(held < HOLD + LINGER * 2, "held {held:?}");
+        // every event of the burst so far, in one go for the indexer
+        let expected = (HOLD.as_millis() / (LINGER / 2).as_millis()) as usize;
+        assert!(taken.len() >= expected, "{} taken", taken.len());
+        assert!(inbox.is_empty());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_lull_of_one_linger_lets_the_indexer_go() {
+        let (sender, mut inbox) = mpsc::channel(LAG);
+        for _ in 0..3 {
+            sender.send(submitted(false)).await.unwrap();
+        }
+        let mut taken = vec![inbox.recv().await.unwrap()];
+        let started = tokio::time::Instant::now();
+        hold(&mut inbox, &mut taken, &room(1024, 0)).await;
+        assert_eq!(taken.len(), 3);
+        assert!(started.elapsed() <= LINGER * 2);
+        // and a closed channel (the backend stopping) ends it too
+        drop(sender);
+        hold(&mut inbox, &mut taken, &room(1024, 0)).await;
+        assert_eq!(taken.len(), 3);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn no_hold_past_half_the_lag_so_that_the_handlers_never_wait_for_it() {
+        let (sender, mut inbox) = mpsc::channel(LAG);
+        for _ in 0..LAG / 2 + 10 {
+            sender.try_send(submitted(false)).unwrap();
+        }
+        let mut taken = vec![inbox.recv().await.unwrap()];
+        hold(&mut inbox, &mut taken, &room(1024, 0)).await;
+        assert_eq!(taken.len(), LAG / 2);
+        assert_eq!(inbox.len(), 10);
+
+        // half the bytes taken: not held at all
+        sender.try_send(submitted(false)).unwrap();
+        let mut taken = vec![inbox.recv().await.unwrap()];
+        hold(&mut inbox, &mut taken, &room(1024, 513)).await;
+        assert_eq!(taken.len(), 1);
+        assert_eq!(inbox.len(), 10);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_status_that_waits_for_its_index_ends_the_hold_at_once() {
+        let (sender, mut inbox) = mpsc::channel(LAG);
+        for _ in 0..5 {
+            sender.try_send(submitted(false)).unwrap();
+        }
+        let mut taken = vec![submitted(true)];
+        let started = tokio::time::Instant::now();
+        hold(&mut inbox, &mut taken, &room(1024, 0)).await;
+        assert_eq!(taken.len(), 1);
+        assert_eq!(started.elapsed(), Duration::ZERO);
+
+        // also when it comes in the middle of the burst
+        sender.try_send(submitted(true)).unwrap();
+        let mut taken = vec![inbox.recv().await.unwrap()];
+        hold(&mut inbox, &mut taken, &room(1024, 0)).await;
+        assert_eq!(taken.len(), 6);
+        assert!(taken[5].reply.is_some());
+        assert!(started.elapsed() <= LINGER);
+    }
 }
