@@ -9,8 +9,8 @@
 //!   under a lock that also keeps the events in the journal's order on their way to the
 //!   indexer) and is answered (a message or an ack at once; a session's status, rare, once
 //!   indexed); the events then go to the writer (the indexer), which gathers
-//!   them for up to [`LINGER`], or for as long as a burst goes on (up to [`HOLD`], see
-//!   [`hold`]), and stores them in groups, with the journal position it reached
+//!   them for up to [`LINGER`], or for as long as a burst goes on (up to [`HOLD`], and while
+//!   less than half the lag is waiting), and stores them in groups, with the journal position it reached
 //!   in the same transaction, at a lower CPU priority than the HTTP threads. A burst is taken at
 //!   the speed of an append; the tables, the pushes and the automatic replies follow once it
 //!   ends (or the hold does), as the indexer catches up. A message or an ack is not even parsed on the request path: the
@@ -64,7 +64,8 @@ pub const LINGER: Duration = Duration::from_millis(10);
 const INDEXER_NICE: i32 = 19;
 /// How long the indexer holds back while a burst of journaled events goes on, at most: the
 /// HTTP threads keep the CPU to answer it, and the tables, the pushes and the automatic
-/// replies trail it by up to this much (see [`hold`]).
+/// replies trail it by up to this much. It ends sooner when half the journal's lag is waiting
+/// or a handler waits for its event to be indexed (a session's status).
 pub const HOLD: Duration = Duration::from_secs(1);
 
 /// Why an event was not stored (the router answers 503 and the server's copy is not lost to a
