@@ -240,8 +240,12 @@ impl Journal {
         &mut self,
         records: impl IntoIterator<Item = (&'a str, &'a [u8])>,
     ) -> Result<Vec<u64>, JournalError> {
-        let mut buffer = Vec::with_capacity(4096);
+        // the records' headers (length, CRC, session) in one buffer, each body written from
+        // where it is: no copy of the bodies before the kernel's
+        let mut heads = Vec::with_capacity(64);
+        let mut parts = Vec::with_capacity(2);
         let mut positions = Vec::with_capacity(1);
+        let mut total = 0u64;
         for (session, body) in records {
             let name = session.as_bytes();
             let name_len = u8::try_from(name.len()).map_err(|_| JournalError {
@@ -256,14 +260,21 @@ impl Journal {
             hasher.update(&[name_len]);
             hasher.update(name);
             hasher.update(body);
-            buffer.extend_from_slice(&len.to_le_bytes());
-            buffer.extend_from_slice(&hasher.finalize().to_le_bytes());
-            buffer.push(name_len);
-            buffer.extend_from_slice(name);
-            buffer.extend_from_slice(body);
-            positions.push(self.end + buffer.len() as u64);
+            let head = heads.len();
+            heads.extend_from_slice(&len.to_le_bytes());
+            heads.extend_from_slice(&hasher.finalize().to_le_bytes());
+            heads.push(name_len);
+            heads.extend_from_slice(name);
+            parts.push((head..heads.len(), body));
+            total += (HEADER + len as usize) as u64;
+            positions.push(self.end + total);
         }
-        let written = self.file.write_all(&buffer).and_then(|()| {
+        let mut slices = Vec::with_capacity(parts.len() * 2);
+        for (head, body) in parts {
+            slices.push(io::IoSlice::new(&heads[head]));
+            slices.push(io::IoSlice::new(body));
+        }
+        let written = write_all_vectored(&mut self.file, &mut slices).and_then(|()| {
             if self.sync {
                 self.file.sync_data()
             } else {
@@ -284,7 +295,7 @@ impl Journal {
             }
             return Err(at(&path)(error));
         }
-        self.end += buffer.len() as u64;
+        self.end += total;
         if self.end - self.segment_start >= self.segment_bytes {
             self.rotate()?;
         }
@@ -319,6 +330,20 @@ impl Journal {
             self.segments.remove(0);
         }
     }
+}
+
+/// Writes all of `slices` (a short write goes on where it stopped).
+fn write_all_vectored(file: &mut File, mut slices: &mut [io::IoSlice<'_>]) -> io::Result<()> {
+    io::IoSlice::advance_slices(&mut slices, 0);
+    while !slices.is_empty() {
+        match file.write_vectored(slices) {
+            Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
+            Ok(n) => io::IoSlice::advance_slices(&mut slices, n),
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
+            Err(error) => return Err(error),
+        }
+    }
+    Ok(())
 }
 
 /// The records of the journal in `dir` that end after `from` and at or before `to`, in order:
