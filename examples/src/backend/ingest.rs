@@ -111,11 +111,12 @@ struct Job {
     publish: bool,
 }
 
-/// An event on its way to the writer: parsed by its handler, or still the body as posted (a
-/// journaled message or ack: parsed on the indexer's thread, off the request path).
+/// An event on its way to the writer: parsed by its handler, or only in the journal (a
+/// journaled message or ack: the indexer reads its body back and parses it, off the request
+/// path, and no copy of the body waits in memory meanwhile).
 enum Payload {
     Parsed(Arc<Event>),
-    Unparsed { session: SessionName, body: Bytes },
+    Journaled,
 }
 
 /// A [`Job`] before its event is parsed: what goes through the writer's channel.
@@ -128,22 +129,34 @@ struct Submitted {
 }
 
 impl Submitted {
-    /// The job, its event parsed now if it was not yet; `None`, logged with its journal
-    /// position, for a body that does not parse (not expected: the router accepted it). Such an
-    /// event is not indexed; the next commit moves the journal's position past it.
-    fn parse(self) -> Option<Job> {
-        let event = match self.payload {
-            Payload::Parsed(event) => event,
-            Payload::Unparsed { session, body } => match Event::from_slice(&body) {
-                Ok(mut event) => {
-                    event.fill_session(&session);
-                    Arc::new(event)
+    /// The job, its event parsed now from its journal record if it was not yet; `None`,
+    /// logged with its journal position, for a body that does not parse (not expected: the
+    /// router accepted it). Such an event is not indexed; the next commit moves the journal's
+    /// position past it.
+    fn parse(self, record: Option<journal::Record>) -> Option<Job> {
+        let event = match (self.payload, record) {
+            (Payload::Parsed(event), _) => event,
+            (Payload::Journaled, Some(record)) => {
+                let parsed = SessionName::new(record.session.as_str())
+                    .map_err(|e| e.to_string())
+                    .and_then(|session| {
+                        let mut event =
+                            Event::from_slice(&record.body).map_err(|e| e.to_string())?;
+                        event.fill_session(&session);
+                        Ok(event)
+                    });
+                match parsed {
+                    Ok(event) => Arc::new(event),
+                    Err(error) => {
+                        tracing::error!(position = ?self.position, %error, "a journaled webhook body does not parse; not indexed");
+                        return None;
+                    }
                 }
-                Err(error) => {
-                    tracing::error!(position = ?self.position, %error, "a journaled webhook body does not parse; not indexed");
-                    return None;
-                }
-            },
+            }
+            (Payload::Journaled, None) => {
+                tracing::error!(position = ?self.position, "a journaled webhook's record is not in the journal; not indexed");
+                return None;
+            }
         };
         Some(Job {
             event,
@@ -153,6 +166,42 @@ impl Submitted {
             publish: self.publish,
         })
     }
+}
+
+/// The jobs of a batch, the bodies of its journaled events read back from the journal in `dir`
+/// (the records ending after `from`, at or before `to`).
+///
+/// # Errors
+/// The journal cannot be read back there.
+fn parse_batch(
+    dir: &std::path::Path,
+    from: u64,
+    to: u64,
+    batch: Vec<Submitted>,
+) -> Result<Vec<Job>, journal::JournalError> {
+    let journaled = batch
+        .iter()
+        .any(|job| matches!(job.payload, Payload::Journaled));
+    let records = if journaled {
+        journal::read_range(dir, from, to)?
+    } else {
+        Vec::new()
+    };
+    let mut records = records.into_iter().peekable();
+    Ok(batch
+        .into_iter()
+        .filter_map(|job| {
+            let record = match (&job.payload, job.position) {
+                (Payload::Journaled, Some(position)) => {
+                    // the records of events parsed on their request (a status) are passed over
+                    while records.next_if(|r| r.position < position).is_some() {}
+                    records.next_if(|r| r.position == position)
+                }
+                _ => None,
+            };
+            job.parse(record)
+        })
+        .collect())
 }
 
 /// The writer's loop, as handed to its thread.
@@ -383,13 +432,10 @@ impl Ingest {
     ) -> Result<Option<Arc<Event>>, IngestError> {
         match (&self.journal, received.session()) {
             (Some(journal), Some(session)) if is_message_kind(received.kind()) => {
-                let payload = Payload::Unparsed {
-                    session: session.clone(),
-                    // a copy of its own: the body as received shares the connection's read
-                    // buffer, which would stay pinned (and the connection would allocate
-                    // another) for as long as the indexer has not taken the event
-                    body: Bytes::copy_from_slice(received.body()),
-                };
+                // only the journal keeps the body: held in memory until the indexer takes it,
+                // the body as received would pin the connection's read buffer (and make it
+                // allocate another), and a copy would cost the request its allocation
+                let payload = Payload::Journaled;
                 let kind = received.kind();
                 self.append(journal, session, received.body(), kind, payload, false)
                     .await?;
@@ -704,7 +750,7 @@ async fn committer(mut store: Writer, sinks: Sinks, mut inbox: mpsc::Receiver<Su
     let mut jobs = Vec::with_capacity(BATCH);
     let mut phones = HashMap::new();
     while inbox.recv_many(&mut submitted, BATCH).await > 0 {
-        jobs.extend(submitted.drain(..).filter_map(Submitted::parse));
+        jobs.extend(submitted.drain(..).filter_map(|job| job.parse(None)));
         if !jobs.is_empty() {
             let queued = inbox.len();
             index(&mut store, &mut jobs, &mut phones, &sinks, None, queued).await;
@@ -724,6 +770,8 @@ async fn indexer(
 ) {
     let (parsed, mut to_write) = mpsc::channel::<(Vec<Job>, usize)>(1);
     let room = replay.room.clone();
+    // where the next batch's records start in the journal: after the replayed ones
+    let (dir, mut cursor) = (replay.dir.clone(), replay.end);
     let gather = async move {
         let mut submitted = Vec::with_capacity(BATCH);
         while inbox.recv_many(&mut submitted, BATCH).await > 0 {
@@ -731,14 +779,22 @@ async fn indexer(
             while !submitted.is_empty() {
                 let rest = submitted.split_off(submitted.len().min(BATCH));
                 let batch = std::mem::replace(&mut submitted, rest);
-                let parsing = tokio::task::spawn_blocking(move || {
-                    batch
-                        .into_iter()
-                        .filter_map(Submitted::parse)
-                        .collect::<Vec<_>>()
-                });
+                let from = cursor;
+                cursor = batch
+                    .iter()
+                    .filter_map(|job| job.position)
+                    .fold(cursor, u64::max);
+                let (to, dir) = (cursor, dir.clone());
+                let parsing =
+                    tokio::task::spawn_blocking(move || parse_batch(&dir, from, to, batch));
                 let jobs = match parsing.await {
-                    Ok(jobs) => jobs,
+                    Ok(Ok(jobs)) => jobs,
+                    Ok(Err(error)) => {
+                        // the journal was changed under the backend: stop, as below; a
+                        // restart replays from the last committed position
+                        tracing::error!(%error, "reading journaled webhooks back failed; the indexer stops");
+                        return;
+                    }
                     Err(error) => {
                         // the runtime is shutting down, or the parse panicked (it is not known
                         // to): stop here, so that no later batch commits a journal position past
@@ -1168,17 +1224,67 @@ mod tests {
     /// A journaled message on its way to the indexer; `waited` when its handler waits for the
     /// index (a session's status).
     fn submitted(waited: bool) -> Submitted {
-        let session = SessionName::new("bench").unwrap();
         Submitted {
-            payload: Payload::Unparsed {
-                session,
-                body: Bytes::from_static(b"{}"),
-            },
+            payload: Payload::Journaled,
             reply: waited.then(|| oneshot::channel().0),
             position: Some(0),
             room: None,
             publish: true,
         }
+    }
+
+    #[test]
+    fn a_batch_takes_its_bodies_back_from_the_journal_by_position() {
+        let dir = std::env::temp_dir().join(format!("wpp-ingest-batch-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let mut journal = Journal::open(&dir, false).unwrap();
+        let from = journal.end();
+        let message = |id: &str| {
+            format!(r#"{{"event":"onmessage","id":"{id}","type":"chat","body":"hi {id}"}}"#)
+        };
+        let status = r#"{"event":"status-find","session":"main","status":"browserClose"}"#;
+        let positions = journal
+            .append([
+                ("main", message("one").as_bytes()),
+                ("main", status.as_bytes()),
+                ("loja", message("two").as_bytes()),
+            ])
+            .unwrap();
+        let job = |payload, position| Submitted {
+            payload,
+            reply: None,
+            position: Some(position),
+            room: None,
+            publish: true,
+        };
+        let parsed = Arc::new(Event::from_slice(status.as_bytes()).unwrap());
+        let batch = vec![
+            job(Payload::Journaled, positions[0]),
+            job(Payload::Parsed(parsed.clone()), positions[1]),
+            // a position where no record ends: not indexed, the others are
+            job(Payload::Journaled, positions[2] - 1),
+            job(Payload::Journaled, positions[2]),
+        ];
+        let jobs = parse_batch(&dir, from, positions[2], batch).unwrap();
+        let got: Vec<_> = jobs
+            .iter()
+            .map(|job| match &*job.event {
+                Event::Message(m) => (m.id.as_str().to_owned(), m.session.clone()),
+                other => (other.kind().to_string(), None),
+            })
+            .collect();
+        assert_eq!(got.len(), 3, "{got:?}");
+        assert_eq!(got[0].0, "one");
+        assert_eq!(got[0].1.as_ref().map(|s| s.as_str()), Some("main"));
+        assert!(Arc::ptr_eq(&jobs[1].event, &parsed));
+        assert_eq!(got[2].0, "two");
+        assert_eq!(got[2].1.as_ref().map(|s| s.as_str()), Some("loja"));
+
+        // the journal changed under the backend: an error, so that the indexer stops
+        let batch = vec![job(Payload::Journaled, positions[2] + 100)];
+        assert!(parse_batch(&dir, positions[2], positions[2] + 100, batch).is_err());
+        drop(journal);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     fn room(kib: usize, taken: u32) -> Room {

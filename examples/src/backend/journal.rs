@@ -332,6 +332,54 @@ impl Journal {
     }
 }
 
+/// The records that end after `from` and at or before `to`, in order, reading only their bytes:
+/// what the indexer takes from the journal behind the handlers. `from` is where a record
+/// starts (the end of the one before it, or the journal's end when it opened).
+///
+/// # Errors
+/// [`JournalError`]: a segment cannot be read, or a record in the range is damaged or missing
+/// (those bytes were appended whole: the journal was changed under the process).
+pub fn read_range(dir: &Path, from: u64, to: u64) -> Result<Vec<Record>, JournalError> {
+    let starts = segments(dir)?;
+    let mut records = Vec::new();
+    let mut reached = from;
+    for (i, &start) in starts.iter().enumerate() {
+        let next = starts.get(i + 1).copied().unwrap_or(u64::MAX);
+        if next <= from || start >= to {
+            continue;
+        }
+        let (low, high) = (from.max(start), to.min(next));
+        let path = segment_path(dir, start);
+        let invalid = |what: &str| JournalError {
+            path: path.clone(),
+            source: io::Error::new(io::ErrorKind::InvalidData, what.to_owned()),
+        };
+        let len = usize::try_from(high - low).map_err(|_| invalid("range too large"))?;
+        let mut bytes = vec![0; len];
+        File::open(&path)
+            .and_then(|mut file| {
+                file.seek(SeekFrom::Start(low - start))?;
+                file.read_exact(&mut bytes)
+            })
+            .map_err(at(&path))?;
+        let (found, whole) = parse(low, &bytes);
+        if whole < bytes.len() {
+            return Err(invalid(
+                "a damaged record where the journal was appended whole",
+            ));
+        }
+        records.extend(found);
+        reached = high;
+    }
+    if reached < to {
+        return Err(JournalError {
+            path: dir.to_owned(),
+            source: io::Error::new(io::ErrorKind::NotFound, "records missing from the journal"),
+        });
+    }
+    Ok(records)
+}
+
 /// Writes all of `slices` (a short write goes on where it stopped).
 fn write_all_vectored(file: &mut File, mut slices: &mut [io::IoSlice<'_>]) -> io::Result<()> {
     io::IoSlice::advance_slices(&mut slices, 0);
@@ -467,6 +515,46 @@ mod tests {
         assert_eq!(records.len(), 1);
         assert_eq!(records[0].body, b"good");
         let _ = fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_range_is_read_back_across_segments_and_a_damaged_one_is_an_error() {
+        let dir = temp("range");
+        let mut journal = Journal::open(&dir, false).unwrap().with_segment_bytes(4096);
+        let mut ends = vec![journal.end()];
+        for i in 0..6u8 {
+            let body = vec![b'a' + i; 1500];
+            ends.push(journal.append([("main", &body[..])]).unwrap()[0]);
+        }
+        assert!(
+            segments(&dir).unwrap().len() >= 3,
+            "the range spans segments"
+        );
+        let records = read_range(&dir, ends[1], ends[5]).unwrap();
+        let bodies: Vec<u8> = records.iter().map(|r| r.body[0]).collect();
+        assert_eq!(bodies, b"bcde");
+        assert!(records
+            .iter()
+            .all(|r| r.session == "main" && r.body.len() == 1500));
+        assert_eq!(records.last().unwrap().position, ends[5]);
+        assert!(read_range(&dir, ends[2], ends[2]).unwrap().is_empty());
+
+        // a range past what was written: an error, not fewer records
+        let error = read_range(&dir, ends[0], ends[6] + 10).unwrap_err();
+        assert_eq!(error.source.kind(), io::ErrorKind::UnexpectedEof, "{error}");
+
+        // one byte of a body in the range changed: an error too
+        let starts = segments(&dir).unwrap();
+        let last = *starts.iter().rev().find(|&&start| start < ends[6]).unwrap();
+        let path = segment_path(&dir, last);
+        let mut bytes = fs::read(&path).unwrap();
+        let end = usize::try_from(ends[6] - last).unwrap() - 1;
+        bytes[end] ^= 1;
+        fs::write(&path, bytes).unwrap();
+        let error = read_range(&dir, ends[5], ends[6]).unwrap_err();
+        assert!(error.to_string().contains("damaged"), "{error}");
+        drop(journal);
+        fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
