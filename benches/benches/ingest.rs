@@ -152,6 +152,9 @@ struct Figures {
     /// CPU time per event of each thread but the load generator's (server, writer, database),
     /// when the OS tells (Linux): what the machine pays, however busy it is otherwise.
     cpu: Option<BTreeMap<String, Duration>>,
+    /// (b): the same from the start of the load until every event was in the tables (the
+    /// indexing done after the burst included, and the bench's polling of the table).
+    cpu_indexed: Option<Duration>,
 }
 
 /// CPU time so far of each thread of this process but the clients', by thread (id, name)
@@ -243,6 +246,7 @@ async fn load(clients: &Handle, url: String, bodies: Arc<Vec<String>>) -> Figure
                 stored: None,
                 indexed: Some((Duration::ZERO, load_time)),
                 cpu,
+                cpu_indexed: None,
             }
         })
         .await
@@ -357,6 +361,7 @@ async fn backend(
         task: backend.spawn(),
     };
     let hook = format!("{}/webhook/{}?token={SECRET}", server.base, session());
+    let cpu = server_cpu();
     let mut figures = load(clients, hook, bodies).await;
     // answered means durable (journaled or committed); the tables follow as the indexer
     // catches up: counted once they hold every answered event (or after 5 minutes, a hang)
@@ -371,8 +376,9 @@ async fn backend(
         {
             break stored;
         }
-        tokio::time::sleep(Duration::from_millis(5)).await;
+        tokio::time::sleep(Duration::from_millis(10)).await;
     };
+    figures.cpu_indexed = cpu_since(cpu).map(|threads| threads.values().sum());
     if let Some((after, _)) = figures.indexed.as_mut() {
         *after = answered.elapsed();
     }
@@ -412,9 +418,12 @@ fn report(name: &str, runs: &mut [Figures]) -> f64 {
     );
     if let Some((after, load)) = median.indexed.filter(|_| median.stored.is_some()) {
         println!(
-            "{:<52} every event in the tables {after:.2?} after the last answer: {:.0} events/s answered and indexed",
+            "{:<52} every event in the tables {after:.2?} after the last answer: {:.0} events/s answered and indexed, server-side CPU/event until then {}",
             "",
-            EVENTS as f64 / (load + after).as_secs_f64()
+            EVENTS as f64 / (load + after).as_secs_f64(),
+            median
+                .cpu_indexed
+                .map_or_else(|| "-".to_owned(), |cpu| format!("{cpu:.1?}"))
         );
     }
     median.rate
