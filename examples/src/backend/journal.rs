@@ -1,8 +1,8 @@
 //! The ingest journal: where a webhook's event is durable before it is indexed.
 //!
 //! A webhook is answered `200` once its body is appended here, the sender's own bytes, with the
-//! session it was posted for. The store's indexer (the webhook writer) then writes it into the
-//! tables, and in the same transaction the journal position it reached, so after a crash it
+//! session it was posted for. The store's indexer (the webhook writer) then reads it back
+//! ([`read_range`]) and writes it into the tables, and in the same transaction the journal position it reached, so after a crash it
 //! replays exactly what it had not committed. Appending costs one `write` per group of events
 //! (no SQL, no index, no full-text update), which is what lets the backend take a burst at the
 //! rate of the bare router while the indexer catches up at a lower CPU priority.
