@@ -7,14 +7,16 @@
 //! (b) the reference backend's `/webhook/{session}` route as `Parts::new` assembles it on a
 //!     temporary SQLite file (WAL, `synchronous=NORMAL`): the router in its received mode (it
 //!     reads the body's head, not the typed event), each event answered 200 once appended to the
-//!     ingest journal, then parsed and indexed into the tables behind it by the journal's indexer
-//!     (one transaction per group, at nice 19);
+//!     ingest journal, then read back, parsed and indexed into the tables behind it by the
+//!     journal's indexer (one transaction per group, at nice 19, held back while the burst goes
+//!     on);
 //! (b0) the same backend without the journal: each event committed before its answer.
 //!
 //! Reports events/s, p99 POST→answer, the CPU time per event of the server side during the load
 //! (every thread but the load generator's: HTTP, indexer, SQLite; Linux only), and for (b) the
 //! stored count, which must equal its 2xx count once the index has caught up, and how long after
-//! the last answer that was (with the rate of "answered and indexed"). Rounds interleave the
+//! the last answer that was (with the rate of "answered and indexed", and the server side's CPU
+//! time per event until then). Rounds interleave the
 //! three so background load on the machine hits them alike; the CPU time per event is the figure
 //! least moved by that load. The whole process runs on mimalloc, the backend binary's
 //! allocator.
@@ -73,6 +75,20 @@
 //! nice 19 alone (before the rest: no faster), a two-stage indexer for the commit path too (its
 //! batches shrank to a few events: (b0) fell to 5,600), the automatic replies on the indexer's
 //! runtime (a connection opened there dies with it).
+//!
+//! Then (third session of 2026-11-30): the indexer held back while a burst goes on (up to 1 s,
+//! less than half its lag waiting), the bodies read back from the journal instead of a copy
+//! held per event, header and body written with one `writev`. Two full runs: (a) 45,076 and
+//! 43,601 events/s, (a') 46,529 and 43,934, (b0) 10,040 and 10,781, **(b) 40,336 and 35,794
+//! (ratio 0.89 and 0.82)**, p99 2.0 and 1.7 ms; CPU per event during the load 21.7 / 20.9 /
+//! 109.9 / 23.9 µs and 22.4 / 22.6 / 101.8 / 28.1 µs; until every event was in the tables, (b)
+//! 70.8 µs per event, 720-740 ms after the last answer (15,600-16,100 events/s answered and
+//! indexed); 20,000/20,000 stored in every round. The rounds of (b) spread more than the
+//! others' (28,900-42,700 in the second run). With `INGEST_ONLY=b`, the HTTP thread takes
+//! 23-25 µs per event and the indexer's threads ~0.3 µs during the load. Tried and dropped:
+//! `SCHED_IDLE` for the indexer (through the `thread-priority` crate): still 2-12 µs per event
+//! of indexing during the load, and a thread of that class starves while other work keeps the
+//! CPU busy (a test suite under load).
 
 #![allow(missing_docs)]
 
