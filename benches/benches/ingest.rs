@@ -25,6 +25,8 @@
 //! and shows its CPU time per event by thread (to profile it, e.g. under `perf record`).
 //! `INGEST_POSTGRES=postgres://user:password@host/db` (a role that may create databases) adds
 //! (c): (b) on a fresh PostgreSQL database of that server, dropped after each round.
+//! `INGEST_EVENTS=N` posts N events per round instead of 20,000 (past the journal's lag, the
+//! sustained rate).
 //!
 //! Figures on the 2-core development machine, 2026-11-30, while other builds ran on it (load
 //! average 7-10, so the rates swing between runs; the CPU times hold):
@@ -109,7 +111,14 @@ use wppconnect_webhook::Webhook;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const BODY: &str = include_str!("onmessage.json");
-const EVENTS: usize = 20_000;
+/// Events per round: 20,000, or `INGEST_EVENTS` (e.g. past the journal's lag, to see the
+/// sustained rate).
+static EVENTS: std::sync::LazyLock<usize> = std::sync::LazyLock::new(|| {
+    std::env::var("INGEST_EVENTS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(20_000)
+});
 const CONNECTIONS: usize = 32;
 const ROUNDS: usize = 5;
 const SECRET: &str = "bench-secret";
@@ -120,7 +129,7 @@ fn bodies(round: usize) -> Vec<String> {
     let template: serde_json::Value = serde_json::from_str(BODY).unwrap();
     let original = format!("\"id\": \"{}\"", template["id"].as_str().unwrap());
     assert!(BODY.contains(&original));
-    (0..EVENTS)
+    (0..*EVENTS)
         .map(|i| {
             BODY.replacen(
                 &original,
@@ -204,7 +213,7 @@ fn cpu_since(before: Option<HashMap<(String, String), u64>>) -> Option<BTreeMap<
     for (thread, ns) in after {
         let spent = ns - before.get(&thread).copied().unwrap_or(0);
         *by_name.entry(thread.1).or_insert(Duration::ZERO) +=
-            Duration::from_nanos(spent / EVENTS as u64);
+            Duration::from_nanos(spent / *EVENTS as u64);
     }
     by_name.retain(|_, spent| !spent.is_zero());
     Some(by_name)
@@ -227,7 +236,7 @@ async fn load(clients: &Handle, url: String, bodies: Arc<Vec<String>>) -> Figure
                             .unwrap();
                         let mut latencies = Vec::new();
                         let mut ok = 0;
-                        for i in (connection..EVENTS).step_by(CONNECTIONS) {
+                        for i in (connection..*EVENTS).step_by(CONNECTIONS) {
                             let at = Instant::now();
                             let response = http
                                 .post(&url)
@@ -244,7 +253,7 @@ async fn load(clients: &Handle, url: String, bodies: Arc<Vec<String>>) -> Figure
                     })
                 })
                 .collect();
-            let mut latencies = Vec::with_capacity(EVENTS);
+            let mut latencies = Vec::with_capacity(*EVENTS);
             let mut ok = 0;
             for task in tasks {
                 let (some, n) = task.await.unwrap();
@@ -256,7 +265,7 @@ async fn load(clients: &Handle, url: String, bodies: Arc<Vec<String>>) -> Figure
             let load_time = elapsed;
             latencies.sort();
             Figures {
-                rate: EVENTS as f64 / elapsed.as_secs_f64(),
+                rate: *EVENTS as f64 / elapsed.as_secs_f64(),
                 p99: latencies[latencies.len() * 99 / 100],
                 ok,
                 stored: None,
@@ -436,7 +445,7 @@ fn report(name: &str, runs: &mut [Figures]) -> f64 {
         println!(
             "{:<52} every event in the tables {after:.2?} after the last answer: {:.0} events/s answered and indexed, server-side CPU/event until then {}",
             "",
-            EVENTS as f64 / (load + after).as_secs_f64(),
+            *EVENTS as f64 / (load + after).as_secs_f64(),
             median
                 .cpu_indexed
                 .map_or_else(|| "-".to_owned(), |cpu| format!("{cpu:.1?}"))
@@ -447,7 +456,8 @@ fn report(name: &str, runs: &mut [Figures]) -> f64 {
 
 async fn run(clients: Handle) {
     println!(
-        "{EVENTS} onmessage events of {} bytes over {CONNECTIONS} connections, {ROUNDS} interleaved rounds; median round shown",
+        "{} onmessage events of {} bytes over {CONNECTIONS} connections, {ROUNDS} interleaved rounds; median round shown",
+        *EVENTS,
         BODY.len()
     );
     let only = std::env::var("INGEST_ONLY").ok();
