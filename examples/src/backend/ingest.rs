@@ -67,6 +67,9 @@ const INDEXER_NICE: i32 = 19;
 /// replies trail it by up to this much. It ends sooner when half the journal's lag is waiting
 /// or a handler waits for its event to be indexed (a session's status).
 pub const HOLD: Duration = Duration::from_secs(1);
+/// The events one [`LINGER`] must bring for the indexer to hold back ([`HOLD`]): 6,400 a second.
+/// Fewer would cost the indexer a fraction of a core; those are indexed as they come.
+pub const BURST: usize = 64;
 
 /// Why an event was not stored (the router answers 503 and the server's copy is not lost to a
 /// 200).
@@ -826,11 +829,12 @@ async fn indexer(
     tokio::join!(gather, write);
 }
 
-/// Gathers the events that follow `submitted` while they keep coming (each [`LINGER`] brings
-/// more: a burst), so that the indexer does not take CPU time from the HTTP threads answering
-/// it. Holds for up to [`HOLD`], and only while less than half the journal's lag (in events and
-/// in bytes) is taken and no handler waits for one of these events to be indexed (a session's
-/// status); then the indexer catches up with all of it at once.
+/// Gathers the events that follow `submitted` for one [`LINGER`], and for as long as a burst
+/// goes on (each [`LINGER`] brings [`BURST`] events or more), so that the indexer does not take
+/// CPU time from the HTTP threads answering it. Holds for up to [`HOLD`], and only while less
+/// than half the journal's lag (in events and in bytes) is taken and no handler waits for one
+/// of these events to be indexed (a session's status); then the indexer catches up with all of
+/// it at once. A steadier flow than a burst is indexed every [`LINGER`], as it comes.
 async fn hold(inbox: &mut mpsc::Receiver<Submitted>, submitted: &mut Vec<Submitted>, room: &Room) {
     let started = tokio::time::Instant::now();
     let mut seen = 0;
@@ -848,7 +852,7 @@ async fn hold(inbox: &mut mpsc::Receiver<Submitted>, submitted: &mut Vec<Submitt
                 Err(_) => break,
             }
         }
-        if submitted.len() == seen {
+        if submitted.len() - seen < BURST {
             return;
         }
     }
@@ -1296,9 +1300,14 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn a_burst_is_held_while_it_goes_on_for_up_to_the_hold() {
         let (sender, mut inbox) = mpsc::channel(LAG);
-        // one event per half linger, without end: the burst never pauses
+        // a burst's worth every half linger, without end: the burst never pauses
         let burst = tokio::spawn(async move {
-            while sender.send(submitted(false)).await.is_ok() {
+            loop {
+                for _ in 0..BURST {
+                    if sender.send(submitted(false)).await.is_err() {
+                        return;
+                    }
+                }
                 tokio::time::sleep(LINGER / 2).await;
             }
         });
@@ -1310,9 +1319,31 @@ mod tests {
         assert!(held >= HOLD, "held only {held:?}");
         assert!(held < HOLD + LINGER * 2, "held {held:?}");
         // every event of the burst so far, in one go for the indexer
-        let expected = (HOLD.as_millis() / (LINGER / 2).as_millis()) as usize;
+        let ticks = (HOLD.as_millis() / (LINGER / 2).as_millis()) as usize;
+        let expected = (ticks - 2) * BURST;
         assert!(taken.len() >= expected, "{} taken", taken.len());
         assert!(inbox.is_empty());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_steady_flow_below_a_burst_is_indexed_every_linger() {
+        let (sender, mut inbox) = mpsc::channel(LAG);
+        let flow = tokio::spawn(async move {
+            loop {
+                for _ in 0..BURST / 4 {
+                    if sender.send(submitted(false)).await.is_err() {
+                        return;
+                    }
+                }
+                tokio::time::sleep(LINGER / 2).await;
+            }
+        });
+        let mut taken = vec![inbox.recv().await.unwrap()];
+        let started = tokio::time::Instant::now();
+        hold(&mut inbox, &mut taken, &room(1024, 0)).await;
+        flow.abort();
+        assert_eq!(started.elapsed(), LINGER);
+        assert!(taken.len() < BURST, "{} taken", taken.len());
     }
 
     #[tokio::test(start_paused = true)]
