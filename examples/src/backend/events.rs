@@ -118,6 +118,26 @@ impl Push {
         // these types serialise to JSON whatever their values (no map with non-string keys)
         json!({"session": session, "data": data.unwrap_or(Value::Null)})
     }
+
+    /// The [envelope](Self::envelope) as JSON text, serialised straight from the push, with no
+    /// `Value` in between (its keys in the types' order rather than sorted): what the event log
+    /// keeps of each push, written for every stored event.
+    #[must_use]
+    pub fn envelope_text(&self, session: &str) -> String {
+        #[derive(Serialize)]
+        struct Envelope<'a, T> {
+            session: &'a str,
+            data: &'a T,
+        }
+        let text = match self {
+            Self::NewMessage(data) => serde_json::to_string(&Envelope { session, data }),
+            Self::StatusUpdate(data) => serde_json::to_string(&Envelope { session, data }),
+            Self::SessionStatus(data) => serde_json::to_string(&Envelope { session, data }),
+            Self::CampaignProgress(data) => serde_json::to_string(&Envelope { session, data }),
+            Self::SessionHealing(..) => return self.envelope(session).to_string(),
+        };
+        text.unwrap_or_else(|_| self.envelope(session).to_string())
+    }
 }
 
 /// A push on its way: the session it belongs to, its event name and its [envelope](Push::envelope).
@@ -326,4 +346,40 @@ async fn events(
     let session = input::optional_session(query.session.as_deref())?;
     let granted = state.roles.push_filter(&caller);
     Ok(state.realtime.sse_where(session.map(String::from), granted))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wppconnect_models::domain::SessionStatus;
+    use wppconnect_models::Event;
+
+    #[test]
+    fn the_envelope_as_text_is_the_envelope() {
+        let body = r#"{"event":"onmessage","session":"main","id":"false_1@c.us_AB","type":"chat",
+            "body":"a \"quote\", a tab\t, é, 😀","from":"5511999999999@c.us","to":"5511888888888@c.us",
+            "t":1700000000,"sender":{"id":"5511999999999@c.us","pushname":"Ana"}}"#;
+        let Ok(Event::Message(message)) = Event::from_slice(body.as_bytes()) else {
+            panic!("the body is a message");
+        };
+        let message = Message::from(message.as_ref());
+        let session = Session {
+            name: "main".to_owned(),
+            status: SessionStatus::Connected,
+            qr_code: None,
+            last_connected: Some(1_700_000_000),
+            phone_number: Some("5511888888888".to_owned()),
+            phone_code: None,
+        };
+        let pushes = [
+            Push::StatusUpdate(StatusUpdate::from(&message)),
+            Push::NewMessage(Box::new(message)),
+            Push::SessionStatus(session),
+        ];
+        for push in pushes {
+            let text = push.envelope_text("main");
+            let parsed: Value = serde_json::from_str(&text).unwrap();
+            assert_eq!(parsed, push.envelope("main"), "{text}");
+        }
+    }
 }

@@ -104,6 +104,13 @@ pub fn redacted_url(url: &str) -> String {
 #[error("database error")]
 pub struct StoreError(#[from] sqlx::Error);
 
+/// Rows as the JSON array text that [`Dialect::json_rows`] reads back (one parameter for a whole
+/// batch). The rows are tuples of strings, numbers and options: their serialising does not
+/// fail, but an error would be the statement's, not a panic.
+fn json_text(rows: &impl serde::Serialize) -> Result<String, StoreError> {
+    serde_json::to_string(rows).map_err(|error| StoreError(sqlx::Error::Encode(Box::new(error))))
+}
+
 impl StoreError {
     /// Whether a write broke a unique key (such as a client id already stored).
     #[must_use]
@@ -1042,27 +1049,28 @@ impl Batch<'_> {
             messages
         };
         // One prepared statement whatever the number of rows: the rows travel as one JSON array
-        // parameter, read back by json_each (no SQL text to parse per batch).
-        let rows: Vec<serde_json::Value> = messages
+        // parameter, read back by json_each (no SQL text to parse per batch). Each row is a
+        // tuple of borrowed fields, serialised as a JSON array with no `Value` built.
+        let rows: Vec<_> = messages
             .iter()
             .map(|m| {
-                serde_json::json!([
-                    m.id,
-                    m.conversation_id,
-                    m.sender_id,
-                    m.sender_name,
-                    m.content,
+                (
+                    &m.id,
+                    &m.conversation_id,
+                    &m.sender_id,
+                    &m.sender_name,
+                    &m.content,
                     m.message_type.as_str(),
                     m.timestamp,
                     status_name(m.status),
                     status_rank(m.status),
                     i64::from(m.is_from_me),
-                    m.quoted_message,
-                    m.media_url,
-                ])
+                    &m.quoted_message,
+                    &m.media_url,
+                )
             })
             .collect();
-        let rows = serde_json::Value::Array(rows).to_string();
+        let rows = json_text(&rows)?;
         let sql = format!(
             "INSERT INTO messages (session, id, conversation_id, sender_id, sender_name, content, \
              message_type, timestamp, status, status_rank, is_from_me, quoted_message, media_url) \
@@ -1130,10 +1138,10 @@ impl Batch<'_> {
                 }),
             }
         }
-        let rows: Vec<serde_json::Value> = touched
+        let rows: Vec<_> = touched
             .iter()
             .map(|c| {
-                serde_json::json!([
+                (
                     c.id,
                     c.name,
                     c.id.strip_suffix("@c.us"),
@@ -1141,10 +1149,10 @@ impl Batch<'_> {
                     c.preview,
                     c.time,
                     c.unread,
-                ])
+                )
             })
             .collect();
-        let rows = serde_json::Value::Array(rows).to_string();
+        let rows = json_text(&rows)?;
         let sql = format!(
             "INSERT INTO conversations (session, id, name, phone_number, is_group, last_message, last_message_time, unread_count) \
              SELECT $1, r.value ->> 0, r.value ->> 1, r.value ->> 2, CAST(r.value ->> 3 AS BIGINT), r.value ->> 4, \
@@ -1175,7 +1183,7 @@ impl Batch<'_> {
         session: &str,
         stored: &[Option<Message>],
     ) -> Result<(), StoreError> {
-        let rows: Vec<serde_json::Value> = stored
+        let rows: Vec<_> = stored
             .iter()
             .flatten()
             .filter(|m| {
@@ -1187,17 +1195,17 @@ impl Batch<'_> {
             })
             .map(|m| {
                 let location = m.location.as_ref();
-                serde_json::json!([
-                    m.id,
-                    m.client_id,
-                    m.mime_type,
-                    m.file_name,
+                (
+                    &m.id,
+                    &m.client_id,
+                    &m.mime_type,
+                    &m.file_name,
                     m.file_size,
                     location.map(|l| l.latitude),
                     location.map(|l| l.longitude),
                     location.and_then(|l| l.name.as_deref()),
                     location.and_then(|l| l.address.as_deref()),
-                ])
+                )
             })
             .collect();
         if rows.is_empty() {
@@ -1214,7 +1222,7 @@ impl Batch<'_> {
         );
         sqlx::query(&sql)
             .bind(session)
-            .bind(serde_json::Value::Array(rows).to_string())
+            .bind(json_text(&rows)?)
             .execute(&mut *self.tx)
             .await?;
         Ok(())
@@ -1401,9 +1409,9 @@ impl Batch<'_> {
         }
         // one statement for the batch's rows, in their order (the log's ids follow it): the rows
         // travel as one JSON array, as the messages do
-        let array: Vec<serde_json::Value> = rows
+        let array: Vec<_> = rows
             .iter()
-            .map(|row| serde_json::json!([row.session, row.kind, row.payload, row.created_at]))
+            .map(|row| (row.session, row.kind, &row.payload, row.created_at))
             .collect();
         let sql = format!(
             "INSERT INTO event_log (session, kind, payload, created_at) \
@@ -1412,7 +1420,7 @@ impl Batch<'_> {
             self.dialect.json_rows(1)
         );
         sqlx::query(&sql)
-            .bind(serde_json::Value::Array(array).to_string())
+            .bind(json_text(&array)?)
             .execute(&mut *self.tx)
             .await?;
         Ok(())

@@ -28,7 +28,7 @@ pub fn rows<'a>(pushes: impl IntoIterator<Item = (&'a str, &'a Push)>) -> Vec<Lo
         .map(|(session, push)| LogRow {
             session,
             kind: push.event(),
-            payload: push.envelope(session).to_string(),
+            payload: push.envelope_text(session),
             created_at: now,
         })
         .collect()
