@@ -1297,13 +1297,13 @@ mod tests {
         Room { free, kib }
     }
 
-    #[tokio::test(start_paused = true)]
-    async fn a_burst_is_held_while_it_goes_on_for_up_to_the_hold() {
-        let (sender, mut inbox) = mpsc::channel(LAG);
-        // a burst's worth every half linger, without end: the burst never pauses
-        let burst = tokio::spawn(async move {
+    /// The indexer's inbox, fed `events` every half [`LINGER`] without end (until the task is
+    /// aborted).
+    fn flow(events: usize) -> (mpsc::Receiver<Submitted>, tokio::task::JoinHandle<()>) {
+        let (sender, inbox) = mpsc::channel(LAG);
+        let task = tokio::spawn(async move {
             loop {
-                for _ in 0..BURST {
+                for _ in 0..events {
                     if sender.send(submitted(false)).await.is_err() {
                         return;
                     }
@@ -1311,6 +1311,13 @@ mod tests {
                 tokio::time::sleep(LINGER / 2).await;
             }
         });
+        (inbox, task)
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_burst_is_held_while_it_goes_on_for_up_to_the_hold() {
+        // a burst's worth every half linger: the burst never pauses
+        let (mut inbox, burst) = flow(BURST);
         let mut taken = vec![inbox.recv().await.unwrap()];
         let started = tokio::time::Instant::now();
         hold(&mut inbox, &mut taken, &room(1024, 0)).await;
@@ -1327,17 +1334,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn a_steady_flow_below_a_burst_is_indexed_every_linger() {
-        let (sender, mut inbox) = mpsc::channel(LAG);
-        let flow = tokio::spawn(async move {
-            loop {
-                for _ in 0..BURST / 4 {
-                    if sender.send(submitted(false)).await.is_err() {
-                        return;
-                    }
-                }
-                tokio::time::sleep(LINGER / 2).await;
-            }
-        });
+        let (mut inbox, flow) = flow(BURST / 4);
         let mut taken = vec![inbox.recv().await.unwrap()];
         let started = tokio::time::Instant::now();
         hold(&mut inbox, &mut taken, &room(1024, 0)).await;
