@@ -78,19 +78,24 @@
 //! batches shrank to a few events: (b0) fell to 5,600), the automatic replies on the indexer's
 //! runtime (a connection opened there dies with it).
 //!
-//! Then (third session of 2026-11-30): the indexer held back while a burst goes on (up to 1 s,
-//! less than half its lag waiting), the bodies read back from the journal instead of a copy
-//! held per event, header and body written with one `writev`. Two full runs: (a) 45,076 and
-//! 43,601 events/s, (a') 46,529 and 43,934, (b0) 10,040 and 10,781, **(b) 40,336 and 35,794
-//! (ratio 0.89 and 0.82)**, p99 2.0 and 1.7 ms; CPU per event during the load 21.7 / 20.9 /
-//! 109.9 / 23.9 µs and 22.4 / 22.6 / 101.8 / 28.1 µs; until every event was in the tables, (b)
-//! 70.8 µs per event, 720-740 ms after the last answer (15,600-16,100 events/s answered and
-//! indexed); 20,000/20,000 stored in every round. The rounds of (b) spread more than the
-//! others' (28,900-42,700 in the second run). With `INGEST_ONLY=b`, the HTTP thread takes
-//! 23-25 µs per event and the indexer's threads ~0.3 µs during the load. Tried and dropped:
-//! `SCHED_IDLE` for the indexer (through the `thread-priority` crate): still 2-12 µs per event
-//! of indexing during the load, and a thread of that class starves while other work keeps the
-//! CPU busy (a test suite under load).
+//! Then (third session of 2026-11-30): the indexer held back while a burst goes on (64 events or
+//! more per 10 ms; up to 1 s, less than half its lag waiting), the bodies read back from the
+//! journal instead of a copy held per event, header and body written with one `writev`, the
+//! store's batch rows and the event log's payload serialised without `serde_json::Value`. Two
+//! full runs on the final code: (a) 44,312 and 43,699 events/s, (a') 45,985 and 46,499, (b0)
+//! 12,604 and 11,729, **(b) 42,027 and 41,539 (ratio 0.95 and 0.95)**, p99 1.5 and 1.3 ms; CPU
+//! per event during the load 21.6 / 21.2 / 94.5 / 23.7 µs and 21.9 / 21.2 / 96.8 / 24.1 µs;
+//! until every event was in the tables, (b) 67.8 and 65.6 µs per event, 659 and 685 ms after
+//! the last answer (17,615 and 17,142 events/s answered and indexed); 20,000/20,000 stored in
+//! every round. With `INGEST_ONLY=b` the HTTP thread takes 23-25 µs per event and the indexer's
+//! threads ~0.3 µs during the load. Sustained, past the hold and near the lag
+//! (`INGEST_EVENTS=100000`, one run): (a) 42,170, (b0) 9,815, **(b) 29,226 (ratio 0.69)**, p99
+//! 4.0 ms, 44.9 µs per event during the load (the indexer runs beside it once half the lag is
+//! waiting), 73.7 µs until indexed, every event in the tables 2.06 s after the last answer
+//! (18,233 events/s answered and indexed); 100,000/100,000 stored in every round. Tried and
+//! dropped: `SCHED_IDLE` for the indexer (through the `thread-priority` crate): still 2-12 µs
+//! per event of indexing during the load, and a thread of that class starves while other work
+//! keeps the CPU busy (a test suite under load).
 
 #![allow(missing_docs)]
 
