@@ -375,6 +375,17 @@ mod tests {
             Push::StatusUpdate(StatusUpdate::from(&message)),
             Push::NewMessage(Box::new(message)),
             Push::SessionStatus(session),
+            Push::CampaignProgress(Box::new(super::super::campaigns::Progress {
+                id: 7,
+                session: "main".to_owned(),
+                total: 3,
+                queued: 1,
+                sending: 0,
+                sent: 1,
+                failed: 0,
+                unknown: 1,
+                done: false,
+            })),
         ];
         for push in pushes {
             let text = push.envelope_text("main");

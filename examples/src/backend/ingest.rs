@@ -48,15 +48,17 @@ pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(10);
 const QUEUE: usize = 4096;
 /// Events written in one transaction, at most.
 const BATCH: usize = 512;
-/// Events journaled but not yet indexed, at most; with [`LAG_BYTES`], the memory a burst may
-/// take before appending waits for the indexer.
+/// Events journaled and handed to the indexer but not yet taken by it, at most (the channel
+/// between them; during a burst the indexer takes up to half as many again, see [`HOLD`]);
+/// with [`LAG_BYTES`], how far behind the index may fall before appending waits for it.
 pub const LAG: usize = 65_536;
 /// Bytes of bodies journaled but not yet indexed, at most, by default
 /// ([`Journaled::with_lag_bytes`]): a burst of inline media is held to this, not to [`LAG`]
 /// events.
 pub const LAG_BYTES: usize = 256 * 1024 * 1024;
-/// How long the indexer gathers journaled events before a transaction (unless a full batch
-/// is waiting): fewer, larger transactions, and no wake-up per event.
+/// How long the indexer gathers journaled events before it indexes them (longer during a
+/// burst, see [`HOLD`]; not at all when half the lag is waiting or a handler waits for its
+/// event): fewer, larger transactions, and no wake-up per event.
 pub const LINGER: Duration = Duration::from_millis(10);
 /// The indexer's CPU priority, as a Unix nice value: the lowest, so that a burst is acknowledged
 /// first and indexed as the CPU allows (Linux). It still gets a share when the CPU is busy, so a
@@ -172,10 +174,11 @@ impl Submitted {
 }
 
 /// The jobs of a batch, the bodies of its journaled events read back from the journal in `dir`
-/// (the records ending after `from`, at or before `to`).
+/// (the records ending after `from`, at or before `to`). A read that fails for another reason
+/// than damage is tried again until it succeeds (on the blocking thread it runs on).
 ///
 /// # Errors
-/// The journal cannot be read back there.
+/// The journal's bytes there are not what was appended ([`journal::JournalError::is_damage`]).
 fn parse_batch(
     dir: &std::path::Path,
     from: u64,
@@ -186,7 +189,19 @@ fn parse_batch(
         .iter()
         .any(|job| matches!(job.payload, Payload::Journaled));
     let records = if journaled {
-        journal::read_range(dir, from, to)?
+        loop {
+            match journal::read_range(dir, from, to) {
+                Ok(records) => break records,
+                // not the bytes that were appended (damaged, cut, gone): nothing to wait for
+                Err(error) if error.is_damage() => return Err(error),
+                // anything else (out of file handles, an I/O error) may pass: the events are
+                // acknowledged, so they are read again, never dropped
+                Err(error) => {
+                    tracing::error!(%error, "could not read journaled webhooks back; trying again");
+                    std::thread::sleep(RETRY);
+                }
+            }
+        }
     } else {
         Vec::new()
     };
@@ -368,6 +383,7 @@ impl Ingest {
             name,
             indexed: indexed.clone(),
             room: room.clone(),
+            journal: Arc::downgrade(&journal),
         };
         let appender = Appender {
             journal,
@@ -663,6 +679,9 @@ struct Replay {
     indexed: Arc<AtomicU64>,
     /// The lag in bytes, as the handlers take it.
     room: Room,
+    /// The journal as the handlers append to it: emptied when a newer backend of this process
+    /// takes it over.
+    journal: WeakSlot,
 }
 
 impl Replay {
@@ -775,13 +794,26 @@ async fn indexer(
     let room = replay.room.clone();
     // where the next batch's records start in the journal: after the replayed ones
     let (dir, mut cursor) = (replay.dir.clone(), replay.end);
+    let journal = replay.journal.clone();
     let gather = async move {
         let mut submitted = Vec::with_capacity(BATCH);
         while inbox.recv_many(&mut submitted, BATCH).await > 0 {
             hold(&mut inbox, &mut submitted, &room).await;
-            while !submitted.is_empty() {
-                let rest = submitted.split_off(submitted.len().min(BATCH));
-                let batch = std::mem::replace(&mut submitted, rest);
+            let mut held = std::mem::take(&mut submitted).into_iter();
+            loop {
+                let batch: Vec<Submitted> = held.by_ref().take(BATCH).collect();
+                if batch.is_empty() {
+                    break;
+                }
+                if taken_over(&journal) {
+                    // a newer backend of this process replays what this one had not committed
+                    // (its handlers answer 503 meanwhile): indexing it here too would push and
+                    // publish it twice
+                    tracing::info!(
+                        "the ingest journal was taken over; this backend's indexer stops"
+                    );
+                    return;
+                }
                 let from = cursor;
                 cursor = batch
                     .iter()
@@ -793,9 +825,9 @@ async fn indexer(
                 let jobs = match parsing.await {
                     Ok(Ok(jobs)) => jobs,
                     Ok(Err(error)) => {
-                        // the journal was changed under the backend: stop, as below; a
+                        // the journal's bytes are not what was appended: stop, as below; a
                         // restart replays from the last committed position
-                        tracing::error!(%error, "reading journaled webhooks back failed; the indexer stops");
+                        tracing::error!(%error, "journaled webhooks cannot be read back; the indexer stops");
                         return;
                     }
                     Err(error) => {
@@ -807,11 +839,7 @@ async fn indexer(
                         return;
                     }
                 };
-                if parsed
-                    .send((jobs, inbox.len() + submitted.len()))
-                    .await
-                    .is_err()
-                {
+                if parsed.send((jobs, inbox.len() + held.len())).await.is_err() {
                     return;
                 }
             }
@@ -829,6 +857,16 @@ async fn indexer(
     tokio::join!(gather, write);
 }
 
+/// Whether a newer backend of this process has taken the journal over (its slot is empty; a
+/// slot that is gone is a backend that stopped, whose last events are still indexed).
+fn taken_over(journal: &WeakSlot) -> bool {
+    journal.upgrade().is_some_and(|slot| {
+        slot.lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .is_none()
+    })
+}
+
 /// Gathers the events that follow `submitted` for one [`LINGER`], and for as long as a burst
 /// goes on (each [`LINGER`] brings [`BURST`] events or more), so that the indexer does not take
 /// CPU time from the HTTP threads answering it. Holds for up to [`HOLD`], and only while less
@@ -841,7 +879,7 @@ async fn hold(inbox: &mut mpsc::Receiver<Submitted>, submitted: &mut Vec<Submitt
     loop {
         let waited = submitted[seen..].iter().any(|job| job.reply.is_some());
         seen = submitted.len();
-        let full = seen >= LAG / 2 || room.free.available_permits() < room.kib / 2;
+        let full = seen + inbox.len() >= LAG / 2 || room.free.available_permits() < room.kib / 2;
         if waited || full || started.elapsed() >= HOLD {
             return;
         }
@@ -1291,6 +1329,26 @@ mod tests {
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
+    #[test]
+    fn an_indexer_stops_only_when_a_newer_backend_took_its_journal_over() {
+        let dir = std::env::temp_dir().join(format!("wpp-ingest-over-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let first = Journaled::open(&dir, false).unwrap();
+        let slot = Arc::downgrade(&first.journal);
+        assert!(!taken_over(&slot), "still its own");
+        let second = Journaled::open(&dir, false).unwrap();
+        assert!(taken_over(&slot), "taken over by the second");
+        assert!(!taken_over(&Arc::downgrade(&second.journal)));
+        // a backend that stopped (its slot gone) still indexes what it was handed
+        let third = Journaled::open(&dir, false).unwrap();
+        drop(second);
+        let gone = Arc::downgrade(&third.journal);
+        drop(third);
+        assert!(!taken_over(&gone));
+        drop(first);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
     fn room(kib: usize, taken: u32) -> Room {
         let free = Arc::new(tokio::sync::Semaphore::new(kib));
         free.clone().try_acquire_many_owned(taken).unwrap().forget();
@@ -1353,11 +1411,8 @@ mod tests {
         let started = tokio::time::Instant::now();
         hold(&mut inbox, &mut taken, &room(1024, 0)).await;
         assert_eq!(taken.len(), 3);
-        assert!(started.elapsed() <= LINGER * 2);
-        // and a closed channel (the backend stopping) ends it too
+        assert_eq!(started.elapsed(), LINGER);
         drop(sender);
-        hold(&mut inbox, &mut taken, &room(1024, 0)).await;
-        assert_eq!(taken.len(), 3);
     }
 
     #[tokio::test(start_paused = true)]
@@ -1367,16 +1422,20 @@ mod tests {
             sender.try_send(submitted(false)).unwrap();
         }
         let mut taken = vec![inbox.recv().await.unwrap()];
+        let started = tokio::time::Instant::now();
         hold(&mut inbox, &mut taken, &room(1024, 0)).await;
-        assert_eq!(taken.len(), LAG / 2);
-        assert_eq!(inbox.len(), 10);
+        assert_eq!(started.elapsed(), Duration::ZERO, "no linger at all");
+        assert_eq!(taken.len(), 1);
+        assert_eq!(inbox.len(), LAG / 2 + 9);
 
         // half the bytes taken: not held at all
+        let (sender, mut inbox) = mpsc::channel(LAG);
         sender.try_send(submitted(false)).unwrap();
-        let mut taken = vec![inbox.recv().await.unwrap()];
+        let mut taken = vec![submitted(false)];
         hold(&mut inbox, &mut taken, &room(1024, 513)).await;
+        assert_eq!(started.elapsed(), Duration::ZERO, "no linger at all");
         assert_eq!(taken.len(), 1);
-        assert_eq!(inbox.len(), 10);
+        assert_eq!(inbox.len(), 1);
     }
 
     #[tokio::test(start_paused = true)]
@@ -1391,12 +1450,16 @@ mod tests {
         assert_eq!(taken.len(), 1);
         assert_eq!(started.elapsed(), Duration::ZERO);
 
-        // also when it comes in the middle of the burst
+        // also when it comes in the middle of a burst: a linger brought a burst's worth with
+        // it, and the hold ends there instead of lingering again
+        for _ in 0..BURST {
+            sender.try_send(submitted(false)).unwrap();
+        }
         sender.try_send(submitted(true)).unwrap();
         let mut taken = vec![inbox.recv().await.unwrap()];
         hold(&mut inbox, &mut taken, &room(1024, 0)).await;
-        assert_eq!(taken.len(), 6);
-        assert!(taken[5].reply.is_some());
-        assert!(started.elapsed() <= LINGER);
+        assert_eq!(taken.len(), BURST + 6);
+        assert!(taken.last().unwrap().reply.is_some());
+        assert_eq!(started.elapsed(), LINGER);
     }
 }

@@ -49,6 +49,9 @@ pub struct Journal {
     id: String,
     /// The lock, held while the journal is open.
     _lock: File,
+    /// A failed append could not be cut off: what follows the last whole record is not a
+    /// record, so nothing more is appended (each append fails).
+    broken: bool,
 }
 
 /// One record read back: the session, the body, and the position after it.
@@ -69,6 +72,18 @@ pub struct JournalError {
     path: PathBuf,
     #[source]
     source: io::Error,
+}
+
+impl JournalError {
+    /// Whether the journal's bytes are not what was appended (a damaged record, a range cut
+    /// short or a segment gone), rather than a failure to read them that may pass.
+    #[must_use]
+    pub fn is_damage(&self) -> bool {
+        matches!(
+            self.source.kind(),
+            io::ErrorKind::InvalidData | io::ErrorKind::UnexpectedEof | io::ErrorKind::NotFound
+        )
+    }
 }
 
 fn at(path: &Path) -> impl FnOnce(io::Error) -> JournalError + '_ {
@@ -209,6 +224,7 @@ impl Journal {
             segment_bytes: SEGMENT_BYTES,
             id,
             _lock: lock,
+            broken: false,
         })
     }
 
@@ -235,11 +251,18 @@ impl Journal {
     /// position. When it fails, nothing of it stays in the journal.
     ///
     /// # Errors
-    /// [`JournalError`]: the write (or the sync) failed; the caller answers 503.
+    /// [`JournalError`]: the write (or the sync) failed, or an earlier one could not be cut off
+    /// (the journal takes no more appends until it is opened again); the caller answers 503.
     pub fn append<'a>(
         &mut self,
         records: impl IntoIterator<Item = (&'a str, &'a [u8])>,
     ) -> Result<Vec<u64>, JournalError> {
+        if self.broken {
+            return Err(JournalError {
+                path: segment_path(&self.dir, self.segment_start),
+                source: io::Error::other("an earlier failed append could not be cut off"),
+            });
+        }
         // the records' headers (length, CRC, session) in one buffer, each body written from
         // where it is: no copy of the bodies before the kernel's
         let mut heads = Vec::with_capacity(64);
@@ -291,13 +314,18 @@ impl Journal {
                 .and_then(|()| self.file.seek(SeekFrom::Start(kept)).map(drop));
             let path = segment_path(&self.dir, self.segment_start);
             if let Err(cut) = rollback {
-                tracing::error!(segment = %path.display(), error = %cut, "ingest journal: a failed append could not be cut off");
+                tracing::error!(segment = %path.display(), error = %cut, "ingest journal: a failed append could not be cut off; no more appends until a restart");
+                self.broken = true;
             }
             return Err(at(&path)(error));
         }
         self.end += total;
         if self.end - self.segment_start >= self.segment_bytes {
-            self.rotate()?;
+            // these records are written: a segment that cannot start now is tried again at
+            // the next append, and this one grows meanwhile
+            if let Err(error) = self.rotate() {
+                tracing::error!(%error, "ingest journal: the next segment cannot start; the current one grows");
+            }
         }
         Ok(positions)
     }
@@ -542,6 +570,7 @@ mod tests {
         // a range past what was written: an error, not fewer records
         let error = read_range(&dir, ends[0], ends[6] + 10).unwrap_err();
         assert_eq!(error.source.kind(), io::ErrorKind::UnexpectedEof, "{error}");
+        assert!(error.is_damage());
 
         // one byte of a body in the range changed: an error too
         let starts = segments(&dir).unwrap();
@@ -553,6 +582,13 @@ mod tests {
         fs::write(&path, bytes).unwrap();
         let error = read_range(&dir, ends[5], ends[6]).unwrap_err();
         assert!(error.to_string().contains("damaged"), "{error}");
+        assert!(error.is_damage());
+        // a failure that may pass is not damage: it is tried again
+        let busy = JournalError {
+            path: dir.clone(),
+            source: io::Error::from_raw_os_error(24), // EMFILE, out of file handles
+        };
+        assert!(!busy.is_damage());
         drop(journal);
         fs::remove_dir_all(&dir).unwrap();
     }

@@ -1437,7 +1437,9 @@ impl Batch<'_> {
     ) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO journal_cursor (name, position) VALUES ($1, $2) \
-             ON CONFLICT (name) DO UPDATE SET position = excluded.position",
+             ON CONFLICT (name) DO UPDATE SET position = CASE \
+             WHEN excluded.position > journal_cursor.position THEN excluded.position \
+             ELSE journal_cursor.position END",
         )
         .bind(name)
         .bind(i64::try_from(position).unwrap_or(i64::MAX))
