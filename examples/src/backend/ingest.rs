@@ -48,6 +48,9 @@ pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(10);
 const QUEUE: usize = 4096;
 /// Events written in one transaction, at most.
 const BATCH: usize = 512;
+/// Journal bytes one batch of the indexer reads back, at most (unless one record is larger):
+/// a burst of inline media makes smaller batches, not one large read.
+const RANGE_BYTES: u64 = 16 * 1024 * 1024;
 /// Events journaled and handed to the indexer but not yet taken by it, at most (the channel
 /// between them; during a burst the indexer takes up to half as many again, see [`HOLD`]);
 /// with [`LAG_BYTES`], how far behind the index may fall before appending waits for it.
@@ -134,29 +137,18 @@ struct Submitted {
 }
 
 impl Submitted {
-    /// The job, its event parsed now from its journal record if it was not yet; `None`,
-    /// logged with its journal position, for a body that does not parse (not expected: the
-    /// router accepted it). Such an event is not indexed; the next commit moves the journal's
-    /// position past it.
-    fn parse(self, record: Option<journal::Record>) -> Option<Job> {
-        let event = match (self.payload, record) {
+    /// The job, with its event: parsed on its request, or from its journal record (`read`:
+    /// the event, or why its record does not parse; `None` when no record ends at its
+    /// position). `None`, logged with its journal position, for a body that does not parse
+    /// (not expected: the router accepted it). Such an event is not indexed; the next commit
+    /// moves the journal's position past it.
+    fn parse(self, read: Option<Result<Event, String>>) -> Option<Job> {
+        let event = match (self.payload, read) {
             (Payload::Parsed(event), _) => event,
-            (Payload::Journaled, Some(record)) => {
-                let parsed = SessionName::new(record.session.as_str())
-                    .map_err(|e| e.to_string())
-                    .and_then(|session| {
-                        let mut event =
-                            Event::from_slice(&record.body).map_err(|e| e.to_string())?;
-                        event.fill_session(&session);
-                        Ok(event)
-                    });
-                match parsed {
-                    Ok(event) => Arc::new(event),
-                    Err(error) => {
-                        tracing::error!(position = ?self.position, %error, "a journaled webhook body does not parse; not indexed");
-                        return None;
-                    }
-                }
+            (Payload::Journaled, Some(Ok(event))) => Arc::new(event),
+            (Payload::Journaled, Some(Err(error))) => {
+                tracing::error!(position = ?self.position, %error, "a journaled webhook body does not parse; not indexed");
+                return None;
             }
             (Payload::Journaled, None) => {
                 tracing::error!(position = ?self.position, "a journaled webhook's record is not in the journal; not indexed");
@@ -173,9 +165,52 @@ impl Submitted {
     }
 }
 
+/// A journal record's position and its event (or why its body does not parse).
+type ReadEvent = (u64, Result<Event, String>);
+
+/// The typed event of a journal record, its session filled in from the record.
+fn parse_record(record: journal::RecordRef<'_>) -> Result<Event, String> {
+    let session = SessionName::new(record.session).map_err(|e| e.to_string())?;
+    let mut event = Event::from_slice(record.body).map_err(|e| e.to_string())?;
+    event.fill_session(&session);
+    Ok(event)
+}
+
+/// The events of the journal records in `dir` that end at `positions` (in order), parsed
+/// straight from the bytes read (the records ending after `from`, at or before `to`; the
+/// others, a status parsed on its request, are passed over). A read that fails for another
+/// reason than damage is tried again until it succeeds (on the blocking thread it runs on).
+fn read_events(
+    dir: &std::path::Path,
+    from: u64,
+    to: u64,
+    positions: &[u64],
+) -> Result<Vec<ReadEvent>, journal::JournalError> {
+    loop {
+        let mut events = Vec::with_capacity(positions.len());
+        let mut wanted = positions.iter().copied().peekable();
+        let read = journal::visit_range(dir, from, to, |record| {
+            while wanted.next_if(|&p| p < record.position).is_some() {}
+            if wanted.next_if(|&p| p == record.position).is_some() {
+                events.push((record.position, parse_record(record)));
+            }
+        });
+        match read {
+            Ok(()) => return Ok(events),
+            // not the bytes that were appended (damaged, cut, gone): nothing to wait for
+            Err(error) if error.is_damage() => return Err(error),
+            // anything else (out of file handles, an I/O error) may pass: the events are
+            // acknowledged, so they are read again, never dropped
+            Err(error) => {
+                tracing::error!(%error, "could not read journaled webhooks back; trying again");
+                std::thread::sleep(RETRY);
+            }
+        }
+    }
+}
+
 /// The jobs of a batch, the bodies of its journaled events read back from the journal in `dir`
-/// (the records ending after `from`, at or before `to`). A read that fails for another reason
-/// than damage is tried again until it succeeds (on the blocking thread it runs on).
+/// (the records ending after `from`, at or before `to`) and parsed from the bytes read.
 ///
 /// # Errors
 /// The journal's bytes there are not what was appended ([`journal::JournalError::is_damage`]).
@@ -185,39 +220,30 @@ fn parse_batch(
     to: u64,
     batch: Vec<Submitted>,
 ) -> Result<Vec<Job>, journal::JournalError> {
-    let journaled = batch
+    let positions: Vec<u64> = batch
         .iter()
-        .any(|job| matches!(job.payload, Payload::Journaled));
-    let records = if journaled {
-        loop {
-            match journal::read_range(dir, from, to) {
-                Ok(records) => break records,
-                // not the bytes that were appended (damaged, cut, gone): nothing to wait for
-                Err(error) if error.is_damage() => return Err(error),
-                // anything else (out of file handles, an I/O error) may pass: the events are
-                // acknowledged, so they are read again, never dropped
-                Err(error) => {
-                    tracing::error!(%error, "could not read journaled webhooks back; trying again");
-                    std::thread::sleep(RETRY);
-                }
-            }
-        }
-    } else {
+        .filter(|job| matches!(job.payload, Payload::Journaled))
+        .filter_map(|job| job.position)
+        .collect();
+    let events = if positions.is_empty() {
         Vec::new()
+    } else {
+        read_events(dir, from, to, &positions)?
     };
-    let mut records = records.into_iter().peekable();
+    let mut events = events.into_iter().peekable();
     Ok(batch
         .into_iter()
         .filter_map(|job| {
-            let record = match (&job.payload, job.position) {
+            let read = match (&job.payload, job.position) {
                 (Payload::Journaled, Some(position)) => {
-                    // the records of events parsed on their request (a status) are passed over
-                    while records.next_if(|r| r.position < position).is_some() {}
-                    records.next_if(|r| r.position == position)
+                    while events.next_if(|(p, _)| *p < position).is_some() {}
+                    events
+                        .next_if(|(p, _)| *p == position)
+                        .map(|(_, event)| event)
                 }
                 _ => None,
             };
-            job.parse(record)
+            job.parse(read)
         })
         .collect())
 }
@@ -799,9 +825,9 @@ async fn indexer(
         let mut submitted = Vec::with_capacity(BATCH);
         while inbox.recv_many(&mut submitted, BATCH).await > 0 {
             hold(&mut inbox, &mut submitted, &room).await;
-            let mut held = std::mem::take(&mut submitted).into_iter();
+            let mut held = std::mem::take(&mut submitted).into_iter().peekable();
             loop {
-                let batch: Vec<Submitted> = held.by_ref().take(BATCH).collect();
+                let batch = next_batch(&mut held, cursor);
                 if batch.is_empty() {
                     break;
                 }
@@ -855,6 +881,26 @@ async fn indexer(
         }
     };
     tokio::join!(gather, write);
+}
+
+/// The next batch of the held events: up to [`BATCH`] events and up to [`RANGE_BYTES`] of the
+/// journal past `from` (at least one event, however large).
+fn next_batch(
+    held: &mut std::iter::Peekable<std::vec::IntoIter<Submitted>>,
+    from: u64,
+) -> Vec<Submitted> {
+    let mut batch = Vec::with_capacity(BATCH.min(held.len()));
+    let fits = |job: &Submitted| {
+        job.position
+            .is_none_or(|end| end.saturating_sub(from) <= RANGE_BYTES)
+    };
+    while batch.len() < BATCH {
+        match held.next_if(|job| batch.is_empty() || fits(job)) {
+            Some(job) => batch.push(job),
+            None => break,
+        }
+    }
+    batch
 }
 
 /// Whether a newer backend of this process has taken the journal over (its slot is empty; a
@@ -1327,6 +1373,40 @@ mod tests {
         assert!(parse_batch(&dir, positions[2], positions[2] + 100, batch).is_err());
         drop(journal);
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_batch_is_bounded_in_events_and_in_journal_bytes() {
+        let at = |position| Submitted {
+            position: Some(position),
+            ..submitted(false)
+        };
+        // small events: BATCH of them
+        let mut held = (1..=BATCH as u64 + 3)
+            .map(|i| at(i * 2_000))
+            .collect::<Vec<_>>()
+            .into_iter()
+            .peekable();
+        assert_eq!(next_batch(&mut held, 0).len(), BATCH);
+        assert_eq!(next_batch(&mut held, BATCH as u64 * 2_000).len(), 3);
+        assert!(next_batch(&mut held, 0).is_empty());
+        // 5 MiB media bodies: as many as fit in RANGE_BYTES, and one alone when it is larger
+        let mib = 1024 * 1024;
+        let ends = [5 * mib, 10 * mib, 15 * mib, 20 * mib, 60 * mib, 61 * mib];
+        let mut held = ends
+            .map(at)
+            .into_iter()
+            .collect::<Vec<_>>()
+            .into_iter()
+            .peekable();
+        assert_eq!(next_batch(&mut held, 0).len(), 3);
+        assert_eq!(next_batch(&mut held, 15 * mib).len(), 1);
+        assert_eq!(
+            next_batch(&mut held, 20 * mib).len(),
+            1,
+            "larger than the range: alone"
+        );
+        assert_eq!(next_batch(&mut held, 60 * mib).len(), 1);
     }
 
     #[test]

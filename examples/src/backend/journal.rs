@@ -2,7 +2,7 @@
 //!
 //! A webhook is answered `200` once its body is appended here, the sender's own bytes, with the
 //! session it was posted for. The store's indexer (the webhook writer) then reads it back
-//! ([`read_range`]) and writes it into the tables, and in the same transaction the journal position it reached, so after a crash it
+//! ([`visit_range`]) and writes it into the tables, and in the same transaction the journal position it reached, so after a crash it
 //! replays exactly what it had not committed. Appending costs one `write` per group of events
 //! (no SQL, no index, no full-text update), which is what lets the backend take a burst at the
 //! rate of the bare router while the indexer catches up at a lower CPU priority.
@@ -112,9 +112,34 @@ fn segments(dir: &Path) -> Result<Vec<u64>, JournalError> {
     Ok(starts)
 }
 
+/// One record as it lies in the bytes read: no copy of its session or body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RecordRef<'a> {
+    /// Where the record ends.
+    pub position: u64,
+    /// The session the event was posted for.
+    pub session: &'a str,
+    /// The body, as the sender posted it.
+    pub body: &'a [u8],
+}
+
+/// The records of one segment's bytes, owned, and where the last whole one ends.
+fn parse(start: u64, bytes: &[u8]) -> (Vec<Record>, usize) {
+    let (records, whole) = parse_refs(start, bytes);
+    let records = records
+        .into_iter()
+        .map(|r| Record {
+            position: r.position,
+            session: r.session.to_owned(),
+            body: r.body.to_vec(),
+        })
+        .collect();
+    (records, whole)
+}
+
 /// The records of one segment's bytes, and where the last whole one ends (a torn or damaged
 /// record ends the reading).
-fn parse(start: u64, bytes: &[u8]) -> (Vec<Record>, usize) {
+fn parse_refs(start: u64, bytes: &[u8]) -> (Vec<RecordRef<'_>>, usize) {
     let mut records = Vec::new();
     let mut offset = 0;
     while let Some(header) = bytes.get(offset..offset + HEADER) {
@@ -136,10 +161,10 @@ fn parse(start: u64, bytes: &[u8]) -> (Vec<Record>, usize) {
             break;
         };
         offset += HEADER + len;
-        records.push(Record {
+        records.push(RecordRef {
             position: start + offset as u64,
-            session: session.to_owned(),
-            body: body.to_vec(),
+            session,
+            body,
         });
     }
     (records, offset)
@@ -360,16 +385,38 @@ impl Journal {
     }
 }
 
-/// The records that end after `from` and at or before `to`, in order, reading only their bytes:
-/// what the indexer takes from the journal behind the handlers. `from` is where a record
-/// starts (the end of the one before it, or the journal's end when it opened).
+/// The records that end after `from` and at or before `to`, owned ([`visit_range`]).
+///
+/// # Errors
+/// As [`visit_range`].
+pub fn read_range(dir: &Path, from: u64, to: u64) -> Result<Vec<Record>, JournalError> {
+    let mut records = Vec::new();
+    visit_range(dir, from, to, |r| {
+        records.push(Record {
+            position: r.position,
+            session: r.session.to_owned(),
+            body: r.body.to_vec(),
+        });
+    })?;
+    Ok(records)
+}
+
+/// Hands `visit` each record that ends after `from` and at or before `to`, in order, reading
+/// only their bytes (one read per segment, no copy per record): what the indexer takes from
+/// the journal behind the handlers. `from` is where a record starts (the end of the one before
+/// it, or the journal's end when it opened).
 ///
 /// # Errors
 /// [`JournalError`]: a segment cannot be read, or a record in the range is damaged or missing
-/// (those bytes were appended whole: the journal was changed under the process).
-pub fn read_range(dir: &Path, from: u64, to: u64) -> Result<Vec<Record>, JournalError> {
+/// (those bytes were appended whole: the journal was changed under the process). The records
+/// before the failure were visited.
+pub fn visit_range(
+    dir: &Path,
+    from: u64,
+    to: u64,
+    mut visit: impl FnMut(RecordRef<'_>),
+) -> Result<(), JournalError> {
     let starts = segments(dir)?;
-    let mut records = Vec::new();
     let mut reached = from;
     for (i, &start) in starts.iter().enumerate() {
         let next = starts.get(i + 1).copied().unwrap_or(u64::MAX);
@@ -390,13 +437,13 @@ pub fn read_range(dir: &Path, from: u64, to: u64) -> Result<Vec<Record>, Journal
                 file.read_exact(&mut bytes)
             })
             .map_err(at(&path))?;
-        let (found, whole) = parse(low, &bytes);
+        let (found, whole) = parse_refs(low, &bytes);
         if whole < bytes.len() {
             return Err(invalid(
                 "a damaged record where the journal was appended whole",
             ));
         }
-        records.extend(found);
+        found.into_iter().for_each(&mut visit);
         reached = high;
     }
     if reached < to {
@@ -405,7 +452,7 @@ pub fn read_range(dir: &Path, from: u64, to: u64) -> Result<Vec<Record>, Journal
             source: io::Error::new(io::ErrorKind::NotFound, "records missing from the journal"),
         });
     }
-    Ok(records)
+    Ok(())
 }
 
 /// Writes all of `slices` (a short write goes on where it stopped).
