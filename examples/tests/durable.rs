@@ -548,3 +548,42 @@ async fn a_journal_full_of_what_cannot_be_indexed_answers_503_and_loses_nothing_
     let stored = assert_all_stored(&db, "main", &acked).await;
     assert_eq!(stored.len(), 12, "each once");
 }
+
+#[tokio::test]
+async fn a_second_backend_on_the_same_database_says_which_journal_another_process_holds() {
+    let db = TempDb::new("twice");
+    let vars = [
+        ("DATABASE_URL", db.url.as_str()),
+        ("WEBHOOK_SECRET", SECRET),
+        ("BIND", "127.0.0.1:0"),
+    ];
+    let first = Backend::start(&vars).await;
+    let mut second = tokio::process::Command::new(env!("CARGO_BIN_EXE_backend"));
+    for name in [
+        "WPPCONNECT_URL",
+        "JWT_SECRET",
+        "INGEST_JOURNAL",
+        "INSTANCE_ID",
+    ] {
+        second.env_remove(name);
+    }
+    let output = tokio::time::timeout(
+        Duration::from_secs(120),
+        second
+            .envs(vars)
+            .env("RUST_LOG", "off")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .kill_on_drop(true)
+            .output(),
+    )
+    .await
+    .expect("the second backend ends instead of serving")
+    .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    // what failed (the journal beside this database), then why
+    assert!(stderr.contains("backend.db-ingest"), "{stderr}");
+    assert!(stderr.contains("another process"), "{stderr}");
+    first.kill().await;
+}

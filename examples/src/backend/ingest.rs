@@ -202,7 +202,10 @@ fn read_events(
             // anything else (out of file handles, an I/O error) may pass: the events are
             // acknowledged, so they are read again, never dropped
             Err(error) => {
-                tracing::error!(%error, "could not read journaled webhooks back; trying again");
+                tracing::error!(
+                    error = &error as &dyn std::error::Error,
+                    "could not read journaled webhooks back; trying again"
+                );
                 std::thread::sleep(RETRY);
             }
         }
@@ -543,7 +546,7 @@ impl Ingest {
                     Ok(Some(position)) => position,
                     Ok(None) => return Err(IngestError::Store),
                     Err(error) => {
-                        tracing::error!(%error, %kind, "could not append a webhook event to the journal; answered 503");
+                        tracing::error!(error = &error as &dyn std::error::Error, %kind, "could not append a webhook event to the journal; answered 503");
                         return Err(IngestError::Store);
                     }
                 };
@@ -718,7 +721,10 @@ impl Replay {
             match store.journal_cursor(&self.name).await {
                 Ok(from) => break from,
                 Err(error) => {
-                    tracing::error!(%error, "cannot read the journal's position; trying again");
+                    tracing::error!(
+                        error = &error as &dyn std::error::Error,
+                        "cannot read the journal's position; trying again"
+                    );
                     tokio::time::sleep(RETRY).await;
                 }
             }
@@ -730,7 +736,10 @@ impl Replay {
         let records = match journal::read_between(&self.dir, from, self.end) {
             Ok(records) => records,
             Err(error) => {
-                tracing::error!(%error, "cannot read the journal back: its events are not indexed");
+                tracing::error!(
+                    error = &error as &dyn std::error::Error,
+                    "cannot read the journal back: its events are not indexed"
+                );
                 return;
             }
         };
@@ -853,7 +862,10 @@ async fn indexer(
                     Ok(Err(error)) => {
                         // the journal's bytes are not what was appended: stop, as below; a
                         // restart replays from the last committed position
-                        tracing::error!(%error, "journaled webhooks cannot be read back; the indexer stops");
+                        tracing::error!(
+                            error = &error as &dyn std::error::Error,
+                            "journaled webhooks cannot be read back; the indexer stops"
+                        );
                         return;
                     }
                     Err(error) => {
@@ -968,7 +980,11 @@ async fn index(
             Err(WriteError::Event(error)) if jobs.len() > 1 => {
                 // one event the database refuses must not sink the others: each on its own
                 store.reset();
-                tracing::warn!(%error, events = jobs.len(), "a batch failed; writing its events one by one");
+                tracing::warn!(
+                    error = &error as &dyn std::error::Error,
+                    events = jobs.len(),
+                    "a batch failed; writing its events one by one"
+                );
                 for job in jobs.drain(..) {
                     let one = std::slice::from_ref(&job);
                     loop {
@@ -980,7 +996,10 @@ async fn index(
                             }
                             Err(WriteError::Transaction(error)) if job.position.is_some() => {
                                 store.reset();
-                                tracing::error!(error = %error, "could not commit a journaled event; trying again");
+                                tracing::error!(
+                                    error = &error as &dyn std::error::Error,
+                                    "could not commit a journaled event; trying again"
+                                );
                                 tokio::time::sleep(RETRY).await;
                                 continue;
                             }
@@ -997,7 +1016,11 @@ async fn index(
             }
             Err(WriteError::Transaction(error)) if jobs.iter().any(|j| j.position.is_some()) => {
                 store.reset();
-                tracing::error!(%error, events = jobs.len(), "could not commit journaled events; trying again");
+                tracing::error!(
+                    error = &error as &dyn std::error::Error,
+                    events = jobs.len(),
+                    "could not commit journaled events; trying again"
+                );
                 tokio::time::sleep(RETRY).await;
             }
             Err(error) => {
@@ -1006,7 +1029,11 @@ async fn index(
                 match jobs.as_slice() {
                     [job] => refused(job, error.inner()),
                     _ => {
-                        tracing::error!(error = %error.inner(), events = jobs.len(), "could not store webhook events; answered 503")
+                        tracing::error!(
+                            error = error.inner() as &dyn std::error::Error,
+                            events = jobs.len(),
+                            "could not store webhook events; answered 503"
+                        )
                     }
                 }
                 answer(jobs.drain(..), false, sinks);
@@ -1021,10 +1048,10 @@ async fn index(
 fn refused(job: &Job, error: &StoreError) {
     match job.position {
         Some(position) => {
-            tracing::error!(kind = %job.event.kind(), position, %error, "the store refused a journaled event; it stays in the journal")
+            tracing::error!(kind = %job.event.kind(), position, error = error as &dyn std::error::Error, "the store refused a journaled event; it stays in the journal")
         }
         None => {
-            tracing::error!(kind = %job.event.kind(), %error, "could not store a webhook event; answered 503")
+            tracing::error!(kind = %job.event.kind(), error = error as &dyn std::error::Error, "could not store a webhook event; answered 503")
         }
     }
 }

@@ -67,7 +67,7 @@ pub struct Record {
 
 /// A journal failure: an I/O error, with the file it concerns.
 #[derive(Debug, thiserror::Error)]
-#[error("ingest journal {path}: {source}")]
+#[error("the ingest journal at {path} failed")]
 pub struct JournalError {
     path: PathBuf,
     #[source]
@@ -349,7 +349,10 @@ impl Journal {
             // these records are written: a segment that cannot start now is tried again at
             // the next append, and this one grows meanwhile
             if let Err(error) = self.rotate() {
-                tracing::error!(%error, "ingest journal: the next segment cannot start; the current one grows");
+                tracing::error!(
+                    error = &error as &dyn std::error::Error,
+                    "ingest journal: the next segment cannot start; the current one grows"
+                );
             }
         }
         Ok(positions)
@@ -628,7 +631,7 @@ mod tests {
         bytes[end] ^= 1;
         fs::write(&path, bytes).unwrap();
         let error = read_range(&dir, ends[5], ends[6]).unwrap_err();
-        assert!(error.to_string().contains("damaged"), "{error}");
+        assert!(error.source.to_string().contains("damaged"), "{error:?}");
         assert!(error.is_damage());
         // a failure that may pass is not damage: it is tried again
         let busy = JournalError {
@@ -645,7 +648,16 @@ mod tests {
         let dir = temp("lock");
         let mut journal = Journal::open(&dir, false).unwrap().with_segment_bytes(4096);
         let error = Journal::open(&dir, false).unwrap_err();
-        assert!(error.to_string().contains("another process"), "{error}");
+        // what failed, then why (STYLE rule 14: not both in one message)
+        assert!(
+            error.to_string().contains(&dir.display().to_string()),
+            "{error}"
+        );
+        let why = std::error::Error::source(&error).map(ToString::to_string);
+        assert!(
+            why.is_some_and(|why| why.contains("another process")),
+            "{error:?}"
+        );
         let body = vec![b'x'; 3000];
         let mut last = 0;
         while segments(&dir).unwrap().len() < 3 {

@@ -43,7 +43,14 @@ fn main() -> ExitCode {
     match runtime.block_on(run(config)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("backend: {error}");
+            // what failed, then each cause after it
+            let mut message = vec![error.to_string()];
+            let mut source = error.source();
+            while let Some(cause) = source {
+                message.push(cause.to_string());
+                source = cause.source();
+            }
+            eprintln!("backend: {}", message.join(": "));
             ExitCode::FAILURE
         }
     }
