@@ -558,23 +558,12 @@ async fn a_second_backend_on_the_same_database_says_which_journal_another_proces
         ("BIND", "127.0.0.1:0"),
     ];
     let first = Backend::start(&vars).await;
-    let mut second = tokio::process::Command::new(env!("CARGO_BIN_EXE_backend"));
-    for name in [
-        "WPPCONNECT_URL",
-        "JWT_SECRET",
-        "INGEST_JOURNAL",
-        "INSTANCE_ID",
-    ] {
-        second.env_remove(name);
-    }
     let output = tokio::time::timeout(
         Duration::from_secs(120),
-        second
-            .envs(vars)
+        Backend::command(&vars)
             .env("RUST_LOG", "off")
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::piped())
-            .kill_on_drop(true)
             .output(),
     )
     .await

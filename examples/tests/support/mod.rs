@@ -229,9 +229,9 @@ pub(crate) struct Backend {
 }
 
 impl Backend {
-    /// Starts the binary with these variables (and no others of the backend's), and waits for
-    /// it to listen.
-    pub(crate) async fn start(vars: &[(&str, &str)]) -> Self {
+    /// The binary's command with these variables and no others of the backend's (the
+    /// environment the tests run in does not leak into it), killed when dropped.
+    pub(crate) fn command(vars: &[(&str, &str)]) -> Command {
         let mut command = Command::new(env!("CARGO_BIN_EXE_backend"));
         for name in [
             "WPPCONNECT_URL",
@@ -268,12 +268,18 @@ impl Backend {
         ] {
             command.env_remove(name);
         }
+        command.envs(vars.iter().copied()).kill_on_drop(true);
         command
-            .envs(vars.iter().copied())
+    }
+
+    /// Starts the binary with these variables (and no others of the backend's), and waits for
+    /// it to listen.
+    pub(crate) async fn start(vars: &[(&str, &str)]) -> Self {
+        let mut command = Self::command(vars);
+        command
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .kill_on_drop(true);
+            .stderr(Stdio::inherit());
         let mut child = command.spawn().unwrap();
         let stdout = child.stdout.take().unwrap();
         let (addr_tx, mut addr_rx) = watch::channel(None);
