@@ -16,7 +16,7 @@ use wppconnect_sim::{Faults, RunningSimulator, Simulator};
 
 use support::{
     assert_all_stored, burst, free_port, get, kill_mid_burst, login, next_event, onmessage_bodies,
-    post, sse, until, Backend, TempDb,
+    post, sse, until, Backend, TempDb, HANG_GUARD,
 };
 
 const SECRET: &str = "hook-secret";
@@ -134,14 +134,19 @@ async fn twenty_thousand_events_over_32_connections_every_acknowledged_one_is_st
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn a_killed_backend_loses_nothing_it_acknowledged() {
-    let db = TempDb::new("kill");
-    let vars = [
+/// The backend binary's variables for a database file (its journal beside it), on any port.
+fn binary_vars(db: &TempDb) -> [(&'static str, &str); 3] {
+    [
         ("DATABASE_URL", db.url.as_str()),
         ("WEBHOOK_SECRET", SECRET),
         ("BIND", "127.0.0.1:0"),
-    ];
+    ]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_killed_backend_loses_nothing_it_acknowledged() {
+    let db = TempDb::new("kill");
+    let vars = binary_vars(&db);
     let backend = Backend::start(&vars).await;
     let hook = format!("{}/webhook/main?token={SECRET}", backend.base);
     let bodies = onmessage_bodies("main", "K", 20_000);
@@ -552,14 +557,10 @@ async fn a_journal_full_of_what_cannot_be_indexed_answers_503_and_loses_nothing_
 #[tokio::test]
 async fn a_second_backend_on_the_same_database_says_which_journal_another_process_holds() {
     let db = TempDb::new("twice");
-    let vars = [
-        ("DATABASE_URL", db.url.as_str()),
-        ("WEBHOOK_SECRET", SECRET),
-        ("BIND", "127.0.0.1:0"),
-    ];
+    let vars = binary_vars(&db);
     let first = Backend::start(&vars).await;
     let output = tokio::time::timeout(
-        Duration::from_secs(120),
+        HANG_GUARD,
         Backend::command(&vars)
             .env("RUST_LOG", "off")
             .stdout(std::process::Stdio::null())

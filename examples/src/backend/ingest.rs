@@ -769,13 +769,11 @@ impl Replay {
 /// A journal record's event, parsed again (with the session it was posted for); `None`, logged,
 /// for one that does not parse (it did when it was appended).
 fn record_event(record: journal::Record) -> Option<Event> {
-    let parsed = SessionName::new(&record.session)
-        .map_err(|e| e.to_string())
-        .and_then(|session| {
-            let mut event = Event::from_slice(&record.body).map_err(|e| e.to_string())?;
-            event.fill_session(&session);
-            Ok(event)
-        });
+    let parsed = parse_record(journal::RecordRef {
+        position: record.position,
+        session: &record.session,
+        body: &record.body,
+    });
     match parsed {
         Ok(event) => Some(event),
         Err(error) => {
@@ -973,7 +971,7 @@ async fn index(
         match outcome {
             Ok(pushes) => {
                 committed(replay, jobs);
-                answer(jobs.drain(..), true, sinks);
+                answer(jobs.drain(..), true, &sinks.hub);
                 emit(&sinks.realtime, pushes);
                 return;
             }
@@ -991,7 +989,7 @@ async fn index(
                         match write(store, one, phones, cursor).await {
                             Ok(pushes) => {
                                 committed(replay, one);
-                                answer(std::iter::once(job), true, sinks);
+                                answer(std::iter::once(job), true, &sinks.hub);
                                 emit(&sinks.realtime, pushes);
                             }
                             Err(WriteError::Transaction(error)) if job.position.is_some() => {
@@ -1006,7 +1004,7 @@ async fn index(
                             Err(error) => {
                                 store.reset();
                                 refused(&job, error.inner());
-                                answer(std::iter::once(job), false, sinks);
+                                answer(std::iter::once(job), false, &sinks.hub);
                             }
                         }
                         break;
@@ -1036,7 +1034,7 @@ async fn index(
                         )
                     }
                 }
-                answer(jobs.drain(..), false, sinks);
+                answer(jobs.drain(..), false, &sinks.hub);
                 return;
             }
         }
@@ -1065,7 +1063,7 @@ fn committed(replay: Option<&Replay>, jobs: &[Job]) {
 
 /// Answers the handlers that wait, and publishes each stored webhook event to the hub (its
 /// handlers, the automatic replies among them, see it once it is in the store).
-fn answer(jobs: impl Iterator<Item = Job>, stored: bool, sinks: &Sinks) {
+fn answer(jobs: impl Iterator<Item = Job>, stored: bool, hub: &EventHub) {
     for job in jobs {
         if stored {
             super::metrics::stored(job.event.kind());
@@ -1078,7 +1076,7 @@ fn answer(jobs: impl Iterator<Item = Job>, stored: bool, sinks: &Sinks) {
             });
         }
         if stored && job.publish {
-            sinks.hub.publish_shared(job.event);
+            hub.publish_shared(job.event);
         }
     }
 }
@@ -1519,6 +1517,7 @@ mod tests {
         hold(&mut inbox, &mut taken, &room(1024, 0)).await;
         assert_eq!(taken.len(), 3);
         assert_eq!(started.elapsed(), LINGER);
+        // the channel stayed open until here: the lull ended the hold, not the channel closing
         drop(sender);
     }
 

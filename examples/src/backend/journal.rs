@@ -123,18 +123,14 @@ pub struct RecordRef<'a> {
     pub body: &'a [u8],
 }
 
-/// The records of one segment's bytes, owned, and where the last whole one ends.
-fn parse(start: u64, bytes: &[u8]) -> (Vec<Record>, usize) {
-    let (records, whole) = parse_refs(start, bytes);
-    let records = records
-        .into_iter()
-        .map(|r| Record {
-            position: r.position,
-            session: r.session.to_owned(),
-            body: r.body.to_vec(),
-        })
-        .collect();
-    (records, whole)
+impl From<RecordRef<'_>> for Record {
+    fn from(record: RecordRef<'_>) -> Self {
+        Self {
+            position: record.position,
+            session: record.session.to_owned(),
+            body: record.body.to_vec(),
+        }
+    }
 }
 
 /// The records of one segment's bytes, and where the last whole one ends (a torn or damaged
@@ -228,7 +224,7 @@ impl Journal {
             .map_err(at(&path))?;
         let mut bytes = Vec::new();
         file.read_to_end(&mut bytes).map_err(at(&path))?;
-        let (_, whole) = parse(segment_start, &bytes);
+        let (_, whole) = parse_refs(segment_start, &bytes);
         if whole < bytes.len() {
             tracing::warn!(
                 segment = %path.display(),
@@ -388,22 +384,6 @@ impl Journal {
     }
 }
 
-/// The records that end after `from` and at or before `to`, owned ([`visit_range`]).
-///
-/// # Errors
-/// As [`visit_range`].
-pub fn read_range(dir: &Path, from: u64, to: u64) -> Result<Vec<Record>, JournalError> {
-    let mut records = Vec::new();
-    visit_range(dir, from, to, |r| {
-        records.push(Record {
-            position: r.position,
-            session: r.session.to_owned(),
-            body: r.body.to_vec(),
-        });
-    })?;
-    Ok(records)
-}
-
 /// Hands `visit` each record that ends after `from` and at or before `to`, in order, reading
 /// only their bytes (one read per segment, no copy per record): what the indexer takes from
 /// the journal behind the handlers. `from` is where a record starts (the end of the one before
@@ -486,7 +466,7 @@ pub fn read_between(dir: &Path, from: u64, to: u64) -> Result<Vec<Record>, Journ
             continue;
         }
         let bytes = read_segment(dir, start)?;
-        let (found, whole) = parse(start, &bytes);
+        let (found, whole) = parse_refs(start, &bytes);
         if whole < bytes.len() && next != u64::MAX {
             tracing::error!(
                 segment = %segment_path(dir, start).display(),
@@ -497,7 +477,8 @@ pub fn read_between(dir: &Path, from: u64, to: u64) -> Result<Vec<Record>, Journ
         records.extend(
             found
                 .into_iter()
-                .filter(|r| r.position > from && r.position <= to),
+                .filter(|r| r.position > from && r.position <= to)
+                .map(Record::from),
         );
     }
     Ok(records)
@@ -506,6 +487,13 @@ pub fn read_between(dir: &Path, from: u64, to: u64) -> Result<Vec<Record>, Journ
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The records [`visit_range`] hands over, owned.
+    fn read_range(dir: &Path, from: u64, to: u64) -> Result<Vec<Record>, JournalError> {
+        let mut records = Vec::new();
+        visit_range(dir, from, to, |r| records.push(Record::from(r)))?;
+        Ok(records)
+    }
 
     fn temp(name: &str) -> PathBuf {
         let dir = std::env::temp_dir().join(format!("wpp-journal-{name}-{}", std::process::id()));
